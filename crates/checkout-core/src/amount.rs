@@ -1,0 +1,224 @@
+//! Money amounts and the exact integer arithmetic the pricing function uses.
+//!
+//! Values arrive as decimal strings and are parsed into [`rust_decimal::Decimal`]
+//! under the spec's rules (no sign, no exponent, bounded fraction digits). The
+//! computation then works in integer minor units (`u128`): every rounding in
+//! `pricing.md` is a rational `a * b / d` rounded once, which is exact in integers
+//! and not always in a 96-bit decimal mantissa. Products that can exceed `u128`
+//! (the largest-remainder allocation at the limits) go through a 256-bit
+//! intermediate, see [`mul_div_rem`].
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// A non-negative amount of money in a currency's minor units (cents for USD,
+/// yen for JPY, fils for KWD). Displays with exactly `exponent` fraction digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount {
+    minor: u128,
+    exponent: u8,
+}
+
+impl Amount {
+    pub const fn new(minor: u128, exponent: u8) -> Amount {
+        Amount { minor, exponent }
+    }
+
+    pub const fn minor(self) -> u128 {
+        self.minor
+    }
+
+    pub const fn exponent(self) -> u8 {
+        self.exponent
+    }
+
+    /// The same amount as a `Decimal`, when it fits one (every amount of a valid
+    /// pricing input does; a converted amount at absurd rates may not).
+    pub fn to_decimal(self) -> Option<Decimal> {
+        let minor = i128::try_from(self.minor).ok()?;
+        Decimal::try_from_i128_with_scale(minor, u32::from(self.exponent)).ok()
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.exponent == 0 {
+            return write!(f, "{}", self.minor);
+        }
+        let unit = pow10(self.exponent);
+        write!(f, "{}.{:0width$}", self.minor / unit, self.minor % unit, width = usize::from(self.exponent))
+    }
+}
+
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// 10^n for the small exponents used here (n <= 38).
+pub(crate) const fn pow10(n: u8) -> u128 {
+    10u128.pow(n as u32)
+}
+
+/// Why a decimal string was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DecimalError {
+    /// Not `digits[.digits]`: a sign, an exponent, a blank, a separator, nothing.
+    Syntax,
+    /// More fraction digits than allowed.
+    TooPrecise,
+}
+
+/// Parses a non-negative decimal string with at most `max_fraction_digits`
+/// fraction digits: `^[0-9]+(\.[0-9]+)?$`, nothing else (no sign, exponent,
+/// blank or `_`). Returns `(value, scale)` with `value / 10^scale` the number,
+/// or `Syntax` also when it has more than 28 significant digits.
+pub(crate) fn parse_decimal(s: &str, max_fraction_digits: u8) -> Result<Decimal, DecimalError> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
+        return Err(DecimalError::Syntax);
+    }
+    if frac.map_or(0, str::len) > usize::from(max_fraction_digits) {
+        return Err(DecimalError::TooPrecise);
+    }
+    Decimal::from_str_exact(s).map_err(|_| DecimalError::Syntax)
+}
+
+/// `value` (a non-negative decimal with at most `scale` fraction digits) in units
+/// of `10^-scale`, or `None` when it does not fit a `u128`.
+pub(crate) fn to_units(value: Decimal, scale: u8) -> Option<u128> {
+    let shift = u32::from(scale).checked_sub(value.scale())?;
+    u128::try_from(value.mantissa()).ok()?.checked_mul(10u128.checked_pow(shift)?)
+}
+
+/// `(a * b) / d` and `(a * b) % d`, exact for all `u128` inputs, through a
+/// 256-bit product. `None` when `d == 0` or the quotient does not fit `u128`.
+pub fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
+    if d == 0 {
+        return None;
+    }
+    if let Some(p) = a.checked_mul(b) {
+        return Some((p / d, p % d));
+    }
+    let (hi, lo) = mul_wide(a, b);
+    if hi >= d {
+        return None;
+    }
+    // Long division of the 256-bit (hi, lo) by d, one bit at a time; hi < d
+    // keeps every partial remainder below d, so the quotient fits 128 bits.
+    let (mut r, mut q) = (hi, 0u128);
+    for i in (0..128).rev() {
+        let carry = r >> 127;
+        r = (r << 1) | ((lo >> i) & 1);
+        q <<= 1;
+        if carry == 1 || r >= d {
+            r = r.wrapping_sub(d);
+            q |= 1;
+        }
+    }
+    Some((q, r))
+}
+
+/// `a * b / d` rounded half away from zero (all operands are non-negative).
+pub fn mul_div_round(a: u128, b: u128, d: u128) -> Option<u128> {
+    let (q, r) = mul_div_rem(a, b, d)?;
+    // r >= d / 2, written so that it cannot overflow
+    if r >= d - r {
+        q.checked_add(1)
+    } else {
+        Some(q)
+    }
+}
+
+/// The full 256-bit product of two `u128`, as `(high, low)` halves.
+fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a1, a0) = (a >> 64, a & MASK);
+    let (b1, b0) = (b >> 64, b & MASK);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 64) + (p01 & MASK) + (p10 & MASK);
+    let lo = (p00 & MASK) | (mid << 64);
+    let hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    (hi, lo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn displays_exactly_the_minor_units() {
+        assert_eq!(Amount::new(500, 2).to_string(), "5.00");
+        assert_eq!(Amount::new(7, 2).to_string(), "0.07");
+        assert_eq!(Amount::new(500, 0).to_string(), "500");
+        assert_eq!(Amount::new(1250, 3).to_string(), "1.250");
+        assert_eq!(Amount::new(0, 3).to_string(), "0.000");
+    }
+
+    #[test]
+    fn parses_only_plain_decimals() {
+        for bad in ["", "-1", "+1", "1e3", "1E3", " 1", "1 ", "1_000", ".5", "5.", "1.2.3", "0x10", "NaN", "٣"] {
+            assert_eq!(parse_decimal(bad, 2), Err(DecimalError::Syntax), "{bad:?}");
+        }
+        assert_eq!(parse_decimal("1.234", 2), Err(DecimalError::TooPrecise));
+        assert_eq!(parse_decimal("100.5", 0), Err(DecimalError::TooPrecise));
+        assert_eq!(parse_decimal("19.99", 2).map(|d| d.to_string()), Ok("19.99".to_string()));
+        assert_eq!(parse_decimal("007", 0).map(|d| d.to_string()), Ok("7".to_string()));
+        // more digits than a Decimal holds is refused, not rounded
+        assert_eq!(parse_decimal("123456789012345678901234567890", 0), Err(DecimalError::Syntax));
+    }
+
+    #[test]
+    fn converts_to_units() {
+        let d = parse_decimal("19.9", 2).unwrap();
+        assert_eq!(to_units(d, 2), Some(1990));
+        assert_eq!(to_units(d, 0), None);
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(mul_div_round(5005, 1, 1000), Some(5)); // 5.005 -> 5
+        assert_eq!(mul_div_round(5005, 1, 10), Some(501)); // 500.5 -> 501
+        assert_eq!(mul_div_round(4, 1, 10), Some(0));
+        assert_eq!(mul_div_round(5, 1, 10), Some(1));
+        assert_eq!(mul_div_round(1, 1, 0), None);
+    }
+
+    #[test]
+    fn wide_division_at_the_limits() {
+        let max = u128::MAX;
+        assert_eq!(mul_div_rem(max, max, max), Some((max, 0)));
+        assert_eq!(mul_div_rem(max, 2, 2), Some((max, 0)));
+        assert_eq!(mul_div_rem(max, 3, 2), None);
+        assert_eq!(mul_div_rem(max, max - 1, max), Some((max - 1, 0)));
+        assert_eq!(mul_div_rem(1 << 127, 1 << 127, (1 << 127) + 1).map(|(q, _)| q), Some((1 << 127) - 1));
+    }
+
+    proptest! {
+        // The 256-bit path agrees with plain u128 arithmetic wherever the latter works.
+        #[test]
+        fn wide_matches_narrow(a in any::<u64>(), b in any::<u64>(), d in 1u128..) {
+            let p = u128::from(a) * u128::from(b);
+            prop_assert_eq!(mul_div_rem(u128::from(a), u128::from(b), d), Some((p / d, p % d)));
+        }
+
+        // q * d + r == a * b, checked by recomposing with the same wide product.
+        #[test]
+        fn wide_division_recomposes(a in any::<u128>(), b in any::<u128>(), d in 1u128..) {
+            if let Some((q, r)) = mul_div_rem(a, b, d) {
+                prop_assert!(r < d);
+                let (h1, l1) = mul_wide(q, d);
+                let (l2, c) = l1.overflowing_add(r);
+                prop_assert_eq!((h1 + u128::from(c), l2), mul_wide(a, b));
+            } else {
+                prop_assert!(mul_wide(a, b).0 >= d);
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The validated pricing input (`pricing.md` section 1), and the live engine
+//! built on it: a cart whose lines, quantities and coupon can change one at a
+//! time and be re-priced without parsing the rest again.
+
+use crate::amount::Amount;
+use crate::currency::Currency;
+use crate::error::{Error, ErrorCode, Result};
+use crate::input::{self, RawCoupon, RawLine};
+
+/// At most this many line items in a cart.
+pub const MAX_LINE_ITEMS: usize = 300;
+/// Quantities run from 1 to this.
+pub const MAX_QUANTITY: u32 = 100_000;
+
+/// Kinds of catalog item. Pricing does not depend on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemType {
+    Physical,
+    Digital,
+    Service,
+    GiftCard,
+    Plan,
+}
+
+impl ItemType {
+    pub fn parse(s: &str) -> Option<ItemType> {
+        Some(match s {
+            "PHYSICAL" => ItemType::Physical,
+            "DIGITAL" => ItemType::Digital,
+            "SERVICE" => ItemType::Service,
+            "GIFT_CARD" => ItemType::GiftCard,
+            "PLAN" => ItemType::Plan,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemType::Physical => "PHYSICAL",
+            ItemType::Digital => "DIGITAL",
+            ItemType::Service => "SERVICE",
+            ItemType::GiftCard => "GIFT_CARD",
+            ItemType::Plan => "PLAN",
+        }
+    }
+}
+
+/// A tax rate from 0 to 1 in millionths (`0.0825` is 82,500).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct TaxRate(pub(crate) u32);
+
+impl TaxRate {
+    pub const DENOMINATOR: u32 = 1_000_000;
+
+    pub fn millionths(self) -> u32 {
+        self.0
+    }
+}
+
+/// One line of the cart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub(crate) id: String,
+    pub(crate) catalog_item_id: Option<String>,
+    pub(crate) item_type: Option<ItemType>,
+    /// Unit price in minor units.
+    pub(crate) price: u128,
+    pub(crate) quantity: u32,
+    pub(crate) tax_rate: TaxRate,
+}
+
+impl Line {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn catalog_item_id(&self) -> Option<&str> {
+        self.catalog_item_id.as_deref()
+    }
+    pub fn item_type(&self) -> Option<ItemType> {
+        self.item_type
+    }
+    pub fn quantity(&self) -> u32 {
+        self.quantity
+    }
+    pub fn tax_rate(&self) -> TaxRate {
+        self.tax_rate
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CouponKind {
+    /// Percent off in ten-thousandths of a percent (`12.5` is 125,000; 100 is 1,000,000).
+    Percentage(u32),
+    /// Minor units off.
+    FixedAmount(u128),
+    FreeShipping,
+}
+
+impl CouponKind {
+    pub const PERCENT_DENOMINATOR: u32 = 1_000_000;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coupon {
+    pub(crate) code: String,
+    pub(crate) kind: CouponKind,
+    pub(crate) minimum_subtotal: Option<u128>,
+    pub(crate) catalog_item_ids: Option<Vec<String>>,
+}
+
+impl Coupon {
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+    pub fn kind(&self) -> CouponKind {
+        self.kind
+    }
+}
+
+/// A shipping option or an additional fee: a code, a price and its tax rate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Charge {
+    pub(crate) code: String,
+    pub(crate) price: u128,
+    pub(crate) tax_rate: TaxRate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GiftCard {
+    pub(crate) code: String,
+    pub(crate) balance: u128,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conversion {
+    pub(crate) currency: Currency,
+    /// Rate in units of 10^-10.
+    pub(crate) rate: u128,
+}
+
+impl Conversion {
+    pub const RATE_DENOMINATOR: u128 = 10_000_000_000;
+}
+
+/// A valid pricing input. Built from JSON (or any serde format) by
+/// [`Cart::from_json`] / [`Cart::deserialize_from`], which check every rule of
+/// `pricing.md`; changed by the methods below, which keep them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cart {
+    pub(crate) currency: Currency,
+    pub(crate) tax_included: bool,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) coupon: Option<Coupon>,
+    pub(crate) shipping: Option<Charge>,
+    pub(crate) fees: Option<Vec<Charge>>,
+    pub(crate) gift_card: Option<GiftCard>,
+    pub(crate) conversion: Option<Conversion>,
+}
+
+impl Cart {
+    /// Parses and validates a JSON pricing input.
+    pub fn from_json(json: &str) -> Result<Cart> {
+        Cart::deserialize_from(&mut serde_json::Deserializer::from_str(json))
+    }
+
+    /// Parses and validates a pricing input from any serde deserializer (the
+    /// browser module passes a JS object through `serde-wasm-bindgen`).
+    pub fn deserialize_from<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cart> {
+        input::validate(input::deserialize(d)?)
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+    pub fn tax_included_in_price(&self) -> bool {
+        self.tax_included
+    }
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+    pub fn coupon(&self) -> Option<&Coupon> {
+        self.coupon.as_ref()
+    }
+
+    /// The unit price of a line as an [`Amount`] of the cart's currency.
+    pub fn unit_price(&self, line: &Line) -> Amount {
+        Amount::new(line.price, self.currency.exponent())
+    }
+
+    fn position(&self, id: &str) -> Result<usize> {
+        self.lines.iter().position(|l| l.id == id).ok_or_else(|| {
+            Error::new(ErrorCode::LineItemNotFound, "lineItemId", format!("no line item with id {id:?}"))
+        })
+    }
+
+    /// Sets one line's quantity (1 to 100,000).
+    pub fn set_quantity(&mut self, id: &str, quantity: i64) -> Result<()> {
+        let at = self.position(id)?;
+        self.lines[at].quantity = input::quantity(quantity, &format!("lineItems[{at}].quantity"))?;
+        Ok(())
+    }
+
+    /// Appends a line, checked by the same rules as the input's lines.
+    pub fn add_line(&mut self, raw: RawLine) -> Result<()> {
+        let at = self.lines.len();
+        if at >= MAX_LINE_ITEMS {
+            return Err(Error::new(
+                ErrorCode::TooManyLineItems,
+                "lineItems",
+                format!("a cart holds at most {MAX_LINE_ITEMS} line items"),
+            ));
+        }
+        let line = input::line(raw, self.currency, &format!("lineItems[{at}]"))?;
+        if self.lines.iter().any(|l| l.id == line.id) {
+            return Err(input::duplicate_id(at));
+        }
+        self.lines.push(line);
+        Ok(())
+    }
+
+    /// Parses a line from JSON and appends it.
+    pub fn add_line_json(&mut self, json: &str) -> Result<()> {
+        self.add_line(input::deserialize(&mut serde_json::Deserializer::from_str(json))?)
+    }
+
+    /// Removes a line, keeping the order of the others.
+    pub fn remove_line(&mut self, id: &str) -> Result<()> {
+        let at = self.position(id)?;
+        self.lines.remove(at);
+        Ok(())
+    }
+
+    /// Applies a coupon, replacing the one applied before (a cart has at most one).
+    pub fn apply_coupon(&mut self, raw: RawCoupon) -> Result<()> {
+        self.coupon = Some(input::coupon(raw, self.currency, "coupons[0]")?);
+        Ok(())
+    }
+
+    /// Parses a coupon from JSON and applies it.
+    pub fn apply_coupon_json(&mut self, json: &str) -> Result<()> {
+        self.apply_coupon(input::deserialize(&mut serde_json::Deserializer::from_str(json))?)
+    }
+
+    pub fn remove_coupon(&mut self) {
+        self.coupon = None;
+    }
+}

@@ -1,0 +1,413 @@
+//! The pricing input as it arrives (JSON or a JS object), and its validation
+//! into a [`Cart`] under the rules of `pricing.md` section 1.
+//!
+//! The raw types accept any JSON type for the fields whose rule has its own
+//! error code (money, quantities, rates, the currency, the coupon type), so that
+//! `"price": 5` is `INVALID_AMOUNT` at `lineItems[0].price` and not a generic
+//! type error. Everything else is typed, and a mistyped or malformed value is
+//! `INVALID_INPUT` at the path serde reports.
+
+use crate::amount::{parse_decimal, to_units, DecimalError};
+use crate::cart::{
+    Cart, Charge, Conversion, Coupon, CouponKind, GiftCard, ItemType, Line, TaxRate, MAX_LINE_ITEMS,
+    MAX_QUANTITY,
+};
+use crate::currency::Currency;
+use crate::error::{Error, ErrorCode, Result};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::collections::HashSet;
+use std::fmt;
+
+/// Largest money amount accepted: 1,000,000,000,000 in major units.
+const MAX_MONEY_MAJOR: u128 = 1_000_000_000_000;
+/// Largest conversion rate accepted (see the README: `pricing.md` sets no bound,
+/// this one keeps every converted amount exact in 128 bits).
+const MAX_RATE_MAJOR: u128 = 1_000_000_000;
+
+/// A value that should be a string; anything else is kept as "not a string"
+/// so that validation can answer with the field's own error code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    Str(String),
+    NotAString,
+}
+
+/// A value that should be a whole number; anything else (a fraction, a string,
+/// a number beyond 2^53 in JS) is kept as "not a whole number".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Int(i128),
+    NotAWholeNumber,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawInput {
+    pub currency: Option<Text>,
+    pub tax_included_in_price: Option<bool>,
+    pub line_items: Option<Vec<RawLine>>,
+    pub coupons: Option<Vec<RawCoupon>>,
+    pub shipping: Option<RawCharge>,
+    pub additional_fees: Option<Vec<RawCharge>>,
+    pub gift_card: Option<RawGiftCard>,
+    pub conversion: Option<RawConversion>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawLine {
+    pub id: Option<String>,
+    pub price: Option<Text>,
+    pub quantity: Option<Count>,
+    pub tax_rate: Option<Text>,
+    pub catalog_item_id: Option<String>,
+    pub item_type: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawCoupon {
+    pub code: Option<Text>,
+    #[serde(rename = "type")]
+    pub kind: Option<Text>,
+    pub value: Option<Text>,
+    pub minimum_subtotal: Option<Text>,
+    pub catalog_item_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawCharge {
+    pub code: Option<String>,
+    pub price: Option<Text>,
+    pub tax_rate: Option<Text>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawGiftCard {
+    pub code: Option<String>,
+    pub balance: Option<Text>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawConversion {
+    pub currency: Option<Text>,
+    pub rate: Option<Text>,
+}
+
+/// Deserializes a raw value, turning a serde failure into `INVALID_INPUT` at
+/// the path where it happened.
+pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T> {
+    serde_path_to_error::deserialize(d).map_err(|e| {
+        let mut field = String::new();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => field.push_str(&format!("[{index}]")),
+                Segment::Map { key } | Segment::Enum { variant: key } => {
+                    if !field.is_empty() {
+                        field.push('.');
+                    }
+                    field.push_str(key);
+                }
+                Segment::Unknown => {}
+            }
+        }
+        Error::new(ErrorCode::InvalidInput, field, e.into_inner().to_string())
+    })
+}
+
+/// Checks every rule of `pricing.md` section 1, in the order of the fields.
+pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
+    let currency = currency(raw.currency.as_ref(), "currency")?;
+    let raw_lines = raw
+        .line_items
+        .ok_or_else(|| Error::new(ErrorCode::InvalidInput, "lineItems", "lineItems is required"))?;
+    if raw_lines.len() > MAX_LINE_ITEMS {
+        return Err(Error::new(
+            ErrorCode::TooManyLineItems,
+            "lineItems",
+            format!("at most {MAX_LINE_ITEMS} line items, got {}", raw_lines.len()),
+        ));
+    }
+    let mut lines = Vec::with_capacity(raw_lines.len());
+    let mut ids = HashSet::with_capacity(raw_lines.len());
+    for (i, raw_line) in raw_lines.into_iter().enumerate() {
+        let line = line(raw_line, currency, &format!("lineItems[{i}]"))?;
+        if !ids.insert(line.id.clone()) {
+            return Err(duplicate_id(i));
+        }
+        lines.push(line);
+    }
+    let coupon = match raw.coupons {
+        Some(list) if list.len() > 1 => {
+            return Err(Error::new(ErrorCode::MoreThanOneCoupon, "coupons", "at most one coupon"));
+        }
+        Some(list) => list.into_iter().next().map(|c| coupon(c, currency, "coupons[0]")).transpose()?,
+        None => None,
+    };
+    let shipping = raw.shipping.map(|s| charge(s, currency, "shipping")).transpose()?;
+    let fees = raw
+        .additional_fees
+        .map(|fees| {
+            fees.into_iter()
+                .enumerate()
+                .map(|(i, f)| charge(f, currency, &format!("additionalFees[{i}]")))
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
+    let gift_card = raw
+        .gift_card
+        .map(|g| -> Result<GiftCard> {
+            Ok(GiftCard {
+                code: required(g.code, "giftCard.code")?,
+                balance: money(g.balance.as_ref(), currency, "giftCard.balance")?,
+            })
+        })
+        .transpose()?;
+    let conversion = raw
+        .conversion
+        .map(|c| -> Result<Conversion> {
+            Ok(Conversion {
+                currency: self::currency(c.currency.as_ref(), "conversion.currency")?,
+                rate: rate(c.rate.as_ref(), "conversion.rate")?,
+            })
+        })
+        .transpose()?;
+    Ok(Cart {
+        currency,
+        tax_included: raw.tax_included_in_price.unwrap_or(false),
+        lines,
+        coupon,
+        shipping,
+        fees,
+        gift_card,
+        conversion,
+    })
+}
+
+pub(crate) fn duplicate_id(at: usize) -> Error {
+    Error::new(
+        ErrorCode::DuplicateLineItemId,
+        format!("lineItems[{at}].id"),
+        "line item ids must be unique",
+    )
+}
+
+pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line> {
+    let id = required(raw.id, &format!("{path}.id"))?;
+    let price = money(raw.price.as_ref(), currency, &format!("{path}.price"))?;
+    let quantity = match raw.quantity {
+        Some(Count::Int(q)) => self::quantity(q, &format!("{path}.quantity"))?,
+        _ => return Err(bad_quantity(&format!("{path}.quantity"))),
+    };
+    let tax_rate = tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?;
+    let item_type = raw
+        .item_type
+        .map(|t| {
+            ItemType::parse(&t).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidInput,
+                    format!("{path}.itemType"),
+                    "itemType is one of PHYSICAL, DIGITAL, SERVICE, GIFT_CARD, PLAN",
+                )
+            })
+        })
+        .transpose()?;
+    Ok(Line { id, catalog_item_id: raw.catalog_item_id, item_type, price, quantity, tax_rate })
+}
+
+pub(crate) fn quantity(q: impl TryInto<u32>, path: &str) -> Result<u32> {
+    match q.try_into() {
+        Ok(q) if (1..=MAX_QUANTITY).contains(&q) => Ok(q),
+        _ => Err(bad_quantity(path)),
+    }
+}
+
+fn bad_quantity(path: &str) -> Error {
+    Error::new(ErrorCode::InvalidQuantity, path, format!("quantity is a whole number from 1 to {MAX_QUANTITY}"))
+}
+
+pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<Coupon> {
+    let invalid = |field: &str, message: &str| Error::new(ErrorCode::InvalidCoupon, format!("{path}.{field}"), message);
+    let code = match raw.code {
+        Some(Text::Str(c)) if !c.is_empty() => c,
+        _ => return Err(invalid("code", "a coupon has a non-empty code")),
+    };
+    let kind = match raw.kind.as_ref() {
+        Some(Text::Str(t)) => t.as_str(),
+        _ => return Err(invalid("type", "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING")),
+    };
+    let kind = match kind {
+        "PERCENTAGE" => {
+            let Some(Text::Str(v)) = raw.value.as_ref() else {
+                return Err(invalid("value", "a PERCENTAGE coupon needs a value"));
+            };
+            match parse_decimal(v, 4).ok().and_then(|d| to_units(d, 4)) {
+                Some(p) if p > 0 && p <= u128::from(CouponKind::PERCENT_DENOMINATOR) => {
+                    // p <= 1,000,000: the conversion cannot fail
+                    CouponKind::Percentage(u32::try_from(p).unwrap_or(CouponKind::PERCENT_DENOMINATOR))
+                }
+                _ => return Err(invalid("value", "a percentage is greater than 0, at most 100, with at most 4 fraction digits")),
+            }
+        }
+        "FIXED_AMOUNT" => {
+            let amount = money(raw.value.as_ref(), currency, &format!("{path}.value"))
+                .map_err(|e| Error { code: ErrorCode::InvalidCoupon, ..e })?;
+            CouponKind::FixedAmount(amount)
+        }
+        "FREE_SHIPPING" => {
+            if raw.value.is_some() {
+                return Err(invalid("value", "a FREE_SHIPPING coupon has no value"));
+            }
+            CouponKind::FreeShipping
+        }
+        _ => return Err(invalid("type", "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING")),
+    };
+    let minimum_subtotal = raw
+        .minimum_subtotal
+        .as_ref()
+        .map(|m| money(Some(m), currency, &format!("{path}.minimumSubtotal")))
+        .transpose()?;
+    Ok(Coupon { code, kind, minimum_subtotal, catalog_item_ids: raw.catalog_item_ids })
+}
+
+fn charge(raw: RawCharge, currency: Currency, path: &str) -> Result<Charge> {
+    Ok(Charge {
+        code: required(raw.code, &format!("{path}.code"))?,
+        price: money(raw.price.as_ref(), currency, &format!("{path}.price"))?,
+        tax_rate: tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?,
+    })
+}
+
+fn required(value: Option<String>, path: &str) -> Result<String> {
+    match value {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::new(ErrorCode::InvalidInput, path, format!("{path} is required and not empty"))),
+    }
+}
+
+fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
+    match value {
+        Some(Text::Str(code)) => Currency::from_code(code),
+        _ => None,
+    }
+    .ok_or_else(|| Error::new(ErrorCode::UnsupportedCurrency, path, "an upper-case ISO 4217 code of a supported currency"))
+}
+
+/// A money amount in the currency's minor units.
+fn money(value: Option<&Text>, currency: Currency, path: &str) -> Result<u128> {
+    let exponent = currency.exponent();
+    let err = |why: &str| Error::new(ErrorCode::InvalidAmount, path, why.to_string());
+    let Some(Text::Str(s)) = value else {
+        return Err(err("money is a decimal string, as \"19.99\""));
+    };
+    let units = match parse_decimal(s, exponent) {
+        Ok(d) => to_units(d, exponent),
+        Err(DecimalError::TooPrecise) => {
+            return Err(err(&format!("{currency} amounts have at most {exponent} fraction digits")));
+        }
+        Err(DecimalError::Syntax) => None,
+    };
+    match units {
+        Some(u) if u <= MAX_MONEY_MAJOR * crate::amount::pow10(exponent) => Ok(u),
+        Some(_) => Err(err("money is at most 1000000000000")),
+        None => Err(err("money is a non-negative decimal string without sign or exponent, as \"19.99\"")),
+    }
+}
+
+fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
+    let Some(value) = value else { return Ok(TaxRate::default()) };
+    match value {
+        Text::Str(s) => parse_decimal(s, 6).ok().and_then(|d| to_units(d, 6)),
+        Text::NotAString => None,
+    }
+    .and_then(|r| u32::try_from(r).ok())
+    .filter(|&r| r <= TaxRate::DENOMINATOR)
+    .map(TaxRate)
+    .ok_or_else(|| Error::new(ErrorCode::InvalidTaxRate, path, "a tax rate is a decimal string from 0 to 1 with at most 6 fraction digits"))
+}
+
+fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
+    match value {
+        Some(Text::Str(s)) => parse_decimal(s, 10).ok().and_then(|d| to_units(d, 10)),
+        _ => None,
+    }
+    .filter(|&r| r > 0 && r <= MAX_RATE_MAJOR * Conversion::RATE_DENOMINATOR)
+    .ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidRate,
+            path,
+            format!("a rate is a decimal string greater than 0, at most {MAX_RATE_MAJOR}, with at most 10 fraction digits"),
+        )
+    })
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Text, D::Error> {
+        d.deserialize_any(LooseVisitor(|v| match v {
+            Loose::Str(s) => Text::Str(s),
+            _ => Text::NotAString,
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Count, D::Error> {
+        d.deserialize_any(LooseVisitor(|v| match v {
+            Loose::Int(i) => Count::Int(i),
+            _ => Count::NotAWholeNumber,
+        }))
+    }
+}
+
+/// What a loosely typed field held.
+enum Loose {
+    Str(String),
+    Int(i128),
+    Other,
+}
+
+/// Accepts any value and hands it, classified, to a function.
+struct LooseVisitor<F>(F);
+
+impl<'de, T, F: FnOnce(Loose) -> T> Visitor<'de> for LooseVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Str(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Str(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Int(i128::from(v))))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Int(i128::from(v))))
+    }
+    // A number with a fraction or an exponent (or, from JS, beyond 2^53): never a
+    // valid value for any loose field; its value is not looked at.
+    fn visit_f64<E: de::Error>(self, _not_whole: f64) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Other))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Other))
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Other))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Loose::Other))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<T, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Loose::Other))
+    }
+}

@@ -1,0 +1,325 @@
+//! The pricing function of `pricing.md` section 2, and its output (section 3).
+
+use crate::amount::{mul_div_rem, mul_div_round, pow10, Amount};
+use crate::cart::{Cart, Charge, Conversion, CouponKind, TaxRate};
+use serde::Serialize;
+
+/// The priced cart. Borrows the ids and codes of the [`Cart`] it was computed
+/// from; serializes to the JSON of `pricing.md` section 3.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pricing<'a> {
+    pub currency: &'static str,
+    pub line_items: Vec<PricedLine<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<PricedShipping<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fees: Option<Vec<PricedFee<'a>>>,
+    pub applied_discounts: Vec<AppliedDiscount<'a>>,
+    pub price_summary: PriceSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<AppliedGiftCard<'a>>,
+    pub pay_now: Total,
+    pub pay_later: Total,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion_currency: Option<&'static str>,
+    pub calculation_errors: Vec<CalculationError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricedLine<'a> {
+    pub id: &'a str,
+    pub line_item_price: Amount,
+    pub discount: Amount,
+    pub taxable_amount: Amount,
+    pub tax: Amount,
+    pub total_price_before_tax: Amount,
+    pub total_price_after_tax: Amount,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PricedShipping<'a> {
+    pub code: &'a str,
+    pub price: Amount,
+    pub discount: Amount,
+    pub tax: Amount,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PricedFee<'a> {
+    pub code: &'a str,
+    pub price: Amount,
+    pub tax: Amount,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiscountType {
+    Global,
+    SpecificItems,
+    Shipping,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedDiscount<'a> {
+    pub discount_type: DiscountType,
+    pub coupon: AppliedCoupon<'a>,
+    pub line_item_ids: Vec<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppliedCoupon<'a> {
+    pub code: &'a str,
+    pub amount: Amount,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppliedGiftCard<'a> {
+    pub code: &'a str,
+    pub amount: Amount,
+}
+
+/// An amount with, when a conversion was asked for, its converted value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Price {
+    pub amount: Amount,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_amount: Option<Amount>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceSummary {
+    pub subtotal: Price,
+    pub discount: Price,
+    pub shipping: Price,
+    pub tax: Price,
+    pub additional_fees: Price,
+    pub total: Price,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Total {
+    pub total: Price,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CalculationErrorCode {
+    CouponMinimumSubtotalNotMet,
+    CouponNotApplicable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalculationError {
+    pub code: CalculationErrorCode,
+    pub message: String,
+}
+
+/// A tax computed as in step 6: `(tax, before tax, after tax)` of a taxable amount.
+fn tax(taxable: u128, rate: TaxRate, included: bool) -> (u128, u128, u128) {
+    let r = u128::from(rate.0);
+    let d = u128::from(TaxRate::DENOMINATOR);
+    // The quotients are at most `taxable`, so they always fit; the fallback is unreachable.
+    if included {
+        let t = mul_div_round(taxable, r, d + r).unwrap_or(0);
+        (t, taxable - t, taxable)
+    } else {
+        let t = mul_div_round(taxable, r, d).unwrap_or(0);
+        (t, taxable, taxable + t)
+    }
+}
+
+impl Cart {
+    /// Prices the cart: `pricing.md` section 2, step by step.
+    pub fn price(&self) -> Pricing<'_> {
+        let exp = self.currency.exponent();
+        let amount = |minor: u128| Amount::new(minor, exp);
+
+        // 1-2. line prices and subtotal
+        let line_prices: Vec<u128> = self.lines.iter().map(|l| l.price * u128::from(l.quantity)).collect();
+        let subtotal: u128 = line_prices.iter().sum();
+
+        // 3. coupon
+        let mut discounts = vec![0u128; self.lines.len()];
+        let mut shipping_discount = 0u128;
+        let mut applied_discounts = Vec::new();
+        let mut calculation_errors = Vec::new();
+        if let Some(coupon) = &self.coupon {
+            let eligible = |i: usize| match &coupon.catalog_item_ids {
+                None => true,
+                Some(ids) => self.lines[i].catalog_item_id.as_ref().is_some_and(|c| ids.contains(c)),
+            };
+            let eligible_subtotal: u128 = (0..self.lines.len()).filter(|&i| eligible(i)).map(|i| line_prices[i]).sum();
+            if coupon.minimum_subtotal.is_some_and(|m| subtotal < m) {
+                calculation_errors.push(CalculationError {
+                    code: CalculationErrorCode::CouponMinimumSubtotalNotMet,
+                    message: format!(
+                        "coupon {} needs a subtotal of at least {}",
+                        coupon.code,
+                        amount(coupon.minimum_subtotal.unwrap_or(0))
+                    ),
+                });
+            } else if coupon.kind != CouponKind::FreeShipping && eligible_subtotal == 0 {
+                calculation_errors.push(CalculationError {
+                    code: CalculationErrorCode::CouponNotApplicable,
+                    message: format!("coupon {} applies to no item of this cart", coupon.code),
+                });
+            } else {
+                let (discount_type, coupon_amount, line_item_ids) = match coupon.kind {
+                    CouponKind::FreeShipping => {
+                        shipping_discount = self.shipping.as_ref().map_or(0, |s| s.price);
+                        (DiscountType::Shipping, shipping_discount, Vec::new())
+                    }
+                    kind => {
+                        let d = match kind {
+                            CouponKind::Percentage(p) => {
+                                mul_div_round(eligible_subtotal, u128::from(p), u128::from(CouponKind::PERCENT_DENOMINATOR))
+                                    .unwrap_or(0)
+                            }
+                            CouponKind::FixedAmount(v) => v.min(eligible_subtotal),
+                            CouponKind::FreeShipping => 0,
+                        };
+                        // 4. allocation
+                        let eligible_lines: Vec<usize> = (0..self.lines.len()).filter(|&i| eligible(i)).collect();
+                        allocate(d, &eligible_lines, &line_prices, &mut discounts);
+                        let discount_type = if coupon.catalog_item_ids.is_some() {
+                            DiscountType::SpecificItems
+                        } else {
+                            DiscountType::Global
+                        };
+                        (discount_type, d, eligible_lines.iter().map(|&i| self.lines[i].id.as_str()).collect())
+                    }
+                };
+                applied_discounts.push(AppliedDiscount {
+                    discount_type,
+                    coupon: AppliedCoupon { code: &coupon.code, amount: amount(coupon_amount) },
+                    line_item_ids,
+                });
+            }
+        }
+
+        // 5-6. taxable amounts and line taxes
+        let mut line_tax_sum = 0u128;
+        let line_items = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let taxable = line_prices[i] - discounts[i];
+                let (t, before, after) = tax(taxable, line.tax_rate, self.tax_included);
+                line_tax_sum += t;
+                PricedLine {
+                    id: &line.id,
+                    line_item_price: amount(line_prices[i]),
+                    discount: amount(discounts[i]),
+                    taxable_amount: amount(taxable),
+                    tax: amount(t),
+                    total_price_before_tax: amount(before),
+                    total_price_after_tax: amount(after),
+                }
+            })
+            .collect();
+
+        // 7. shipping
+        let shipping_price = self.shipping.as_ref().map_or(0, |s| s.price);
+        let shipping = self.shipping.as_ref().map(|s: &Charge| {
+            let (t, _, _) = tax(s.price - shipping_discount, s.tax_rate, self.tax_included);
+            PricedShipping { code: &s.code, price: amount(s.price), discount: amount(shipping_discount), tax: amount(t) }
+        });
+        let shipping_tax = shipping.as_ref().map_or(0, |s| s.tax.minor());
+
+        // 8. fees
+        let fees: Option<Vec<PricedFee>> = self.fees.as_ref().map(|fees| {
+            fees.iter()
+                .map(|f| PricedFee {
+                    code: &f.code,
+                    price: amount(f.price),
+                    tax: amount(tax(f.price, f.tax_rate, self.tax_included).0),
+                })
+                .collect()
+        });
+        let fees_total: u128 = fees.iter().flatten().map(|f| f.price.minor()).sum();
+        let fees_tax: u128 = fees.iter().flatten().map(|f| f.tax.minor()).sum();
+
+        // 9. summary
+        let discount = discounts.iter().sum::<u128>() + shipping_discount;
+        let tax_total = line_tax_sum + shipping_tax + fees_tax;
+        let total = subtotal - discount + shipping_price + fees_total + if self.tax_included { 0 } else { tax_total };
+
+        // 10. gift card
+        let gift_card_amount = self.gift_card.as_ref().map_or(0, |g| g.balance.min(total));
+        let gift_card = self.gift_card.as_ref().map(|g| AppliedGiftCard { code: &g.code, amount: amount(gift_card_amount) });
+
+        // 11. conversion
+        let price = |minor: u128| Price {
+            amount: amount(minor),
+            converted_amount: self.conversion.map(|c| convert(minor, exp, c)),
+        };
+        Pricing {
+            currency: self.currency.code(),
+            line_items,
+            shipping,
+            additional_fees: fees,
+            applied_discounts,
+            price_summary: PriceSummary {
+                subtotal: price(subtotal),
+                discount: price(discount),
+                shipping: price(shipping_price),
+                tax: price(tax_total),
+                additional_fees: price(fees_total),
+                total: price(total),
+            },
+            gift_card,
+            pay_now: Total { total: price(total - gift_card_amount) },
+            pay_later: Total { total: price(0) },
+            conversion_currency: self.conversion.map(|c| c.currency.code()),
+            calculation_errors,
+        }
+    }
+}
+
+/// Splits `d` minor units over the `eligible` lines in proportion to their
+/// prices, by the largest-remainder method (step 4), adding each share to
+/// `shares`. Requires `d <= sum of the eligible prices`.
+fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
+    let w: u128 = eligible.iter().map(|&i| prices[i]).sum();
+    if d == 0 || w == 0 {
+        return;
+    }
+    let mut remainders = Vec::with_capacity(eligible.len());
+    let mut given = 0u128;
+    for &i in eligible {
+        // q <= d because prices[i] <= w, so the quotient always fits.
+        let (q, r) = mul_div_rem(d, prices[i], w).unwrap_or((0, 0));
+        shares[i] = q;
+        given += q;
+        remainders.push((r, i));
+    }
+    // k < number of eligible lines, since every remainder is below w.
+    let k = usize::try_from(d - given).unwrap_or(usize::MAX).min(remainders.len());
+    if k == 0 {
+        return;
+    }
+    // Largest remainder first; ties go to the line that comes first.
+    let by_rank = |a: &(u128, usize), b: &(u128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if k < remainders.len() {
+        remainders.select_nth_unstable_by(k - 1, by_rank);
+    }
+    for &(_, i) in &remainders[..k] {
+        shares[i] += 1;
+    }
+}
+
+/// `round(amount * rate)` in the minor units of the conversion currency.
+fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
+    let to = c.currency.exponent();
+    // minor * rate * 10^to / (10^exponent * 10^10); with the input limits
+    // (amounts below 10^24 minor units, rates at most 10^9) the quotient fits.
+    let converted = mul_div_round(minor, c.rate * pow10(to), pow10(exponent) * Conversion::RATE_DENOMINATOR)
+        .unwrap_or(u128::MAX);
+    Amount::new(converted, to)
+}
