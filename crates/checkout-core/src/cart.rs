@@ -5,7 +5,7 @@
 use crate::amount::Amount;
 use crate::currency::Currency;
 use crate::error::{Error, ErrorCode, Result};
-use crate::input::{self, RawCoupon, RawLine};
+use crate::input::{self, Count, RawCoupon, RawLine};
 
 /// At most this many line items in a cart.
 pub const MAX_LINE_ITEMS: usize = 300;
@@ -193,10 +193,10 @@ impl Cart {
         })
     }
 
-    /// Sets one line's quantity (1 to 100,000).
-    pub fn set_quantity(&mut self, id: &str, quantity: i64) -> Result<()> {
+    /// Sets one line's quantity (a whole number from 1 to 100,000).
+    pub fn set_quantity(&mut self, id: &str, quantity: impl Into<Count>) -> Result<()> {
         let at = self.position(id)?;
-        self.lines[at].quantity = input::quantity(quantity, &format!("lineItems[{at}].quantity"))?;
+        self.lines[at].quantity = input::quantity(quantity.into(), &format!("lineItems[{at}].quantity"))?;
         Ok(())
     }
 

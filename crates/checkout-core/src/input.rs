@@ -40,6 +40,18 @@ pub enum Count {
     NotAWholeNumber,
 }
 
+impl From<i64> for Count {
+    fn from(q: i64) -> Count {
+        Count::Int(i128::from(q))
+    }
+}
+
+impl From<u32> for Count {
+    fn from(q: u32) -> Count {
+        Count::Int(i128::from(q))
+    }
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawInput {
@@ -99,7 +111,7 @@ pub struct RawConversion {
 
 /// Deserializes a raw value, turning a serde failure into `INVALID_INPUT` at
 /// the path where it happened.
-pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T> {
+pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T> {
     serde_path_to_error::deserialize(d).map_err(|e| {
         let mut field = String::new();
         for segment in e.path().iter() {
@@ -199,10 +211,7 @@ pub(crate) fn duplicate_id(at: usize) -> Error {
 pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line> {
     let id = required(raw.id, &format!("{path}.id"))?;
     let price = money(raw.price.as_ref(), currency, &format!("{path}.price"))?;
-    let quantity = match raw.quantity {
-        Some(Count::Int(q)) => self::quantity(q, &format!("{path}.quantity"))?,
-        _ => return Err(bad_quantity(&format!("{path}.quantity"))),
-    };
+    let quantity = quantity(raw.quantity.unwrap_or(Count::NotAWholeNumber), &format!("{path}.quantity"))?;
     let tax_rate = tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?;
     let item_type = raw
         .item_type
@@ -219,15 +228,12 @@ pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line>
     Ok(Line { id, catalog_item_id: raw.catalog_item_id, item_type, price, quantity, tax_rate })
 }
 
-pub(crate) fn quantity(q: impl TryInto<u32>, path: &str) -> Result<u32> {
-    match q.try_into() {
-        Ok(q) if (1..=MAX_QUANTITY).contains(&q) => Ok(q),
-        _ => Err(bad_quantity(path)),
+pub(crate) fn quantity(q: Count, path: &str) -> Result<u32> {
+    match q {
+        Count::Int(q) => u32::try_from(q).ok().filter(|q| (1..=MAX_QUANTITY).contains(q)),
+        Count::NotAWholeNumber => None,
     }
-}
-
-fn bad_quantity(path: &str) -> Error {
-    Error::new(ErrorCode::InvalidQuantity, path, format!("quantity is a whole number from 1 to {MAX_QUANTITY}"))
+    .ok_or_else(|| Error::new(ErrorCode::InvalidQuantity, path, format!("quantity is a whole number from 1 to {MAX_QUANTITY}")))
 }
 
 pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<Coupon> {
@@ -298,7 +304,7 @@ fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
 }
 
 /// A money amount in the currency's minor units.
-fn money(value: Option<&Text>, currency: Currency, path: &str) -> Result<u128> {
+pub(crate) fn money(value: Option<&Text>, currency: Currency, path: &str) -> Result<u128> {
     let exponent = currency.exponent();
     let err = |why: &str| Error::new(ErrorCode::InvalidAmount, path, why.to_string());
     let Some(Text::Str(s)) = value else {
@@ -318,7 +324,7 @@ fn money(value: Option<&Text>, currency: Currency, path: &str) -> Result<u128> {
     }
 }
 
-fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
+pub(crate) fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
     let Some(value) = value else { return Ok(TaxRate::default()) };
     match value {
         Text::Str(s) => parse_decimal(s, 6).ok().and_then(|d| to_units(d, 6)),

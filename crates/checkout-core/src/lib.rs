@@ -19,6 +19,7 @@ pub mod currency;
 pub mod error;
 pub mod input;
 pub mod pricing;
+pub mod store;
 
 pub use amount::Amount;
 pub use cart::Cart;

@@ -119,6 +119,38 @@ pub struct CalculationError {
     pub message: String,
 }
 
+/// The totals of a [`Pricing`] without its lines: what a live page redraws
+/// after each change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary<'p, 'a> {
+    pub currency: &'static str,
+    pub applied_discounts: &'p [AppliedDiscount<'a>],
+    pub price_summary: PriceSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<&'p AppliedGiftCard<'a>>,
+    pub pay_now: Total,
+    pub pay_later: Total,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion_currency: Option<&'static str>,
+    pub calculation_errors: &'p [CalculationError],
+}
+
+impl<'a> Pricing<'a> {
+    pub fn summary(&self) -> Summary<'_, 'a> {
+        Summary {
+            currency: self.currency,
+            applied_discounts: &self.applied_discounts,
+            price_summary: self.price_summary,
+            gift_card: self.gift_card.as_ref(),
+            pay_now: self.pay_now,
+            pay_later: self.pay_later,
+            conversion_currency: self.conversion_currency,
+            calculation_errors: &self.calculation_errors,
+        }
+    }
+}
+
 /// A tax computed as in step 6: `(tax, before tax, after tax)` of a taxable amount.
 fn tax(taxable: u128, rate: TaxRate, included: bool) -> (u128, u128, u128) {
     let r = u128::from(rate.0);

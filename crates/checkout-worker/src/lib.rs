@@ -1,1 +1,165 @@
+//! The edge checkout worker: the HTTP API of `spec/api.md` on Cloudflare
+//! Workers with D1. A thin shell: prices, validation and every rule come from
+//! `checkout-core`; this crate authenticates, stores and answers.
 
+mod error;
+pub mod routes;
+pub mod tenants;
+
+use error::{ApiError, ApiResult};
+use routes::{Access, Miss, Op};
+use serde_json::{json, Value};
+use tenants::{KeyKind, Tenant};
+use worker::{console_log, event, js_sys, Context, Env, Request, Response};
+
+/// The OpenAPI 3.1 document of every route, served at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Largest request body accepted (`413` above it).
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// What a handler knows about the call.
+struct Call<'a> {
+    env: &'a Env,
+    tenant: Option<Tenant>,
+    body: Option<Value>,
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let request_id = uuid_v4().unwrap_or_else(|_| "no-request-id".into());
+    let started = js_sys::Date::now();
+    let method = req.method().to_string();
+    let path = req.path();
+    let (status, body, tenant) = match handle(req, &env).await {
+        Ok((body, tenant)) => (200, body, tenant),
+        Err(e) => {
+            if let ApiError::Internal(detail) = &e {
+                console_log!("{}", json!({"level": "error", "requestId": request_id, "error": detail}));
+            }
+            (e.status(), e.body(), None)
+        }
+    };
+    console_log!(
+        "{}",
+        json!({"level": "info", "requestId": request_id, "method": method, "path": path,
+               "status": status, "tenant": tenant, "ms": js_sys::Date::now() - started})
+    );
+    let mut resp = Response::from_json(&body)?.with_status(status);
+    let headers = resp.headers_mut();
+    headers.set("x-wix-request-id", &request_id)?;
+    headers.set("x-request-id", &request_id)?;
+    headers.set("cache-control", "no-store")?;
+    Ok(resp)
+}
+
+/// Routes, authenticates, reads the body and dispatches; the tenant id is returned for the log.
+async fn handle(mut req: Request, env: &Env) -> ApiResult<(Value, Option<String>)> {
+    let method = req.method().to_string();
+    let path = req.path();
+    let (route, _params) = routes::find(&method, &path).map_err(|m| match m {
+        Miss::NotFound => ApiError::NotFound("route"),
+        Miss::MethodNotAllowed => ApiError::MethodNotAllowed,
+    })?;
+    let tenant = match route.access {
+        Access::Public => None,
+        access => {
+            let tenants = load_tenants(env)?;
+            let auth = req.headers().get("authorization")?;
+            let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref()).ok_or(ApiError::Unauthenticated)?;
+            if access == Access::Secret && kind != KeyKind::Secret {
+                return Err(ApiError::Forbidden);
+            }
+            Some(tenant.clone())
+        }
+    };
+    let body = match method.as_str() {
+        "POST" | "PUT" | "PATCH" => Some(read_json(&mut req).await?),
+        _ => None,
+    };
+    let tenant_id = tenant.as_ref().map(|t| t.app_def_id.clone());
+    let call = Call { env, tenant, body };
+    let out = match route.op {
+        Op::OpenApi => serde_json::from_str(OPENAPI).map_err(|e| ApiError::Internal(e.to_string()))?,
+        Op::GetStore => get_store(&call).await?,
+        Op::PutStore => put_store(&call).await?,
+    };
+    Ok((out, tenant_id))
+}
+
+fn load_tenants(env: &Env) -> ApiResult<Vec<Tenant>> {
+    let raw = env
+        .secret("TENANTS")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("TENANTS").map(|v| v.to_string()))
+        .map_err(|_| ApiError::Internal("no TENANTS secret is configured".into()))?;
+    tenants::parse(&raw).map_err(ApiError::Internal)
+}
+
+/// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty.
+async fn read_json(req: &mut Request) -> ApiResult<Value> {
+    let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
+    let declared = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
+    if declared.is_some_and(|l| l > MAX_BODY) {
+        return Err(too_large);
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_BODY {
+        return Err(too_large);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::Invalid {
+        field: String::new(),
+        description: format!("the body is not valid JSON: {e}"),
+        rule: "FORMAT",
+    })
+}
+
+fn tenant<'c>(call: &'c Call) -> ApiResult<&'c Tenant> {
+    call.tenant.as_ref().ok_or(ApiError::Unauthenticated)
+}
+
+fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+async fn get_store(call: &Call<'_>) -> ApiResult<Value> {
+    let db = call.env.d1("DB")?;
+    let row: Option<String> = db
+        .prepare("SELECT config FROM stores WHERE app_def_id = ?1")
+        .bind(&[tenant(call)?.app_def_id.as_str().into()])?
+        .first(Some("config"))
+        .await?;
+    let config = row.ok_or(ApiError::NotFound("store configuration"))?;
+    let store: Value = serde_json::from_str(&config).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(json!({ "store": store }))
+}
+
+async fn put_store(call: &Call<'_>) -> ApiResult<Value> {
+    let body = call.body.as_ref().cloned().unwrap_or_default();
+    let store = body.get("store").cloned().unwrap_or(body);
+    let config = checkout_core::store::StoreConfig::from_json(&store.to_string())?;
+    let text = serde_json::to_string(&config).map_err(|e| ApiError::Internal(e.to_string()))?;
+    call.env
+        .d1("DB")?
+        .prepare(
+            "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
+             ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
+        )
+        .bind(&[tenant(call)?.app_def_id.as_str().into(), text.into(), now_iso().into()])?
+        .run()
+        .await?;
+    Ok(json!({ "store": config }))
+}
+
+/// A random (version 4) UUID from the platform's CSPRNG.
+pub fn uuid_v4() -> Result<String, getrandom::Error> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = tenants::hex(&b);
+    Ok(format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]))
+}

@@ -1,0 +1,102 @@
+//! The worker's one error type, and its translation to an HTTP answer in Wix's
+//! error shape (`api.md`, Errors). Nothing else builds an error response.
+
+use checkout_core::ErrorCode;
+use serde_json::{json, Value};
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the request does not hold what the route needs.
+    Invalid { field: String, description: String, rule: &'static str },
+    /// 400 with an application code (a core validation error, say).
+    BadRequest { code: &'static str, field: String, description: String },
+    /// 401: no key, or a key of no tenant.
+    Unauthenticated,
+    /// 403: the key is valid but may not do this.
+    Forbidden,
+    /// 404: no such route, or no such entity for this tenant.
+    NotFound(&'static str),
+    MethodNotAllowed,
+    PayloadTooLarge { limit: usize },
+    /// 500: logged with the request id; the body says nothing more.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid { .. } | ApiError::BadRequest { .. } => 400,
+            ApiError::Unauthenticated => 401,
+            ApiError::Forbidden => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    /// The stable code a client matches on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Invalid { .. } => "INVALID_ARGUMENT",
+            ApiError::BadRequest { code, .. } => code,
+            ApiError::Unauthenticated => "UNAUTHENTICATED",
+            ApiError::Forbidden => "PERMISSION_DENIED",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::Invalid { field, description, .. } => format!("INVALID_ARGUMENT: \"{field}\" {description}"),
+            ApiError::BadRequest { field, description, .. } if field.is_empty() => description.clone(),
+            ApiError::BadRequest { field, description, .. } => format!("{field}: {description}"),
+            ApiError::Unauthenticated => "a valid API key is required in the Authorization header".into(),
+            ApiError::Forbidden => "this key may not do this".into(),
+            ApiError::NotFound(what) => format!("{what} not found"),
+            ApiError::MethodNotAllowed => "method not allowed on this path".into(),
+            ApiError::PayloadTooLarge { limit } => format!("the request body is larger than {limit} bytes"),
+            ApiError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    /// The JSON body: `{message, details: {applicationError | validationError}}`.
+    pub fn body(&self) -> Value {
+        let message = self.message();
+        let details = match self {
+            ApiError::Invalid { field, description, rule } => json!({"validationError": {"fieldViolations": [
+                {"field": field, "description": description, "violatedRule": rule}
+            ]}}),
+            ApiError::BadRequest { code, field, description } => json!({
+                "applicationError": {"code": code, "description": description, "data": {"field": field}},
+                "validationError": {"fieldViolations": [
+                    {"field": field, "description": description, "violatedRule": "VALIDATION", "ruleName": code}
+                ]}
+            }),
+            _ => json!({"applicationError": {"code": self.code(), "description": message, "data": {}}}),
+        };
+        json!({"message": message, "details": details})
+    }
+}
+
+impl From<checkout_core::Error> for ApiError {
+    fn from(e: checkout_core::Error) -> ApiError {
+        match e.code {
+            ErrorCode::InvalidInput => {
+                ApiError::Invalid { field: e.field, description: e.message, rule: "VALIDATION" }
+            }
+            code => ApiError::BadRequest { code: code.as_str(), field: e.field, description: e.message },
+        }
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,101 @@
+//! Every route the worker serves, in one table: the router dispatches on it and
+//! a test holds it equal to the OpenAPI document (`openapi.json`).
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No key needed.
+    Public,
+    /// The secret key only.
+    Secret,
+    /// The secret key or the publishable key (storefront operations).
+    Storefront,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    OpenApi,
+    GetStore,
+    PutStore,
+}
+
+pub struct Route {
+    pub method: &'static str,
+    /// OpenAPI-style template: `{name}` matches one non-empty path segment.
+    pub path: &'static str,
+    pub op: Op,
+    pub access: Access,
+}
+
+pub const ROUTES: &[Route] = &[
+    Route { method: "GET", path: "/openapi.json", op: Op::OpenApi, access: Access::Public },
+    Route { method: "GET", path: "/admin/v1/store", op: Op::GetStore, access: Access::Secret },
+    Route { method: "PUT", path: "/admin/v1/store", op: Op::PutStore, access: Access::Secret },
+];
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Miss {
+    NotFound,
+    MethodNotAllowed,
+}
+
+/// The route for a method and path, with the path parameters in order.
+pub fn find<'p>(method: &str, path: &'p str) -> Result<(&'static Route, Vec<&'p str>), Miss> {
+    let mut path_matched = false;
+    for route in ROUTES {
+        if let Some(params) = match_path(route.path, path) {
+            if route.method == method {
+                return Ok((route, params));
+            }
+            path_matched = true;
+        }
+    }
+    Err(if path_matched { Miss::MethodNotAllowed } else { Miss::NotFound })
+}
+
+fn match_path<'p>(template: &str, path: &'p str) -> Option<Vec<&'p str>> {
+    let mut params = Vec::new();
+    let mut t = template.split('/');
+    let mut p = path.split('/');
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(params),
+            (Some(ts), Some(ps)) if ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty() => params.push(ps),
+            (Some(ts), Some(ps)) if ts == ps => {}
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn matches_templates_and_tells_405_from_404() {
+        assert_eq!(find("GET", "/admin/v1/store").map(|(r, _)| r.op), Ok(Op::GetStore));
+        assert_eq!(find("DELETE", "/admin/v1/store").err(), Some(Miss::MethodNotAllowed));
+        assert_eq!(find("GET", "/admin/v1/stores").err(), Some(Miss::NotFound));
+        assert_eq!(find("GET", "/admin/v1/store/").err(), Some(Miss::NotFound));
+        assert_eq!(match_path("/a/{id}/b", "/a/x1/b"), Some(vec!["x1"]));
+        assert_eq!(match_path("/a/{id}/b", "/a//b"), None);
+    }
+
+    /// Every route is in the OpenAPI document, and every operation there is a route.
+    #[test]
+    fn openapi_document_lists_exactly_the_routes() {
+        let doc: serde_json::Value = serde_json::from_str(crate::OPENAPI).expect("openapi.json parses");
+        assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.1")), Some(true));
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for method in ["get", "put", "post", "patch", "delete"] {
+                if item.get(method).is_some() {
+                    documented.insert((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+        let served: BTreeSet<_> = ROUTES.iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+        assert_eq!(documented, served);
+    }
+}

@@ -1,0 +1,109 @@
+//! Tenants and their keys, from the `TENANTS` secret (`api.md`, Tenants and keys).
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub app_def_id: String,
+    /// Lowercase hex SHA-256 of the secret key; the key itself is never configured.
+    pub secret_key_sha256: String,
+    pub publishable_key: String,
+    #[serde(default)]
+    pub session_keys: Vec<SessionKey>,
+    #[serde(default)]
+    pub webhook_secret: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionKey {
+    pub kid: String,
+    /// base64url of 32 random bytes.
+    pub k: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    Secret,
+    Publishable,
+}
+
+/// Parses the `TENANTS` JSON list.
+pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
+    let tenants: Vec<Tenant> = serde_json::from_str(json).map_err(|e| format!("TENANTS is not a valid tenant list: {e}"))?;
+    for t in &tenants {
+        if t.app_def_id.is_empty() || t.secret_key_sha256.len() != 64 || t.publishable_key.is_empty() {
+            return Err(format!("TENANTS entry {:?} needs appDefId, a 64-hex secretKeySha256 and a publishableKey", t.app_def_id));
+        }
+    }
+    Ok(tenants)
+}
+
+/// The tenant and kind of the key in an `Authorization` header (`<key>` or
+/// `Bearer <key>`). Every key is compared in constant time.
+pub fn authenticate<'t>(tenants: &'t [Tenant], authorization: Option<&str>) -> Option<(&'t Tenant, KeyKind)> {
+    let header = authorization?.trim();
+    let key = header.strip_prefix("Bearer ").map(str::trim).unwrap_or(header);
+    if key.is_empty() {
+        return None;
+    }
+    let digest = hex(&Sha256::digest(key.as_bytes()));
+    let mut found = None;
+    for t in tenants {
+        // No early exit: each tenant costs the same whether or not it matches.
+        let secret = constant_time_eq(digest.as_bytes(), t.secret_key_sha256.to_ascii_lowercase().as_bytes());
+        let publishable = constant_time_eq(key.as_bytes(), t.publishable_key.as_bytes());
+        if found.is_none() && secret {
+            found = Some((t, KeyKind::Secret));
+        } else if found.is_none() && publishable {
+            found = Some((t, KeyKind::Publishable));
+        }
+    }
+    found
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tenants() -> Vec<Tenant> {
+        let json = format!(
+            r#"[{{"appDefId":"app-1","secretKeySha256":"{}","publishableKey":"pk_1"}},
+                {{"appDefId":"app-2","secretKeySha256":"{}","publishableKey":"pk_2"}}]"#,
+            hex(&Sha256::digest(b"sk_1")),
+            hex(&Sha256::digest(b"sk_2"))
+        );
+        parse(&json).unwrap()
+    }
+
+    #[test]
+    fn finds_the_tenant_and_kind_of_a_key() {
+        let t = tenants();
+        let who = |h: Option<&str>| authenticate(&t, h).map(|(t, k)| (t.app_def_id.as_str(), k));
+        assert_eq!(who(Some("sk_1")), Some(("app-1", KeyKind::Secret)));
+        assert_eq!(who(Some("Bearer sk_2")), Some(("app-2", KeyKind::Secret)));
+        assert_eq!(who(Some("pk_2")), Some(("app-2", KeyKind::Publishable)));
+        assert_eq!(who(Some("Bearer pk_1")), Some(("app-1", KeyKind::Publishable)));
+        for bad in [None, Some(""), Some("Bearer "), Some("sk_3"), Some("sk_1x"), Some("PK_1")] {
+            assert_eq!(who(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_malformed_tenant_list() {
+        assert!(parse("{}").is_err());
+        assert!(parse(r#"[{"appDefId":"a","secretKeySha256":"abc","publishableKey":"pk"}]"#).is_err());
+    }
+}
