@@ -151,6 +151,33 @@ export function build() {
   buildSite();
 }
 
+/** The demo store of scripts/demo-store.json, its checkout page on `base`. */
+export function demoStore(base) {
+  const store = JSON.parse(readFileSync(join(root, 'scripts/demo-store.json'), 'utf8'));
+  if (base) store.checkoutUrl = `${base}/`;
+  return store;
+}
+
+/**
+ * What the storefront page needs to talk to the API (build/site/demo-config.json):
+ * the publishable key (safe in a page), the catalog and the currency.
+ */
+export function writeDemoConfig(publishableKey, store) {
+  writeFileSync(join(root, 'build/site/demo-config.json'),
+    JSON.stringify({ publishableKey, catalog: store.catalog, currency: store.currency }, null, 2));
+}
+
+/** Puts `store` as the tenant's store configuration unless it has one (or always, with `replace`). */
+export async function seedStore(base, secretKey, store, { replace = false } = {}) {
+  const auth = { authorization: secretKey };
+  if (!replace && (await fetch(`${base}/admin/v1/store`, { headers: auth })).status === 200) return false;
+  const put = await fetch(`${base}/admin/v1/store`, {
+    method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(store),
+  });
+  if (put.status !== 200) throw new Error(`seeding the store failed: ${put.status} ${await put.text()}`);
+  return true;
+}
+
 /** A tenant with fresh random keys: the TENANTS entry and the keys themselves. */
 export function newTenant(name = 'demo') {
   const secretKey = `sk_test_${randomBytes(24).toString('hex')}`;

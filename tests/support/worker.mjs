@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
-import { root, newTenant, migrateLocal, startWrangler } from '../../scripts/lib.mjs';
+import {
+  root, newTenant, migrateLocal, startWrangler, demoStore as demoStoreAt, writeDemoConfig, seedStore,
+} from '../../scripts/lib.mjs';
 
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
 const field = (name) => config.match(new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm'))[1];
@@ -55,14 +57,21 @@ async function freePort() {
   });
 }
 
-/** The worker and site under a real `wrangler dev` on a free port. */
+/**
+ * The worker and site under a real `wrangler dev` on a free port; tenant `a`
+ * has the demo store and is the storefront page's tenant.
+ */
 export async function startWranglerDev() {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-wd-'));
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
   const envFile = join(dir, 'test.vars');
   writeFileSync(envFile, `TENANTS='${t.TENANTS}'\n`);
-  const server = await startWrangler({ port: await freePort(), persistTo: dir, envFile, quiet: true });
+  const port = await freePort();
+  const store = demoStoreAt(`http://127.0.0.1:${port}`);
+  writeDemoConfig(t.a.publishableKey, store);
+  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
+  await seedStore(server.base, t.a.secretKey, store);
   return {
     ...t,
     url: server.base,
@@ -79,4 +88,4 @@ export function json(method, body, key) {
   return { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
 }
 
-export const demoStore = () => JSON.parse(readFileSync(join(root, 'scripts/demo-store.json'), 'utf8'));
+export const demoStore = () => demoStoreAt();
