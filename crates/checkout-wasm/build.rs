@@ -13,9 +13,15 @@ fn main() {
     files.sort();
     let mut out = String::from("pub const VECTORS: &[(&str, &str)] = &[\n");
     for f in &files {
-        let name = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let path = fs::canonicalize(f).unwrap_or_else(|_| f.clone());
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap_or_default()).join("vectors.rs");

@@ -34,7 +34,9 @@ fn bench(c: &mut Criterion) {
         let json = input(n);
         let cart = Cart::from_json(&json).expect("valid bench input");
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::new("priced cart", n), &cart, |b, cart| b.iter(|| black_box(cart).price()));
+        group.bench_with_input(BenchmarkId::new("priced cart", n), &cart, |b, cart| {
+            b.iter(|| black_box(cart).price())
+        });
         group.bench_with_input(BenchmarkId::new("json to json", n), &json, |b, json| {
             b.iter(|| price_json(black_box(json)).expect("prices"))
         });

@@ -46,7 +46,13 @@ impl fmt::Display for Amount {
             return write!(f, "{}", self.minor);
         }
         let unit = pow10(self.exponent);
-        write!(f, "{}.{:0width$}", self.minor / unit, self.minor % unit, width = usize::from(self.exponent))
+        write!(
+            f,
+            "{}.{:0width$}",
+            self.minor / unit,
+            self.minor % unit,
+            width = usize::from(self.exponent)
+        )
     }
 }
 
@@ -93,7 +99,9 @@ pub(crate) fn parse_decimal(s: &str, max_fraction_digits: u8) -> Result<Decimal,
 /// of `10^-scale`, or `None` when it does not fit a `u128`.
 pub(crate) fn to_units(value: Decimal, scale: u8) -> Option<u128> {
     let shift = u32::from(scale).checked_sub(value.scale())?;
-    u128::try_from(value.mantissa()).ok()?.checked_mul(10u128.checked_pow(shift)?)
+    u128::try_from(value.mantissa())
+        .ok()?
+        .checked_mul(10u128.checked_pow(shift)?)
 }
 
 /// `(a * b) / d` and `(a * b) % d`, exact for all `u128` inputs, through a
@@ -163,15 +171,27 @@ mod tests {
 
     #[test]
     fn parses_only_plain_decimals() {
-        for bad in ["", "-1", "+1", "1e3", "1E3", " 1", "1 ", "1_000", ".5", "5.", "1.2.3", "0x10", "NaN", "٣"] {
+        for bad in [
+            "", "-1", "+1", "1e3", "1E3", " 1", "1 ", "1_000", ".5", "5.", "1.2.3", "0x10", "NaN",
+            "٣",
+        ] {
             assert_eq!(parse_decimal(bad, 2), Err(DecimalError::Syntax), "{bad:?}");
         }
         assert_eq!(parse_decimal("1.234", 2), Err(DecimalError::TooPrecise));
         assert_eq!(parse_decimal("100.5", 0), Err(DecimalError::TooPrecise));
-        assert_eq!(parse_decimal("19.99", 2).map(|d| d.to_string()), Ok("19.99".to_string()));
-        assert_eq!(parse_decimal("007", 0).map(|d| d.to_string()), Ok("7".to_string()));
+        assert_eq!(
+            parse_decimal("19.99", 2).map(|d| d.to_string()),
+            Ok("19.99".to_string())
+        );
+        assert_eq!(
+            parse_decimal("007", 0).map(|d| d.to_string()),
+            Ok("7".to_string())
+        );
         // more digits than a Decimal holds is refused, not rounded
-        assert_eq!(parse_decimal("123456789012345678901234567890", 0), Err(DecimalError::Syntax));
+        assert_eq!(
+            parse_decimal("123456789012345678901234567890", 0),
+            Err(DecimalError::Syntax)
+        );
     }
 
     #[test]
@@ -197,7 +217,10 @@ mod tests {
         assert_eq!(mul_div_rem(max, 2, 2), Some((max, 0)));
         assert_eq!(mul_div_rem(max, 3, 2), None);
         assert_eq!(mul_div_rem(max, max - 1, max), Some((max - 1, 0)));
-        assert_eq!(mul_div_rem(1 << 127, 1 << 127, (1 << 127) + 1).map(|(q, _)| q), Some((1 << 127) - 1));
+        assert_eq!(
+            mul_div_rem(1 << 127, 1 << 127, (1 << 127) + 1).map(|(q, _)| q),
+            Some((1 << 127) - 1)
+        );
     }
 
     proptest! {

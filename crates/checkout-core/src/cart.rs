@@ -189,14 +189,19 @@ impl Cart {
 
     fn position(&self, id: &str) -> Result<usize> {
         self.lines.iter().position(|l| l.id == id).ok_or_else(|| {
-            Error::new(ErrorCode::LineItemNotFound, "lineItemId", format!("no line item with id {id:?}"))
+            Error::new(
+                ErrorCode::LineItemNotFound,
+                "lineItemId",
+                format!("no line item with id {id:?}"),
+            )
         })
     }
 
     /// Sets one line's quantity (a whole number from 1 to 100,000).
     pub fn set_quantity(&mut self, id: &str, quantity: impl Into<Count>) -> Result<()> {
         let at = self.position(id)?;
-        self.lines[at].quantity = input::quantity(quantity.into(), &format!("lineItems[{at}].quantity"))?;
+        self.lines[at].quantity =
+            input::quantity(quantity.into(), &format!("lineItems[{at}].quantity"))?;
         Ok(())
     }
 
@@ -220,7 +225,9 @@ impl Cart {
 
     /// Parses a line from JSON and appends it.
     pub fn add_line_json(&mut self, json: &str) -> Result<()> {
-        self.add_line(input::deserialize(&mut serde_json::Deserializer::from_str(json))?)
+        self.add_line(input::deserialize(
+            &mut serde_json::Deserializer::from_str(json),
+        )?)
     }
 
     /// Removes a line, keeping the order of the others.
@@ -238,7 +245,9 @@ impl Cart {
 
     /// Parses a coupon from JSON and applies it.
     pub fn apply_coupon_json(&mut self, json: &str) -> Result<()> {
-        self.apply_coupon(input::deserialize(&mut serde_json::Deserializer::from_str(json))?)
+        self.apply_coupon(input::deserialize(
+            &mut serde_json::Deserializer::from_str(json),
+        )?)
     }
 
     pub fn remove_coupon(&mut self) {

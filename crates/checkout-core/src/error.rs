@@ -20,6 +20,19 @@ pub enum ErrorCode {
     InvalidInput,
     /// The live engine was asked about a line that is not in the cart.
     LineItemNotFound,
+    // Checkout changes (`api.md`, Checkouts); the Wix code where Wix has one.
+    CatalogItemNotFound,
+    CouponNotFound,
+    CouponExpired,
+    CouponUsageExceeded,
+    GiftCardNotFound,
+    GiftCardExpired,
+    GiftCardIsEmpty,
+    ShippingOptionNotFound,
+    /// A completed checkout cannot change.
+    CheckoutIsComplete,
+    /// The caller's key may not do this (a custom price with a publishable key).
+    PermissionDenied,
 }
 
 impl ErrorCode {
@@ -36,6 +49,16 @@ impl ErrorCode {
             ErrorCode::InvalidRate => "INVALID_RATE",
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::LineItemNotFound => "LINE_ITEM_NOT_FOUND",
+            ErrorCode::CatalogItemNotFound => "CATALOG_ITEM_NOT_FOUND",
+            ErrorCode::CouponNotFound => "ERROR_COUPON_DOES_NOT_EXIST",
+            ErrorCode::CouponExpired => "ERROR_COUPON_HAS_EXPIRED",
+            ErrorCode::CouponUsageExceeded => "ERROR_COUPON_USAGE_EXCEEDED",
+            ErrorCode::GiftCardNotFound => "GIFT_CARD_NOT_FOUND",
+            ErrorCode::GiftCardExpired => "GIFT_CARD_EXPIRED",
+            ErrorCode::GiftCardIsEmpty => "GIFT_CARD_IS_EMPTY",
+            ErrorCode::ShippingOptionNotFound => "SELECTED_CARRIER_SERVICE_OPTION_NOT_FOUND",
+            ErrorCode::CheckoutIsComplete => "CHECKOUT_IS_COMPLETE",
+            ErrorCode::PermissionDenied => "PERMISSION_DENIED",
         }
     }
 }
@@ -57,7 +80,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error { code, field: field.into(), message: message.into() }
+        Error {
+            code,
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -9,8 +9,8 @@
 
 use crate::amount::{parse_decimal, to_units, DecimalError};
 use crate::cart::{
-    Cart, Charge, Conversion, Coupon, CouponKind, GiftCard, ItemType, Line, TaxRate, MAX_LINE_ITEMS,
-    MAX_QUANTITY,
+    Cart, Charge, Conversion, Coupon, CouponKind, GiftCard, ItemType, Line, TaxRate,
+    MAX_LINE_ITEMS, MAX_QUANTITY,
 };
 use crate::currency::Currency;
 use crate::error::{Error, ErrorCode, Result};
@@ -134,14 +134,21 @@ pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Resu
 /// Checks every rule of `pricing.md` section 1, in the order of the fields.
 pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
     let currency = currency(raw.currency.as_ref(), "currency")?;
-    let raw_lines = raw
-        .line_items
-        .ok_or_else(|| Error::new(ErrorCode::InvalidInput, "lineItems", "lineItems is required"))?;
+    let raw_lines = raw.line_items.ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            "lineItems",
+            "lineItems is required",
+        )
+    })?;
     if raw_lines.len() > MAX_LINE_ITEMS {
         return Err(Error::new(
             ErrorCode::TooManyLineItems,
             "lineItems",
-            format!("at most {MAX_LINE_ITEMS} line items, got {}", raw_lines.len()),
+            format!(
+                "at most {MAX_LINE_ITEMS} line items, got {}",
+                raw_lines.len()
+            ),
         ));
     }
     let mut lines = Vec::with_capacity(raw_lines.len());
@@ -155,12 +162,23 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
     }
     let coupon = match raw.coupons {
         Some(list) if list.len() > 1 => {
-            return Err(Error::new(ErrorCode::MoreThanOneCoupon, "coupons", "at most one coupon"));
+            return Err(Error::new(
+                ErrorCode::MoreThanOneCoupon,
+                "coupons",
+                "at most one coupon",
+            ));
         }
-        Some(list) => list.into_iter().next().map(|c| coupon(c, currency, "coupons[0]")).transpose()?,
+        Some(list) => list
+            .into_iter()
+            .next()
+            .map(|c| coupon(c, currency, "coupons[0]"))
+            .transpose()?,
         None => None,
     };
-    let shipping = raw.shipping.map(|s| charge(s, currency, "shipping")).transpose()?;
+    let shipping = raw
+        .shipping
+        .map(|s| charge(s, currency, "shipping"))
+        .transpose()?;
     let fees = raw
         .additional_fees
         .map(|fees| {
@@ -211,7 +229,10 @@ pub(crate) fn duplicate_id(at: usize) -> Error {
 pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line> {
     let id = required(raw.id, &format!("{path}.id"))?;
     let price = money(raw.price.as_ref(), currency, &format!("{path}.price"))?;
-    let quantity = quantity(raw.quantity.unwrap_or(Count::NotAWholeNumber), &format!("{path}.quantity"))?;
+    let quantity = quantity(
+        raw.quantity.unwrap_or(Count::NotAWholeNumber),
+        &format!("{path}.quantity"),
+    )?;
     let tax_rate = tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?;
     let item_type = raw
         .item_type
@@ -225,26 +246,48 @@ pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line>
             })
         })
         .transpose()?;
-    Ok(Line { id, catalog_item_id: raw.catalog_item_id, item_type, price, quantity, tax_rate })
+    Ok(Line {
+        id,
+        catalog_item_id: raw.catalog_item_id,
+        item_type,
+        price,
+        quantity,
+        tax_rate,
+    })
 }
 
 pub(crate) fn quantity(q: Count, path: &str) -> Result<u32> {
     match q {
-        Count::Int(q) => u32::try_from(q).ok().filter(|q| (1..=MAX_QUANTITY).contains(q)),
+        Count::Int(q) => u32::try_from(q)
+            .ok()
+            .filter(|q| (1..=MAX_QUANTITY).contains(q)),
         Count::NotAWholeNumber => None,
     }
-    .ok_or_else(|| Error::new(ErrorCode::InvalidQuantity, path, format!("quantity is a whole number from 1 to {MAX_QUANTITY}")))
+    .ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidQuantity,
+            path,
+            format!("quantity is a whole number from 1 to {MAX_QUANTITY}"),
+        )
+    })
 }
 
 pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<Coupon> {
-    let invalid = |field: &str, message: &str| Error::new(ErrorCode::InvalidCoupon, format!("{path}.{field}"), message);
+    let invalid = |field: &str, message: &str| {
+        Error::new(ErrorCode::InvalidCoupon, format!("{path}.{field}"), message)
+    };
     let code = match raw.code {
         Some(Text::Str(c)) if !c.is_empty() => c,
         _ => return Err(invalid("code", "a coupon has a non-empty code")),
     };
     let kind = match raw.kind.as_ref() {
         Some(Text::Str(t)) => t.as_str(),
-        _ => return Err(invalid("type", "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING")),
+        _ => {
+            return Err(invalid(
+                "type",
+                "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING",
+            ))
+        }
     };
     let kind = match kind {
         "PERCENTAGE" => {
@@ -254,14 +297,24 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
             match parse_decimal(v, 4).ok().and_then(|d| to_units(d, 4)) {
                 Some(p) if p > 0 && p <= u128::from(CouponKind::PERCENT_DENOMINATOR) => {
                     // p <= 1,000,000: the conversion cannot fail
-                    CouponKind::Percentage(u32::try_from(p).unwrap_or(CouponKind::PERCENT_DENOMINATOR))
+                    CouponKind::Percentage(
+                        u32::try_from(p).unwrap_or(CouponKind::PERCENT_DENOMINATOR),
+                    )
                 }
-                _ => return Err(invalid("value", "a percentage is greater than 0, at most 100, with at most 4 fraction digits")),
+                _ => return Err(invalid(
+                    "value",
+                    "a percentage is greater than 0, at most 100, with at most 4 fraction digits",
+                )),
             }
         }
         "FIXED_AMOUNT" => {
-            let amount = money(raw.value.as_ref(), currency, &format!("{path}.value"))
-                .map_err(|e| Error { code: ErrorCode::InvalidCoupon, ..e })?;
+            let amount =
+                money(raw.value.as_ref(), currency, &format!("{path}.value")).map_err(|e| {
+                    Error {
+                        code: ErrorCode::InvalidCoupon,
+                        ..e
+                    }
+                })?;
             CouponKind::FixedAmount(amount)
         }
         "FREE_SHIPPING" => {
@@ -270,14 +323,24 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
             }
             CouponKind::FreeShipping
         }
-        _ => return Err(invalid("type", "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING")),
+        _ => {
+            return Err(invalid(
+                "type",
+                "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING",
+            ))
+        }
     };
     let minimum_subtotal = raw
         .minimum_subtotal
         .as_ref()
         .map(|m| money(Some(m), currency, &format!("{path}.minimumSubtotal")))
         .transpose()?;
-    Ok(Coupon { code, kind, minimum_subtotal, catalog_item_ids: raw.catalog_item_ids })
+    Ok(Coupon {
+        code,
+        kind,
+        minimum_subtotal,
+        catalog_item_ids: raw.catalog_item_ids,
+    })
 }
 
 fn charge(raw: RawCharge, currency: Currency, path: &str) -> Result<Charge> {
@@ -291,7 +354,11 @@ fn charge(raw: RawCharge, currency: Currency, path: &str) -> Result<Charge> {
 fn required(value: Option<String>, path: &str) -> Result<String> {
     match value {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Error::new(ErrorCode::InvalidInput, path, format!("{path} is required and not empty"))),
+        _ => Err(Error::new(
+            ErrorCode::InvalidInput,
+            path,
+            format!("{path} is required and not empty"),
+        )),
     }
 }
 
@@ -300,7 +367,13 @@ fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
         Some(Text::Str(code)) => Currency::from_code(code),
         _ => None,
     }
-    .ok_or_else(|| Error::new(ErrorCode::UnsupportedCurrency, path, "an upper-case ISO 4217 code of a supported currency"))
+    .ok_or_else(|| {
+        Error::new(
+            ErrorCode::UnsupportedCurrency,
+            path,
+            "an upper-case ISO 4217 code of a supported currency",
+        )
+    })
 }
 
 /// A money amount in the currency's minor units.
@@ -313,19 +386,25 @@ pub(crate) fn money(value: Option<&Text>, currency: Currency, path: &str) -> Res
     let units = match parse_decimal(s, exponent) {
         Ok(d) => to_units(d, exponent),
         Err(DecimalError::TooPrecise) => {
-            return Err(err(&format!("{currency} amounts have at most {exponent} fraction digits")));
+            return Err(err(&format!(
+                "{currency} amounts have at most {exponent} fraction digits"
+            )));
         }
         Err(DecimalError::Syntax) => None,
     };
     match units {
         Some(u) if u <= MAX_MONEY_MAJOR * crate::amount::pow10(exponent) => Ok(u),
         Some(_) => Err(err("money is at most 1000000000000")),
-        None => Err(err("money is a non-negative decimal string without sign or exponent, as \"19.99\"")),
+        None => Err(err(
+            "money is a non-negative decimal string without sign or exponent, as \"19.99\"",
+        )),
     }
 }
 
 pub(crate) fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
-    let Some(value) = value else { return Ok(TaxRate::default()) };
+    let Some(value) = value else {
+        return Ok(TaxRate::default());
+    };
     match value {
         Text::Str(s) => parse_decimal(s, 6).ok().and_then(|d| to_units(d, 6)),
         Text::NotAString => None,
@@ -333,7 +412,13 @@ pub(crate) fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
     .and_then(|r| u32::try_from(r).ok())
     .filter(|&r| r <= TaxRate::DENOMINATOR)
     .map(TaxRate)
-    .ok_or_else(|| Error::new(ErrorCode::InvalidTaxRate, path, "a tax rate is a decimal string from 0 to 1 with at most 6 fraction digits"))
+    .ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidTaxRate,
+            path,
+            "a tax rate is a decimal string from 0 to 1 with at most 6 fraction digits",
+        )
+    })
 }
 
 fn rate(value: Option<&Text>, path: &str) -> Result<u128> {

@@ -15,11 +15,13 @@
 
 pub mod amount;
 pub mod cart;
+pub mod checkout;
 pub mod currency;
 pub mod error;
 pub mod input;
 pub mod pricing;
 pub mod store;
+pub mod time;
 
 pub use amount::Amount;
 pub use cart::Cart;
@@ -31,6 +33,11 @@ pub use pricing::Pricing;
 /// validation error. The bytes are the same wherever this runs.
 pub fn price_json(input: &str) -> Result<String> {
     let cart = Cart::from_json(input)?;
-    serde_json::to_string(&cart.price())
-        .map_err(|e| Error::new(ErrorCode::InvalidInput, "", format!("output could not be written: {e}")))
+    serde_json::to_string(&cart.price()).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            format!("output could not be written: {e}"),
+        )
+    })
 }

@@ -172,7 +172,11 @@ impl Cart {
         let amount = |minor: u128| Amount::new(minor, exp);
 
         // 1-2. line prices and subtotal
-        let line_prices: Vec<u128> = self.lines.iter().map(|l| l.price * u128::from(l.quantity)).collect();
+        let line_prices: Vec<u128> = self
+            .lines
+            .iter()
+            .map(|l| l.price * u128::from(l.quantity))
+            .collect();
         let subtotal: u128 = line_prices.iter().sum();
 
         // 3. coupon
@@ -183,9 +187,15 @@ impl Cart {
         if let Some(coupon) = &self.coupon {
             let eligible = |i: usize| match &coupon.catalog_item_ids {
                 None => true,
-                Some(ids) => self.lines[i].catalog_item_id.as_ref().is_some_and(|c| ids.contains(c)),
+                Some(ids) => self.lines[i]
+                    .catalog_item_id
+                    .as_ref()
+                    .is_some_and(|c| ids.contains(c)),
             };
-            let eligible_subtotal: u128 = (0..self.lines.len()).filter(|&i| eligible(i)).map(|i| line_prices[i]).sum();
+            let eligible_subtotal: u128 = (0..self.lines.len())
+                .filter(|&i| eligible(i))
+                .map(|i| line_prices[i])
+                .sum();
             if coupon.minimum_subtotal.is_some_and(|m| subtotal < m) {
                 calculation_errors.push(CalculationError {
                     code: CalculationErrorCode::CouponMinimumSubtotalNotMet,
@@ -208,27 +218,40 @@ impl Cart {
                     }
                     kind => {
                         let d = match kind {
-                            CouponKind::Percentage(p) => {
-                                mul_div_round(eligible_subtotal, u128::from(p), u128::from(CouponKind::PERCENT_DENOMINATOR))
-                                    .unwrap_or(0)
-                            }
+                            CouponKind::Percentage(p) => mul_div_round(
+                                eligible_subtotal,
+                                u128::from(p),
+                                u128::from(CouponKind::PERCENT_DENOMINATOR),
+                            )
+                            .unwrap_or(0),
                             CouponKind::FixedAmount(v) => v.min(eligible_subtotal),
                             CouponKind::FreeShipping => 0,
                         };
                         // 4. allocation
-                        let eligible_lines: Vec<usize> = (0..self.lines.len()).filter(|&i| eligible(i)).collect();
+                        let eligible_lines: Vec<usize> =
+                            (0..self.lines.len()).filter(|&i| eligible(i)).collect();
                         allocate(d, &eligible_lines, &line_prices, &mut discounts);
                         let discount_type = if coupon.catalog_item_ids.is_some() {
                             DiscountType::SpecificItems
                         } else {
                             DiscountType::Global
                         };
-                        (discount_type, d, eligible_lines.iter().map(|&i| self.lines[i].id.as_str()).collect())
+                        (
+                            discount_type,
+                            d,
+                            eligible_lines
+                                .iter()
+                                .map(|&i| self.lines[i].id.as_str())
+                                .collect(),
+                        )
                     }
                 };
                 applied_discounts.push(AppliedDiscount {
                     discount_type,
-                    coupon: AppliedCoupon { code: &coupon.code, amount: amount(coupon_amount) },
+                    coupon: AppliedCoupon {
+                        code: &coupon.code,
+                        amount: amount(coupon_amount),
+                    },
                     line_item_ids,
                 });
             }
@@ -260,7 +283,12 @@ impl Cart {
         let shipping_price = self.shipping.as_ref().map_or(0, |s| s.price);
         let shipping = self.shipping.as_ref().map(|s: &Charge| {
             let (t, _, _) = tax(s.price - shipping_discount, s.tax_rate, self.tax_included);
-            PricedShipping { code: &s.code, price: amount(s.price), discount: amount(shipping_discount), tax: amount(t) }
+            PricedShipping {
+                code: &s.code,
+                price: amount(s.price),
+                discount: amount(shipping_discount),
+                tax: amount(t),
+            }
         });
         let shipping_tax = shipping.as_ref().map_or(0, |s| s.tax.minor());
 
@@ -280,11 +308,17 @@ impl Cart {
         // 9. summary
         let discount = discounts.iter().sum::<u128>() + shipping_discount;
         let tax_total = line_tax_sum + shipping_tax + fees_tax;
-        let total = subtotal - discount + shipping_price + fees_total + if self.tax_included { 0 } else { tax_total };
+        let total = subtotal - discount
+            + shipping_price
+            + fees_total
+            + if self.tax_included { 0 } else { tax_total };
 
         // 10. gift card
         let gift_card_amount = self.gift_card.as_ref().map_or(0, |g| g.balance.min(total));
-        let gift_card = self.gift_card.as_ref().map(|g| AppliedGiftCard { code: &g.code, amount: amount(gift_card_amount) });
+        let gift_card = self.gift_card.as_ref().map(|g| AppliedGiftCard {
+            code: &g.code,
+            amount: amount(gift_card_amount),
+        });
 
         // 11. conversion
         let price = |minor: u128| Price {
@@ -306,7 +340,9 @@ impl Cart {
                 total: price(total),
             },
             gift_card,
-            pay_now: Total { total: price(total - gift_card_amount) },
+            pay_now: Total {
+                total: price(total - gift_card_amount),
+            },
             pay_later: Total { total: price(0) },
             conversion_currency: self.conversion.map(|c| c.currency.code()),
             calculation_errors,
@@ -332,7 +368,9 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
         remainders.push((r, i));
     }
     // k < number of eligible lines, since every remainder is below w.
-    let k = usize::try_from(d - given).unwrap_or(usize::MAX).min(remainders.len());
+    let k = usize::try_from(d - given)
+        .unwrap_or(usize::MAX)
+        .min(remainders.len());
     if k == 0 {
         return;
     }
@@ -351,7 +389,11 @@ fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
     let to = c.currency.exponent();
     // minor * rate * 10^to / (10^exponent * 10^10); with the input limits
     // (amounts below 10^24 minor units, rates at most 10^9) the quotient fits.
-    let converted = mul_div_round(minor, c.rate * pow10(to), pow10(exponent) * Conversion::RATE_DENOMINATOR)
-        .unwrap_or(u128::MAX);
+    let converted = mul_div_round(
+        minor,
+        c.rate * pow10(to),
+        pow10(exponent) * Conversion::RATE_DENOMINATOR,
+    )
+    .unwrap_or(u128::MAX);
     Amount::new(converted, to)
 }

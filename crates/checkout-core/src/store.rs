@@ -8,8 +8,9 @@ use crate::cart::ItemType;
 use crate::currency::Currency;
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::{self, RawCoupon, Text};
+use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -108,6 +109,9 @@ pub struct StoreCoupon {
     pub expires_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_limit: Option<u64>,
+    /// How often the coupon was used (read only: shown by GET, ignored by PUT).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,7 +131,8 @@ pub struct Webhooks {
 impl StoreConfig {
     /// Parses and validates a configuration from JSON.
     pub fn from_json(json: &str) -> Result<StoreConfig> {
-        let config: StoreConfig = input::deserialize(&mut serde_json::Deserializer::from_str(json))?;
+        let config: StoreConfig =
+            input::deserialize(&mut serde_json::Deserializer::from_str(json))?;
         config.validate()?;
         Ok(config)
     }
@@ -135,16 +140,31 @@ impl StoreConfig {
     /// Checks every amount, rate and reference with the pricing input's rules.
     pub fn validate(&self) -> Result<()> {
         let currency = Currency::from_code(&self.currency).ok_or_else(|| {
-            Error::new(ErrorCode::UnsupportedCurrency, "currency", "an upper-case ISO 4217 code of a supported currency")
+            Error::new(
+                ErrorCode::UnsupportedCurrency,
+                "currency",
+                "an upper-case ISO 4217 code of a supported currency",
+            )
         })?;
-        let money = |value: &str, path: &str| input::money(Some(&Text::Str(value.to_owned())), currency, path);
-        let rate = |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.to_owned())), path);
+        let money = |value: &str, path: &str| {
+            input::money(Some(&Text::Str(value.to_owned())), currency, path)
+        };
+        let rate =
+            |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.to_owned())), path);
         let unique = |ids: &mut HashSet<String>, id: &str, path: String| -> Result<()> {
             if id.is_empty() {
-                return Err(Error::new(ErrorCode::InvalidInput, path, "required and not empty"));
+                return Err(Error::new(
+                    ErrorCode::InvalidInput,
+                    path,
+                    "required and not empty",
+                ));
             }
             if !ids.insert(id.to_owned()) {
-                return Err(Error::new(ErrorCode::InvalidInput, path, format!("{id:?} is listed twice")));
+                return Err(Error::new(
+                    ErrorCode::InvalidInput,
+                    path,
+                    format!("{id:?} is listed twice"),
+                ));
             }
             Ok(())
         };
@@ -163,7 +183,11 @@ impl StoreConfig {
             }
             if let Some(w) = &item.weight {
                 parse_decimal(w, 6).map_err(|_| {
-                    Error::new(ErrorCode::InvalidInput, format!("{path}.weight"), "a decimal string")
+                    Error::new(
+                        ErrorCode::InvalidInput,
+                        format!("{path}.weight"),
+                        "a decimal string",
+                    )
                 })?;
             }
         }
@@ -190,12 +214,14 @@ impl StoreConfig {
             let path = format!("coupons[{i}]");
             unique(&mut codes, &c.code, format!("{path}.code"))?;
             input::coupon(c.to_raw(), currency, &path)?;
+            expiry(c.expires_at.as_deref(), &format!("{path}.expiresAt"))?;
         }
         let mut codes = HashSet::new();
         for (i, g) in self.gift_cards.iter().enumerate() {
             let path = format!("giftCards[{i}]");
             unique(&mut codes, &g.code, format!("{path}.code"))?;
             money(&g.balance, &format!("{path}.balance"))?;
+            expiry(g.expires_at.as_deref(), &format!("{path}.expiresAt"))?;
         }
         Ok(())
     }
@@ -205,7 +231,203 @@ impl StoreConfig {
     }
 }
 
+fn expiry(value: Option<&str>, path: &str) -> Result<Option<Timestamp>> {
+    value
+        .map(|v| {
+            Timestamp::parse(v).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidInput,
+                    path,
+                    "an RFC 3339 date-time, as 2026-12-31T23:59:59Z",
+                )
+            })
+        })
+        .transpose()
+}
+
+/// What orders change, kept apart from the configuration: the stock left of
+/// each item with a stock, each gift card's balance in minor units and how
+/// often each coupon was used. Read from storage with the configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub stock: HashMap<String, u64>,
+    pub gift_card_balances: HashMap<String, u128>,
+    pub coupon_uses: HashMap<String, u64>,
+}
+
+/// A store as the checkout routes see it: its configuration and counters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Store {
+    pub config: StoreConfig,
+    pub counters: Counters,
+    currency: Currency,
+}
+
+impl Store {
+    /// A store from a stored (already validated) configuration and its counters.
+    pub fn new(config: StoreConfig, counters: Counters) -> Result<Store> {
+        config.validate()?;
+        let currency = Currency::from_code(&config.currency).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnsupportedCurrency,
+                "currency",
+                "unsupported currency",
+            )
+        })?;
+        Ok(Store {
+            config,
+            counters,
+            currency,
+        })
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Units of an item left; `None` when the item has no stock (unlimited) or is unknown.
+    pub fn stock(&self, item_id: &str) -> Option<u64> {
+        let configured = self.config.catalog_item(item_id)?.stock?;
+        Some(
+            self.counters
+                .stock
+                .get(item_id)
+                .copied()
+                .unwrap_or(configured),
+        )
+    }
+
+    pub fn coupon(&self, code: &str) -> Option<&StoreCoupon> {
+        self.config.coupons.iter().find(|c| c.code == code)
+    }
+
+    pub fn gift_card(&self, code: &str) -> Option<&StoreGiftCard> {
+        self.config.gift_cards.iter().find(|g| g.code == code)
+    }
+
+    pub fn coupon_uses(&self, code: &str) -> u64 {
+        self.counters.coupon_uses.get(code).copied().unwrap_or(0)
+    }
+
+    /// A gift card's balance left, in minor units.
+    pub fn gift_card_balance(&self, card: &StoreGiftCard) -> u128 {
+        self.counters
+            .gift_card_balances
+            .get(&card.code)
+            .copied()
+            .unwrap_or_else(|| self.money(&card.balance))
+    }
+
+    /// A configured amount in minor units (validated on the way in, so never refused).
+    pub fn money(&self, value: &str) -> u128 {
+        input::money(Some(&Text::Str(value.to_owned())), self.currency, "").unwrap_or(0)
+    }
+
+    /// Whether a coupon code may be applied now: why not, as an error, if not.
+    pub fn check_coupon(&self, code: &str, now: Timestamp) -> Result<&StoreCoupon> {
+        let coupon = self.coupon(code).ok_or_else(|| {
+            Error::new(
+                ErrorCode::CouponNotFound,
+                "couponCode",
+                format!("no coupon {code:?}"),
+            )
+        })?;
+        if coupon
+            .expires_at
+            .as_deref()
+            .and_then(Timestamp::parse)
+            .is_some_and(|t| now >= t)
+        {
+            return Err(Error::new(
+                ErrorCode::CouponExpired,
+                "couponCode",
+                format!("coupon {code:?} has expired"),
+            ));
+        }
+        if coupon
+            .usage_limit
+            .is_some_and(|limit| self.coupon_uses(code) >= limit)
+        {
+            return Err(Error::new(
+                ErrorCode::CouponUsageExceeded,
+                "couponCode",
+                format!("coupon {code:?} was used as often as it may be"),
+            ));
+        }
+        Ok(coupon)
+    }
+
+    /// Whether a gift card may be applied now: why not, as an error, if not.
+    pub fn check_gift_card(&self, code: &str, now: Timestamp) -> Result<&StoreGiftCard> {
+        let card = self.gift_card(code).ok_or_else(|| {
+            Error::new(
+                ErrorCode::GiftCardNotFound,
+                "giftCardCode",
+                "no gift card with this code",
+            )
+        })?;
+        if card
+            .expires_at
+            .as_deref()
+            .and_then(Timestamp::parse)
+            .is_some_and(|t| now >= t)
+        {
+            return Err(Error::new(
+                ErrorCode::GiftCardExpired,
+                "giftCardCode",
+                "this gift card has expired",
+            ));
+        }
+        if self.gift_card_balance(card) == 0 {
+            return Err(Error::new(
+                ErrorCode::GiftCardIsEmpty,
+                "giftCardCode",
+                "this gift card has no balance left",
+            ));
+        }
+        Ok(card)
+    }
+
+    /// The configuration with the counters' values: stock left and balances left.
+    pub fn config_with_counters(&self) -> StoreConfig {
+        let mut config = self.config.clone();
+        for item in &mut config.catalog {
+            if item.stock.is_some() {
+                item.stock = self.stock(&item.id);
+            }
+        }
+        for coupon in &mut config.coupons {
+            coupon.uses = Some(self.coupon_uses(&coupon.code));
+        }
+        let exp = self.currency.exponent();
+        let balances: Vec<u128> = config
+            .gift_cards
+            .iter()
+            .map(|g| self.gift_card_balance(g))
+            .collect();
+        for (card, balance) in config.gift_cards.iter_mut().zip(balances) {
+            card.balance = crate::Amount::new(balance, exp).to_string();
+        }
+        config
+    }
+}
+
 impl StoreCoupon {
+    /// The coupon as a pricing input's coupon (JSON).
+    pub fn to_pricing(&self) -> serde_json::Value {
+        let mut c = serde_json::json!({"code": self.code, "type": self.kind});
+        if let Some(v) = &self.value {
+            c["value"] = v.as_str().into();
+        }
+        if let Some(m) = &self.minimum_subtotal {
+            c["minimumSubtotal"] = m.as_str().into();
+        }
+        if let Some(ids) = &self.catalog_item_ids {
+            c["catalogItemIds"] = serde_json::json!(ids);
+        }
+        c
+    }
+
     /// The coupon as a pricing input's coupon.
     pub fn to_raw(&self) -> RawCoupon {
         RawCoupon {

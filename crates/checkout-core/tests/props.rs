@@ -32,7 +32,12 @@ fn decimal(units: u128, scale: u32) -> String {
         return units.to_string();
     }
     let p = 10u128.pow(scale);
-    format!("{}.{:0width$}", units / p, units % p, width = scale as usize)
+    format!(
+        "{}.{:0width$}",
+        units / p,
+        units % p,
+        width = scale as usize
+    )
 }
 
 /// A whole valid pricing input.
@@ -91,7 +96,8 @@ fn input(lines: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = Value>
 }
 
 fn price(input: &Value) -> Value {
-    let out = checkout_core::price_json(&input.to_string()).unwrap_or_else(|e| panic!("valid input refused: {e}\n{input}"));
+    let out = checkout_core::price_json(&input.to_string())
+        .unwrap_or_else(|e| panic!("valid input refused: {e}\n{input}"));
     serde_json::from_str(&out).unwrap()
 }
 
@@ -99,8 +105,15 @@ fn price(input: &Value) -> Value {
 fn units(v: &Value, exp: u32) -> i128 {
     let s = v.as_str().unwrap_or_else(|| panic!("not an amount: {v}"));
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    assert_eq!(frac.len() as u32, exp, "{s} should have {exp} fraction digits");
-    assert!(!int.is_empty() && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()), "{s}");
+    assert_eq!(
+        frac.len() as u32,
+        exp,
+        "{s} should have {exp} fraction digits"
+    );
+    assert!(
+        !int.is_empty() && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()),
+        "{s}"
+    );
     format!("{int}{frac}").parse().unwrap()
 }
 
@@ -111,9 +124,20 @@ fn exponent(code: &str) -> u32 {
 fn check_invariants(input: &Value, out: &Value) -> Result<(), TestCaseError> {
     let exp = exponent(input["currency"].as_str().unwrap());
     let amt = |v: &Value| units(v, exp);
-    let sum = |key: &str| -> i128 { out["priceSummary"][key]["amount"].as_str().map(|_| amt(&out["priceSummary"][key]["amount"])).unwrap() };
-    let (subtotal, discount, shipping, tax, fees, total) =
-        (sum("subtotal"), sum("discount"), sum("shipping"), sum("tax"), sum("additionalFees"), sum("total"));
+    let sum = |key: &str| -> i128 {
+        out["priceSummary"][key]["amount"]
+            .as_str()
+            .map(|_| amt(&out["priceSummary"][key]["amount"]))
+            .unwrap()
+    };
+    let (subtotal, discount, shipping, tax, fees, total) = (
+        sum("subtotal"),
+        sum("discount"),
+        sum("shipping"),
+        sum("tax"),
+        sum("additionalFees"),
+        sum("total"),
+    );
 
     let mut line_discounts = 0;
     for line in out["lineItems"].as_array().unwrap() {
@@ -121,23 +145,46 @@ fn check_invariants(input: &Value, out: &Value) -> Result<(), TestCaseError> {
         let p = amt(&line["lineItemPrice"]);
         prop_assert!(0 <= d && d <= p, "line discount {d} outside 0..={p}");
         line_discounts += d;
-        for key in ["taxableAmount", "tax", "totalPriceBeforeTax", "totalPriceAfterTax"] {
+        for key in [
+            "taxableAmount",
+            "tax",
+            "totalPriceBeforeTax",
+            "totalPriceAfterTax",
+        ] {
             amt(&line[key]);
         }
     }
-    let shipping_discount = if out["shipping"].is_object() { amt(&out["shipping"]["discount"]) } else { 0 };
+    let shipping_discount = if out["shipping"].is_object() {
+        amt(&out["shipping"]["discount"])
+    } else {
+        0
+    };
     prop_assert_eq!(line_discounts + shipping_discount, discount);
     let exclusive = !input["taxIncludedInPrice"].as_bool().unwrap_or(false);
-    prop_assert_eq!(total, subtotal - discount + shipping + fees + if exclusive { tax } else { 0 });
+    prop_assert_eq!(
+        total,
+        subtotal - discount + shipping + fees + if exclusive { tax } else { 0 }
+    );
     prop_assert!(total >= 0);
-    let gift = if out["giftCard"].is_object() { amt(&out["giftCard"]["amount"]) } else { 0 };
+    let gift = if out["giftCard"].is_object() {
+        amt(&out["giftCard"]["amount"])
+    } else {
+        0
+    };
     let pay_now = amt(&out["payNow"]["total"]["amount"]);
     prop_assert_eq!(pay_now + gift, total);
     prop_assert!(pay_now >= 0);
     prop_assert_eq!(amt(&out["payLater"]["total"]["amount"]), 0);
     if let Some(conv) = input.get("conversion") {
         let cexp = exponent(conv["currency"].as_str().unwrap());
-        for key in ["subtotal", "discount", "shipping", "tax", "additionalFees", "total"] {
+        for key in [
+            "subtotal",
+            "discount",
+            "shipping",
+            "tax",
+            "additionalFees",
+            "total",
+        ] {
             units(&out["priceSummary"][key]["convertedAmount"], cexp);
         }
         units(&out["payNow"]["total"]["convertedAmount"], cexp);

@@ -22,7 +22,10 @@ fn vector_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The output as the vectors state it: `calculationErrors` are compared by code only.
 fn comparable(mut output: Value) -> Value {
-    if let Some(errors) = output.get_mut("calculationErrors").and_then(Value::as_array_mut) {
+    if let Some(errors) = output
+        .get_mut("calculationErrors")
+        .and_then(Value::as_array_mut)
+    {
         for e in errors {
             if let Some(obj) = e.as_object_mut() {
                 obj.retain(|k, _| k == "code");
@@ -35,23 +38,34 @@ fn comparable(mut output: Value) -> Value {
 /// Runs one vector; `Err` describes the difference.
 fn check(vector: &Value) -> Result<(), String> {
     let input = serde_json::to_string(&vector["input"]).unwrap();
-    match (checkout_core::price_json(&input), vector.get("output"), vector.get("error")) {
+    match (
+        checkout_core::price_json(&input),
+        vector.get("output"),
+        vector.get("error"),
+    ) {
         (Ok(out), Some(expected), None) => {
             let got = comparable(serde_json::from_str(&out).unwrap());
             if &got == expected {
                 Ok(())
             } else {
-                Err(format!("output differs\n  expected {expected}\n  got      {got}"))
+                Err(format!(
+                    "output differs\n  expected {expected}\n  got      {got}"
+                ))
             }
         }
         (Err(e), None, Some(expected)) => {
             if expected["code"] == e.code.as_str() && expected["field"] == e.field.as_str() {
                 Ok(())
             } else {
-                Err(format!("expected error {expected}, got {} at {:?}", e.code, e.field))
+                Err(format!(
+                    "expected error {expected}, got {} at {:?}",
+                    e.code, e.field
+                ))
             }
         }
-        (Ok(out), None, Some(expected)) => Err(format!("expected error {expected}, got output {out}")),
+        (Ok(out), None, Some(expected)) => {
+            Err(format!("expected error {expected}, got output {out}"))
+        }
         (Err(e), Some(_), None) => Err(format!("expected an output, got error {e}")),
         _ => Err("a vector has exactly one of `output` and `error`".into()),
     }
@@ -60,15 +74,27 @@ fn check(vector: &Value) -> Result<(), String> {
 #[test]
 fn every_vector_passes() {
     let files = vector_files(&repo_root().join("tests/vectors"));
-    assert!(files.len() >= 89, "expected the spec's vectors, found {}", files.len());
+    assert!(
+        files.len() >= 89,
+        "expected the spec's vectors, found {}",
+        files.len()
+    );
     let failures: Vec<String> = files
         .iter()
         .filter_map(|f| {
             let vector: Value = serde_json::from_str(&fs::read_to_string(f).unwrap()).unwrap();
-            check(&vector).err().map(|why| format!("{}: {why}", f.file_name().unwrap().to_string_lossy()))
+            check(&vector)
+                .err()
+                .map(|why| format!("{}: {why}", f.file_name().unwrap().to_string_lossy()))
         })
         .collect();
-    assert!(failures.is_empty(), "{} of {} vectors fail:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors fail:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 /// The repository's copy equals the spec's folder, when the spec is beside the clone.
@@ -80,12 +106,23 @@ fn vectors_match_the_spec() {
         return;
     }
     let names = |files: Vec<PathBuf>| -> Vec<String> {
-        files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect()
+        files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
     };
     let ours = vector_files(&repo_root().join("tests/vectors"));
     let theirs = vector_files(&spec);
-    assert_eq!(names(ours.clone()), names(theirs.clone()), "tests/vectors is out of date: run scripts/sync-vectors.sh");
+    assert_eq!(
+        names(ours.clone()),
+        names(theirs.clone()),
+        "tests/vectors is out of date: run scripts/sync-vectors.sh"
+    );
     for (a, b) in ours.iter().zip(&theirs) {
-        assert!(fs::read(a).unwrap() == fs::read(b).unwrap(), "{} differs from the spec: run scripts/sync-vectors.sh", a.display());
+        assert!(
+            fs::read(a).unwrap() == fs::read(b).unwrap(),
+            "{} differs from the spec: run scripts/sync-vectors.sh",
+            a.display()
+        );
     }
 }

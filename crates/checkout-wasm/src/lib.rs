@@ -24,14 +24,16 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 /// Reads a JS value with the core's rules, so errors carry the core's codes and paths.
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
-    checkout_core::input::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(js_error)
+    checkout_core::input::deserialize(serde_wasm_bindgen::Deserializer::from(value))
+        .map_err(js_error)
 }
 
 /// Prices a checkout: the input object of `pricing.md` in, its output object out.
 /// Throws an `Error` with `code` and `field` for an invalid input.
 #[wasm_bindgen]
 pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
-    let cart = Cart::deserialize_from(serde_wasm_bindgen::Deserializer::from(input)).map_err(js_error)?;
+    let cart =
+        Cart::deserialize_from(serde_wasm_bindgen::Deserializer::from(input)).map_err(js_error)?;
     to_js(&cart.price())
 }
 
@@ -52,7 +54,8 @@ pub struct Checkout {
 impl Checkout {
     #[wasm_bindgen(constructor)]
     pub fn new(input: JsValue) -> Result<Checkout, JsValue> {
-        let cart = Cart::deserialize_from(serde_wasm_bindgen::Deserializer::from(input)).map_err(js_error)?;
+        let cart = Cart::deserialize_from(serde_wasm_bindgen::Deserializer::from(input))
+            .map_err(js_error)?;
         Ok(Checkout { cart })
     }
 
@@ -67,9 +70,15 @@ impl Checkout {
     }
 
     #[wasm_bindgen(js_name = setQuantity)]
-    pub fn set_quantity(&mut self, line_item_id: &str, quantity: JsValue) -> Result<JsValue, JsValue> {
+    pub fn set_quantity(
+        &mut self,
+        line_item_id: &str,
+        quantity: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let quantity: Count = from_js(quantity)?;
-        self.cart.set_quantity(line_item_id, quantity).map_err(js_error)?;
+        self.cart
+            .set_quantity(line_item_id, quantity)
+            .map_err(js_error)?;
         self.summary()
     }
 

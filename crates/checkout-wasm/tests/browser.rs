@@ -16,11 +16,16 @@ fn js(json: &str) -> JsValue {
 }
 
 fn stringify(v: &JsValue) -> String {
-    JSON::stringify(v).expect("stringify").as_string().expect("a string")
+    JSON::stringify(v)
+        .expect("stringify")
+        .as_string()
+        .expect("a string")
 }
 
 fn prop(v: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(v, &key.into()).ok().and_then(|p| p.as_string())
+    Reflect::get(v, &key.into())
+        .ok()
+        .and_then(|p| p.as_string())
 }
 
 #[wasm_bindgen_test]
@@ -32,7 +37,11 @@ fn every_vector_gives_the_cores_bytes() {
         match (checkout_core::price_json(&input), price(js(&input))) {
             (Ok(expected), Ok(got)) => assert_eq!(stringify(&got), expected, "{name}"),
             (Err(expected), Err(got)) => {
-                assert_eq!(prop(&got, "code").as_deref(), Some(expected.code.as_str()), "{name}");
+                assert_eq!(
+                    prop(&got, "code").as_deref(),
+                    Some(expected.code.as_str()),
+                    "{name}"
+                );
                 assert_eq!(prop(&got, "field"), Some(expected.field.clone()), "{name}");
                 assert_eq!(vector["error"]["code"], expected.code.as_str(), "{name}");
             }
@@ -47,18 +56,35 @@ fn live_checkout_matches_pricing_from_scratch() {
         {"id":"a","price":"19.99","quantity":1,"catalogItemId":"shirt","taxRate":"0.0825"},
         {"id":"b","price":"5.00","quantity":2,"catalogItemId":"mug"}]}"#;
     let mut checkout = Checkout::new(js(input)).expect("valid input");
-    let summary = checkout.set_quantity("a", JsValue::from(3)).expect("valid quantity");
+    let summary = checkout
+        .set_quantity("a", JsValue::from(3))
+        .expect("valid quantity");
     let fresh = price(js(&input.replace(r#""quantity":1"#, r#""quantity":3"#))).expect("valid");
     let total = |v: &JsValue| stringify(&Reflect::get(v, &"priceSummary".into()).unwrap());
     assert_eq!(total(&summary), total(&fresh));
-    assert!(total(&summary).contains(r#""total":{"amount":"74.92"}"#), "{}", total(&summary));
+    assert!(
+        total(&summary).contains(r#""total":{"amount":"74.92"}"#),
+        "{}",
+        total(&summary)
+    );
 
-    let err = checkout.set_quantity("a", JsValue::from(1.5)).expect_err("fraction");
+    let err = checkout
+        .set_quantity("a", JsValue::from(1.5))
+        .expect_err("fraction");
     assert_eq!(prop(&err, "code").as_deref(), Some("INVALID_QUANTITY"));
-    assert_eq!(prop(&err, "field").as_deref(), Some("lineItems[0].quantity"));
+    assert_eq!(
+        prop(&err, "field").as_deref(),
+        Some("lineItems[0].quantity")
+    );
     let err = checkout.remove_line("zzz").expect_err("unknown line");
     assert_eq!(prop(&err, "code").as_deref(), Some("LINE_ITEM_NOT_FOUND"));
 
-    let summary = checkout.apply_coupon(js(r#"{"code":"TEN","type":"PERCENTAGE","value":"10"}"#)).unwrap();
-    assert!(stringify(&summary).contains(r#""discount":{"amount":"7.00"}"#), "{}", stringify(&summary));
+    let summary = checkout
+        .apply_coupon(js(r#"{"code":"TEN","type":"PERCENTAGE","value":"10"}"#))
+        .unwrap();
+    assert!(
+        stringify(&summary).contains(r#""discount":{"amount":"7.00"}"#),
+        "{}",
+        stringify(&summary)
+    );
 }

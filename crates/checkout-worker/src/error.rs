@@ -7,9 +7,17 @@ use serde_json::{json, Value};
 #[derive(Debug)]
 pub enum ApiError {
     /// 400: the request does not hold what the route needs.
-    Invalid { field: String, description: String, rule: &'static str },
+    Invalid {
+        field: String,
+        description: String,
+        rule: &'static str,
+    },
     /// 400 with an application code (a core validation error, say).
-    BadRequest { code: &'static str, field: String, description: String },
+    BadRequest {
+        code: &'static str,
+        field: String,
+        description: String,
+    },
     /// 401: no key, or a key of no tenant.
     Unauthenticated,
     /// 403: the key is valid but may not do this.
@@ -17,7 +25,19 @@ pub enum ApiError {
     /// 404: no such route, or no such entity for this tenant.
     NotFound(&'static str),
     MethodNotAllowed,
-    PayloadTooLarge { limit: usize },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    /// 428: the tenant has no store configuration yet (PUT /admin/v1/store).
+    StoreNotConfigured,
+    /// An application error with its own status (409 conflict, 428 failed
+    /// precondition) and data (the existing order's id, the failing conditions).
+    Application {
+        status: u16,
+        code: &'static str,
+        description: String,
+        data: Value,
+    },
     /// 500: logged with the request id; the body says nothing more.
     Internal(String),
 }
@@ -31,7 +51,31 @@ impl ApiError {
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::StoreNotConfigured => 428,
+            ApiError::Application { status, .. } => *status,
             ApiError::Internal(_) => 500,
+        }
+    }
+
+    pub fn conflict(code: &'static str, description: impl Into<String>, data: Value) -> ApiError {
+        ApiError::Application {
+            status: 409,
+            code,
+            description: description.into(),
+            data,
+        }
+    }
+
+    pub fn precondition(
+        code: &'static str,
+        description: impl Into<String>,
+        data: Value,
+    ) -> ApiError {
+        ApiError::Application {
+            status: 428,
+            code,
+            description: description.into(),
+            data,
         }
     }
 
@@ -45,20 +89,36 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
+            ApiError::Application { code, .. } => code,
             ApiError::Internal(_) => "INTERNAL",
         }
     }
 
     fn message(&self) -> String {
         match self {
-            ApiError::Invalid { field, description, .. } => format!("INVALID_ARGUMENT: \"{field}\" {description}"),
-            ApiError::BadRequest { field, description, .. } if field.is_empty() => description.clone(),
-            ApiError::BadRequest { field, description, .. } => format!("{field}: {description}"),
-            ApiError::Unauthenticated => "a valid API key is required in the Authorization header".into(),
+            ApiError::Invalid {
+                field, description, ..
+            } => format!("INVALID_ARGUMENT: \"{field}\" {description}"),
+            ApiError::BadRequest {
+                field, description, ..
+            } if field.is_empty() => description.clone(),
+            ApiError::BadRequest {
+                field, description, ..
+            } => format!("{field}: {description}"),
+            ApiError::Unauthenticated => {
+                "a valid API key is required in the Authorization header".into()
+            }
             ApiError::Forbidden => "this key may not do this".into(),
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::MethodNotAllowed => "method not allowed on this path".into(),
-            ApiError::PayloadTooLarge { limit } => format!("the request body is larger than {limit} bytes"),
+            ApiError::PayloadTooLarge { limit } => {
+                format!("the request body is larger than {limit} bytes")
+            }
+            ApiError::StoreNotConfigured => {
+                "the store is not configured yet: PUT /admin/v1/store first".into()
+            }
+            ApiError::Application { description, .. } => description.clone(),
             ApiError::Internal(_) => "internal error".into(),
         }
     }
@@ -67,16 +127,34 @@ impl ApiError {
     pub fn body(&self) -> Value {
         let message = self.message();
         let details = match self {
-            ApiError::Invalid { field, description, rule } => json!({"validationError": {"fieldViolations": [
+            ApiError::Invalid {
+                field,
+                description,
+                rule,
+            } => json!({"validationError": {"fieldViolations": [
                 {"field": field, "description": description, "violatedRule": rule}
             ]}}),
-            ApiError::BadRequest { code, field, description } => json!({
+            ApiError::BadRequest {
+                code,
+                field,
+                description,
+            } => json!({
                 "applicationError": {"code": code, "description": description, "data": {"field": field}},
                 "validationError": {"fieldViolations": [
                     {"field": field, "description": description, "violatedRule": "VALIDATION", "ruleName": code}
                 ]}
             }),
-            _ => json!({"applicationError": {"code": self.code(), "description": message, "data": {}}}),
+            ApiError::Application {
+                code,
+                description,
+                data,
+                ..
+            } => {
+                json!({"applicationError": {"code": code, "description": description, "data": data}})
+            }
+            _ => {
+                json!({"applicationError": {"code": self.code(), "description": message, "data": {}}})
+            }
         };
         json!({"message": message, "details": details})
     }
@@ -85,10 +163,20 @@ impl ApiError {
 impl From<checkout_core::Error> for ApiError {
     fn from(e: checkout_core::Error) -> ApiError {
         match e.code {
-            ErrorCode::InvalidInput => {
-                ApiError::Invalid { field: e.field, description: e.message, rule: "VALIDATION" }
+            ErrorCode::InvalidInput => ApiError::Invalid {
+                field: e.field,
+                description: e.message,
+                rule: "VALIDATION",
+            },
+            ErrorCode::PermissionDenied => ApiError::Forbidden,
+            ErrorCode::CheckoutIsComplete => {
+                ApiError::precondition(e.code.as_str(), e.message, json!({ "field": e.field }))
             }
-            code => ApiError::BadRequest { code: code.as_str(), field: e.field, description: e.message },
+            code => ApiError::BadRequest {
+                code: code.as_str(),
+                field: e.field,
+                description: e.message,
+            },
         }
     }
 }

@@ -2,10 +2,15 @@
 //! Workers with D1. A thin shell: prices, validation and every rule come from
 //! `checkout-core`; this crate authenticates, stores and answers.
 
+mod checkouts;
+mod db;
 mod error;
+pub mod orders;
 pub mod routes;
 pub mod tenants;
 
+use checkout_core::store::{Counters, Store, StoreConfig};
+use checkout_core::time::Timestamp;
 use error::{ApiError, ApiResult};
 use routes::{Access, Miss, Op};
 use serde_json::{json, Value};
@@ -19,10 +24,16 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 pub const MAX_BODY: usize = 256 * 1024;
 
 /// What a handler knows about the call.
-struct Call<'a> {
+pub(crate) struct Call<'a> {
     env: &'a Env,
     tenant: Option<Tenant>,
+    kind: Option<KeyKind>,
     body: Option<Value>,
+    /// The path parameters, in order (`{id}`).
+    params: Vec<String>,
+    /// `scheme://host` of the request, for URLs that point back here.
+    origin: String,
+    now: Timestamp,
 }
 
 #[event(fetch)]
@@ -35,7 +46,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         Ok((body, tenant)) => (200, body, tenant),
         Err(e) => {
             if let ApiError::Internal(detail) = &e {
-                console_log!("{}", json!({"level": "error", "requestId": request_id, "error": detail}));
+                console_log!(
+                    "{}",
+                    json!({"level": "error", "requestId": request_id, "error": detail})
+                );
             }
             (e.status(), e.body(), None)
         }
@@ -57,32 +71,63 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 async fn handle(mut req: Request, env: &Env) -> ApiResult<(Value, Option<String>)> {
     let method = req.method().to_string();
     let path = req.path();
-    let (route, _params) = routes::find(&method, &path).map_err(|m| match m {
+    let (route, params) = routes::find(&method, &path).map_err(|m| match m {
         Miss::NotFound => ApiError::NotFound("route"),
         Miss::MethodNotAllowed => ApiError::MethodNotAllowed,
     })?;
-    let tenant = match route.access {
-        Access::Public => None,
+    let params: Vec<String> = params.into_iter().map(String::from).collect();
+    let (tenant, kind) = match route.access {
+        Access::Public => (None, None),
         access => {
             let tenants = load_tenants(env)?;
             let auth = req.headers().get("authorization")?;
-            let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref()).ok_or(ApiError::Unauthenticated)?;
+            let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref())
+                .ok_or(ApiError::Unauthenticated)?;
             if access == Access::Secret && kind != KeyKind::Secret {
                 return Err(ApiError::Forbidden);
             }
-            Some(tenant.clone())
+            (Some(tenant.clone()), Some(kind))
         }
     };
+    let origin = req
+        .url()
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
     let body = match method.as_str() {
         "POST" | "PUT" | "PATCH" => Some(read_json(&mut req).await?),
         _ => None,
     };
     let tenant_id = tenant.as_ref().map(|t| t.app_def_id.clone());
-    let call = Call { env, tenant, body };
+    let now = Timestamp::from_millis(js_sys::Date::now() as i64);
+    let call = Call {
+        env,
+        tenant,
+        kind,
+        body,
+        params,
+        origin,
+        now,
+    };
     let out = match route.op {
-        Op::OpenApi => serde_json::from_str(OPENAPI).map_err(|e| ApiError::Internal(e.to_string()))?,
+        Op::OpenApi => {
+            serde_json::from_str(OPENAPI).map_err(|e| ApiError::Internal(e.to_string()))?
+        }
         Op::GetStore => get_store(&call).await?,
         Op::PutStore => put_store(&call).await?,
+        Op::CreateCheckout => checkouts::create(&call).await?,
+        Op::GetCheckout => checkouts::get(&call).await?,
+        Op::UpdateCheckout => checkouts::update(&call).await?,
+        Op::GetCheckoutUrl => checkouts::checkout_url(&call).await?,
+        Op::AddToCheckout => checkouts::add_to_checkout(&call).await?,
+        Op::RemoveLineItems => checkouts::remove_line_items(&call).await?,
+        Op::UpdateLineItemsQuantity => checkouts::update_quantities(&call).await?,
+        Op::RemoveCoupon => checkouts::remove_coupon(&call).await?,
+        Op::RemoveGiftCard => checkouts::remove_gift_card(&call).await?,
+        Op::RemoveOverrideCheckoutUrl => checkouts::remove_override_checkout_url(&call).await?,
+        Op::MarkAsCompleted => checkouts::mark_as_completed(&call).await?,
+        Op::CreateOrder => checkouts::create_order(&call).await?,
+        Op::GetOrder => checkouts::get_order(&call).await?,
+        Op::SearchOrders => checkouts::search_orders(&call).await?,
     };
     Ok((out, tenant_id))
 }
@@ -99,7 +144,10 @@ fn load_tenants(env: &Env) -> ApiResult<Vec<Tenant>> {
 /// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty.
 async fn read_json(req: &mut Request) -> ApiResult<Value> {
     let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
-    let declared = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|l| l.parse::<usize>().ok());
     if declared.is_some_and(|l| l > MAX_BODY) {
         return Err(too_large);
     }
@@ -117,41 +165,22 @@ async fn read_json(req: &mut Request) -> ApiResult<Value> {
     })
 }
 
-fn tenant<'c>(call: &'c Call) -> ApiResult<&'c Tenant> {
-    call.tenant.as_ref().ok_or(ApiError::Unauthenticated)
-}
-
-fn now_iso() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
-}
-
 async fn get_store(call: &Call<'_>) -> ApiResult<Value> {
-    let db = call.env.d1("DB")?;
-    let row: Option<String> = db
-        .prepare("SELECT config FROM stores WHERE app_def_id = ?1")
-        .bind(&[tenant(call)?.app_def_id.as_str().into()])?
-        .first(Some("config"))
-        .await?;
-    let config = row.ok_or(ApiError::NotFound("store configuration"))?;
-    let store: Value = serde_json::from_str(&config).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(json!({ "store": store }))
+    let store = call
+        .db()?
+        .store()
+        .await?
+        .ok_or(ApiError::NotFound("store configuration"))?;
+    Ok(json!({ "store": store.config_with_counters() }))
 }
 
 async fn put_store(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.body.as_ref().cloned().unwrap_or_default();
     let store = body.get("store").cloned().unwrap_or(body);
-    let config = checkout_core::store::StoreConfig::from_json(&store.to_string())?;
-    let text = serde_json::to_string(&config).map_err(|e| ApiError::Internal(e.to_string()))?;
-    call.env
-        .d1("DB")?
-        .prepare(
-            "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
-             ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
-        )
-        .bind(&[tenant(call)?.app_def_id.as_str().into(), text.into(), now_iso().into()])?
-        .run()
-        .await?;
-    Ok(json!({ "store": config }))
+    let config = StoreConfig::from_json(&store.to_string())?;
+    let store = Store::new(config, Counters::default())?;
+    call.db()?.put_store(&store, &call.now.to_string()).await?;
+    Ok(json!({ "store": store.config_with_counters() }))
 }
 
 /// A random (version 4) UUID from the platform's CSPRNG.
@@ -161,5 +190,12 @@ pub fn uuid_v4() -> Result<String, getrandom::Error> {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = tenants::hex(&b);
-    Ok(format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]))
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
 }

@@ -17,6 +17,20 @@ pub enum Op {
     OpenApi,
     GetStore,
     PutStore,
+    CreateCheckout,
+    GetCheckout,
+    UpdateCheckout,
+    GetCheckoutUrl,
+    AddToCheckout,
+    RemoveLineItems,
+    UpdateLineItemsQuantity,
+    RemoveCoupon,
+    RemoveGiftCard,
+    RemoveOverrideCheckoutUrl,
+    MarkAsCompleted,
+    CreateOrder,
+    GetOrder,
+    SearchOrders,
 }
 
 pub struct Route {
@@ -28,9 +42,108 @@ pub struct Route {
 }
 
 pub const ROUTES: &[Route] = &[
-    Route { method: "GET", path: "/openapi.json", op: Op::OpenApi, access: Access::Public },
-    Route { method: "GET", path: "/admin/v1/store", op: Op::GetStore, access: Access::Secret },
-    Route { method: "PUT", path: "/admin/v1/store", op: Op::PutStore, access: Access::Secret },
+    Route {
+        method: "GET",
+        path: "/openapi.json",
+        op: Op::OpenApi,
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/admin/v1/store",
+        op: Op::GetStore,
+        access: Access::Secret,
+    },
+    Route {
+        method: "PUT",
+        path: "/admin/v1/store",
+        op: Op::PutStore,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts",
+        op: Op::CreateCheckout,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "GET",
+        path: "/ecom/v1/checkouts/{id}",
+        op: Op::GetCheckout,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "PATCH",
+        path: "/ecom/v1/checkouts/{id}",
+        op: Op::UpdateCheckout,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "GET",
+        path: "/ecom/v1/checkouts/{id}/checkout-url",
+        op: Op::GetCheckoutUrl,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/add-to-checkout",
+        op: Op::AddToCheckout,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/remove-line-items",
+        op: Op::RemoveLineItems,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/update-line-items-quantity",
+        op: Op::UpdateLineItemsQuantity,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/remove-coupon",
+        op: Op::RemoveCoupon,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/remove-gift-card",
+        op: Op::RemoveGiftCard,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/remove-override-checkout-url",
+        op: Op::RemoveOverrideCheckoutUrl,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/mark-as-completed",
+        op: Op::MarkAsCompleted,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/create-order",
+        op: Op::CreateOrder,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "GET",
+        path: "/ecom/v1/orders/{id}",
+        op: Op::GetOrder,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/orders/search",
+        op: Op::SearchOrders,
+        access: Access::Secret,
+    },
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -50,7 +163,11 @@ pub fn find<'p>(method: &str, path: &'p str) -> Result<(&'static Route, Vec<&'p 
             path_matched = true;
         }
     }
-    Err(if path_matched { Miss::MethodNotAllowed } else { Miss::NotFound })
+    Err(if path_matched {
+        Miss::MethodNotAllowed
+    } else {
+        Miss::NotFound
+    })
 }
 
 fn match_path<'p>(template: &str, path: &'p str) -> Option<Vec<&'p str>> {
@@ -60,7 +177,9 @@ fn match_path<'p>(template: &str, path: &'p str) -> Option<Vec<&'p str>> {
     loop {
         match (t.next(), p.next()) {
             (None, None) => return Some(params),
-            (Some(ts), Some(ps)) if ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty() => params.push(ps),
+            (Some(ts), Some(ps)) if ts.starts_with('{') && ts.ends_with('}') && !ps.is_empty() => {
+                params.push(ps)
+            }
             (Some(ts), Some(ps)) if ts == ps => {}
             _ => return None,
         }
@@ -74,8 +193,14 @@ mod tests {
 
     #[test]
     fn matches_templates_and_tells_405_from_404() {
-        assert_eq!(find("GET", "/admin/v1/store").map(|(r, _)| r.op), Ok(Op::GetStore));
-        assert_eq!(find("DELETE", "/admin/v1/store").err(), Some(Miss::MethodNotAllowed));
+        assert_eq!(
+            find("GET", "/admin/v1/store").map(|(r, _)| r.op),
+            Ok(Op::GetStore)
+        );
+        assert_eq!(
+            find("DELETE", "/admin/v1/store").err(),
+            Some(Miss::MethodNotAllowed)
+        );
         assert_eq!(find("GET", "/admin/v1/stores").err(), Some(Miss::NotFound));
         assert_eq!(find("GET", "/admin/v1/store/").err(), Some(Miss::NotFound));
         assert_eq!(match_path("/a/{id}/b", "/a/x1/b"), Some(vec!["x1"]));
@@ -85,8 +210,12 @@ mod tests {
     /// Every route is in the OpenAPI document, and every operation there is a route.
     #[test]
     fn openapi_document_lists_exactly_the_routes() {
-        let doc: serde_json::Value = serde_json::from_str(crate::OPENAPI).expect("openapi.json parses");
-        assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.1")), Some(true));
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::OPENAPI).expect("openapi.json parses");
+        assert_eq!(
+            doc["openapi"].as_str().map(|v| v.starts_with("3.1")),
+            Some(true)
+        );
         let mut documented = BTreeSet::new();
         for (path, item) in doc["paths"].as_object().expect("paths") {
             for method in ["get", "put", "post", "patch", "delete"] {
@@ -95,7 +224,10 @@ mod tests {
                 }
             }
         }
-        let served: BTreeSet<_> = ROUTES.iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+        let served: BTreeSet<_> = ROUTES
+            .iter()
+            .map(|r| (r.method.to_string(), r.path.to_string()))
+            .collect();
         assert_eq!(documented, served);
     }
 }

@@ -31,10 +31,17 @@ pub enum KeyKind {
 
 /// Parses the `TENANTS` JSON list.
 pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
-    let tenants: Vec<Tenant> = serde_json::from_str(json).map_err(|e| format!("TENANTS is not a valid tenant list: {e}"))?;
+    let tenants: Vec<Tenant> = serde_json::from_str(json)
+        .map_err(|e| format!("TENANTS is not a valid tenant list: {e}"))?;
     for t in &tenants {
-        if t.app_def_id.is_empty() || t.secret_key_sha256.len() != 64 || t.publishable_key.is_empty() {
-            return Err(format!("TENANTS entry {:?} needs appDefId, a 64-hex secretKeySha256 and a publishableKey", t.app_def_id));
+        if t.app_def_id.is_empty()
+            || t.secret_key_sha256.len() != 64
+            || t.publishable_key.is_empty()
+        {
+            return Err(format!(
+                "TENANTS entry {:?} needs appDefId, a 64-hex secretKeySha256 and a publishableKey",
+                t.app_def_id
+            ));
         }
     }
     Ok(tenants)
@@ -42,9 +49,15 @@ pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
 
 /// The tenant and kind of the key in an `Authorization` header (`<key>` or
 /// `Bearer <key>`). Every key is compared in constant time.
-pub fn authenticate<'t>(tenants: &'t [Tenant], authorization: Option<&str>) -> Option<(&'t Tenant, KeyKind)> {
+pub fn authenticate<'t>(
+    tenants: &'t [Tenant],
+    authorization: Option<&str>,
+) -> Option<(&'t Tenant, KeyKind)> {
     let header = authorization?.trim();
-    let key = header.strip_prefix("Bearer ").map(str::trim).unwrap_or(header);
+    let key = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .unwrap_or(header);
     if key.is_empty() {
         return None;
     }
@@ -52,7 +65,10 @@ pub fn authenticate<'t>(tenants: &'t [Tenant], authorization: Option<&str>) -> O
     let mut found = None;
     for t in tenants {
         // No early exit: each tenant costs the same whether or not it matches.
-        let secret = constant_time_eq(digest.as_bytes(), t.secret_key_sha256.to_ascii_lowercase().as_bytes());
+        let secret = constant_time_eq(
+            digest.as_bytes(),
+            t.secret_key_sha256.to_ascii_lowercase().as_bytes(),
+        );
         let publishable = constant_time_eq(key.as_bytes(), t.publishable_key.as_bytes());
         if found.is_none() && secret {
             found = Some((t, KeyKind::Secret));
@@ -95,8 +111,18 @@ mod tests {
         assert_eq!(who(Some("sk_1")), Some(("app-1", KeyKind::Secret)));
         assert_eq!(who(Some("Bearer sk_2")), Some(("app-2", KeyKind::Secret)));
         assert_eq!(who(Some("pk_2")), Some(("app-2", KeyKind::Publishable)));
-        assert_eq!(who(Some("Bearer pk_1")), Some(("app-1", KeyKind::Publishable)));
-        for bad in [None, Some(""), Some("Bearer "), Some("sk_3"), Some("sk_1x"), Some("PK_1")] {
+        assert_eq!(
+            who(Some("Bearer pk_1")),
+            Some(("app-1", KeyKind::Publishable))
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("Bearer "),
+            Some("sk_3"),
+            Some("sk_1x"),
+            Some("PK_1"),
+        ] {
             assert_eq!(who(bad), None, "{bad:?}");
         }
     }
@@ -104,6 +130,8 @@ mod tests {
     #[test]
     fn rejects_a_malformed_tenant_list() {
         assert!(parse("{}").is_err());
-        assert!(parse(r#"[{"appDefId":"a","secretKeySha256":"abc","publishableKey":"pk"}]"#).is_err());
+        assert!(
+            parse(r#"[{"appDefId":"a","secretKeySha256":"abc","publishableKey":"pk"}]"#).is_err()
+        );
     }
 }

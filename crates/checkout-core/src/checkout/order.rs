@@ -1,0 +1,307 @@
+//! Creating an order from a checkout (`api.md`, Create order): the
+//! preconditions, and what the one atomic step must do (the order to insert,
+//! the stock to take, the gift card balance to spend, the coupon use to count).
+//! The worker carries the plan out in one D1 transaction whose constraints
+//! refuse it whole if a counter moved since the plan was made.
+
+use super::view::{Availability, Quote};
+use super::CheckoutRecord;
+use crate::amount::Amount;
+use crate::time::Timestamp;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// A failed precondition, with the code Wix declares for it where it has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Precondition {
+    CalculationError,
+    EmptyCheckout,
+    LineItemNotAvailable,
+    FullOutOfStock,
+    PartialOutOfStock,
+    BillingAddressRequired,
+    ShippingDestinationRequired,
+    NoSelectedCarrierServiceOption,
+    PickupDetailsRequired,
+    BuyerEmailRequired,
+    CouponExpired,
+    CouponUsageExceeded,
+    GiftCardExpired,
+    GiftCardIsEmpty,
+    /// The balance moved between pricing and ordering (a concurrent order spent it).
+    GiftCardBalanceChanged,
+}
+
+impl Precondition {
+    pub const ALL: [Precondition; 15] = [
+        Precondition::CalculationError,
+        Precondition::EmptyCheckout,
+        Precondition::LineItemNotAvailable,
+        Precondition::FullOutOfStock,
+        Precondition::PartialOutOfStock,
+        Precondition::BillingAddressRequired,
+        Precondition::ShippingDestinationRequired,
+        Precondition::NoSelectedCarrierServiceOption,
+        Precondition::PickupDetailsRequired,
+        Precondition::BuyerEmailRequired,
+        Precondition::CouponExpired,
+        Precondition::CouponUsageExceeded,
+        Precondition::GiftCardExpired,
+        Precondition::GiftCardIsEmpty,
+        Precondition::GiftCardBalanceChanged,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Precondition::CalculationError => "CALCULATION_ERROR",
+            Precondition::EmptyCheckout => "EMPTY_CHECKOUT",
+            Precondition::LineItemNotAvailable => "LINE_ITEM_NOT_AVAILABLE",
+            Precondition::FullOutOfStock => "FULL_OUT_OF_STOCK",
+            Precondition::PartialOutOfStock => "PARTIAL_OUT_OF_STOCK",
+            Precondition::BillingAddressRequired => "BILLING_ADDRESS_REQUIRED",
+            Precondition::ShippingDestinationRequired => "SHIPPING_DESTINATION_REQUIRED",
+            Precondition::NoSelectedCarrierServiceOption => "NO_SELECTED_CARRIER_SERVICE_OPTION",
+            Precondition::PickupDetailsRequired => "PICKUP_DETAILS_REQUIRED",
+            Precondition::BuyerEmailRequired => "BUYER_EMAIL_REQUIRED",
+            Precondition::CouponExpired => "ERROR_COUPON_HAS_EXPIRED",
+            Precondition::CouponUsageExceeded => "ERROR_COUPON_USAGE_EXCEEDED",
+            Precondition::GiftCardExpired => "GIFT_CARD_EXPIRED",
+            Precondition::GiftCardIsEmpty => "GIFT_CARD_IS_EMPTY",
+            Precondition::GiftCardBalanceChanged => "GIFT_CARD_BALANCE_CHANGED",
+        }
+    }
+
+    fn from_calculation_code(code: &str) -> Option<Precondition> {
+        Some(match code {
+            "ERROR_COUPON_HAS_EXPIRED" => Precondition::CouponExpired,
+            "ERROR_COUPON_USAGE_EXCEEDED" => Precondition::CouponUsageExceeded,
+            "GIFT_CARD_EXPIRED" => Precondition::GiftCardExpired,
+            "GIFT_CARD_IS_EMPTY" => Precondition::GiftCardIsEmpty,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub code: Precondition,
+    pub description: String,
+    /// The lines concerned, when the condition is about lines.
+    pub line_item_ids: Vec<String>,
+}
+
+impl Violation {
+    fn new(code: Precondition, description: impl Into<String>) -> Violation {
+        Violation {
+            code,
+            description: description.into(),
+            line_item_ids: Vec::new(),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({"code": self.code.as_str(), "description": self.description});
+        if !self.line_item_ids.is_empty() {
+            v["lineItemIds"] = json!(self.line_item_ids);
+        }
+        v
+    }
+}
+
+/// What creating the order changes, all at once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderPlan {
+    /// The Wix order object, without its `number` (given by storage).
+    pub order: Value,
+    /// Units to take from the stock of each item that has a stock.
+    pub stock: BTreeMap<String, u64>,
+    /// Gift card code and the minor units to spend from it.
+    pub gift_card: Option<(String, u128)>,
+    /// Coupon code whose use is counted.
+    pub coupon: Option<String>,
+    pub pay_now: Amount,
+}
+
+/// Checks every precondition; the plan when all hold, else every failing one.
+pub fn plan(
+    record: &CheckoutRecord,
+    quote: &Quote,
+    order_id: &str,
+    payment_gateway_order_id: &str,
+    now: Timestamp,
+) -> Result<OrderPlan, Vec<Violation>> {
+    let pricing = quote.pricing();
+    let mut violations = Vec::new();
+
+    let issues = quote.calculation_issues(&pricing);
+    if !issues.is_empty() {
+        let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
+        violations.push(Violation::new(
+            Precondition::CalculationError,
+            format!("the checkout has calculation errors: {}", codes.join(", ")),
+        ));
+        for issue in &issues {
+            if let Some(code) = Precondition::from_calculation_code(&issue.code) {
+                violations.push(Violation::new(code, issue.description.clone()));
+            }
+        }
+    }
+    if record.line_items.is_empty() {
+        violations.push(Violation::new(
+            Precondition::EmptyCheckout,
+            "the checkout has no line items",
+        ));
+    }
+    let lines_where = |f: &dyn Fn(Availability) -> bool| -> Vec<String> {
+        record
+            .line_items
+            .iter()
+            .zip(&quote.lines)
+            .filter(|(_, facts)| f(facts.availability))
+            .map(|(l, _)| l.id.clone())
+            .collect()
+    };
+    let not_found = lines_where(&|a| a == Availability::NotFound);
+    if !not_found.is_empty() {
+        violations.push(Violation {
+            code: Precondition::LineItemNotAvailable,
+            description: "items are no longer in the catalog".into(),
+            line_item_ids: not_found,
+        });
+    }
+    let sold_out = lines_where(&|a| a == Availability::NotAvailable);
+    if !sold_out.is_empty() {
+        violations.push(Violation {
+            code: Precondition::FullOutOfStock,
+            description: "items are out of stock".into(),
+            line_item_ids: sold_out,
+        });
+    }
+    // Stock per item, over every line of that item.
+    let mut stock: BTreeMap<String, u64> = BTreeMap::new();
+    for line in record.line_items.iter().filter(|l| l.custom.is_none()) {
+        if let Some(item) = line.catalog_item_id() {
+            if quote.store.stock(item).is_some() {
+                *stock.entry(item.to_owned()).or_default() += u64::from(line.quantity);
+            }
+        }
+    }
+    let short: Vec<String> = record
+        .line_items
+        .iter()
+        .zip(&quote.lines)
+        .filter(|(l, facts)| {
+            let wanted = match (&l.custom, l.catalog_item_id()) {
+                (None, Some(item)) => stock.get(item).copied().unwrap_or(0),
+                _ => u64::from(l.quantity),
+            };
+            facts.availability != Availability::NotAvailable
+                && facts.quantity_available.is_some_and(|left| left < wanted)
+        })
+        .map(|(l, _)| l.id.clone())
+        .collect();
+    if !short.is_empty() {
+        violations.push(Violation {
+            code: Precondition::PartialOutOfStock,
+            description: "less stock is left than the quantity ordered".into(),
+            line_item_ids: short,
+        });
+    }
+    if pricing.price_summary.total.amount.minor() > 0
+        && !record
+            .billing_info
+            .as_ref()
+            .is_some_and(|b| b.has_address())
+    {
+        violations.push(Violation::new(
+            Precondition::BillingAddressRequired,
+            "a billing address is required when there is something to pay",
+        ));
+    }
+    if quote.shippable {
+        let pickup = quote.selected.and_then(|o| o.pickup.as_ref());
+        match (quote.selected, pickup) {
+            (None, _) => violations.push(Violation::new(
+                Precondition::NoSelectedCarrierServiceOption,
+                "items ship and no shipping option is selected",
+            )),
+            (Some(_), Some(p)) if p.get("address").is_none() => violations.push(Violation::new(
+                Precondition::PickupDetailsRequired,
+                "the selected pickup option has no pickup address",
+            )),
+            _ => {}
+        }
+        if pickup.is_none()
+            && !record
+                .shipping_destination
+                .as_ref()
+                .is_some_and(|d| d.has_address())
+        {
+            violations.push(Violation::new(
+                Precondition::ShippingDestinationRequired,
+                "items ship and there is no shipping address",
+            ));
+        }
+    }
+    if record.buyer_info.email.is_none() {
+        violations.push(Violation::new(
+            Precondition::BuyerEmailRequired,
+            "the buyer's email is required",
+        ));
+    }
+    if !violations.is_empty() {
+        return Err(violations);
+    }
+
+    let pay_now = pricing.pay_now.total.amount;
+    let checkout = quote.checkout_json(record);
+    let mut order = json!({
+        "id": order_id,
+        "checkoutId": record.id,
+        "purchaseFlowId": record.purchase_flow_id,
+        "status": "APPROVED",
+        "paymentStatus": if pay_now.minor() > 0 { "NOT_PAID" } else { "PAID" },
+        "currency": checkout["currency"],
+        "taxIncludedInPrice": checkout["taxIncludedInPrice"],
+        "weightUnit": checkout["weightUnit"],
+        "lineItems": checkout["lineItems"],
+        "buyerInfo": checkout["buyerInfo"],
+        "priceSummary": checkout["priceSummary"],
+        "payNow": checkout["payNow"],
+        "taxSummary": checkout["taxSummary"],
+        "appliedDiscounts": checkout["appliedDiscounts"],
+        "customFields": checkout["customFields"],
+        "channelInfo": {"type": record.channel_type},
+        "createdDate": now,
+        "updatedDate": now,
+    });
+    for key in ["billingInfo", "buyerNote", "giftCard"] {
+        if let Some(v) = checkout.get(key) {
+            order[key] = v.clone();
+        }
+    }
+    if let Some(selected) = checkout["shippingInfo"].get("selectedCarrierServiceOption") {
+        let mut logistics = selected["logistics"].clone();
+        if let Some(dest) = checkout["shippingInfo"].get("shippingDestination") {
+            logistics["shippingDestination"] = dest.clone();
+        }
+        order["shippingInfo"] = json!({"code": selected["code"], "title": selected["title"], "logistics": logistics, "cost": selected["cost"]});
+    }
+    if pay_now.minor() > 0 {
+        order["paymentGatewayOrderId"] = json!(payment_gateway_order_id);
+    }
+    Ok(OrderPlan {
+        order,
+        stock,
+        gift_card: pricing
+            .gift_card
+            .as_ref()
+            .filter(|g| g.amount.minor() > 0)
+            .map(|g| (g.code.to_owned(), g.amount.minor())),
+        coupon: pricing
+            .applied_discounts
+            .first()
+            .map(|d| d.coupon.code.to_owned()),
+        pay_now,
+    })
+}

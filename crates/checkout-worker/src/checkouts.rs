@@ -1,0 +1,294 @@
+//! The checkout routes (`api.md`, Checkouts): read the request, run the core's
+//! change on the stored checkout, write it over the version it was read at
+//! (re-reading and re-applying when another change came first) and answer
+//! with the checkout priced by the core.
+
+use crate::db::{Db, Refusal, Stored};
+use crate::error::{ApiError, ApiResult};
+use crate::Call;
+use checkout_core::checkout::order::{self, Precondition, Violation};
+use checkout_core::checkout::view::Quote;
+use checkout_core::checkout::{
+    AddToCheckout, Caller, CheckoutRecord, CreateOrderRequest, Ids, RemoveLineItems,
+    UpdateCheckout, UpdateLineItemsQuantity,
+};
+use checkout_core::input;
+use checkout_core::store::Store;
+use checkout_core::time::Timestamp;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// How often a change is re-applied when other changes keep coming first.
+const ATTEMPTS: usize = 8;
+
+/// UUID v4 ids from the platform's CSPRNG; a failure of it fails the request.
+#[derive(Default)]
+struct Uuids {
+    failed: bool,
+}
+
+impl Ids for Uuids {
+    fn new_id(&mut self) -> String {
+        crate::uuid_v4().unwrap_or_else(|_| {
+            self.failed = true;
+            String::new()
+        })
+    }
+}
+
+impl Uuids {
+    fn check(&self) -> ApiResult<()> {
+        if self.failed {
+            return Err(ApiError::Internal(
+                "the random number generator failed".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The request body as a typed request; a mistyped field is a 400 at its path.
+fn request<T: DeserializeOwned>(call: &Call) -> ApiResult<T> {
+    let body = call.body.clone().unwrap_or_else(|| json!({}));
+    Ok(input::deserialize(body)?)
+}
+
+fn respond(record: &CheckoutRecord, store: &Store, now: Timestamp) -> ApiResult<Value> {
+    let quote = Quote::new(record, store, now)?;
+    Ok(json!({ "checkout": quote.checkout_json(record) }))
+}
+
+pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
+    let db = call.db()?;
+    let req = request(call)?;
+    let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
+    let now = call.now;
+    let mut ids = Uuids::default();
+    let record = CheckoutRecord::create(req, &store, call.caller(), &mut ids, now)?;
+    ids.check()?;
+    db.insert_checkout(&record).await?;
+    respond(&record, &store, now)
+}
+
+pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
+    let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
+    respond(&stored.record, &store, call.now)
+}
+
+pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
+    let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
+    Ok(json!({ "checkoutUrl": stored.record.checkout_url(&store, &format!("{}/", call.origin)) }))
+}
+
+/// Applies a change to a checkout without ever losing another: the write
+/// succeeds only over the version the change was computed from.
+async fn change<F>(call: &Call<'_>, mut apply: F) -> ApiResult<(CheckoutRecord, Store)>
+where
+    F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
+{
+    let db = call.db()?;
+    for _ in 0..ATTEMPTS {
+        let (
+            store,
+            Stored {
+                mut record,
+                version,
+            },
+        ) = db.store_and_checkout(call.param(0)).await?;
+        apply(&mut record, &store)?;
+        record.updated_date = call.now;
+        if db.save_checkout(&record, version).await? {
+            return Ok((record, store));
+        }
+    }
+    Err(ApiError::conflict(
+        "CHECKOUT_CHANGED",
+        "the checkout kept changing; try again",
+        json!({}),
+    ))
+}
+
+/// A change answered with the whole checkout.
+async fn change_and_respond<F>(call: &Call<'_>, apply: F) -> ApiResult<Value>
+where
+    F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
+{
+    let (record, store) = change(call, apply).await?;
+    respond(&record, &store, call.now)
+}
+
+pub async fn update(call: &Call<'_>) -> ApiResult<Value> {
+    let (caller, now) = (call.caller(), call.now);
+    let req: UpdateCheckout = request(call)?;
+    let mut ids = Uuids::default();
+    let out = change_and_respond(call, |record, store| {
+        record.update(req.clone(), store, caller, &mut ids, now)
+    })
+    .await?;
+    ids.check()?;
+    Ok(out)
+}
+
+pub async fn add_to_checkout(call: &Call<'_>) -> ApiResult<Value> {
+    let caller = call.caller();
+    let req: AddToCheckout = request(call)?;
+    let mut ids = Uuids::default();
+    let out = change_and_respond(call, |record, store| {
+        record.add_to_checkout(req.clone(), store, caller, &mut ids)
+    })
+    .await?;
+    ids.check()?;
+    Ok(out)
+}
+
+pub async fn remove_line_items(call: &Call<'_>) -> ApiResult<Value> {
+    let req: RemoveLineItems = request(call)?;
+    change_and_respond(call, |record, _| record.remove_line_items(req.clone())).await
+}
+
+pub async fn update_quantities(call: &Call<'_>) -> ApiResult<Value> {
+    let req: UpdateLineItemsQuantity = request(call)?;
+    change_and_respond(call, |record, store| {
+        record.update_quantities(req.clone(), store)
+    })
+    .await
+}
+
+pub async fn remove_coupon(call: &Call<'_>) -> ApiResult<Value> {
+    change_and_respond(call, |record, _| record.remove_coupon()).await
+}
+
+pub async fn remove_gift_card(call: &Call<'_>) -> ApiResult<Value> {
+    change_and_respond(call, |record, _| record.remove_gift_card()).await
+}
+
+pub async fn remove_override_checkout_url(call: &Call<'_>) -> ApiResult<Value> {
+    change_and_respond(call, |record, _| record.remove_override_checkout_url()).await
+}
+
+pub async fn mark_as_completed(call: &Call<'_>) -> ApiResult<Value> {
+    change(call, |record, _| {
+        record.mark_as_completed();
+        Ok(())
+    })
+    .await?;
+    Ok(json!({}))
+}
+
+fn already_paid(order_id: Option<String>) -> ApiError {
+    let data = order_id.map_or_else(|| json!({}), |id| json!({ "orderId": id }));
+    ApiError::conflict(
+        "CHECKOUT_ALREADY_PAID",
+        "an order was already created for this checkout",
+        data,
+    )
+}
+
+fn refused(violations: Vec<Violation>) -> ApiError {
+    let first = violations
+        .first()
+        .map_or(Precondition::CalculationError, |v| v.code);
+    let description = violations
+        .iter()
+        .map(|v| v.description.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    ApiError::precondition(
+        first.as_str(),
+        description,
+        json!({ "violations": violations.iter().map(Violation::to_json).collect::<Vec<_>>() }),
+    )
+}
+
+/// `create-order`: every precondition checked, then the order, the stock, the
+/// gift card, the coupon use and the checkout's completion in one D1 batch.
+pub async fn create_order(call: &Call<'_>) -> ApiResult<Value> {
+    request::<CreateOrderRequest>(call)?;
+    let db = call.db()?;
+    let id = call.param(0);
+    let mut ids = Uuids::default();
+    let (order_id, gateway_id) = (ids.new_id(), ids.new_id());
+    ids.check()?;
+    for _ in 0..ATTEMPTS {
+        let (store, stored) = db.store_and_checkout(id).await?;
+        if let Some(existing) = stored.record.order_id.clone() {
+            return Err(already_paid(Some(existing)));
+        }
+        if stored.record.completed {
+            return Err(checkout_core::Error::new(
+                checkout_core::ErrorCode::CheckoutIsComplete,
+                "id",
+                "this checkout was completed without an order here (mark-as-completed)",
+            )
+            .into());
+        }
+        let quote = Quote::new(&stored.record, &store, call.now)?;
+        let plan = order::plan(&stored.record, &quote, &order_id, &gateway_id, call.now)
+            .map_err(refused)?;
+        match db
+            .create_order(&plan, &stored.record, stored.version)
+            .await?
+        {
+            Ok(_number) => {
+                let mut out = json!({ "orderId": order_id });
+                if let Some(g) = plan.order.get("paymentGatewayOrderId") {
+                    out["paymentGatewayOrderId"] = g.clone();
+                }
+                return Ok(out);
+            }
+            Err(Refusal::AlreadyOrdered) => {
+                return Err(already_paid(db.order_id_of_checkout(id).await?))
+            }
+            Err(Refusal::GiftCardSpent) => {
+                return Err(refused(vec![Violation {
+                    code: Precondition::GiftCardBalanceChanged,
+                    description:
+                        "the gift card's balance changed; review the checkout and order again"
+                            .into(),
+                    line_item_ids: Vec::new(),
+                }]))
+            }
+            // Re-read: the next plan sees the change, the stock left or the coupon's uses.
+            Err(Refusal::CheckoutChanged | Refusal::StockTaken | Refusal::CouponUsedUp) => continue,
+        }
+    }
+    Err(ApiError::conflict(
+        "CHECKOUT_CHANGED",
+        "the checkout kept changing; try again",
+        json!({}),
+    ))
+}
+
+pub async fn get_order(call: &Call<'_>) -> ApiResult<Value> {
+    let order = call
+        .db()?
+        .order(call.param(0))
+        .await?
+        .ok_or(ApiError::NotFound("order"))?;
+    Ok(json!({ "order": order }))
+}
+
+pub async fn search_orders(call: &Call<'_>) -> ApiResult<Value> {
+    let body = call.body.clone().unwrap_or_else(|| json!({}));
+    let search = crate::orders::Search::parse(&body)?;
+    let rows = call.db()?.search_orders(&search).await?;
+    Ok(crate::orders::page(rows, search.limit))
+}
+
+impl Call<'_> {
+    pub fn caller(&self) -> Caller {
+        match self.kind {
+            Some(crate::tenants::KeyKind::Secret) => Caller::Merchant,
+            _ => Caller::Storefront,
+        }
+    }
+
+    pub fn db(&self) -> ApiResult<Db> {
+        let tenant = self.tenant.as_ref().ok_or(ApiError::Unauthenticated)?;
+        Ok(Db::new(self.env.d1("DB")?, &tenant.app_def_id))
+    }
+
+    pub fn param(&self, i: usize) -> &str {
+        self.params.get(i).map_or("", String::as_str)
+    }
+}

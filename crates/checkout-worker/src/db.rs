@@ -1,0 +1,422 @@
+//! Storage on D1: one tenant's store, checkouts and orders. Every query is
+//! scoped by the tenant's `app_def_id`, so another tenant's id finds nothing.
+//! The guarantees of create-order are constraints of the schema
+//! (`migrations/0002_checkouts_orders.sql`); this module runs the batches and
+//! tells which constraint refused one.
+
+use crate::error::{ApiError, ApiResult};
+use checkout_core::checkout::order::OrderPlan;
+use checkout_core::checkout::CheckoutRecord;
+use checkout_core::store::{Counters, Store, StoreConfig};
+use serde::Deserialize;
+use serde_json::Value;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+pub struct Db {
+    d1: D1Database,
+    tenant: String,
+}
+
+/// A checkout as read: the record and the version a change must write over.
+pub struct Stored {
+    pub record: CheckoutRecord,
+    pub version: i64,
+}
+
+/// Why a create-order batch was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The checkout already has an order (or changed, or completed, since it was read).
+    CheckoutChanged,
+    AlreadyOrdered,
+    StockTaken,
+    GiftCardSpent,
+    CouponUsedUp,
+}
+
+#[derive(Deserialize)]
+struct CheckoutRow {
+    record: String,
+    version: i64,
+}
+
+#[derive(Deserialize)]
+struct ConfigRow {
+    config: String,
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    key: String,
+    n: i64,
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+fn to_js(n: impl TryInto<i64>) -> JsValue {
+    // Counters are below 2^53 (money is at most 10^15 minor units), exact as a JS number.
+    JsValue::from_f64(n.try_into().unwrap_or(i64::MAX) as f64)
+}
+
+/// The text of a D1 failure, with its cause (where the constraint name is).
+fn failure_text(e: &worker::Error) -> String {
+    match e {
+        worker::Error::D1(d) => {
+            let inner: &worker::js_sys::Error = d.as_ref();
+            format!("{} {}", d.cause(), String::from(inner.message()))
+        }
+        other => other.to_string(),
+    }
+}
+
+impl Db {
+    pub fn new(d1: D1Database, tenant: &str) -> Db {
+        Db {
+            d1,
+            tenant: tenant.to_owned(),
+        }
+    }
+
+    fn stmt(&self, sql: &str, args: &[JsValue]) -> ApiResult<D1PreparedStatement> {
+        let mut all = vec![JsValue::from_str(&self.tenant)];
+        all.extend_from_slice(args);
+        Ok(self.d1.prepare(sql).bind(&all)?)
+    }
+
+    fn counter_reads(&self) -> ApiResult<Vec<D1PreparedStatement>> {
+        Ok(vec![
+            self.stmt("SELECT config FROM stores WHERE app_def_id = ?1", &[])?,
+            self.stmt("SELECT item_id AS key, stock AS n FROM stock WHERE app_def_id = ?1", &[])?,
+            self.stmt("SELECT code AS key, balance_minor AS n FROM gift_card_balances WHERE app_def_id = ?1", &[])?,
+            self.stmt("SELECT code AS key, uses AS n FROM coupon_uses WHERE app_def_id = ?1", &[])?,
+        ])
+    }
+
+    fn store_from(results: &[worker::D1Result]) -> ApiResult<Option<Store>> {
+        let [config, stock, balances, uses, ..] = results else {
+            return Err(internal("short batch result"));
+        };
+        let Some(row) = config.results::<ConfigRow>()?.into_iter().next() else {
+            return Ok(None);
+        };
+        let config: StoreConfig = serde_json::from_str(&row.config).map_err(internal)?;
+        let counts = |r: &worker::D1Result| -> ApiResult<Vec<(String, i64)>> {
+            Ok(r.results::<CountRow>()?
+                .into_iter()
+                .map(|c| (c.key, c.n))
+                .collect())
+        };
+        let counters = Counters {
+            stock: counts(stock)?
+                .into_iter()
+                .map(|(k, n)| (k, n.max(0) as u64))
+                .collect(),
+            gift_card_balances: counts(balances)?
+                .into_iter()
+                .map(|(k, n)| (k, n.max(0) as u128))
+                .collect(),
+            coupon_uses: counts(uses)?
+                .into_iter()
+                .map(|(k, n)| (k, n.max(0) as u64))
+                .collect(),
+        };
+        Ok(Some(Store::new(config, counters).map_err(internal)?))
+    }
+
+    /// The tenant's store with its counters; `None` when it has none.
+    pub async fn store(&self) -> ApiResult<Option<Store>> {
+        let results = self.d1.batch(self.counter_reads()?).await?;
+        Db::store_from(&results)
+    }
+
+    /// The store and one checkout, read together (one round trip, one snapshot).
+    pub async fn store_and_checkout(&self, id: &str) -> ApiResult<(Store, Stored)> {
+        let mut reads = self.counter_reads()?;
+        reads.push(self.stmt(
+            "SELECT record, version FROM checkouts WHERE app_def_id = ?1 AND id = ?2",
+            &[id.into()],
+        )?);
+        let results = self.d1.batch(reads).await?;
+        let row = results
+            .get(4)
+            .map(|r| r.results::<CheckoutRow>())
+            .transpose()?
+            .and_then(|rows| rows.into_iter().next())
+            .ok_or(ApiError::NotFound("checkout"))?;
+        let store = Db::store_from(&results)?.ok_or(ApiError::StoreNotConfigured)?;
+        let record = serde_json::from_str(&row.record).map_err(internal)?;
+        Ok((
+            store,
+            Stored {
+                record,
+                version: row.version,
+            },
+        ))
+    }
+
+    /// Replaces the store configuration and resets its counters to it, in one batch.
+    /// Coupon uses are kept: a limit is never lowered below the uses made.
+    pub async fn put_store(&self, store: &Store, now: &str) -> ApiResult<()> {
+        let config = serde_json::to_string(&store.config).map_err(internal)?;
+        let balances: Vec<Value> = store
+            .config
+            .gift_cards
+            .iter()
+            .map(|g| serde_json::json!({"code": g.code, "minor": store.money(&g.balance) as f64}))
+            .collect();
+        let balances = serde_json::to_string(&balances).map_err(internal)?;
+        self.d1
+            .batch(vec![
+                self.stmt(
+                    "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
+                    &[config.as_str().into(), now.into()],
+                )?,
+                self.stmt("DELETE FROM stock WHERE app_def_id = ?1", &[])?,
+                self.stmt(
+                    "INSERT INTO stock (app_def_id, item_id, stock)
+                     SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.stock')
+                     FROM json_each(?2, '$.catalog') WHERE json_extract(value, '$.stock') IS NOT NULL",
+                    &[config.as_str().into()],
+                )?,
+                self.stmt("DELETE FROM gift_card_balances WHERE app_def_id = ?1", &[])?,
+                self.stmt(
+                    "INSERT INTO gift_card_balances (app_def_id, code, balance_minor)
+                     SELECT ?1, json_extract(value, '$.code'), json_extract(value, '$.minor') FROM json_each(?2)",
+                    &[balances.into()],
+                )?,
+                self.stmt(
+                    "INSERT INTO coupon_uses (app_def_id, code, uses, usage_limit)
+                     SELECT ?1, json_extract(value, '$.code'), 0, json_extract(value, '$.usageLimit')
+                     FROM json_each(?2, '$.coupons') WHERE true
+                     ON CONFLICT (app_def_id, code) DO UPDATE SET usage_limit =
+                       CASE WHEN excluded.usage_limit IS NULL THEN NULL ELSE max(excluded.usage_limit, uses) END",
+                    &[config.as_str().into()],
+                )?,
+            ])
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_checkout(&self, record: &CheckoutRecord) -> ApiResult<()> {
+        let text = serde_json::to_string(record).map_err(internal)?;
+        let created = record.created_date.to_string();
+        self.stmt(
+            "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5)",
+            &[record.id.as_str().into(), i32::from(record.completed).into(), text.into(), created.into()],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+
+    /// Writes a changed checkout over the version it was read at; `false` when
+    /// another change came first (nothing is written then).
+    pub async fn save_checkout(&self, record: &CheckoutRecord, version: i64) -> ApiResult<bool> {
+        let text = serde_json::to_string(record).map_err(internal)?;
+        let result = self
+            .stmt(
+                "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?3, updated_date = ?4
+                 WHERE app_def_id = ?1 AND id = ?5 AND version = ?6",
+                &[text.into(), i32::from(record.completed).into(), record.updated_date.to_string().into(),
+                  record.id.as_str().into(), to_js(version)],
+            )?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+    }
+
+    /// Creates the order and everything that goes with it in one transaction:
+    /// the order row (numbered, made from the version read), the stock taken,
+    /// the gift card spent, the coupon use counted and the checkout completed.
+    pub async fn create_order(
+        &self,
+        plan: &OrderPlan,
+        record: &CheckoutRecord,
+        version: i64,
+    ) -> ApiResult<Result<i64, Refusal>> {
+        let order_id = plan.order["id"].as_str().unwrap_or_default();
+        let body = serde_json::to_string(&plan.order).map_err(internal)?;
+        let status = plan.order["status"].as_str().unwrap_or_default();
+        let payment = plan.order["paymentStatus"].as_str().unwrap_or_default();
+        let email = record
+            .buyer_info
+            .email
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from_str);
+        let created = plan.order["createdDate"].as_str().unwrap_or_default();
+        let mut batch = vec![self.stmt(
+            "INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
+                                 buyer_email, created_date, body)
+             VALUES (?1, ?2, ?3,
+                     (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = 0),
+                     (SELECT coalesce(max(number), 1000) + 1 FROM orders WHERE app_def_id = ?1),
+                     ?5, ?6, ?7, ?8, ?9)",
+            &[order_id.into(), record.id.as_str().into(), to_js(version), status.into(), payment.into(), email,
+              created.into(), body.into()],
+        )?];
+        for (item, units) in &plan.stock {
+            batch.push(self.stmt(
+                "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",
+                &[item.as_str().into(), to_js(*units as i64)],
+            )?);
+        }
+        if let Some((code, minor)) = &plan.gift_card {
+            batch.push(self.stmt(
+                "UPDATE gift_card_balances SET balance_minor = balance_minor - ?3 WHERE app_def_id = ?1 AND code = ?2",
+                &[code.as_str().into(), to_js(*minor as i64)],
+            )?);
+        }
+        if let Some(code) = &plan.coupon {
+            batch.push(self.stmt(
+                "INSERT INTO coupon_uses (app_def_id, code, uses) VALUES (?1, ?2, 1)
+                 ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1",
+                &[code.as_str().into()],
+            )?);
+        }
+        let mut completed = record.clone();
+        completed.completed = true;
+        completed.order_id = Some(order_id.to_owned());
+        let text = serde_json::to_string(&completed).map_err(internal)?;
+        batch.push(self.stmt(
+            "UPDATE checkouts SET record = ?2, version = version + 1, completed = 1, updated_date = ?3
+             WHERE app_def_id = ?1 AND id = ?4 AND version = ?5",
+            &[text.into(), created.into(), record.id.as_str().into(), to_js(version)],
+        )?);
+        match self.d1.batch(batch).await {
+            Ok(_) => {}
+            Err(e) => {
+                let text = failure_text(&e);
+                let refusal = if text.contains("one_order_per_checkout")
+                    || text.contains("orders.app_def_id, orders.checkout_id")
+                {
+                    Refusal::AlreadyOrdered
+                } else if text.contains("orders.checkout_version") {
+                    Refusal::CheckoutChanged
+                } else if text.contains("stock_never_negative") {
+                    Refusal::StockTaken
+                } else if text.contains("gift_card_never_negative") {
+                    Refusal::GiftCardSpent
+                } else if text.contains("coupon_uses_within_limit") {
+                    Refusal::CouponUsedUp
+                } else {
+                    return Err(ApiError::Internal(text));
+                };
+                return Ok(Err(refusal));
+            }
+        }
+        let number: Option<i64> = self
+            .stmt(
+                "SELECT number FROM orders WHERE app_def_id = ?1 AND id = ?2",
+                &[order_id.into()],
+            )?
+            .first(Some("number"))
+            .await?;
+        Ok(Ok(number.unwrap_or_default()))
+    }
+
+    /// An order with its number, as the API shows it.
+    pub async fn order(&self, id: &str) -> ApiResult<Option<Value>> {
+        #[derive(Deserialize)]
+        struct Row {
+            number: i64,
+            body: String,
+        }
+        let row = self
+            .stmt(
+                "SELECT number, body FROM orders WHERE app_def_id = ?1 AND id = ?2",
+                &[id.into()],
+            )?
+            .all()
+            .await?
+            .results::<Row>()?
+            .into_iter()
+            .next();
+        row.map(|r| order_json(r.number, &r.body)).transpose()
+    }
+
+    /// The order of a checkout, if it has one.
+    pub async fn order_id_of_checkout(&self, checkout_id: &str) -> ApiResult<Option<String>> {
+        Ok(self
+            .stmt(
+                "SELECT id FROM orders WHERE app_def_id = ?1 AND checkout_id = ?2",
+                &[checkout_id.into()],
+            )?
+            .first(Some("id"))
+            .await?)
+    }
+
+    /// Orders matching a search, newest first, after a cursor; one more than
+    /// `limit` is read to tell whether there is a next page.
+    pub async fn search_orders(
+        &self,
+        search: &crate::orders::Search,
+    ) -> ApiResult<Vec<(Value, String, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            number: i64,
+            created_date: String,
+            body: String,
+        }
+        let mut sql =
+            String::from("SELECT id, number, created_date, body FROM orders WHERE app_def_id = ?1");
+        let mut args: Vec<JsValue> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, v: JsValue| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len() + 1)));
+        };
+        if let Some(statuses) = &search.statuses {
+            let list = serde_json::to_string(statuses).map_err(internal)?;
+            arg(
+                &mut sql,
+                " AND status IN (SELECT value FROM json_each(?))",
+                list.into(),
+            );
+        }
+        if let Some(statuses) = &search.payment_statuses {
+            let list = serde_json::to_string(statuses).map_err(internal)?;
+            arg(
+                &mut sql,
+                " AND payment_status IN (SELECT value FROM json_each(?))",
+                list.into(),
+            );
+        }
+        if let Some(email) = &search.email {
+            arg(&mut sql, " AND buyer_email = ?", email.as_str().into());
+        }
+        for (op, bound) in &search.created {
+            arg(
+                &mut sql,
+                &format!(" AND created_date {op} ?"),
+                bound.to_string().into(),
+            );
+        }
+        if let Some((created, id)) = &search.after {
+            arg(
+                &mut sql,
+                " AND (created_date, id) < (?",
+                created.as_str().into(),
+            );
+            arg(&mut sql, ", ?)", id.as_str().into());
+        }
+        sql.push_str(&format!(
+            " ORDER BY created_date DESC, id DESC LIMIT {}",
+            search.limit + 1
+        ));
+        let rows = self.stmt(&sql, &args)?.all().await?.results::<Row>()?;
+        rows.into_iter()
+            .map(|r| Ok((order_json(r.number, &r.body)?, r.created_date, r.id)))
+            .collect()
+    }
+}
+
+fn order_json(number: i64, body: &str) -> ApiResult<Value> {
+    let mut order: Value = serde_json::from_str(body).map_err(internal)?;
+    order["number"] = Value::from(number.to_string());
+    Ok(order)
+}

@@ -1,0 +1,416 @@
+// The checkout API (api.md, Checkouts and Orders) against the built worker in
+// workerd with a local D1: every route, the create-order preconditions, the
+// key rules and the concurrency guarantees.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { price } from '../../js/node.js';
+
+let w;
+let sk;
+let pk;
+before(async () => {
+  w = await startMiniflare();
+  ({ secretKey: sk, publishableKey: pk } = w.a);
+  const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), sk));
+  assert.equal(r.status, 200, await r.text());
+});
+after(async () => { await w?.close(); });
+
+/** Calls the API; resolves to `{status, body}`. */
+async function call(method, path, body, key = pk) {
+  const r = await w.fetch(path, json(method, body, key));
+  const text = await r.text();
+  assert.ok(r.headers.get('x-wix-request-id'), `${method} ${path} has a request id`);
+  return { status: r.status, body: JSON.parse(text) };
+}
+const code = (body) => body.details?.applicationError?.code;
+const item = (id, quantity = 1) => ({ quantity, catalogReference: { catalogItemId: id, appId: 'demo' } });
+const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };
+const buyer = {
+  buyerInfo: { email: 'ada@example.com' },
+  billingInfo: { address, contactDetails: { firstName: 'Ada', lastName: 'Lovelace' } },
+  shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
+};
+
+async function newCheckout(lineItems, extra = {}, key = pk) {
+  const r = await call('POST', '/ecom/v1/checkouts', { lineItems, channelType: 'WEB', ...extra }, key);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.checkout;
+}
+
+/** A checkout ready to order: items, buyer, billing and shipping. */
+async function readyCheckout(lineItems, extra = {}) {
+  return newCheckout(lineItems, { checkoutInfo: buyer, ...extra });
+}
+
+test('a checkout is priced by the core from the catalog, exactly as the browser module prices its input', async () => {
+  const c = await newCheckout([item('tee-classic', 2), item('mug')]);
+  assert.match(c.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(c.lineItems.length, 2);
+  const [tee, mug] = c.lineItems;
+  assert.equal(tee.price.amount, '19.99');
+  assert.equal(tee.lineItemPrice.amount, '39.98');
+  assert.equal(tee.availability.status, 'AVAILABLE');
+  assert.equal(tee.availability.quantityAvailable, 40);
+  assert.equal(tee.productName.original, 'Classic tee');
+  assert.equal(mug.taxDetails.taxRate, '0.0825');
+  assert.deepEqual(c.priceSummary.subtotal, { amount: '52.48' });
+  assert.deepEqual(c.priceSummary.tax, { amount: '4.33' });
+  assert.deepEqual(c.priceSummary.total, { amount: '56.81' });
+  assert.equal(c.currency, 'USD');
+  assert.equal(c.completed, false);
+  assert.ok(!Number.isNaN(Date.parse(c.createdDate)));
+  // the browser module, given the checkout's pricing input, computes the same totals
+  const local = price(c.pricingInput);
+  assert.deepEqual(local.priceSummary, c.priceSummary);
+  assert.deepEqual(local.lineItems.map((l) => l.totalPriceAfterTax), c.lineItems.map((l) => l.totalPriceAfterTax.amount));
+  // GET repeats it, path id in the query too
+  const got = await call('GET', `/ecom/v1/checkouts/${c.id}?id=${c.id}`);
+  assert.equal(got.status, 200);
+  assert.deepEqual(got.body.checkout, c);
+});
+
+test('a publishable-key caller cannot set a price: the catalog price wins and custom items need the secret key', async () => {
+  const c = await newCheckout([{ ...item('mug'), price: { amount: '0.01' } }]);
+  assert.equal(c.lineItems[0].price.amount, '12.50');
+  const custom = { quantity: 1, price: '1.00', productName: { original: 'Gift wrap' }, itemType: { preset: 'SERVICE' } };
+  let r = await call('POST', '/ecom/v1/checkouts', { customLineItems: [custom] });
+  assert.equal(r.status, 403);
+  r = await call('POST', '/ecom/v1/checkouts', { customLineItems: [custom], overrideCheckoutUrl: 'https://shop.example/pay' }, sk);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.checkout.lineItems[0].price.amount, '1.00');
+  assert.equal(r.body.checkout.lineItems[0].customLineItem, true);
+  r = await call('POST', '/ecom/v1/checkouts', { lineItems: [item('mug')], overrideCheckoutUrl: 'https://evil.example/' });
+  assert.equal(r.status, 403);
+});
+
+test('updates: buyer, addresses, shipping option, coupon, gift card; tax follows the destination', async () => {
+  const c = await newCheckout([item('tee-classic', 2)]);
+  let r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { id: c.id } });
+  assert.equal(r.status, 400, 'an empty update is refused');
+
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { id: c.id, ...buyer } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  let u = r.body.checkout;
+  assert.equal(u.buyerInfo.email, 'ada@example.com');
+  assert.equal(u.billingInfo.address.city, 'San Francisco');
+  const options = u.shippingInfo.carrierServiceOptions[0].shippingOptions.map((o) => o.code);
+  assert.deepEqual(options, ['standard', 'express', 'pickup']);
+  assert.equal(u.shippingInfo.selectedCarrierServiceOption.code, 'standard');
+  assert.deepEqual(u.priceSummary.shipping, { amount: '5.00' });
+  assert.deepEqual(u.priceSummary.total, { amount: '48.69' }); // 39.98 + 5.00 + 3.71 tax
+
+  // Oregon has no sales tax
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, {
+    checkout: { shippingInfo: { shippingDestination: { address: { ...address, subdivision: 'US-OR' } } } },
+  });
+  u = r.body.checkout;
+  assert.deepEqual(u.priceSummary.tax, { amount: '0.00' });
+
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: {}, couponCode: 'SAVE10' });
+  assert.equal(r.status, 200);
+  u = r.body.checkout;
+  assert.deepEqual(u.priceSummary.discount, { amount: '4.00' });
+  assert.equal(u.appliedDiscounts[0].coupon.code, 'SAVE10');
+  for (const [couponCode, expected] of [['NOPE', 'ERROR_COUPON_DOES_NOT_EXIST']]) {
+    r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { couponCode });
+    assert.equal(r.status, 400);
+    assert.equal(code(r.body), expected);
+  }
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-coupon`, { id: c.id });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.checkout.priceSummary.discount, { amount: '0.00' });
+
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { giftCardCode: 'GIFT-25' });
+  assert.equal(r.status, 200);
+  u = r.body.checkout;
+  assert.deepEqual(u.giftCard.amount, { amount: '25.00' });
+  assert.deepEqual(u.payNow.total, { amount: '19.98' });
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-gift-card`, {});
+  assert.equal(r.body.checkout.giftCard, undefined);
+
+  // the buyer's email cannot be removed once set
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { buyerInfo: { email: '' } } });
+  assert.equal(r.status, 400);
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { shippingInfo: { selectedCarrierServiceOption: { code: 'teleport' } } } });
+  assert.equal(r.status, 400);
+  assert.equal(code(r.body), 'SELECTED_CARRIER_SERVICE_OPTION_NOT_FOUND');
+});
+
+test('line items: add merges the same item, quantities are lowered to the stock left, removal', async () => {
+  const c = await newCheckout([item('mug', 2)]);
+  let r = await call('POST', `/ecom/v1/checkouts/${c.id}/add-to-checkout`, { id: c.id, lineItems: [item('mug', 2), item('stickers', 3)] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  let u = r.body.checkout;
+  assert.equal(u.lineItems.length, 2);
+  assert.equal(u.lineItems[0].quantity, 4);
+  const [mugLine, stickerLine] = u.lineItems.map((l) => l.id);
+
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/update-line-items-quantity`, { lineItems: [{ id: mugLine, quantity: 9 }] });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.checkout.lineItems[0].quantity, 5, 'lowered to the 5 mugs in stock');
+
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/update-line-items-quantity`, { lineItems: [{ id: 'nope', quantity: 1 }] });
+  assert.equal(r.status, 400);
+  assert.equal(code(r.body), 'LINE_ITEM_NOT_FOUND');
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/update-line-items-quantity`, { lineItems: [{ id: mugLine, quantity: 0 }] });
+  assert.equal(r.status, 400);
+  assert.equal(code(r.body), 'INVALID_QUANTITY');
+
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-line-items`, { lineItemIds: [mugLine] });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.checkout.lineItems.map((l) => l.id), [stickerLine]);
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/add-to-checkout`, { lineItems: [item('no-such-item')] });
+  assert.equal(r.status, 400);
+  assert.equal(code(r.body), 'CATALOG_ITEM_NOT_FOUND');
+});
+
+test('checkout URL, override URL and mark-as-completed (secret key)', async () => {
+  const c = await newCheckout([item('ebook')]);
+  let r = await call('GET', `/ecom/v1/checkouts/${c.id}/checkout-url?id=${c.id}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.checkoutUrl, `http://127.0.0.1:8787/?checkoutId=${c.id}`);
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { overrideCheckoutUrl: 'https://pay.example/c/1' }, sk);
+  assert.equal(r.status, 200);
+  r = await call('GET', `/ecom/v1/checkouts/${c.id}/checkout-url`);
+  assert.equal(r.body.checkoutUrl, 'https://pay.example/c/1');
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-override-checkout-url`, {});
+  assert.equal(r.status, 403, 'a publishable key may not');
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-override-checkout-url`, {}, sk);
+  assert.equal(r.status, 200);
+  r = await call('GET', `/ecom/v1/checkouts/${c.id}/checkout-url`);
+  assert.match(r.body.checkoutUrl, /checkoutId=/);
+
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/mark-as-completed`, { id: c.id }, pk);
+  assert.equal(r.status, 403);
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/mark-as-completed`, { id: c.id }, sk);
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, {});
+  r = await call('GET', `/ecom/v1/checkouts/${c.id}`);
+  assert.equal(r.body.checkout.completed, true);
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/add-to-checkout`, { lineItems: [item('mug')] });
+  assert.equal(r.status, 428);
+  assert.equal(code(r.body), 'CHECKOUT_IS_COMPLETE');
+});
+
+test('create-order lists every failing precondition with 428', async () => {
+  let c = await newCheckout([]);
+  let r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, { id: c.id });
+  assert.equal(r.status, 428);
+  let codes = r.body.details.applicationError.data.violations.map((v) => v.code);
+  assert.deepEqual(codes, ['EMPTY_CHECKOUT', 'BUYER_EMAIL_REQUIRED']);
+
+  c = await newCheckout([item('tee-classic')]);
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {});
+  codes = r.body.details.applicationError.data.violations.map((v) => v.code);
+  assert.deepEqual(codes, ['BILLING_ADDRESS_REQUIRED', 'NO_SELECTED_CARRIER_SERVICE_OPTION', 'SHIPPING_DESTINATION_REQUIRED', 'BUYER_EMAIL_REQUIRED']);
+  assert.equal(code(r.body), 'BILLING_ADDRESS_REQUIRED');
+
+  // a coupon whose minimum is not met is a calculation error
+  c = await readyCheckout([item('stickers')], { couponCode: 'FREESHIP' });
+  assert.equal(c.calculationErrors.couponCalculationError.applicationError.code, 'COUPON_MINIMUM_SUBTOTAL_NOT_MET');
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {});
+  assert.equal(code(r.body), 'CALCULATION_ERROR');
+
+  // more than the stock left
+  c = await readyCheckout([item('mug', 6)]);
+  assert.equal(c.lineItems[0].availability.status, 'PARTIALLY_AVAILABLE');
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {});
+  assert.equal(code(r.body), 'PARTIAL_OUT_OF_STOCK');
+  assert.deepEqual(r.body.details.applicationError.data.violations[0].lineItemIds, [c.lineItems[0].id]);
+
+  // a free digital order needs neither shipping nor billing, and has nothing to charge
+  const free = { quantity: 1, price: '0', productName: { original: 'Free guide' }, itemType: { preset: 'DIGITAL' } };
+  c = await newCheckout([], { customLineItems: [free], checkoutInfo: { buyerInfo: { email: 'e@example.com' } } }, sk);
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {});
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.ok(r.body.orderId);
+  assert.equal(r.body.paymentGatewayOrderId, undefined);
+});
+
+test('create-order: the order, stock, gift card and coupon change together; a second call is 409 with the order id', async () => {
+  const before = (await call('GET', '/admin/v1/store', undefined, sk)).body.store;
+  const stockOf = (store, id) => store.catalog.find((i) => i.id === id).stock;
+  const c = await readyCheckout([item('tee-classic', 2), item('hoodie')], { couponCode: 'LIMITED', giftCardCode: 'GIFT-25' });
+  assert.equal(c.calculationErrors, undefined, JSON.stringify(c.calculationErrors));
+  let r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, { id: c.id, savePaymentMethod: false });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const { orderId, paymentGatewayOrderId } = r.body;
+  assert.ok(orderId && paymentGatewayOrderId);
+
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, { id: c.id });
+  assert.equal(r.status, 409);
+  assert.equal(code(r.body), 'CHECKOUT_ALREADY_PAID');
+  assert.equal(r.body.details.applicationError.data.orderId, orderId);
+
+  const got = await call('GET', `/ecom/v1/checkouts/${c.id}`);
+  assert.equal(got.body.checkout.completed, true);
+
+  r = await call('GET', `/ecom/v1/orders/${orderId}?id=${orderId}`, undefined, pk);
+  assert.equal(r.status, 403, 'orders need the secret key');
+  r = await call('GET', `/ecom/v1/orders/${orderId}`, undefined, sk);
+  assert.equal(r.status, 200);
+  const order = r.body.order;
+  assert.equal(order.checkoutId, c.id);
+  assert.match(order.number, /^\d+$/);
+  assert.equal(order.paymentStatus, 'NOT_PAID');
+  assert.deepEqual(order.priceSummary, got.body.checkout.priceSummary);
+  assert.deepEqual(order.lineItems.map((l) => l.quantity), [2, 1]);
+  assert.equal(order.shippingInfo.code, 'standard');
+  assert.equal(order.buyerInfo.email, 'ada@example.com');
+
+  const after = (await call('GET', '/admin/v1/store', undefined, sk)).body.store;
+  assert.equal(stockOf(after, 'tee-classic'), stockOf(before, 'tee-classic') - 2);
+  assert.equal(stockOf(after, 'hoodie'), stockOf(before, 'hoodie') - 1);
+  assert.equal(after.giftCards[0].balance, '0.00');
+  assert.equal(after.coupons.find((x) => x.code === 'LIMITED').uses, 1);
+
+  // the spent gift card can no longer be applied
+  r = await call('POST', '/ecom/v1/checkouts', { lineItems: [item('mug')], giftCardCode: 'GIFT-25' });
+  assert.equal(r.status, 400);
+  assert.equal(code(r.body), 'GIFT_CARD_IS_EMPTY');
+});
+
+test('orders are searched by status, email and date, newest first, with cursor paging', async () => {
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const c = await newCheckout([item('stickers')], { checkoutInfo: { ...buyer, buyerInfo: { email: 'pager@example.com' } } });
+    const r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    ids.unshift(r.body.orderId);
+  }
+  const search = (filter, cursorPaging) => call('POST', '/ecom/v1/orders/search', { search: { filter, cursorPaging } }, sk);
+  let r = await search({ 'buyerInfo.email': 'pager@example.com' }, { limit: 2 });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(0, 2));
+  assert.equal(r.body.metadata.hasNext, true);
+  r = await search({ 'buyerInfo.email': { $eq: 'pager@example.com' } }, { limit: 2, cursor: r.body.metadata.cursors.next });
+  assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(2));
+  assert.equal(r.body.metadata.hasNext, false);
+  r = await search({ status: { $in: ['APPROVED'] }, createdDate: { $gte: '2000-01-01T00:00:00Z' } }, { limit: 100 });
+  assert.ok(r.body.orders.length >= 3);
+  r = await search({ createdDate: { $lt: '2000-01-01T00:00:00Z' } });
+  assert.deepEqual(r.body.orders, []);
+  r = await search({}, { limit: 101 });
+  assert.equal(r.status, 400);
+  r = await call('POST', '/ecom/v1/orders/search', {}, w.b.secretKey);
+  assert.deepEqual(r.body.orders, [], 'another tenant sees none');
+});
+
+test("another tenant's checkout and order ids answer 404, like unknown ones", async () => {
+  const c = await newCheckout([item('mug')]);
+  for (const key of [w.b.publishableKey, w.b.secretKey]) {
+    for (const [method, path] of [['GET', `/ecom/v1/checkouts/${c.id}`], ['POST', `/ecom/v1/checkouts/${c.id}/remove-coupon`],
+      ['POST', `/ecom/v1/checkouts/${c.id}/create-order`], ['GET', `/ecom/v1/checkouts/${c.id}/checkout-url`]]) {
+      const r = await call(method, path, method === 'POST' ? {} : undefined, key);
+      assert.equal(r.status, 404, `${method} ${path}`);
+    }
+  }
+  const r = await call('GET', '/ecom/v1/checkouts/00000000-0000-4000-8000-000000000000');
+  assert.equal(r.status, 404);
+  assert.equal((await call('GET', `/ecom/v1/checkouts/${c.id}`, undefined, '')).status, 401);
+});
+
+test('hostile input: wrong types, 301 lines, a 1001-character note, malformed JSON are each a 4xx with a code', async () => {
+  const cases = [
+    [{ lineItems: 'mug' }, 400],
+    [{ lineItems: [{ quantity: '2', catalogReference: { catalogItemId: 'mug' } }] }, 400],
+    [{ lineItems: [{ quantity: 1.5, catalogReference: { catalogItemId: 'mug' } }] }, 400],
+    [{ lineItems: [{ quantity: 1 }] }, 400],
+    [{ lineItems: Array.from({ length: 301 }, () => item('mug')) }, 400],
+    [{ lineItems: [item('mug')], checkoutInfo: { buyerNote: 'x'.repeat(1001) } }, 400],
+    [{ lineItems: [item('mug')], checkoutInfo: { buyerInfo: { email: 'not an email' } } }, 400],
+    [{ lineItems: [item('mug')], checkoutInfo: { billingInfo: { address: { country: 'usa' } } } }, 400],
+    [{ lineItems: [item('mug')], channelType: 'CARRIER_PIGEON' }, 400],
+    [[1, 2, 3], 400],
+  ];
+  for (const [body, status] of cases) {
+    const r = await call('POST', '/ecom/v1/checkouts', body);
+    assert.equal(r.status, status, JSON.stringify(body).slice(0, 80));
+    assert.ok(r.body.details.applicationError?.code || r.body.details.validationError, JSON.stringify(r.body));
+  }
+  const r = await w.fetch('/ecom/v1/checkouts', { method: 'POST', headers: { authorization: pk }, body: '{"lineItems": [' });
+  assert.equal(r.status, 400);
+  // a 300-line checkout is fine, and a note of exactly 1000 characters
+  const c = await newCheckout(Array.from({ length: 300 }, () => item('stickers')).map((x, i) => ({ ...x, catalogReference: { ...x.catalogReference, options: { n: i } } })),
+    { checkoutInfo: { buyerNote: 'x'.repeat(1000) } });
+  assert.equal(c.lineItems.length, 300);
+  const more = await call('POST', `/ecom/v1/checkouts/${c.id}/add-to-checkout`, { lineItems: [{ ...item('stickers'), catalogReference: { catalogItemId: 'stickers', options: { n: 'x' } } }] });
+  assert.equal(more.status, 400);
+  assert.equal(code(more.body), 'TOO_MANY_LINE_ITEMS');
+});
+
+test('50 parallel create-order calls on one checkout make exactly one order', async () => {
+  const c = await readyCheckout([item('stickers', 2)]);
+  const results = await Promise.all(Array.from({ length: 50 }, () => call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {})));
+  const ok = results.filter((r) => r.status === 200);
+  assert.equal(ok.length, 1, JSON.stringify(results.map((r) => r.status)));
+  const orderId = ok[0].body.orderId;
+  for (const r of results.filter((x) => x.status !== 200)) {
+    assert.equal(r.status, 409);
+    assert.equal(r.body.details.applicationError.data.orderId, orderId);
+  }
+  const orders = await call('POST', '/ecom/v1/orders/search', { search: { cursorPaging: { limit: 100 } } }, sk);
+  assert.equal(orders.body.orders.filter((o) => o.checkoutId === c.id).length, 1);
+});
+
+test('20 checkouts racing for 5 units: exactly 5 orders, stock 0; a gift card and a coupon limit hold too', async () => {
+  // a tenant-b store: 5 lamps, a 30.00 gift card, a coupon for 3 uses
+  const store = {
+    currency: 'EUR',
+    catalog: [{ id: 'lamp', name: 'Lamp', price: '10.00', itemType: 'DIGITAL', stock: 5 },
+      { id: 'pen', name: 'Pen', price: '4.00', itemType: 'DIGITAL' }],
+    coupons: [{ code: 'THREE', type: 'FIXED_AMOUNT', value: '1.00', usageLimit: 3 }],
+    giftCards: [{ code: 'CARD', balance: '30.00' }],
+  };
+  const bsk = w.b.secretKey;
+  assert.equal((await call('PUT', '/admin/v1/store', store, bsk)).status, 200);
+  const info = { checkoutInfo: { buyerInfo: { email: 'b@example.com' }, billingInfo: { address } } };
+  const make = async (lineItems, extra = {}) => (await call('POST', '/ecom/v1/checkouts', { lineItems, ...info, ...extra }, bsk)).body.checkout;
+  const order = (c) => call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {}, bsk);
+
+  const lamps = await Promise.all(Array.from({ length: 20 }, () => make([item('lamp')])));
+  const lampResults = await Promise.all(lamps.map(order));
+  assert.equal(lampResults.filter((r) => r.status === 200).length, 5, JSON.stringify(lampResults.map((r) => r.status)));
+  for (const r of lampResults.filter((x) => x.status !== 200)) {
+    assert.equal(r.status, 428);
+    assert.ok(['FULL_OUT_OF_STOCK', 'PARTIAL_OUT_OF_STOCK'].includes(code(r.body)), code(r.body));
+  }
+  let s = (await call('GET', '/admin/v1/store', undefined, bsk)).body.store;
+  assert.equal(s.catalog[0].stock, 0);
+
+  // 10 checkouts of 4.00 each with the 30.00 card: the card covers 7.5 of them
+  const cards = await Promise.all(Array.from({ length: 10 }, () => make([item('pen')], { giftCardCode: 'CARD' })));
+  const cardResults = await Promise.all(cards.map(order));
+  const paid = cardResults.filter((r) => r.status === 200);
+  for (const r of cardResults.filter((x) => x.status !== 200)) {
+    assert.equal(r.status, 428);
+    assert.ok(['GIFT_CARD_BALANCE_CHANGED', 'GIFT_CARD_IS_EMPTY', 'CALCULATION_ERROR'].includes(code(r.body)), code(r.body));
+  }
+  let spent = 0;
+  for (const r of paid) {
+    const o = (await call('GET', `/ecom/v1/orders/${r.body.orderId}`, undefined, bsk)).body.order;
+    spent += Math.round(Number(o.giftCard?.amount.amount ?? 0) * 100);
+  }
+  s = (await call('GET', '/admin/v1/store', undefined, bsk)).body.store;
+  const left = Math.round(Number(s.giftCards[0].balance) * 100);
+  assert.ok(left >= 0);
+  assert.equal(spent + left, 3000, `spent ${spent} + left ${left}`);
+
+  const coupons = await Promise.all(Array.from({ length: 8 }, () => make([item('pen')], { couponCode: 'THREE' })));
+  const couponResults = await Promise.all(coupons.map(order));
+  assert.equal(couponResults.filter((r) => r.status === 200).length, 3, JSON.stringify(couponResults.map((r) => [r.status, code(r.body)])));
+  s = (await call('GET', '/admin/v1/store', undefined, bsk)).body.store;
+  assert.equal(s.coupons[0].uses, 3);
+});
+
+test('concurrent edits of one checkout never lose an update', async () => {
+  const c = await newCheckout([item('stickers')]);
+  const adds = await Promise.all(Array.from({ length: 20 }, () => call('POST', `/ecom/v1/checkouts/${c.id}/add-to-checkout`, { lineItems: [item('stickers')] })));
+  const applied = adds.filter((r) => r.status === 200).length;
+  for (const r of adds.filter((x) => x.status !== 200)) assert.equal(code(r.body), 'CHECKOUT_CHANGED');
+  const got = await call('GET', `/ecom/v1/checkouts/${c.id}`);
+  assert.equal(got.body.checkout.lineItems[0].quantity, 1 + applied);
+  assert.ok(applied >= 10, `${applied} of 20 applied`);
+});
