@@ -1,0 +1,97 @@
+// A whole checkout flow through Wix's own JavaScript SDK (@wix/sdk with
+// @wix/ecom), unchanged, re-targeted at the worker with its `fetch` option.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClient, ApiKeyStrategy } from '@wix/sdk';
+import { checkout, orders } from '@wix/ecom';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+
+let w;
+before(async () => {
+  w = await startMiniflare();
+  const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), w.a.secretKey));
+  assert.equal(r.status, 200);
+});
+after(async () => { await w?.close(); });
+
+const client = (apiKey) => createClient({
+  modules: { checkout, orders },
+  auth: ApiKeyStrategy({ apiKey, siteId: 'edge-checkout-test' }),
+  fetch: (url, init) => fetch(String(url).replace('https://www.wixapis.com', w.url), init),
+});
+
+const address = { addressLine1: '1 Main St', city: 'Portland', subdivision: 'US-OR', country: 'US', postalCode: '97201' };
+
+test('@wix/sdk runs a whole checkout against the worker: create, update, lines, coupon, order', async () => {
+  const wix = client(w.a.secretKey);
+  const store = client(w.a.publishableKey);
+  const created = await store.checkout.createCheckout({
+    channelType: 'WEB',
+    lineItems: [{ quantity: 2, catalogReference: { catalogItemId: 'tee-classic', appId: 'edge-checkout' } }],
+  });
+  assert.match(created._id, /^[0-9a-f-]{36}$/);
+  assert.ok(created._createdDate instanceof Date);
+  assert.equal(created.priceSummary.subtotal.amount, '39.98');
+  const id = created._id;
+
+  const updated = await store.checkout.updateCheckout(id, {
+    buyerInfo: { email: 'grace@example.com' },
+    billingInfo: { address, contactDetails: { firstName: 'Grace', lastName: 'Hopper' } },
+    shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
+  }, { couponCode: 'SAVE10' });
+  assert.equal(updated.billingInfo.address.addressLine1, '1 Main St', 'the SDK maps addressLine back');
+  assert.equal(updated.shippingInfo.selectedCarrierServiceOption.code, 'standard');
+  assert.equal(updated.priceSummary.discount.amount, '4.00');
+  assert.equal(updated.priceSummary.tax.amount, '0.00');
+  assert.equal(updated.priceSummary.total.amount, '40.98');
+
+  const { checkout: added } = await store.checkout.addToCheckout(id, {
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug', appId: 'edge-checkout' } }],
+  });
+  assert.equal(added.lineItems.length, 2);
+  const mugLine = added.lineItems[1]._id;
+  const { checkout: more } = await store.checkout.updateLineItemsQuantity(id, [{ _id: mugLine, quantity: 3 }]);
+  assert.equal(more.lineItems[1].quantity, 3);
+  const { checkout: fewer } = await store.checkout.removeLineItems(id, [mugLine]);
+  assert.equal(fewer.lineItems.length, 1);
+  const { checkout: plain } = await store.checkout.removeCoupon(id);
+  assert.equal(plain.priceSummary.discount.amount, '0.00');
+  const { checkout: noCard } = await store.checkout.removeGiftCard(id);
+  assert.equal(noCard.giftCard, undefined);
+  const { checkoutUrl } = await store.checkout.getCheckoutUrl(id);
+  assert.match(checkoutUrl, new RegExp(`checkoutId=${id}$`));
+  assert.equal((await store.checkout.getCheckout(id))._id, id);
+
+  const placed = await store.checkout.createOrder(id, {});
+  assert.ok(placed.orderId);
+  assert.ok(placed.paymentGatewayOrderId);
+  await assert.rejects(store.checkout.createOrder(id, {}), (e) => {
+    assert.equal(e.details.applicationError.code, 'CHECKOUT_ALREADY_PAID');
+    assert.equal(e.details.applicationError.data.orderId, placed.orderId);
+    assert.ok(e.requestId);
+    return true;
+  });
+
+  const order = await wix.orders.getOrder(placed.orderId);
+  assert.equal(order._id, placed.orderId);
+  assert.equal(order.checkoutId, id);
+  assert.equal(order.priceSummary.total.amount, plain.priceSummary.total.amount);
+  const found = await wix.orders.searchOrders({ filter: { 'buyerInfo.email': 'grace@example.com' } });
+  assert.deepEqual(found.orders.map((o) => o._id), [placed.orderId]);
+
+  const other = await store.checkout.createCheckout({ channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'ebook' } }] });
+  assert.equal(await wix.checkout.markCheckoutAsCompleted(other._id), undefined);
+  await assert.rejects(store.checkout.markCheckoutAsCompleted(other._id), (e) => e.details.applicationError.code === 'PERMISSION_DENIED');
+});
+
+test('@wix/sdk sees validation errors as Wix does', async () => {
+  const store = client(w.a.publishableKey);
+  await assert.rejects(
+    store.checkout.createCheckout({ channelType: 'WEB', checkoutInfo: { buyerNote: 'x'.repeat(1001) }, lineItems: [] }),
+    (e) => {
+      // the SDK maps our field path to its own argument's name
+      assert.equal(e.details.validationError.fieldViolations[0].field, 'options.checkoutInfo.buyerNote');
+      return true;
+    },
+  );
+});
