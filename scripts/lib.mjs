@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (name) => join(root, 'node_modules', '.bin', name);
+export const bin = (name) => join(root, 'node_modules', '.bin', name);
 const cargoBin = (name) => join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', name);
 
 /** Pinned command-line tools. wasm-bindgen follows Cargo.lock. */

@@ -308,10 +308,9 @@ impl Cart {
         // 9. summary
         let discount = discounts.iter().sum::<u128>() + shipping_discount;
         let tax_total = line_tax_sum + shipping_tax + fees_tax;
-        let total = subtotal - discount
-            + shipping_price
-            + fees_total
-            + if self.tax_included { 0 } else { tax_total };
+        // The shipping discount can exceed the subtotal (free shipping on a
+        // cheap cart): add everything before taking the discount off.
+        let total = subtotal + shipping_price + fees_total + if self.tax_included { 0 } else { tax_total } - discount;
 
         // 10. gift card
         let gift_card_amount = self.gift_card.as_ref().map_or(0, |g| g.balance.min(total));

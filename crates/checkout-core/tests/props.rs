@@ -245,3 +245,13 @@ proptest! {
         check_invariants(&input, &out)?;
     }
 }
+
+/// Found by `invariants_hold`: free shipping worth more than the subtotal.
+#[test]
+fn free_shipping_worth_more_than_the_subtotal() {
+    let input = json!({"currency": "USD", "lineItems": [{"id": "a", "price": "1.00", "quantity": 1}],
+        "coupons": [{"code": "F", "type": "FREE_SHIPPING"}], "shipping": {"code": "s", "price": "9.00"}});
+    let out = price(&input);
+    assert_eq!(out["priceSummary"]["discount"]["amount"], "9.00");
+    assert_eq!(out["priceSummary"]["total"]["amount"], "1.00");
+}

@@ -1,0 +1,77 @@
+// Load on local `wrangler dev`: requests per second and latency percentiles of
+// GET checkout and create-order on 300-line checkouts, next to a trivial worker
+// that reads one D1 row (same tool, same machine, same run). Also the worker's
+// size. Usage: node bench/worker-load.mjs [seconds=10]   (after npm test or npm start built it)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { root, bin } from '../scripts/lib.mjs';
+import { startWranglerDev, json } from '../tests/support/worker.mjs';
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = 10;
+
+function summary(name, r) {
+  const l = r.latency;
+  return { name, 'req/s': Math.round(r.requests.average), p50: l.p50, p90: l.p90, p99: l.p99, errors: r.non2xx + r.errors, total: r.requests.total };
+}
+
+async function load(opts) {
+  return autocannon({ connections, duration: seconds, ...opts });
+}
+
+/** The trivial worker under its own wrangler dev, with one row. */
+async function trivial() {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-trivial-'));
+  const cfg = ['-c', join(root, 'bench/trivial/wrangler.toml'), '--persist-to', dir];
+  const sql = "CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO rows VALUES (1, 'hello');";
+  await new Promise((res, rej) => spawn(bin('wrangler'), ['d1', 'execute', 'DB', '--local', '--command', sql, ...cfg], { stdio: 'ignore' })
+    .on('exit', (c) => (c === 0 ? res() : rej(new Error(`d1 execute ${c}`)))));
+  const port = 8900 + Math.floor(Math.random() * 90);
+  const child = spawn(bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), ...cfg], { stdio: 'ignore', detached: true });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(url)).ok) break; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop: () => { try { process.kill(-child.pid); } catch { /* gone */ } rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const w = await startWranglerDev();
+const { secretKey: sk } = w.a;
+const lines = Array.from({ length: 300 }, (_, i) => ({ quantity: 1 + (i % 3), catalogReference: { catalogItemId: 'stickers', options: { n: i } } }));
+const info = {
+  buyerInfo: { email: 'load@example.com' },
+  billingInfo: { address: { country: 'US', subdivision: 'US-CA' } },
+  shippingInfo: { shippingDestination: { address: { country: 'US', subdivision: 'US-CA' } }, selectedCarrierServiceOption: { code: 'standard' } },
+};
+const make = async () => (await (await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: lines, checkoutInfo: info }, sk))).json()).checkout.id;
+
+const rows = [];
+const one = await make();
+rows.push(summary('GET checkout (300 lines)', await load({ url: `${w.url}/ecom/v1/checkouts/${one}`, headers: { authorization: sk } })));
+
+const triv = await trivial();
+rows.push(summary('trivial worker: one D1 row', await load({ url: triv.url })));
+triv.stop();
+
+// create-order: one fresh 300-line checkout per request
+const n = Math.max(50, seconds * 20);
+const ids = [];
+for (let i = 0; i < n; i++) ids.push(await make());
+let next = 0;
+const orders = await autocannon({
+  url: w.url, connections, amount: n, method: 'POST', headers: { authorization: sk, 'content-type': 'application/json' }, body: '{}',
+  requests: [{ setupRequest: (req) => ({ ...req, path: `/ecom/v1/checkouts/${ids[next++]}/create-order` }) }],
+});
+rows.push(summary('create-order (300 lines)', orders));
+await w.close();
+
+const wasm = readFileSync(join(root, 'crates/checkout-worker/build/index_bg.wasm'));
+console.log(`worker wasm: ${(statSync(join(root, 'crates/checkout-worker/build/index_bg.wasm')).size / 1024).toFixed(0)} KiB, ${(gzipSync(wasm).length / 1024).toFixed(0)} KiB gzipped`);
+console.log(`${connections} connections, ${seconds} s each (create-order: ${n} requests)\n`);
+console.log('| run | req/s | p50 ms | p90 ms | p99 ms | non-2xx | requests |\n| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.name} | ${r['req/s']} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.total} |`);
