@@ -130,7 +130,7 @@ export function buildWorker() {
   if (!stale('crates/checkout-worker/build/index.js',
     [...RUST_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json'])) return;
   log('building the worker (worker-build)');
-  run(cargoBin('worker-build'), ['--release'], { cwd: join(root, 'crates/checkout-worker'), env: toolEnv() });
+  run(cargoBin('worker-build'), ['--profile', 'worker'], { cwd: join(root, 'crates/checkout-worker'), env: toolEnv() });
 }
 
 /** The static site wrangler serves: www/ plus the npm package's browser files. */

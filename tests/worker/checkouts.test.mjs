@@ -33,8 +33,8 @@ const buyer = {
   shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
 };
 
-async function newCheckout(lineItems, extra = {}, key = pk) {
-  const r = await call('POST', '/ecom/v1/checkouts', { lineItems, channelType: 'WEB', ...extra }, key);
+async function newCheckout(lineItems, extra = {}, key = pk, query = '') {
+  const r = await call('POST', `/ecom/v1/checkouts${query}`, { lineItems, channelType: 'WEB', ...extra }, key);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.checkout;
 }
@@ -45,7 +45,7 @@ async function readyCheckout(lineItems, extra = {}) {
 }
 
 test('a checkout is priced by the core from the catalog, exactly as the browser module prices its input', async () => {
-  const c = await newCheckout([item('tee-classic', 2), item('mug')]);
+  const c = await newCheckout([item('tee-classic', 2), item('mug')], {}, pk, '?include=pricingInput');
   assert.match(c.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(c.lineItems.length, 2);
   const [tee, mug] = c.lineItems;
@@ -65,10 +65,13 @@ test('a checkout is priced by the core from the catalog, exactly as the browser 
   const local = price(c.pricingInput);
   assert.deepEqual(local.priceSummary, c.priceSummary);
   assert.deepEqual(local.lineItems.map((l) => l.totalPriceAfterTax), c.lineItems.map((l) => l.totalPriceAfterTax.amount));
-  // GET repeats it, path id in the query too
-  const got = await call('GET', `/ecom/v1/checkouts/${c.id}?id=${c.id}`);
+  // GET repeats it, path id in the query too; the pricing input only when asked for
+  const got = await call('GET', `/ecom/v1/checkouts/${c.id}?id=${c.id}&include=pricingInput`);
   assert.equal(got.status, 200);
   assert.deepEqual(got.body.checkout, c);
+  const plain = await call('GET', `/ecom/v1/checkouts/${c.id}`);
+  assert.equal(plain.body.checkout.pricingInput, undefined);
+  assert.deepEqual({ ...plain.body.checkout, pricingInput: c.pricingInput }, c);
 });
 
 test('a publishable-key caller cannot set a price: the catalog price wins and custom items need the secret key', async () => {

@@ -163,6 +163,11 @@ impl Cart {
         Cart::deserialize_from(&mut serde_json::Deserializer::from_str(json))
     }
 
+    /// Validates a pricing input built in code (the worker's checkout view).
+    pub fn from_raw(raw: input::RawInput) -> Result<Cart> {
+        input::validate(raw)
+    }
+
     /// Parses and validates a pricing input from any serde deserializer (the
     /// browser module passes a JS object through `serde-wasm-bindgen`).
     pub fn deserialize_from<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cart> {

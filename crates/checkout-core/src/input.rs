@@ -52,60 +52,86 @@ impl From<u32> for Count {
     }
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<RawLine>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<RawCoupon>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<RawCharge>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<RawCharge>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<RawGiftCard>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion: Option<RawConversion>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawLine {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Count>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_item_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<String>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCoupon {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Text>,
     #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_subtotal: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_item_ids: Option<Vec<String>>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCharge {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<Text>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawGiftCard {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<Text>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawConversion {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<Text>,
 }
 
@@ -289,12 +315,13 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
             ))
         }
     };
-    let kind = match kind {
-        "PERCENTAGE" => {
-            let Some(Text::Str(v)) = raw.value.as_ref() else {
-                return Err(invalid("value", "a PERCENTAGE coupon needs a value"));
-            };
-            match parse_decimal(v, 4).ok().and_then(|d| to_units(d, 4)) {
+    let kind =
+        match kind {
+            "PERCENTAGE" => {
+                let Some(Text::Str(v)) = raw.value.as_ref() else {
+                    return Err(invalid("value", "a PERCENTAGE coupon needs a value"));
+                };
+                match parse_decimal(v, 4).ok().and_then(|d| to_units(d, 4)) {
                 Some(p) if p > 0 && p <= u128::from(CouponKind::PERCENT_DENOMINATOR) => {
                     // p <= 1,000,000: the conversion cannot fail
                     CouponKind::Percentage(
@@ -306,30 +333,28 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
                     "a percentage is greater than 0, at most 100, with at most 4 fraction digits",
                 )),
             }
-        }
-        "FIXED_AMOUNT" => {
-            let amount =
-                money(raw.value.as_ref(), currency, &format!("{path}.value")).map_err(|e| {
-                    Error {
+            }
+            "FIXED_AMOUNT" => {
+                let amount = money(raw.value.as_ref(), currency, &format!("{path}.value"))
+                    .map_err(|e| Error {
                         code: ErrorCode::InvalidCoupon,
                         ..e
-                    }
-                })?;
-            CouponKind::FixedAmount(amount)
-        }
-        "FREE_SHIPPING" => {
-            if raw.value.is_some() {
-                return Err(invalid("value", "a FREE_SHIPPING coupon has no value"));
+                    })?;
+                CouponKind::FixedAmount(amount)
             }
-            CouponKind::FreeShipping
-        }
-        _ => {
-            return Err(invalid(
-                "type",
-                "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING",
-            ))
-        }
-    };
+            "FREE_SHIPPING" => {
+                if raw.value.is_some() {
+                    return Err(invalid("value", "a FREE_SHIPPING coupon has no value"));
+                }
+                CouponKind::FreeShipping
+            }
+            _ => {
+                return Err(invalid(
+                    "type",
+                    "type is PERCENTAGE, FIXED_AMOUNT or FREE_SHIPPING",
+                ))
+            }
+        };
     let minimum_subtotal = raw
         .minimum_subtotal
         .as_ref()
@@ -434,6 +459,25 @@ fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
             format!("a rate is a decimal string greater than 0, at most {MAX_RATE_MAJOR}, with at most 10 fraction digits"),
         )
     })
+}
+
+/// Written back as the string it held (`null` for anything else).
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Text::Str(v) => s.serialize_str(v),
+            Text::NotAString => s.serialize_unit(),
+        }
+    }
+}
+
+impl serde::Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Count::Int(n) => s.serialize_i128(*n),
+            Count::NotAWholeNumber => s.serialize_unit(),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Text {

@@ -113,6 +113,15 @@ pub enum CalculationErrorCode {
     CouponNotApplicable,
 }
 
+impl CalculationErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CalculationErrorCode::CouponMinimumSubtotalNotMet => "COUPON_MINIMUM_SUBTOTAL_NOT_MET",
+            CalculationErrorCode::CouponNotApplicable => "COUPON_NOT_APPLICABLE",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CalculationError {
     pub code: CalculationErrorCode,
@@ -310,7 +319,9 @@ impl Cart {
         let tax_total = line_tax_sum + shipping_tax + fees_tax;
         // The shipping discount can exceed the subtotal (free shipping on a
         // cheap cart): add everything before taking the discount off.
-        let total = subtotal + shipping_price + fees_total + if self.tax_included { 0 } else { tax_total } - discount;
+        let total =
+            subtotal + shipping_price + fees_total + if self.tax_included { 0 } else { tax_total }
+                - discount;
 
         // 10. gift card
         let gift_card_amount = self.gift_card.as_ref().map_or(0, |g| g.balance.min(total));

@@ -14,7 +14,6 @@ use checkout_core::checkout::{
 };
 use checkout_core::input;
 use checkout_core::store::Store;
-use checkout_core::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -53,12 +52,17 @@ fn request<T: DeserializeOwned>(call: &Call) -> ApiResult<T> {
     Ok(input::deserialize(body)?)
 }
 
-fn respond(record: &CheckoutRecord, store: &Store, now: Timestamp) -> ApiResult<Value> {
-    let quote = Quote::new(record, store, now)?;
-    Ok(json!({ "checkout": quote.checkout_json(record) }))
+/// `{"checkout": …}`, written straight from the core's typed view; with
+/// `pricingInput` when the query asks for it (`?include=pricingInput`).
+fn respond(call: &Call, record: &CheckoutRecord, store: &Store) -> ApiResult<String> {
+    let quote = Quote::new(record, store, call.now)?;
+    Ok(format!(
+        "{{\"checkout\":{}}}",
+        quote.checkout_json(record, call.include_pricing_input)
+    ))
 }
 
-pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn create(call: &Call<'_>) -> ApiResult<String> {
     let db = call.db()?;
     let req = request(call)?;
     let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
@@ -67,12 +71,12 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
     let record = CheckoutRecord::create(req, &store, call.caller(), &mut ids, now)?;
     ids.check()?;
     db.insert_checkout(&record).await?;
-    respond(&record, &store, now)
+    respond(call, &record, &store)
 }
 
-pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn get(call: &Call<'_>) -> ApiResult<String> {
     let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
-    respond(&stored.record, &store, call.now)
+    respond(call, &stored.record, &store)
 }
 
 pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
@@ -109,15 +113,15 @@ where
 }
 
 /// A change answered with the whole checkout.
-async fn change_and_respond<F>(call: &Call<'_>, apply: F) -> ApiResult<Value>
+async fn change_and_respond<F>(call: &Call<'_>, apply: F) -> ApiResult<String>
 where
     F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
 {
     let (record, store) = change(call, apply).await?;
-    respond(&record, &store, call.now)
+    respond(call, &record, &store)
 }
 
-pub async fn update(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn update(call: &Call<'_>) -> ApiResult<String> {
     let (caller, now) = (call.caller(), call.now);
     let req: UpdateCheckout = request(call)?;
     let mut ids = Uuids::default();
@@ -129,7 +133,7 @@ pub async fn update(call: &Call<'_>) -> ApiResult<Value> {
     Ok(out)
 }
 
-pub async fn add_to_checkout(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn add_to_checkout(call: &Call<'_>) -> ApiResult<String> {
     let caller = call.caller();
     let req: AddToCheckout = request(call)?;
     let mut ids = Uuids::default();
@@ -141,12 +145,12 @@ pub async fn add_to_checkout(call: &Call<'_>) -> ApiResult<Value> {
     Ok(out)
 }
 
-pub async fn remove_line_items(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn remove_line_items(call: &Call<'_>) -> ApiResult<String> {
     let req: RemoveLineItems = request(call)?;
     change_and_respond(call, |record, _| record.remove_line_items(req.clone())).await
 }
 
-pub async fn update_quantities(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn update_quantities(call: &Call<'_>) -> ApiResult<String> {
     let req: UpdateLineItemsQuantity = request(call)?;
     change_and_respond(call, |record, store| {
         record.update_quantities(req.clone(), store)
@@ -154,15 +158,15 @@ pub async fn update_quantities(call: &Call<'_>) -> ApiResult<Value> {
     .await
 }
 
-pub async fn remove_coupon(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn remove_coupon(call: &Call<'_>) -> ApiResult<String> {
     change_and_respond(call, |record, _| record.remove_coupon()).await
 }
 
-pub async fn remove_gift_card(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn remove_gift_card(call: &Call<'_>) -> ApiResult<String> {
     change_and_respond(call, |record, _| record.remove_gift_card()).await
 }
 
-pub async fn remove_override_checkout_url(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn remove_override_checkout_url(call: &Call<'_>) -> ApiResult<String> {
     change_and_respond(call, |record, _| record.remove_override_checkout_url()).await
 }
 
@@ -231,8 +235,8 @@ pub async fn create_order(call: &Call<'_>) -> ApiResult<Value> {
         {
             Ok(_number) => {
                 let mut out = json!({ "orderId": order_id });
-                if let Some(g) = plan.order.get("paymentGatewayOrderId") {
-                    out["paymentGatewayOrderId"] = g.clone();
+                if let Some(g) = &plan.payment_gateway_order_id {
+                    out["paymentGatewayOrderId"] = json!(g);
                 }
                 return Ok(out);
             }

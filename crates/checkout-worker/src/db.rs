@@ -36,20 +36,13 @@ pub enum Refusal {
 }
 
 #[derive(Deserialize)]
-struct CheckoutRow {
-    record: String,
-    version: i64,
-}
-
-#[derive(Deserialize)]
-struct ConfigRow {
-    config: String,
-}
-
-#[derive(Deserialize)]
-struct CountRow {
-    key: String,
-    n: i64,
+struct ReadRow {
+    config: Option<String>,
+    stock: Option<String>,
+    balances: Option<String>,
+    uses: Option<String>,
+    record: Option<String>,
+    version: Option<i64>,
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -86,75 +79,72 @@ impl Db {
         Ok(self.d1.prepare(sql).bind(&all)?)
     }
 
-    fn counter_reads(&self) -> ApiResult<Vec<D1PreparedStatement>> {
-        Ok(vec![
-            self.stmt("SELECT config FROM stores WHERE app_def_id = ?1", &[])?,
-            self.stmt("SELECT item_id AS key, stock AS n FROM stock WHERE app_def_id = ?1", &[])?,
-            self.stmt("SELECT code AS key, balance_minor AS n FROM gift_card_balances WHERE app_def_id = ?1", &[])?,
-            self.stmt("SELECT code AS key, uses AS n FROM coupon_uses WHERE app_def_id = ?1", &[])?,
-        ])
-    }
+    /// One statement, one row: the store's configuration, its counters as
+    /// JSON objects and (with `?2`) one checkout. A single read is one
+    /// round trip and one consistent snapshot.
+    const READ: &'static str = "SELECT
+        (SELECT config FROM stores WHERE app_def_id = ?1) AS config,
+        (SELECT json_group_object(item_id, stock) FROM stock WHERE app_def_id = ?1) AS stock,
+        (SELECT json_group_object(code, balance_minor) FROM gift_card_balances WHERE app_def_id = ?1) AS balances,
+        (SELECT json_group_object(code, uses) FROM coupon_uses WHERE app_def_id = ?1) AS uses,
+        (SELECT record FROM checkouts WHERE app_def_id = ?1 AND id = ?2) AS record,
+        (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?2) AS version";
 
-    fn store_from(results: &[worker::D1Result]) -> ApiResult<Option<Store>> {
-        let [config, stock, balances, uses, ..] = results else {
-            return Err(internal("short batch result"));
+    async fn read(&self, checkout_id: &str) -> ApiResult<(Option<Store>, Option<Stored>)> {
+        let row = self
+            .stmt(Db::READ, &[checkout_id.into()])?
+            .all()
+            .await?
+            .results::<ReadRow>()?
+            .into_iter()
+            .next()
+            .ok_or_else(|| internal("the read returned no row"))?;
+        let store = match row.config {
+            None => None,
+            Some(config) => {
+                let config: StoreConfig = serde_json::from_str(&config).map_err(internal)?;
+                let counts = |text: Option<String>| -> ApiResult<Vec<(String, i64)>> {
+                    let map: std::collections::HashMap<String, i64> =
+                        serde_json::from_str(text.as_deref().unwrap_or("{}")).map_err(internal)?;
+                    Ok(map.into_iter().collect())
+                };
+                let counters = Counters {
+                    stock: counts(row.stock)?
+                        .into_iter()
+                        .map(|(k, n)| (k, n.max(0) as u64))
+                        .collect(),
+                    gift_card_balances: counts(row.balances)?
+                        .into_iter()
+                        .map(|(k, n)| (k, n.max(0) as u128))
+                        .collect(),
+                    coupon_uses: counts(row.uses)?
+                        .into_iter()
+                        .map(|(k, n)| (k, n.max(0) as u64))
+                        .collect(),
+                };
+                Some(Store::new(config, counters).map_err(internal)?)
+            }
         };
-        let Some(row) = config.results::<ConfigRow>()?.into_iter().next() else {
-            return Ok(None);
+        let checkout = match (row.record, row.version) {
+            (Some(record), Some(version)) => Some(Stored {
+                record: serde_json::from_str(&record).map_err(internal)?,
+                version,
+            }),
+            _ => None,
         };
-        let config: StoreConfig = serde_json::from_str(&row.config).map_err(internal)?;
-        let counts = |r: &worker::D1Result| -> ApiResult<Vec<(String, i64)>> {
-            Ok(r.results::<CountRow>()?
-                .into_iter()
-                .map(|c| (c.key, c.n))
-                .collect())
-        };
-        let counters = Counters {
-            stock: counts(stock)?
-                .into_iter()
-                .map(|(k, n)| (k, n.max(0) as u64))
-                .collect(),
-            gift_card_balances: counts(balances)?
-                .into_iter()
-                .map(|(k, n)| (k, n.max(0) as u128))
-                .collect(),
-            coupon_uses: counts(uses)?
-                .into_iter()
-                .map(|(k, n)| (k, n.max(0) as u64))
-                .collect(),
-        };
-        Ok(Some(Store::new(config, counters).map_err(internal)?))
+        Ok((store, checkout))
     }
 
     /// The tenant's store with its counters; `None` when it has none.
     pub async fn store(&self) -> ApiResult<Option<Store>> {
-        let results = self.d1.batch(self.counter_reads()?).await?;
-        Db::store_from(&results)
+        Ok(self.read("").await?.0)
     }
 
     /// The store and one checkout, read together (one round trip, one snapshot).
     pub async fn store_and_checkout(&self, id: &str) -> ApiResult<(Store, Stored)> {
-        let mut reads = self.counter_reads()?;
-        reads.push(self.stmt(
-            "SELECT record, version FROM checkouts WHERE app_def_id = ?1 AND id = ?2",
-            &[id.into()],
-        )?);
-        let results = self.d1.batch(reads).await?;
-        let row = results
-            .get(4)
-            .map(|r| r.results::<CheckoutRow>())
-            .transpose()?
-            .and_then(|rows| rows.into_iter().next())
-            .ok_or(ApiError::NotFound("checkout"))?;
-        let store = Db::store_from(&results)?.ok_or(ApiError::StoreNotConfigured)?;
-        let record = serde_json::from_str(&row.record).map_err(internal)?;
-        Ok((
-            store,
-            Stored {
-                record,
-                version: row.version,
-            },
-        ))
+        let (store, checkout) = self.read(id).await?;
+        let checkout = checkout.ok_or(ApiError::NotFound("checkout"))?;
+        Ok((store.ok_or(ApiError::StoreNotConfigured)?, checkout))
     }
 
     /// Replaces the store configuration and resets its counters to it, in one batch.
@@ -239,16 +229,13 @@ impl Db {
         record: &CheckoutRecord,
         version: i64,
     ) -> ApiResult<Result<i64, Refusal>> {
-        let order_id = plan.order["id"].as_str().unwrap_or_default();
-        let body = serde_json::to_string(&plan.order).map_err(internal)?;
-        let status = plan.order["status"].as_str().unwrap_or_default();
-        let payment = plan.order["paymentStatus"].as_str().unwrap_or_default();
+        let order_id = plan.order_id.as_str();
         let email = record
             .buyer_info
             .email
             .as_deref()
             .map_or(JsValue::NULL, JsValue::from_str);
-        let created = plan.order["createdDate"].as_str().unwrap_or_default();
+        let created = plan.created_date.to_string();
         let mut batch = vec![self.stmt(
             "INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
                                  buyer_email, created_date, body)
@@ -256,8 +243,8 @@ impl Db {
                      (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = 0),
                      (SELECT coalesce(max(number), 1000) + 1 FROM orders WHERE app_def_id = ?1),
                      ?5, ?6, ?7, ?8, ?9)",
-            &[order_id.into(), record.id.as_str().into(), to_js(version), status.into(), payment.into(), email,
-              created.into(), body.into()],
+            &[order_id.into(), record.id.as_str().into(), to_js(version), plan.status.into(), plan.payment_status.into(),
+              email, created.as_str().into(), plan.body.as_str().into()],
         )?];
         for (item, units) in &plan.stock {
             batch.push(self.stmt(
@@ -285,7 +272,7 @@ impl Db {
         batch.push(self.stmt(
             "UPDATE checkouts SET record = ?2, version = version + 1, completed = 1, updated_date = ?3
              WHERE app_def_id = ?1 AND id = ?4 AND version = ?5",
-            &[text.into(), created.into(), record.id.as_str().into(), to_js(version)],
+            &[text.into(), created.as_str().into(), record.id.as_str().into(), to_js(version)],
         )?);
         match self.d1.batch(batch).await {
             Ok(_) => {}

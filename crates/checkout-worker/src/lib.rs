@@ -34,6 +34,8 @@ pub(crate) struct Call<'a> {
     /// `scheme://host` of the request, for URLs that point back here.
     origin: String,
     now: Timestamp,
+    /// `?include=pricingInput`: checkouts carry the input they were priced from.
+    include_pricing_input: bool,
 }
 
 #[event(fetch)]
@@ -51,7 +53,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
                     json!({"level": "error", "requestId": request_id, "error": detail})
                 );
             }
-            (e.status(), e.body(), None)
+            (e.status(), e.body().to_string(), None)
         }
     };
     console_log!(
@@ -59,8 +61,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         json!({"level": "info", "requestId": request_id, "method": method, "path": path,
                "status": status, "tenant": tenant, "ms": js_sys::Date::now() - started})
     );
-    let mut resp = Response::from_json(&body)?.with_status(status);
+    let mut resp = Response::ok(body)?.with_status(status);
     let headers = resp.headers_mut();
+    headers.set("content-type", "application/json")?;
     headers.set("x-wix-request-id", &request_id)?;
     headers.set("x-request-id", &request_id)?;
     headers.set("cache-control", "no-store")?;
@@ -68,7 +71,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 }
 
 /// Routes, authenticates, reads the body and dispatches; the tenant id is returned for the log.
-async fn handle(mut req: Request, env: &Env) -> ApiResult<(Value, Option<String>)> {
+async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String>)> {
     let method = req.method().to_string();
     let path = req.path();
     let (route, params) = routes::find(&method, &path).map_err(|m| match m {
@@ -89,10 +92,15 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(Value, Option<String>
             (Some(tenant.clone()), Some(kind))
         }
     };
-    let origin = req
-        .url()
+    let url = req.url().ok();
+    let origin = url
+        .as_ref()
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_default();
+    let include_pricing_input = url.as_ref().is_some_and(|u| {
+        u.query_pairs()
+            .any(|(k, v)| k == "include" && v.split(',').any(|x| x == "pricingInput"))
+    });
     let body = match method.as_str() {
         "POST" | "PUT" | "PATCH" => Some(read_json(&mut req).await?),
         _ => None,
@@ -107,27 +115,26 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(Value, Option<String>
         params,
         origin,
         now,
+        include_pricing_input,
     };
     let out = match route.op {
-        Op::OpenApi => {
-            serde_json::from_str(OPENAPI).map_err(|e| ApiError::Internal(e.to_string()))?
-        }
-        Op::GetStore => get_store(&call).await?,
-        Op::PutStore => put_store(&call).await?,
+        Op::OpenApi => OPENAPI.to_owned(),
+        Op::GetStore => get_store(&call).await?.to_string(),
+        Op::PutStore => put_store(&call).await?.to_string(),
         Op::CreateCheckout => checkouts::create(&call).await?,
         Op::GetCheckout => checkouts::get(&call).await?,
         Op::UpdateCheckout => checkouts::update(&call).await?,
-        Op::GetCheckoutUrl => checkouts::checkout_url(&call).await?,
+        Op::GetCheckoutUrl => checkouts::checkout_url(&call).await?.to_string(),
         Op::AddToCheckout => checkouts::add_to_checkout(&call).await?,
         Op::RemoveLineItems => checkouts::remove_line_items(&call).await?,
         Op::UpdateLineItemsQuantity => checkouts::update_quantities(&call).await?,
         Op::RemoveCoupon => checkouts::remove_coupon(&call).await?,
         Op::RemoveGiftCard => checkouts::remove_gift_card(&call).await?,
         Op::RemoveOverrideCheckoutUrl => checkouts::remove_override_checkout_url(&call).await?,
-        Op::MarkAsCompleted => checkouts::mark_as_completed(&call).await?,
-        Op::CreateOrder => checkouts::create_order(&call).await?,
-        Op::GetOrder => checkouts::get_order(&call).await?,
-        Op::SearchOrders => checkouts::search_orders(&call).await?,
+        Op::MarkAsCompleted => checkouts::mark_as_completed(&call).await?.to_string(),
+        Op::CreateOrder => checkouts::create_order(&call).await?.to_string(),
+        Op::GetOrder => checkouts::get_order(&call).await?.to_string(),
+        Op::SearchOrders => checkouts::search_orders(&call).await?.to_string(),
     };
     Ok((out, tenant_id))
 }

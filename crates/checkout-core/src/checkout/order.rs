@@ -4,10 +4,14 @@
 //! The worker carries the plan out in one D1 transaction whose constraints
 //! refuse it whole if a counter moved since the plan was made.
 
-use super::view::{Availability, Quote};
-use super::CheckoutRecord;
+use super::view::{
+    Availability, DiscountView, GiftCardView, LineView, Logistics, Quote, SelectedCost,
+    SummaryView, TaxSummary, TotalView,
+};
+use super::{AddressWithContact, BuyerInfo, CheckoutRecord, CustomField};
 use crate::amount::Amount;
 use crate::time::Timestamp;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -111,8 +115,13 @@ impl Violation {
 /// What creating the order changes, all at once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderPlan {
-    /// The Wix order object, without its `number` (given by storage).
-    pub order: Value,
+    pub order_id: String,
+    /// The Wix order object as JSON, without its `number` (given by storage).
+    pub body: String,
+    pub status: &'static str,
+    pub payment_status: &'static str,
+    pub created_date: Timestamp,
+    pub payment_gateway_order_id: Option<String>,
     /// Units to take from the stock of each item that has a stock.
     pub stock: BTreeMap<String, u64>,
     /// Gift card code and the minor units to spend from it.
@@ -254,44 +263,60 @@ pub fn plan(
     }
 
     let pay_now = pricing.pay_now.total.amount;
-    let checkout = quote.checkout_json(record);
-    let mut order = json!({
-        "id": order_id,
-        "checkoutId": record.id,
-        "purchaseFlowId": record.purchase_flow_id,
-        "status": "APPROVED",
-        "paymentStatus": if pay_now.minor() > 0 { "NOT_PAID" } else { "PAID" },
-        "currency": checkout["currency"],
-        "taxIncludedInPrice": checkout["taxIncludedInPrice"],
-        "weightUnit": checkout["weightUnit"],
-        "lineItems": checkout["lineItems"],
-        "buyerInfo": checkout["buyerInfo"],
-        "priceSummary": checkout["priceSummary"],
-        "payNow": checkout["payNow"],
-        "taxSummary": checkout["taxSummary"],
-        "appliedDiscounts": checkout["appliedDiscounts"],
-        "customFields": checkout["customFields"],
-        "channelInfo": {"type": record.channel_type},
-        "createdDate": now,
-        "updatedDate": now,
-    });
-    for key in ["billingInfo", "buyerNote", "giftCard"] {
-        if let Some(v) = checkout.get(key) {
-            order[key] = v.clone();
-        }
-    }
-    if let Some(selected) = checkout["shippingInfo"].get("selectedCarrierServiceOption") {
-        let mut logistics = selected["logistics"].clone();
-        if let Some(dest) = checkout["shippingInfo"].get("shippingDestination") {
-            logistics["shippingDestination"] = dest.clone();
-        }
-        order["shippingInfo"] = json!({"code": selected["code"], "title": selected["title"], "logistics": logistics, "cost": selected["cost"]});
-    }
-    if pay_now.minor() > 0 {
-        order["paymentGatewayOrderId"] = json!(payment_gateway_order_id);
-    }
+    let checkout = quote.checkout(record, &pricing, false);
+    let payment_status = if pay_now.minor() > 0 {
+        "NOT_PAID"
+    } else {
+        "PAID"
+    };
+    let shipping_info = checkout
+        .shipping_info
+        .selected_carrier_service_option
+        .as_ref()
+        .map(|o| OrderShipping {
+            code: o.code,
+            title: o.title,
+            logistics: OrderLogistics {
+                logistics: o.logistics.clone(),
+                shipping_destination: checkout.shipping_info.shipping_destination,
+            },
+            cost: &o.cost,
+        });
+    let order = OrderView {
+        id: order_id,
+        checkout_id: &record.id,
+        purchase_flow_id: &record.purchase_flow_id,
+        status: ORDER_STATUS,
+        payment_status,
+        currency: checkout.currency,
+        tax_included_in_price: checkout.tax_included_in_price,
+        weight_unit: checkout.weight_unit,
+        line_items: &checkout.line_items,
+        buyer_info: checkout.buyer_info,
+        billing_info: checkout.billing_info,
+        buyer_note: checkout.buyer_note,
+        shipping_info,
+        price_summary: &checkout.price_summary,
+        pay_now: &checkout.pay_now,
+        tax_summary: &checkout.tax_summary,
+        applied_discounts: &checkout.applied_discounts,
+        gift_card: checkout.gift_card.as_ref(),
+        custom_fields: checkout.custom_fields,
+        channel_info: ChannelInfo {
+            kind: &record.channel_type,
+        },
+        created_date: now,
+        updated_date: now,
+        payment_gateway_order_id: (pay_now.minor() > 0).then_some(payment_gateway_order_id),
+    };
     Ok(OrderPlan {
-        order,
+        order_id: order_id.to_owned(),
+        // Serializing these types cannot fail: string keys only.
+        body: serde_json::to_string(&order).unwrap_or_default(),
+        status: ORDER_STATUS,
+        payment_status,
+        created_date: now,
+        payment_gateway_order_id: order.payment_gateway_order_id.map(String::from),
         stock,
         gift_card: pricing
             .gift_card
@@ -304,4 +329,64 @@ pub fn plan(
             .map(|d| d.coupon.code.to_owned()),
         pay_now,
     })
+}
+
+/// Orders are created approved; `paymentStatus` tells whether money is due.
+pub const ORDER_STATUS: &str = "APPROVED";
+
+/// The Wix order object: a snapshot of the checkout as it was ordered.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderView<'a> {
+    id: &'a str,
+    checkout_id: &'a str,
+    purchase_flow_id: &'a str,
+    status: &'static str,
+    payment_status: &'static str,
+    currency: &'static str,
+    tax_included_in_price: bool,
+    weight_unit: &'static str,
+    line_items: &'a [LineView<'a>],
+    buyer_info: &'a BuyerInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_info: Option<&'a AddressWithContact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shipping_info: Option<OrderShipping<'a>>,
+    price_summary: &'a SummaryView,
+    pay_now: &'a TotalView,
+    tax_summary: &'a TaxSummary,
+    applied_discounts: &'a [DiscountView<'a>],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gift_card: Option<&'a GiftCardView>,
+    custom_fields: &'a [CustomField],
+    channel_info: ChannelInfo<'a>,
+    created_date: Timestamp,
+    updated_date: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_gateway_order_id: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ChannelInfo<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct OrderShipping<'a> {
+    code: &'a str,
+    title: &'a str,
+    logistics: OrderLogistics<'a>,
+    cost: &'a SelectedCost<'a>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderLogistics<'a> {
+    #[serde(flatten)]
+    logistics: Logistics<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shipping_destination: Option<&'a AddressWithContact>,
 }

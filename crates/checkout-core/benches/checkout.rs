@@ -1,0 +1,56 @@
+//! The worker's CPU per checkout request, natively: `cargo bench -p checkout-core --bench checkout`.
+//! A 300-line checkout of the demo store: the stored record parsed, priced into
+//! the Wix checkout object (GET), and create-order's plan (preconditions,
+//! snapshot). Figures in BENCHMARKS.md.
+use checkout_core::checkout::order;
+use checkout_core::checkout::view::Quote;
+use checkout_core::checkout::{Caller, CheckoutRecord, CreateCheckout};
+use checkout_core::store::{Counters, Store, StoreConfig};
+use checkout_core::time::Timestamp;
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use serde_json::json;
+
+fn bench(c: &mut Criterion) {
+    let config = StoreConfig::from_json(include_str!("../../../scripts/demo-store.json"))
+        .expect("demo store");
+    let store = Store::new(config, Counters::default()).expect("demo store");
+    let lines: Vec<_> = (0..300)
+        .map(|i| json!({"quantity": 1 + i % 3, "catalogReference": {"catalogItemId": "stickers", "options": {"n": i}}}))
+        .collect();
+    let address = json!({"country": "US", "subdivision": "US-CA"});
+    let req: CreateCheckout = serde_json::from_value(json!({"lineItems": lines, "checkoutInfo": {
+        "buyerInfo": {"email": "bench@example.com"}, "billingInfo": {"address": address},
+        "shippingInfo": {"shippingDestination": {"address": address}, "selectedCarrierServiceOption": {"code": "standard"}}}}))
+    .expect("request");
+    let mut n = 0u64;
+    let mut ids = || {
+        n += 1;
+        format!("00000000-0000-4000-8000-{n:012}")
+    };
+    let now = Timestamp::from_millis(1_795_418_688_000);
+    let record =
+        CheckoutRecord::create(req, &store, Caller::Merchant, &mut ids, now).expect("checkout");
+    let stored = serde_json::to_string(&record).expect("record");
+
+    let mut g = c.benchmark_group("checkout, 300 lines");
+    g.bench_function("read the stored record", |b| {
+        b.iter(|| serde_json::from_str::<CheckoutRecord>(black_box(&stored)))
+    });
+    g.bench_function("GET: price and write the Wix checkout", |b| {
+        b.iter(|| {
+            Quote::new(black_box(&record), &store, now).map(|q| q.checkout_json(&record, false))
+        })
+    });
+    g.bench_function("create-order: price, check, plan the order", |b| {
+        b.iter(|| {
+            let quote = Quote::new(black_box(&record), &store, now).expect("quote");
+            order::plan(&record, &quote, "order", "gateway", now)
+                .map(|p| p.body.len())
+                .ok()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
