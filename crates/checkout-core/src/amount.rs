@@ -42,17 +42,37 @@ impl Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.exponent == 0 {
-            return write!(f, "{}", self.minor);
+        // Digits written right to left into a buffer: no 128-bit formatting
+        // machinery for the thousands of amounts a large cart prints.
+        let mut buf = [0u8; 48];
+        let mut at = buf.len();
+        let mut n = self.minor;
+        let mut written = 0u8;
+        loop {
+            if written == self.exponent && self.exponent > 0 {
+                at -= 1;
+                buf[at] = b'.';
+            }
+            let digit = match u64::try_from(n) {
+                Ok(small) => {
+                    n = u128::from(small / 10);
+                    (small % 10) as u8
+                }
+                Err(_) => {
+                    let d = (n % 10) as u8;
+                    n /= 10;
+                    d
+                }
+            };
+            at -= 1;
+            buf[at] = b'0' + digit;
+            written += 1;
+            if n == 0 && written > self.exponent {
+                break;
+            }
         }
-        let unit = pow10(self.exponent);
-        write!(
-            f,
-            "{}.{:0width$}",
-            self.minor / unit,
-            self.minor % unit,
-            width = usize::from(self.exponent)
-        )
+        // only ASCII digits and a dot were written
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
     }
 }
 
@@ -109,6 +129,13 @@ pub(crate) fn to_units(value: Decimal, scale: u8) -> Option<u128> {
 pub fn mul_div_rem(a: u128, b: u128, d: u128) -> Option<(u128, u128)> {
     if d == 0 {
         return None;
+    }
+    // Everyday amounts fit 64 bits, whose division is one instruction (in
+    // WebAssembly too, where 128-bit division is a slow library call).
+    if let (Ok(a), Ok(b), Ok(d)) = (u64::try_from(a), u64::try_from(b), u64::try_from(d)) {
+        if let Some(p) = a.checked_mul(b) {
+            return Some((u128::from(p / d), u128::from(p % d)));
+        }
     }
     if let Some(p) = a.checked_mul(b) {
         return Some((p / d, p % d));
@@ -224,6 +251,18 @@ mod tests {
     }
 
     proptest! {
+        // The digit-by-digit writer agrees with plain formatting.
+        #[test]
+        fn display_matches_plain_formatting(minor in any::<u128>(), exp in 0u8..=18) {
+            let unit = pow10(exp);
+            let plain = if exp == 0 {
+                minor.to_string()
+            } else {
+                format!("{}.{:0w$}", minor / unit, minor % unit, w = usize::from(exp))
+            };
+            prop_assert_eq!(Amount::new(minor, exp).to_string(), plain);
+        }
+
         // The 256-bit path agrees with plain u128 arithmetic wherever the latter works.
         #[test]
         fn wide_matches_narrow(a in any::<u64>(), b in any::<u64>(), d in 1u128..) {

@@ -160,7 +160,17 @@ pub struct Cart {
 impl Cart {
     /// Parses and validates a JSON pricing input.
     pub fn from_json(json: &str) -> Result<Cart> {
-        Cart::deserialize_from(&mut serde_json::Deserializer::from_str(json))
+        // Read without tracking paths; only a refused input is read again, with
+        // tracking, to say where it failed.
+        match serde_json::from_str::<input::RawInput>(json) {
+            Ok(raw) => input::validate(raw),
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_str(json);
+                let raw: input::RawInput = input::deserialize(&mut de)?;
+                de.end().map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))?;
+                input::validate(raw)
+            }
+        }
     }
 
     /// Validates a pricing input built in code (the worker's checkout view).
@@ -206,7 +216,7 @@ impl Cart {
     pub fn set_quantity(&mut self, id: &str, quantity: impl Into<Count>) -> Result<()> {
         let at = self.position(id)?;
         self.lines[at].quantity =
-            input::quantity(quantity.into(), &format!("lineItems[{at}].quantity"))?;
+            input::quantity(quantity.into(), || format!("lineItems[{at}].quantity"))?;
         Ok(())
     }
 
@@ -220,7 +230,7 @@ impl Cart {
                 format!("a cart holds at most {MAX_LINE_ITEMS} line items"),
             ));
         }
-        let line = input::line(raw, self.currency, &format!("lineItems[{at}]"))?;
+        let line = input::line(raw, self.currency, at)?;
         if self.lines.iter().any(|l| l.id == line.id) {
             return Err(input::duplicate_id(at));
         }

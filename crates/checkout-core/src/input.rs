@@ -180,7 +180,7 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
     let mut lines = Vec::with_capacity(raw_lines.len());
     let mut ids = HashSet::with_capacity(raw_lines.len());
     for (i, raw_line) in raw_lines.into_iter().enumerate() {
-        let line = line(raw_line, currency, &format!("lineItems[{i}]"))?;
+        let line = line(raw_line, currency, i)?;
         if !ids.insert(line.id.clone()) {
             return Err(duplicate_id(i));
         }
@@ -252,21 +252,43 @@ pub(crate) fn duplicate_id(at: usize) -> Error {
     )
 }
 
-pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line> {
-    let id = required(raw.id, &format!("{path}.id"))?;
-    let price = money(raw.price.as_ref(), currency, &format!("{path}.price"))?;
-    let quantity = quantity(
-        raw.quantity.unwrap_or(Count::NotAWholeNumber),
-        &format!("{path}.quantity"),
-    )?;
-    let tax_rate = tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?;
+/// The path of a field, written only when an error needs it: validating a
+/// 300-line cart formats no path at all.
+pub(crate) trait AsPath {
+    fn path(self) -> String;
+}
+
+impl AsPath for &str {
+    fn path(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl AsPath for &String {
+    fn path(self) -> String {
+        self.clone()
+    }
+}
+
+impl<F: FnOnce() -> String> AsPath for F {
+    fn path(self) -> String {
+        self()
+    }
+}
+
+pub(crate) fn line(raw: RawLine, currency: Currency, at: usize) -> Result<Line> {
+    let path = |field: &'static str| move || format!("lineItems[{at}].{field}");
+    let id = required(raw.id, path("id"))?;
+    let price = money(raw.price.as_ref(), currency, path("price"))?;
+    let quantity = quantity(raw.quantity.unwrap_or(Count::NotAWholeNumber), path("quantity"))?;
+    let tax_rate = tax_rate(raw.tax_rate.as_ref(), path("taxRate"))?;
     let item_type = raw
         .item_type
         .map(|t| {
             ItemType::parse(&t).ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidInput,
-                    format!("{path}.itemType"),
+                    path("itemType")(),
                     "itemType is one of PHYSICAL, DIGITAL, SERVICE, GIFT_CARD, PLAN",
                 )
             })
@@ -282,7 +304,7 @@ pub(crate) fn line(raw: RawLine, currency: Currency, path: &str) -> Result<Line>
     })
 }
 
-pub(crate) fn quantity(q: Count, path: &str) -> Result<u32> {
+pub(crate) fn quantity(q: Count, path: impl AsPath) -> Result<u32> {
     match q {
         Count::Int(q) => u32::try_from(q)
             .ok()
@@ -292,7 +314,7 @@ pub(crate) fn quantity(q: Count, path: &str) -> Result<u32> {
     .ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidQuantity,
-            path,
+            path.path(),
             format!("quantity is a whole number from 1 to {MAX_QUANTITY}"),
         )
     })
@@ -376,14 +398,14 @@ fn charge(raw: RawCharge, currency: Currency, path: &str) -> Result<Charge> {
     })
 }
 
-fn required(value: Option<String>, path: &str) -> Result<String> {
+fn required(value: Option<String>, path: impl AsPath) -> Result<String> {
     match value {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Error::new(
-            ErrorCode::InvalidInput,
-            path,
-            format!("{path} is required and not empty"),
-        )),
+        _ => {
+            let path = path.path();
+            let message = format!("{path} is required and not empty");
+            Err(Error::new(ErrorCode::InvalidInput, path, message))
+        }
     }
 }
 
@@ -402,31 +424,27 @@ fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
 }
 
 /// A money amount in the currency's minor units.
-pub(crate) fn money(value: Option<&Text>, currency: Currency, path: &str) -> Result<u128> {
+pub(crate) fn money(value: Option<&Text>, currency: Currency, path: impl AsPath) -> Result<u128> {
     let exponent = currency.exponent();
-    let err = |why: &str| Error::new(ErrorCode::InvalidAmount, path, why.to_string());
-    let Some(Text::Str(s)) = value else {
-        return Err(err("money is a decimal string, as \"19.99\""));
+    let units = match value {
+        Some(Text::Str(s)) => match parse_decimal(s, exponent) {
+            Ok(d) => to_units(d, exponent).ok_or(""),
+            Err(DecimalError::TooPrecise) => Err("too precise"),
+            Err(DecimalError::Syntax) => Err(""),
+        },
+        _ => Err("not a string"),
     };
-    let units = match parse_decimal(s, exponent) {
-        Ok(d) => to_units(d, exponent),
-        Err(DecimalError::TooPrecise) => {
-            return Err(err(&format!(
-                "{currency} amounts have at most {exponent} fraction digits"
-            )));
-        }
-        Err(DecimalError::Syntax) => None,
+    let why = match units {
+        Ok(u) if u <= MAX_MONEY_MAJOR * crate::amount::pow10(exponent) => return Ok(u),
+        Ok(_) => "money is at most 1000000000000".to_owned(),
+        Err("not a string") => "money is a decimal string, as \"19.99\"".to_owned(),
+        Err("too precise") => format!("{currency} amounts have at most {exponent} fraction digits"),
+        Err(_) => "money is a non-negative decimal string without sign or exponent, as \"19.99\"".to_owned(),
     };
-    match units {
-        Some(u) if u <= MAX_MONEY_MAJOR * crate::amount::pow10(exponent) => Ok(u),
-        Some(_) => Err(err("money is at most 1000000000000")),
-        None => Err(err(
-            "money is a non-negative decimal string without sign or exponent, as \"19.99\"",
-        )),
-    }
+    Err(Error::new(ErrorCode::InvalidAmount, path.path(), why))
 }
 
-pub(crate) fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
+pub(crate) fn tax_rate(value: Option<&Text>, path: impl AsPath) -> Result<TaxRate> {
     let Some(value) = value else {
         return Ok(TaxRate::default());
     };
@@ -440,7 +458,7 @@ pub(crate) fn tax_rate(value: Option<&Text>, path: &str) -> Result<TaxRate> {
     .ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidTaxRate,
-            path,
+            path.path(),
             "a tax rate is a decimal string from 0 to 1 with at most 6 fraction digits",
         )
     })

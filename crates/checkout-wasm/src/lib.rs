@@ -2,7 +2,7 @@
 //! JavaScript. A thin shell: every rule is in `checkout-core`.
 
 use checkout_core::input::{Count, RawCoupon, RawLine};
-use checkout_core::{Cart, Currency, Error};
+use checkout_core::{Cart, Currency, Error, ErrorCode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -16,15 +16,24 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
+/// Values cross the boundary as JSON text: one `JSON.stringify` or
+/// `JSON.parse` call (native in the JS engine) instead of a call per field.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_sys::Error::new(&e.to_string()).into())
+    let text = serde_json::to_string(value).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// The JSON text of a JS value, or the core's `INVALID_INPUT` error.
+fn json_text(value: &JsValue) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| js_error(Error::new(ErrorCode::InvalidInput, "", "the input is not a JSON value")))
 }
 
 /// Reads a JS value with the core's rules, so errors carry the core's codes and paths.
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
-    checkout_core::input::deserialize(serde_wasm_bindgen::Deserializer::from(value))
+    checkout_core::input::deserialize(&mut serde_json::Deserializer::from_str(&json_text(&value)?))
         .map_err(js_error)
 }
 
@@ -32,9 +41,8 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
 /// Throws an `Error` with `code` and `field` for an invalid input.
 #[wasm_bindgen]
 pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
-    let cart =
-        Cart::deserialize_from(serde_wasm_bindgen::Deserializer::from(input)).map_err(js_error)?;
-    to_js(&cart.price())
+    let out = checkout_core::price_json(&json_text(&input)?).map_err(js_error)?;
+    js_sys::JSON::parse(&out)
 }
 
 /// The number of fraction digits of a supported currency, or `undefined`.
@@ -54,8 +62,7 @@ pub struct Checkout {
 impl Checkout {
     #[wasm_bindgen(constructor)]
     pub fn new(input: JsValue) -> Result<Checkout, JsValue> {
-        let cart = Cart::deserialize_from(serde_wasm_bindgen::Deserializer::from(input))
-            .map_err(js_error)?;
+        let cart = Cart::from_json(&json_text(&input)?).map_err(js_error)?;
         Ok(Checkout { cart })
     }
 
