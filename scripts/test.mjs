@@ -15,7 +15,7 @@ const suites = [
     ['test', '--headless', '--chrome', '--chromedriver', '/usr/bin/chromedriver', '--mode', 'no-install', '--release',
       'crates/checkout-wasm']],
   ['Worker HTTP API in workerd (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/']],
-  ['wrangler dev and the storefront page in Chromium (node:test, playwright-core)', 'node',
+  ['wrangler dev, the storefront page and the npm package in Chromium (node:test, playwright-core)', 'node',
     ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/e2e/']],
 ];
 

@@ -1,0 +1,108 @@
+// The npm package as a user gets it: `npm pack`, installed from the tarball
+// into an empty project, then used from Node 20, from a Vite build and from a
+// plain <script type="module"> page, the last two in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, extname } from 'node:path';
+import { chromium } from 'playwright-core';
+import { root } from '../../scripts/lib.mjs';
+import { launchOptions } from '../support/browser.mjs';
+
+let dir;
+let tarball;
+let browser;
+const input = { currency: 'USD', lineItems: [{ id: 'a', price: '19.99', quantity: 3, taxRate: '0.0825' }] };
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-checkout-pkg-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }));
+  tarball = { path: join(dir, packed[0].filename), files: packed[0].files.map((f) => f.path).sort() };
+  const app = join(dir, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball.path], { cwd: app, stdio: 'ignore' });
+  browser = await chromium.launch(launchOptions());
+});
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Serves a folder on 127.0.0.1; resolves to its URL and a close function. */
+async function serve(folder) {
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+  const server = createServer((req, res) => {
+    const path = join(folder, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/\/$/, '/index.html'));
+    try {
+      const body = readFileSync(path);
+      res.setHeader('content-type', types[extname(path)] ?? 'application/octet-stream');
+      res.end(body);
+    } catch {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+test('the tarball holds only what the package needs', () => {
+  assert.deepEqual(tarball.files, [
+    'README.md', 'js/element.d.ts', 'js/element.js', 'js/format.js', 'js/index.d.ts', 'js/index.js', 'js/node.js',
+    'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
+  ]);
+});
+
+test('Node 20 imports it through the exports map', () => {
+  const out = execFileSync('node', ['--input-type=module', '-e', `
+    import { price, Checkout, formatMoney } from 'edge-checkout';
+    const out = price(${JSON.stringify(input)});
+    const live = new Checkout(${JSON.stringify(input)});
+    let code;
+    try { price({ currency: 'XXX', lineItems: [] }); } catch (e) { code = e.code; }
+    console.log(JSON.stringify([out.priceSummary.total.amount, live.setQuantity('a', 1).priceSummary.total.amount,
+      formatMoney('1234.5', 'EUR', 'de-DE'), code]));
+  `], { cwd: join(dir, 'app'), encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['64.92', '21.64', '1.234,50\u00a0€', 'UNSUPPORTED_CURRENCY']);
+});
+
+test('a Vite build bundles it, .wasm included, and it prices in Chromium', async () => {
+  const app = join(dir, 'app');
+  writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="/main.js"></script>');
+  writeFileSync(join(app, 'main.js'), `
+    import { price } from 'edge-checkout';
+    window.result = price(${JSON.stringify(input)}).priceSummary.total.amount;
+  `);
+  const { build } = await import('vite');
+  await build({ root: app, logLevel: 'silent', build: { outDir: join(app, 'dist'), target: 'es2022' } });
+  const site = await serve(join(app, 'dist'));
+  try {
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    assert.equal(await page.waitForFunction(() => window.result).then((h) => h.jsonValue()), '64.92');
+    await page.close();
+  } finally {
+    site.close();
+  }
+});
+
+test('a plain <script type="module"> page uses it straight from node_modules', async () => {
+  const app = join(dir, 'app');
+  writeFileSync(join(app, 'plain.html'), `<!doctype html><script type="module">
+    import { price } from '/node_modules/edge-checkout/js/index.js';
+    window.result = price(${JSON.stringify(input)}).priceSummary.total.amount;
+  </script>`);
+  const site = await serve(app);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/plain.html`);
+    assert.equal(await page.waitForFunction(() => window.result).then((h) => h.jsonValue()), '64.92');
+    await page.close();
+  } finally {
+    site.close();
+  }
+});
