@@ -167,7 +167,8 @@ impl Cart {
             Err(_) => {
                 let mut de = serde_json::Deserializer::from_str(json);
                 let raw: input::RawInput = input::deserialize(&mut de)?;
-                de.end().map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))?;
+                de.end()
+                    .map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))?;
                 input::validate(raw)
             }
         }

@@ -280,7 +280,10 @@ pub(crate) fn line(raw: RawLine, currency: Currency, at: usize) -> Result<Line> 
     let path = |field: &'static str| move || format!("lineItems[{at}].{field}");
     let id = required(raw.id, path("id"))?;
     let price = money(raw.price.as_ref(), currency, path("price"))?;
-    let quantity = quantity(raw.quantity.unwrap_or(Count::NotAWholeNumber), path("quantity"))?;
+    let quantity = quantity(
+        raw.quantity.unwrap_or(Count::NotAWholeNumber),
+        path("quantity"),
+    )?;
     let tax_rate = tax_rate(raw.tax_rate.as_ref(), path("taxRate"))?;
     let item_type = raw
         .item_type
@@ -439,7 +442,8 @@ pub(crate) fn money(value: Option<&Text>, currency: Currency, path: impl AsPath)
         Ok(_) => "money is at most 1000000000000".to_owned(),
         Err("not a string") => "money is a decimal string, as \"19.99\"".to_owned(),
         Err("too precise") => format!("{currency} amounts have at most {exponent} fraction digits"),
-        Err(_) => "money is a non-negative decimal string without sign or exponent, as \"19.99\"".to_owned(),
+        Err(_) => "money is a non-negative decimal string without sign or exponent, as \"19.99\""
+            .to_owned(),
     };
     Err(Error::new(ErrorCode::InvalidAmount, path.path(), why))
 }

@@ -39,8 +39,13 @@ pub fn price_json(input: &str) -> Result<String> {
 /// JSON text of a value, written into a buffer of about the size it will take.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T, capacity: usize) -> Result<String> {
     let mut out = Vec::with_capacity(capacity);
-    serde_json::to_writer(&mut out, value)
-        .map_err(|e| Error::new(ErrorCode::InvalidInput, "", format!("output could not be written: {e}")))?;
+    serde_json::to_writer(&mut out, value).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            "",
+            format!("output could not be written: {e}"),
+        )
+    })?;
     // serde_json writes UTF-8 only
     String::from_utf8(out).map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))
 }

@@ -201,10 +201,10 @@ impl Cart {
                     .as_ref()
                     .is_some_and(|c| ids.contains(c)),
             };
-            let eligible_subtotal: u128 = (0..self.lines.len())
-                .filter(|&i| eligible(i))
-                .map(|i| line_prices[i])
-                .sum();
+            // Which lines the coupon covers, decided once (an id lookup per line).
+            let eligible_lines: Vec<usize> =
+                (0..self.lines.len()).filter(|&i| eligible(i)).collect();
+            let eligible_subtotal: u128 = eligible_lines.iter().map(|&i| line_prices[i]).sum();
             if coupon.minimum_subtotal.is_some_and(|m| subtotal < m) {
                 calculation_errors.push(CalculationError {
                     code: CalculationErrorCode::CouponMinimumSubtotalNotMet,
@@ -237,8 +237,6 @@ impl Cart {
                             CouponKind::FreeShipping => 0,
                         };
                         // 4. allocation
-                        let eligible_lines: Vec<usize> =
-                            (0..self.lines.len()).filter(|&i| eligible(i)).collect();
                         allocate(d, &eligible_lines, &line_prices, &mut discounts);
                         let discount_type = if coupon.catalog_item_ids.is_some() {
                             DiscountType::SpecificItems

@@ -4,6 +4,7 @@
 //! this file; they are replayed first on every run.
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Value};
 
 const CURRENCIES: &[(&str, u32)] = &[("JPY", 0), ("USD", 2), ("KWD", 3)];
@@ -93,6 +94,18 @@ fn input(lines: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = Value>
                 v
             })
     })
+}
+
+/// `cases` per property; a failing input, once minimized, is kept in
+/// `tests/props.proptest-regressions` and tried first on every later run.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/props.proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
 }
 
 fn price(input: &Value) -> Value {
@@ -195,7 +208,7 @@ fn check_invariants(input: &Value, out: &Value) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(config(512))]
 
     #[test]
     fn invariants_hold(input in input(0..=8)) {
@@ -236,7 +249,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(config(24))]
 
     /// Full carts at the limits: 300 lines, the largest prices and quantities.
     #[test]

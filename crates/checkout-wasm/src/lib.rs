@@ -19,7 +19,8 @@ fn js_error(e: Error) -> JsValue {
 /// Values cross the boundary as JSON text: one `JSON.stringify` or
 /// `JSON.parse` call (native in the JS engine) instead of a call per field.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
     js_sys::JSON::parse(&text)
 }
 
@@ -28,7 +29,13 @@ fn json_text(value: &JsValue) -> Result<String, JsValue> {
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| js_error(Error::new(ErrorCode::InvalidInput, "", "the input is not a JSON value")))
+        .ok_or_else(|| {
+            js_error(Error::new(
+                ErrorCode::InvalidInput,
+                "",
+                "the input is not a JSON value",
+            ))
+        })
 }
 
 /// Reads a JS value with the core's rules, so errors carry the core's codes and paths.

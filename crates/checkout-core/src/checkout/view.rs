@@ -455,8 +455,11 @@ impl<'s> Quote<'s> {
     pub fn checkout_json(&self, record: &CheckoutRecord, with_input: bool) -> String {
         let pricing = self.pricing();
         // Serializing these types cannot fail: string keys, no maps of other keys.
-        crate::to_json(&self.checkout(record, &pricing, with_input), 2048 + record.line_items.len() * 900)
-            .unwrap_or_default()
+        crate::to_json(
+            &self.checkout(record, &pricing, with_input),
+            2048 + record.line_items.len() * 900,
+        )
+        .unwrap_or_default()
     }
 
     fn shipping<'q>(
