@@ -245,6 +245,13 @@ fn expiry(value: Option<&str>, path: &str) -> Result<Option<Timestamp>> {
         .transpose()
 }
 
+/// Whether an `expiresAt` (validated RFC 3339, or none) has passed at `now`.
+fn expired(expires_at: Option<&str>, now: Timestamp) -> bool {
+    expires_at
+        .and_then(Timestamp::parse)
+        .is_some_and(|t| now >= t)
+}
+
 /// What orders change, kept apart from the configuration: the stock left of
 /// each item with a stock, each gift card's balance in minor units and how
 /// often each coupon was used. Read from storage with the configuration.
@@ -332,12 +339,7 @@ impl Store {
                 format!("no coupon {code:?}"),
             )
         })?;
-        if coupon
-            .expires_at
-            .as_deref()
-            .and_then(Timestamp::parse)
-            .is_some_and(|t| now >= t)
-        {
+        if expired(coupon.expires_at.as_deref(), now) {
             return Err(Error::new(
                 ErrorCode::CouponExpired,
                 "couponCode",
@@ -366,12 +368,7 @@ impl Store {
                 "no gift card with this code",
             )
         })?;
-        if card
-            .expires_at
-            .as_deref()
-            .and_then(Timestamp::parse)
-            .is_some_and(|t| now >= t)
-        {
+        if expired(card.expires_at.as_deref(), now) {
             return Err(Error::new(
                 ErrorCode::GiftCardExpired,
                 "giftCardCode",

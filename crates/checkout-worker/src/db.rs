@@ -357,21 +357,18 @@ impl Db {
             args.push(v);
             sql.push_str(&clause.replace('?', &format!("?{}", args.len() + 1)));
         };
-        if let Some(statuses) = &search.statuses {
-            let list = serde_json::to_string(statuses).map_err(internal)?;
-            arg(
-                &mut sql,
-                " AND status IN (SELECT value FROM json_each(?))",
-                list.into(),
-            );
-        }
-        if let Some(statuses) = &search.payment_statuses {
-            let list = serde_json::to_string(statuses).map_err(internal)?;
-            arg(
-                &mut sql,
-                " AND payment_status IN (SELECT value FROM json_each(?))",
-                list.into(),
-            );
+        for (column, values) in [
+            ("status", &search.statuses),
+            ("payment_status", &search.payment_statuses),
+        ] {
+            if let Some(values) = values {
+                let list = serde_json::to_string(values).map_err(internal)?;
+                arg(
+                    &mut sql,
+                    &format!(" AND {column} IN (SELECT value FROM json_each(?))"),
+                    list.into(),
+                );
+            }
         }
         if let Some(email) = &search.email {
             arg(&mut sql, " AND buyer_email = ?", email.as_str().into());

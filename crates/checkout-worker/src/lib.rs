@@ -7,6 +7,7 @@ mod db;
 mod error;
 pub mod orders;
 pub mod routes;
+mod sessions;
 pub mod tenants;
 
 use checkout_core::store::{Counters, Store, StoreConfig};
@@ -135,6 +136,8 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
         Op::CreateOrder => checkouts::create_order(&call).await?.to_string(),
         Op::GetOrder => checkouts::get_order(&call).await?.to_string(),
         Op::SearchOrders => checkouts::search_orders(&call).await?.to_string(),
+        Op::CreateOrderSession => sessions::create(&call).await?.to_string(),
+        Op::GetOrderSession => sessions::get(&call).await?.to_string(),
     };
     Ok((out, tenant_id))
 }

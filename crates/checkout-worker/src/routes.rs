@@ -31,6 +31,8 @@ pub enum Op {
     CreateOrder,
     GetOrder,
     SearchOrders,
+    CreateOrderSession,
+    GetOrderSession,
 }
 
 pub struct Route {
@@ -142,6 +144,18 @@ pub const ROUTES: &[Route] = &[
         method: "POST",
         path: "/ecom/v1/orders/search",
         op: Op::SearchOrders,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/v2/order-sessions",
+        op: Op::CreateOrderSession,
+        access: Access::Secret,
+    },
+    Route {
+        method: "GET",
+        path: "/v2/order-sessions/{orderSessionId}",
+        op: Op::GetOrderSession,
         access: Access::Secret,
     },
 ];

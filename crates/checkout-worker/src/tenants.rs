@@ -23,6 +23,22 @@ pub struct SessionKey {
     pub k: String,
 }
 
+impl SessionKey {
+    pub fn key(&self) -> Option<checkout_core::session::SessionKey> {
+        checkout_core::session::SessionKey::from_base64url(&self.kid, &self.k)
+    }
+}
+
+impl Tenant {
+    /// Every session key (all decrypt); the last listed is the newest (new tokens use it).
+    pub fn session_keys(&self) -> Vec<checkout_core::session::SessionKey> {
+        self.session_keys
+            .iter()
+            .filter_map(SessionKey::key)
+            .collect()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyKind {
     Secret,
@@ -34,6 +50,12 @@ pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
     let tenants: Vec<Tenant> = serde_json::from_str(json)
         .map_err(|e| format!("TENANTS is not a valid tenant list: {e}"))?;
     for t in &tenants {
+        if t.session_keys.iter().any(|k| k.key().is_none()) {
+            return Err(format!(
+                "TENANTS entry {:?} has a session key whose k is not the base64url of 32 bytes",
+                t.app_def_id
+            ));
+        }
         if t.app_def_id.is_empty()
             || t.secret_key_sha256.len() != 64
             || t.publishable_key.is_empty()
