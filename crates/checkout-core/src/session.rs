@@ -165,6 +165,96 @@ fn decrypt(token: &str, keys: &[SessionKey]) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// A session's data as a cart to price: `currency`, `taxIncludedInPrice`,
+/// `lineItems`, `shipping` and `additionalFees` as in `pricing.md`, and at most
+/// one code in `couponCodes`, whose rules come from the store. `check_coupon`
+/// (on creation) also refuses an expired or used-up coupon.
+pub fn cart(
+    session_data: &Value,
+    store: Option<&crate::store::Store>,
+    check_coupon: Option<Timestamp>,
+) -> crate::Result<crate::Cart> {
+    use crate::error::{Error, ErrorCode};
+    let data = session_data.as_object().ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            "sessionData",
+            "sessionData is an object",
+        )
+    })?;
+    let mut input = Map::new();
+    for key in [
+        "currency",
+        "taxIncludedInPrice",
+        "lineItems",
+        "shipping",
+        "additionalFees",
+    ] {
+        if let Some(v) = data.get(key) {
+            input.insert(key.into(), v.clone());
+        }
+    }
+    let codes = match data.get("couponCodes") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.as_str().map(String::from).ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::InvalidInput,
+                        format!("sessionData.couponCodes[{i}]"),
+                        "a coupon code",
+                    )
+                })
+            })
+            .collect::<crate::Result<_>>()?,
+        Some(_) => {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "sessionData.couponCodes",
+                "a list of coupon codes",
+            ))
+        }
+    };
+    if codes.len() > 1 {
+        return Err(Error::new(
+            ErrorCode::MoreThanOneCoupon,
+            "sessionData.couponCodes",
+            "at most one coupon code",
+        ));
+    }
+    if let Some(code) = codes.first() {
+        let not_found = || {
+            Error::new(
+                ErrorCode::CouponNotFound,
+                "sessionData.couponCodes[0]",
+                format!("no coupon {code:?}"),
+            )
+        };
+        let store = store.ok_or_else(not_found)?;
+        let coupon = match check_coupon {
+            Some(now) => store.check_coupon(code, now).map_err(|e| Error {
+                field: "sessionData.couponCodes[0]".into(),
+                ..e
+            })?,
+            None => store.coupon(code).ok_or_else(not_found)?,
+        };
+        input.insert(
+            "coupons".into(),
+            Value::Array(vec![
+                serde_json::to_value(coupon.to_raw()).unwrap_or_default()
+            ]),
+        );
+    }
+    let within = |e: Error| Error {
+        field: format!("sessionData.{}", e.field),
+        ..e
+    };
+    crate::Cart::from_raw(crate::input::deserialize(Value::Object(input)).map_err(within)?)
+        .map_err(within)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,94 +354,4 @@ mod tests {
             Err(SessionError::Expired)
         );
     }
-}
-
-/// A session's data as a cart to price: `currency`, `taxIncludedInPrice`,
-/// `lineItems`, `shipping` and `additionalFees` as in `pricing.md`, and at most
-/// one code in `couponCodes`, whose rules come from the store. `check_coupon`
-/// (on creation) also refuses an expired or used-up coupon.
-pub fn cart(
-    session_data: &Value,
-    store: Option<&crate::store::Store>,
-    check_coupon: Option<Timestamp>,
-) -> crate::Result<crate::Cart> {
-    use crate::error::{Error, ErrorCode};
-    let data = session_data.as_object().ok_or_else(|| {
-        Error::new(
-            ErrorCode::InvalidInput,
-            "sessionData",
-            "sessionData is an object",
-        )
-    })?;
-    let mut input = Map::new();
-    for key in [
-        "currency",
-        "taxIncludedInPrice",
-        "lineItems",
-        "shipping",
-        "additionalFees",
-    ] {
-        if let Some(v) = data.get(key) {
-            input.insert(key.into(), v.clone());
-        }
-    }
-    let codes = match data.get("couponCodes") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(list)) => list
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                c.as_str().map(String::from).ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::InvalidInput,
-                        format!("sessionData.couponCodes[{i}]"),
-                        "a coupon code",
-                    )
-                })
-            })
-            .collect::<crate::Result<_>>()?,
-        Some(_) => {
-            return Err(Error::new(
-                ErrorCode::InvalidInput,
-                "sessionData.couponCodes",
-                "a list of coupon codes",
-            ))
-        }
-    };
-    if codes.len() > 1 {
-        return Err(Error::new(
-            ErrorCode::MoreThanOneCoupon,
-            "sessionData.couponCodes",
-            "at most one coupon code",
-        ));
-    }
-    if let Some(code) = codes.first() {
-        let not_found = || {
-            Error::new(
-                ErrorCode::CouponNotFound,
-                "sessionData.couponCodes[0]",
-                format!("no coupon {code:?}"),
-            )
-        };
-        let store = store.ok_or_else(not_found)?;
-        let coupon = match check_coupon {
-            Some(now) => store.check_coupon(code, now).map_err(|e| Error {
-                field: "sessionData.couponCodes[0]".into(),
-                ..e
-            })?,
-            None => store.coupon(code).ok_or_else(not_found)?,
-        };
-        input.insert(
-            "coupons".into(),
-            Value::Array(vec![
-                serde_json::to_value(coupon.to_raw()).unwrap_or_default()
-            ]),
-        );
-    }
-    let within = |e: Error| Error {
-        field: format!("sessionData.{}", e.field),
-        ..e
-    };
-    crate::Cart::from_raw(crate::input::deserialize(Value::Object(input)).map_err(within)?)
-        .map_err(within)
 }
