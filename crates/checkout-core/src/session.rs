@@ -277,6 +277,30 @@ mod tests {
 
     const NOW: Timestamp = Timestamp::from_millis(1_795_418_700_000);
 
+    /// A known answer from an independent implementation: `jose` 6.2.17's
+    /// `CompactEncrypt` with key bytes 0..=31, IV bytes 0xa0..=0xab and the same
+    /// header and claims gives these exact bytes (RFC 7516 compact form, the
+    /// construction of RFC 7520 section 5.6 with A256GCM).
+    #[test]
+    fn seals_the_bytes_jose_seals() {
+        const JOSE: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiazEiLCJ0eXAiOiJKV1QifQ..oKGio6Slpqeoqaqr.\
+            nToVXjbpOJ0HAeC2KhmouxPHNmXmlW5O_XtCpEWJFHGiW3bdgwA6XCu-Pvk-Q7bNdiNwcFr8OBs5LilklUe8hYCOtVsIncjCnpaWOrXs_\
+            Ir9O5uU9fG0St5FDreFqn2korwbmzODv6uu6zZgtbjdGBRhQ4L8Rv5PXKaxyvA0hiznK8tdsDfyZVI3nfIwcLOD252PR5y8k-KYhMmQwrQWE\
+            Z1jPdjSSHo04ygHAB-g34ISBMe6M1-AB7ugWhst9345QF84sELriJCuID0.lRJDkeQeUWT_P4Yi2TzbLg";
+        let key = SessionKey { kid: "k1".into(), key: std::array::from_fn(|i| i as u8) };
+        let nonce = std::array::from_fn(|i| 0xa0 + i as u8);
+        let claims = Claims {
+            iss: "edge-checkout".into(),
+            aud: "app-1".into(),
+            iat: 1_795_418_688,
+            exp: 1_795_420_488,
+            jti: "00000000-0000-4000-8000-000000000001".into(),
+            session_data: json!({"currency": "USD", "lineItems": [{"id": "a", "price": "19.99", "quantity": 3}]}),
+        };
+        assert_eq!(seal(&claims, &key, nonce), JOSE);
+        assert_eq!(open(JOSE, &[key], "app-1", NOW), Ok(claims));
+    }
+
     #[test]
     fn round_trips_with_any_listed_key() {
         let (old, new) = (key("k1", 1), key("k2", 2));
