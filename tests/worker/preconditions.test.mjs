@@ -106,3 +106,38 @@ test('stock taken by another order after the checkout was priced: PARTIAL_OUT_OF
   assert.deepEqual(codes(r), ['PARTIAL_OUT_OF_STOCK']);
   assert.equal((await call('GET', '/admin/v1/store')).body.store.catalog[0].stock, 1);
 });
+
+test('POST /api/v1/orders/checkout: the order of a completed checkout in the seed shape, once', async () => {
+  await put(store);
+  // completed in another system: the order is made now, and the same one after
+  const elsewhere = await checkout([item('guide', 2)]);
+  let r = await call('POST', '/api/v1/orders/checkout', { checkoutSessionId: elsewhere.id });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.details.applicationError.code, 'CHECKOUT_NOT_COMPLETED');
+  assert.equal((await call('POST', `/ecom/v1/checkouts/${elsewhere.id}/mark-as-completed`, {})).status, 200);
+  const calls = await Promise.all(Array.from({ length: 5 }, () => call('POST', '/api/v1/orders/checkout', { checkoutSessionId: elsewhere.id })));
+  for (const c of calls) assert.equal(c.status, 200, JSON.stringify(c.body));
+  const made = calls[0].body;
+  assert.ok(calls.every((c) => c.body.id === made.id), 'one order, however often it is asked for');
+  assert.deepEqual(Object.keys(made).sort(), ['billingAddress', 'createdAt', 'id', 'items', 'shippingAddress', 'status', 'totalAmount']);
+  assert.equal(made.totalAmount, '20.00');
+  assert.deepEqual(made.items.map((i) => [i.productId, i.price, i.quantity]), [['guide', '10.00', 2]]);
+  assert.deepEqual(made.billingAddress, { street: '1 Main St', city: 'San Francisco', state: 'US-CA', country: 'US', postalCode: null });
+
+  // an order made by create-order is returned as it is
+  const placed = await checkout([item('lamp')]);
+  const { orderId } = (await order(placed)).body;
+  r = await call('POST', '/api/v1/orders/checkout', { checkoutSessionId: placed.id });
+  assert.equal(r.body.id, orderId);
+  assert.equal(r.body.shippingAddress.city, 'San Francisco');
+
+  const empty = await checkout([]);
+  await call('POST', `/ecom/v1/checkouts/${empty.id}/mark-as-completed`, {});
+  r = await call('POST', '/api/v1/orders/checkout', { checkoutSessionId: empty.id });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.details.applicationError.code, 'NO_LINE_ITEMS');
+  r = await call('POST', '/api/v1/orders/checkout', { checkoutSessionId: '00000000-0000-4000-8000-000000000000' });
+  assert.equal(r.status, 404);
+  r = await call('POST', '/api/v1/orders/checkout', {});
+  assert.equal(r.status, 400);
+});

@@ -3,9 +3,9 @@
 //! the Wix checkout object (GET), and create-order's plan (preconditions,
 //! snapshot). Figures in BENCHMARKS.md.
 use checkout_core::checkout::order;
-use checkout_core::session;
 use checkout_core::checkout::view::Quote;
 use checkout_core::checkout::{Caller, CheckoutRecord, CreateCheckout};
+use checkout_core::session;
 use checkout_core::store::{Counters, Store, StoreConfig};
 use checkout_core::time::Timestamp;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -53,20 +53,27 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     // Order-session tokens, on the payload of bench/sessions.mjs (which times jose on it).
-    let key = session::SessionKey::from_base64url("k1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8").expect("key");
+    let key =
+        session::SessionKey::from_base64url("k1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
+            .expect("key");
     let claims = session::Claims {
         iss: "edge-checkout".into(),
         aud: "app-1".into(),
         iat: 1_795_418_688,
         exp: 1_795_420_488,
         jti: "00000000-0000-4000-8000-000000000001".into(),
-        session_data: serde_json::from_str(include_str!("../../../bench/session-data.json")).expect("session data"),
+        session_data: serde_json::from_str(include_str!("../../../bench/session-data.json"))
+            .expect("session data"),
     };
     let token = session::seal(&claims, &key, [7; 12]);
     let keys = [key.clone()];
     let mut g = c.benchmark_group("order session token");
-    g.bench_function("create", |b| b.iter(|| session::seal(black_box(&claims), &key, [7; 12])));
-    g.bench_function("read", |b| b.iter(|| session::open(black_box(&token), &keys, "app-1", now)));
+    g.bench_function("create", |b| {
+        b.iter(|| session::seal(black_box(&claims), &key, [7; 12]))
+    });
+    g.bench_function("read", |b| {
+        b.iter(|| session::open(black_box(&token), &keys, "app-1", now))
+    });
     g.finish();
 }
 

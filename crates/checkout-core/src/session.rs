@@ -287,7 +287,10 @@ mod tests {
             nToVXjbpOJ0HAeC2KhmouxPHNmXmlW5O_XtCpEWJFHGiW3bdgwA6XCu-Pvk-Q7bNdiNwcFr8OBs5LilklUe8hYCOtVsIncjCnpaWOrXs_\
             Ir9O5uU9fG0St5FDreFqn2korwbmzODv6uu6zZgtbjdGBRhQ4L8Rv5PXKaxyvA0hiznK8tdsDfyZVI3nfIwcLOD252PR5y8k-KYhMmQwrQWE\
             Z1jPdjSSHo04ygHAB-g34ISBMe6M1-AB7ugWhst9345QF84sELriJCuID0.lRJDkeQeUWT_P4Yi2TzbLg";
-        let key = SessionKey { kid: "k1".into(), key: std::array::from_fn(|i| i as u8) };
+        let key = SessionKey {
+            kid: "k1".into(),
+            key: std::array::from_fn(|i| i as u8),
+        };
         let nonce = std::array::from_fn(|i| 0xa0 + i as u8);
         let claims = Claims {
             iss: "edge-checkout".into(),

@@ -3,7 +3,7 @@
 //! (re-reading and re-applying when another change came first) and answer
 //! with the checkout priced by the core.
 
-use crate::db::{Db, Refusal, Stored};
+use crate::db::{Db, OrderOf, Refusal, Stored};
 use crate::error::{ApiError, ApiResult};
 use crate::Call;
 use checkout_core::checkout::order::{self, Precondition, Violation};
@@ -230,7 +230,7 @@ pub async fn create_order(call: &Call<'_>) -> ApiResult<Value> {
         let plan = order::plan(&stored.record, &quote, &order_id, &gateway_id, call.now)
             .map_err(refused)?;
         match db
-            .create_order(&plan, &stored.record, stored.version)
+            .create_order(&plan, &stored.record, stored.version, OrderOf::OpenCheckout)
             .await?
         {
             Ok(_number) => {
@@ -254,6 +254,70 @@ pub async fn create_order(call: &Call<'_>) -> ApiResult<Value> {
             }
             // Re-read: the next plan sees the change, the stock left or the coupon's uses.
             Err(Refusal::CheckoutChanged | Refusal::StockTaken | Refusal::CouponUsedUp) => continue,
+        }
+    }
+    Err(ApiError::conflict(
+        "CHECKOUT_CHANGED",
+        "the checkout kept changing; try again",
+        json!({}),
+    ))
+}
+
+/// `POST /api/v1/orders/checkout` (seed `004`): the order of a completed
+/// checkout, in the seed's shape; made now for a checkout completed in another
+/// system, the same order on every later call.
+pub async fn checkout_session_order(call: &Call<'_>) -> ApiResult<Value> {
+    let body = call.body.clone().unwrap_or_default();
+    let id = body
+        .get("checkoutSessionId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::Invalid {
+            field: "checkoutSessionId".into(),
+            description: "the id of a checkout".into(),
+            rule: "REQUIRED_FIELD",
+        })?;
+    let db = call.db()?;
+    for _ in 0..ATTEMPTS {
+        let (store, stored) = db.store_and_checkout(id).await?;
+        let record = &stored.record;
+        if let Some(order_id) = &record.order_id {
+            let order = db
+                .order(order_id)
+                .await?
+                .ok_or(ApiError::NotFound("order"))?;
+            return Ok(crate::orders::seed_shape(&order));
+        }
+        if !record.completed {
+            return Err(ApiError::bad_request(
+                "CHECKOUT_NOT_COMPLETED",
+                "the checkout session is not COMPLETED",
+            ));
+        }
+        if record.line_items.is_empty() {
+            return Err(ApiError::bad_request(
+                "NO_LINE_ITEMS",
+                "the checkout session has no items",
+            ));
+        }
+        let mut ids = Uuids::default();
+        let (order_id, gateway_id) = (ids.new_id(), ids.new_id());
+        ids.check()?;
+        let quote = Quote::new(record, &store, call.now)?;
+        let plan = order::snapshot(record, &quote, &order_id, &gateway_id, call.now);
+        match db
+            .create_order(&plan, record, stored.version, OrderOf::CompletedElsewhere)
+            .await?
+        {
+            Ok(_) => {
+                let order = db
+                    .order(&order_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("order"))?;
+                return Ok(crate::orders::seed_shape(&order));
+            }
+            // another call made it first, or the checkout changed: read again
+            Err(_) => continue,
         }
     }
     Err(ApiError::conflict(

@@ -24,6 +24,16 @@ pub struct Stored {
     pub version: i64,
 }
 
+/// Whose order a create-order batch makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderOf {
+    /// `create-order`: the checkout is open; its order takes stock, spends the
+    /// gift card, counts the coupon and completes it.
+    OpenCheckout,
+    /// A checkout completed in another system (`mark-as-completed`): only the order.
+    CompletedElsewhere,
+}
+
 /// Why a create-order batch was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -228,6 +238,7 @@ impl Db {
         plan: &OrderPlan,
         record: &CheckoutRecord,
         version: i64,
+        of: OrderOf,
     ) -> ApiResult<Result<i64, Refusal>> {
         let order_id = plan.order_id.as_str();
         let email = record
@@ -240,25 +251,27 @@ impl Db {
             "INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
                                  buyer_email, created_date, body)
              VALUES (?1, ?2, ?3,
-                     (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = 0),
+                     (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = ?10),
                      (SELECT coalesce(max(number), 1000) + 1 FROM orders WHERE app_def_id = ?1),
                      ?5, ?6, ?7, ?8, ?9)",
             &[order_id.into(), record.id.as_str().into(), to_js(version), plan.status.into(), plan.payment_status.into(),
-              email, created.as_str().into(), plan.body.as_str().into()],
+              email, created.as_str().into(), plan.body.as_str().into(), i32::from(of == OrderOf::CompletedElsewhere).into()],
         )?];
-        for (item, units) in &plan.stock {
+        // A checkout completed in another system was paid, and counted, there.
+        let plan_counters = of == OrderOf::OpenCheckout;
+        for (item, units) in plan.stock.iter().filter(|_| plan_counters) {
             batch.push(self.stmt(
                 "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",
                 &[item.as_str().into(), to_js(*units as i64)],
             )?);
         }
-        if let Some((code, minor)) = &plan.gift_card {
+        if let Some((code, minor)) = plan.gift_card.as_ref().filter(|_| plan_counters) {
             batch.push(self.stmt(
                 "UPDATE gift_card_balances SET balance_minor = balance_minor - ?3 WHERE app_def_id = ?1 AND code = ?2",
                 &[code.as_str().into(), to_js(*minor as i64)],
             )?);
         }
-        if let Some(code) = &plan.coupon {
+        if let Some(code) = plan.coupon.as_ref().filter(|_| plan_counters) {
             batch.push(self.stmt(
                 "INSERT INTO coupon_uses (app_def_id, code, uses) VALUES (?1, ?2, 1)
                  ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1",

@@ -66,6 +66,15 @@ impl ApiError {
         }
     }
 
+    pub fn bad_request(code: &'static str, description: impl Into<String>) -> ApiError {
+        ApiError::Application {
+            status: 400,
+            code,
+            description: description.into(),
+            data: json!({}),
+        }
+    }
+
     pub fn precondition(
         code: &'static str,
         description: impl Into<String>,

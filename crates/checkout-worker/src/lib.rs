@@ -138,6 +138,7 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
         Op::SearchOrders => checkouts::search_orders(&call).await?.to_string(),
         Op::CreateOrderSession => sessions::create(&call).await?.to_string(),
         Op::GetOrderSession => sessions::get(&call).await?.to_string(),
+        Op::CheckoutSessionOrder => checkouts::checkout_session_order(&call).await?.to_string(),
     };
     Ok((out, tenant_id))
 }

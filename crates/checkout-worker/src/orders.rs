@@ -163,6 +163,44 @@ pub fn page(mut rows: Vec<(Value, String, String)>, limit: usize) -> Value {
     })
 }
 
+/// An order in the shape of seed `004` (`POST /api/v1/orders/checkout`):
+/// `{id, status, totalAmount, items, shippingAddress, billingAddress, createdAt}`.
+/// Money stays a decimal string, as everywhere in this API.
+pub fn seed_shape(order: &Value) -> Value {
+    let address = |a: &Value| {
+        if a.is_null() {
+            return Value::Null;
+        }
+        let street = a["addressLine"].as_str().map(String::from).or_else(|| {
+            let s = &a["streetAddress"];
+            s["name"].as_str().map(|name| {
+                format!("{} {name}", s["number"].as_str().unwrap_or_default())
+                    .trim()
+                    .to_owned()
+            })
+        });
+        json!({"street": street, "city": a["city"], "state": a["subdivision"], "country": a["country"], "postalCode": a["postalCode"]})
+    };
+    let items: Vec<Value> = order["lineItems"]
+        .as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .map(|l| json!({"id": l["id"], "productId": l["catalogReference"]["catalogItemId"], "price": l["price"]["amount"], "quantity": l["quantity"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "id": order["id"],
+        "status": order["status"],
+        "totalAmount": order["priceSummary"]["total"]["amount"],
+        "items": items,
+        "shippingAddress": address(&order["shippingInfo"]["logistics"]["shippingDestination"]["address"]),
+        "billingAddress": address(&order["billingInfo"]["address"]),
+        "createdAt": order["createdDate"],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

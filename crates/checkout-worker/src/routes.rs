@@ -33,6 +33,7 @@ pub enum Op {
     SearchOrders,
     CreateOrderSession,
     GetOrderSession,
+    CheckoutSessionOrder,
 }
 
 pub struct Route {
@@ -156,6 +157,12 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/v2/order-sessions/{orderSessionId}",
         op: Op::GetOrderSession,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/orders/checkout",
+        op: Op::CheckoutSessionOrder,
         access: Access::Secret,
     },
 ];

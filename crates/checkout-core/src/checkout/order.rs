@@ -186,15 +186,7 @@ pub fn plan(
             line_item_ids: sold_out,
         });
     }
-    // Stock per item, over every line of that item.
-    let mut stock: BTreeMap<String, u64> = BTreeMap::new();
-    for line in record.line_items.iter().filter(|l| l.custom.is_none()) {
-        if let Some(item) = line.catalog_item_id() {
-            if quote.store.stock(item).is_some() {
-                *stock.entry(item.to_owned()).or_default() += u64::from(line.quantity);
-            }
-        }
-    }
+    let stock = stock_wanted(record, quote);
     let short: Vec<String> = record
         .line_items
         .iter()
@@ -261,7 +253,39 @@ pub fn plan(
     if !violations.is_empty() {
         return Err(violations);
     }
+    Ok(snapshot(
+        record,
+        quote,
+        order_id,
+        payment_gateway_order_id,
+        now,
+    ))
+}
 
+/// Units wanted of each item that has a stock, over every line of that item.
+fn stock_wanted(record: &CheckoutRecord, quote: &Quote) -> BTreeMap<String, u64> {
+    let mut stock: BTreeMap<String, u64> = BTreeMap::new();
+    for line in record.line_items.iter().filter(|l| l.custom.is_none()) {
+        if let Some(item) = line.catalog_item_id() {
+            if quote.store.stock(item).is_some() {
+                *stock.entry(item.to_owned()).or_default() += u64::from(line.quantity);
+            }
+        }
+    }
+    stock
+}
+
+/// The order of a checkout as it is priced now, without checking anything:
+/// for a checkout completed in another system (`mark-as-completed`).
+pub fn snapshot(
+    record: &CheckoutRecord,
+    quote: &Quote,
+    order_id: &str,
+    payment_gateway_order_id: &str,
+    now: Timestamp,
+) -> OrderPlan {
+    let pricing = quote.pricing();
+    let stock = stock_wanted(record, quote);
     let pay_now = pricing.pay_now.total.amount;
     let checkout = quote.checkout(record, &pricing, false);
     let payment_status = if pay_now.minor() > 0 {
@@ -309,7 +333,7 @@ pub fn plan(
         updated_date: now,
         payment_gateway_order_id: (pay_now.minor() > 0).then_some(payment_gateway_order_id),
     };
-    Ok(OrderPlan {
+    OrderPlan {
         order_id: order_id.to_owned(),
         // Serializing these types cannot fail: string keys only.
         body: serde_json::to_string(&order).unwrap_or_default(),
@@ -328,7 +352,7 @@ pub fn plan(
             .first()
             .map(|d| d.coupon.code.to_owned()),
         pay_now,
-    })
+    }
 }
 
 /// Orders are created approved; `paymentStatus` tells whether money is due.
