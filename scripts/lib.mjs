@@ -3,7 +3,7 @@
 // the local secrets file. Every step is skipped when already done.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, statSync, readdirSync, mkdirSync, cpSync, rmSync } from 'node:fs';
-import { randomBytes, randomUUID, createHash } from 'node:crypto';
+import { randomBytes, randomUUID, createHash, generateKeyPairSync } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
@@ -176,6 +176,13 @@ export async function seedStore(base, secretKey, store, { replace = false } = {}
   });
   if (put.status !== 200) throw new Error(`seeding the store failed: ${put.status} ${await put.text()}`);
   return true;
+}
+
+/** A fresh P-256 key for signing event JWTs: the EVENTS_SIGNING_KEY secret, `{"kid", "d"}`. */
+export function newEventsKey() {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { d } = privateKey.export({ format: 'jwk' });
+  return JSON.stringify({ kid: `events-${randomBytes(4).toString('hex')}`, d });
 }
 
 /** A tenant with fresh random keys: the TENANTS entry and the keys themselves. */

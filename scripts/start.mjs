@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  root, log, ensureToolchain, build, newTenant, readVars, writeVars, migrateLocal, startWrangler,
+  root, log, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars, migrateLocal, startWrangler,
   demoStore, writeDemoConfig, seedStore,
 } from './lib.mjs';
 
@@ -17,6 +17,7 @@ if (!existsSync(varsFile)) {
   const demo = newTenant('demo');
   writeVars(varsFile, {
     TENANTS: JSON.stringify([demo.tenant]),
+    EVENTS_SIGNING_KEY: newEventsKey(),
     DEMO_SECRET_KEY: demo.secretKey,
     DEMO_PUBLISHABLE_KEY: demo.publishableKey,
   }, '# Local secrets of edge checkout, made by `npm start`; never committed.\n# TENANTS is what the worker reads; the DEMO_ keys are for you and the demo page.\n');

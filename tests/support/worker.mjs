@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 import {
-  root, newTenant, migrateLocal, startWrangler, demoStore as demoStoreAt, writeDemoConfig, seedStore,
+  root, newTenant, newEventsKey, migrateLocal, startWrangler, demoStore as demoStoreAt, writeDemoConfig, seedStore,
 } from '../../scripts/lib.mjs';
 
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
@@ -20,8 +20,11 @@ function tenants() {
   return { a, b, TENANTS: JSON.stringify([a.tenant, b.tenant]) };
 }
 
-/** The worker under miniflare: `{ fetch(path, init), a, b, close }`. */
-export async function startMiniflare() {
+/**
+ * The worker under miniflare: `{ fetch(path, init), a, b, scheduled(), close }`.
+ * `bindings` adds or overrides variables (EVENTS_RETRY_BASE_MS, say).
+ */
+export async function startMiniflare(bindings = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-mf-'));
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
@@ -36,7 +39,8 @@ export async function startMiniflare() {
     compatibilityDate: field('compatibility_date'),
     d1Databases: { DB: field('database_id') },
     d1Persist: join(dir, 'v3', 'd1'),
-    bindings: { TENANTS: t.TENANTS },
+    bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), ...bindings },
+    unsafeTriggerHandlers: true,
   });
   const url = await mf.ready;
   return {
@@ -45,6 +49,8 @@ export async function startMiniflare() {
     /** The worker's log lines so far. */
     logs: () => logs,
     fetch: (path, init) => fetch(new URL(path, url), init),
+    /** Runs the cron trigger once (event delivery) and waits for it. */
+    scheduled: async () => { await (await fetch(new URL('/cdn-cgi/handler/scheduled', url))).text(); },
     close: async () => { await mf.dispose(); rmSync(dir, { recursive: true, force: true }); },
   };
 }
@@ -66,7 +72,7 @@ export async function startWranglerDev() {
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
   const envFile = join(dir, 'test.vars');
-  writeFileSync(envFile, `TENANTS='${t.TENANTS}'\n`);
+  writeFileSync(envFile, `TENANTS='${t.TENANTS}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n`);
   const port = await freePort();
   const store = demoStoreAt(`http://127.0.0.1:${port}`);
   writeDemoConfig(t.a.publishableKey, store);

@@ -18,6 +18,7 @@ pub mod cart;
 pub mod checkout;
 pub mod currency;
 pub mod error;
+pub mod events;
 pub mod input;
 pub mod pricing;
 pub mod session;

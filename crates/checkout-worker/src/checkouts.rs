@@ -3,7 +3,7 @@
 //! (re-reading and re-applying when another change came first) and answer
 //! with the checkout priced by the core.
 
-use crate::db::{Db, OrderOf, Refusal, Stored};
+use crate::db::{Db, Event, OrderOf, Refusal, Stored};
 use crate::error::{ApiError, ApiResult};
 use crate::Call;
 use checkout_core::checkout::order::{self, Precondition, Violation};
@@ -12,8 +12,10 @@ use checkout_core::checkout::{
     AddToCheckout, Caller, CheckoutRecord, CreateOrderRequest, Ids, RemoveLineItems,
     UpdateCheckout, UpdateLineItemsQuantity,
 };
+use checkout_core::events;
 use checkout_core::input;
 use checkout_core::store::Store;
+use checkout_core::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -52,14 +54,47 @@ fn request<T: DeserializeOwned>(call: &Call) -> ApiResult<T> {
     Ok(input::deserialize(body)?)
 }
 
+/// The checkout as JSON text, priced now (with `pricingInput` when asked).
+fn view(
+    call: &Call,
+    record: &CheckoutRecord,
+    store: &Store,
+    with_input: bool,
+) -> ApiResult<String> {
+    Ok(Quote::new(record, store, call.now)?.checkout_json(record, with_input))
+}
+
 /// `{"checkout": …}`, written straight from the core's typed view; with
 /// `pricingInput` when the query asks for it (`?include=pricingInput`).
-fn respond(call: &Call, record: &CheckoutRecord, store: &Store) -> ApiResult<String> {
-    let quote = Quote::new(record, store, call.now)?;
-    Ok(format!(
-        "{{\"checkout\":{}}}",
-        quote.checkout_json(record, call.include_pricing_input)
-    ))
+/// `written` is the view already made for the change's event.
+fn respond(
+    call: &Call,
+    record: &CheckoutRecord,
+    store: &Store,
+    written: Option<String>,
+) -> ApiResult<String> {
+    let json = match written {
+        Some(json) if !call.include_pricing_input => json,
+        _ => view(call, record, store, call.include_pricing_input)?,
+    };
+    Ok(format!("{{\"checkout\":{json}}}"))
+}
+
+/// An event of a checkout or an order, with a fresh id.
+fn event(
+    ids: &mut Uuids,
+    fqdn: &str,
+    kind: events::Kind,
+    entity_id: &str,
+    entity: &str,
+    now: Timestamp,
+) -> Event {
+    let id = ids.new_id();
+    Event {
+        body: events::envelope(&id, fqdn, kind, entity_id, entity, now),
+        id,
+        at: now,
+    }
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<String> {
@@ -69,14 +104,23 @@ pub async fn create(call: &Call<'_>) -> ApiResult<String> {
     let now = call.now;
     let mut ids = Uuids::default();
     let record = CheckoutRecord::create(req, &store, call.caller(), &mut ids, now)?;
+    let written = view(call, &record, &store, false)?;
+    let created = event(
+        &mut ids,
+        events::CHECKOUT,
+        events::Kind::Created,
+        &record.id,
+        &written,
+        now,
+    );
     ids.check()?;
-    db.insert_checkout(&record).await?;
-    respond(call, &record, &store)
+    db.insert_checkout(&record, &created).await?;
+    respond(call, &record, &store, Some(written))
 }
 
 pub async fn get(call: &Call<'_>) -> ApiResult<String> {
     let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
-    respond(call, &stored.record, &store)
+    respond(call, &stored.record, &store, None)
 }
 
 pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
@@ -86,7 +130,7 @@ pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
 
 /// Applies a change to a checkout without ever losing another: the write
 /// succeeds only over the version the change was computed from.
-async fn change<F>(call: &Call<'_>, mut apply: F) -> ApiResult<(CheckoutRecord, Store)>
+async fn change<F>(call: &Call<'_>, mut apply: F) -> ApiResult<(CheckoutRecord, Store, String)>
 where
     F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
 {
@@ -99,10 +143,27 @@ where
                 version,
             },
         ) = db.store_and_checkout(call.param(0)).await?;
+        let was_completed = record.completed;
         apply(&mut record, &store)?;
         record.updated_date = call.now;
-        if db.save_checkout(&record, version).await? {
-            return Ok((record, store));
+        let written = view(call, &record, &store, false)?;
+        let kind = if record.completed && !was_completed {
+            events::Kind::Action("completed")
+        } else {
+            events::Kind::Updated
+        };
+        let mut ids = Uuids::default();
+        let changed = event(
+            &mut ids,
+            events::CHECKOUT,
+            kind,
+            &record.id,
+            &written,
+            call.now,
+        );
+        ids.check()?;
+        if db.save_checkout(&record, version, &changed).await? {
+            return Ok((record, store, written));
         }
     }
     Err(ApiError::conflict(
@@ -117,8 +178,8 @@ async fn change_and_respond<F>(call: &Call<'_>, apply: F) -> ApiResult<String>
 where
     F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
 {
-    let (record, store) = change(call, apply).await?;
-    respond(call, &record, &store)
+    let (record, store, written) = change(call, apply).await?;
+    respond(call, &record, &store, Some(written))
 }
 
 pub async fn update(call: &Call<'_>) -> ApiResult<String> {
@@ -179,6 +240,45 @@ pub async fn mark_as_completed(call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
+/// The events of a new order: the order's `created`, and (when the order
+/// completes the checkout) the checkout's `completed`.
+fn order_events(
+    call: &Call,
+    record: &CheckoutRecord,
+    store: &Store,
+    plan: &order::OrderPlan,
+    completes: bool,
+) -> ApiResult<(Option<Event>, Event)> {
+    let mut ids = Uuids::default();
+    let order_event = event(
+        &mut ids,
+        events::ORDER,
+        events::Kind::Created,
+        &plan.order_id,
+        &plan.body,
+        call.now,
+    );
+    let checkout_event = if completes {
+        let mut completed = record.clone();
+        completed.completed = true;
+        completed.order_id = Some(plan.order_id.clone());
+        completed.updated_date = call.now;
+        let written = view(call, &completed, store, false)?;
+        Some(event(
+            &mut ids,
+            events::CHECKOUT,
+            events::Kind::Action("completed"),
+            &record.id,
+            &written,
+            call.now,
+        ))
+    } else {
+        None
+    };
+    ids.check()?;
+    Ok((checkout_event, order_event))
+}
+
 fn already_paid(order_id: Option<String>) -> ApiError {
     let data = order_id.map_or_else(|| json!({}), |id| json!({ "orderId": id }));
     ApiError::conflict(
@@ -229,8 +329,17 @@ pub async fn create_order(call: &Call<'_>) -> ApiResult<Value> {
         let quote = Quote::new(&stored.record, &store, call.now)?;
         let plan = order::plan(&stored.record, &quote, &order_id, &gateway_id, call.now)
             .map_err(refused)?;
+        let (checkout_event, order_event) =
+            order_events(call, &stored.record, &store, &plan, true)?;
         match db
-            .create_order(&plan, &stored.record, stored.version, OrderOf::OpenCheckout)
+            .create_order(
+                &plan,
+                &stored.record,
+                stored.version,
+                OrderOf::OpenCheckout,
+                checkout_event.as_ref(),
+                &order_event,
+            )
             .await?
         {
             Ok(_number) => {
@@ -305,8 +414,16 @@ pub async fn checkout_session_order(call: &Call<'_>) -> ApiResult<Value> {
         ids.check()?;
         let quote = Quote::new(record, &store, call.now)?;
         let plan = order::snapshot(record, &quote, &order_id, &gateway_id, call.now);
+        let (_, order_event) = order_events(call, record, &store, &plan, false)?;
         match db
-            .create_order(&plan, record, stored.version, OrderOf::CompletedElsewhere)
+            .create_order(
+                &plan,
+                record,
+                stored.version,
+                OrderOf::CompletedElsewhere,
+                None,
+                &order_event,
+            )
             .await?
         {
             Ok(_) => {

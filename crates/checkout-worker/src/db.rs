@@ -8,10 +8,18 @@ use crate::error::{ApiError, ApiResult};
 use checkout_core::checkout::order::OrderPlan;
 use checkout_core::checkout::CheckoutRecord;
 use checkout_core::store::{Counters, Store, StoreConfig};
+use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
+
+/// An event as the outbox keeps it: its id, its envelope (JSON text) and when it happened.
+pub struct Event {
+    pub id: String,
+    pub body: String,
+    pub at: Timestamp,
+}
 
 pub struct Db {
     d1: D1Database,
@@ -201,33 +209,116 @@ impl Db {
         Ok(())
     }
 
-    pub async fn insert_checkout(&self, record: &CheckoutRecord) -> ApiResult<()> {
+    /// An event for the outbox, written by the same batch as its change;
+    /// with `only_if_changed`, only when the statement before it changed a row.
+    fn event(&self, event: &Event, only_if_changed: bool) -> ApiResult<D1PreparedStatement> {
+        let sql = if only_if_changed {
+            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() = 1"
+        } else {
+            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5)"
+        };
+        self.stmt(
+            sql,
+            &[
+                event.id.as_str().into(),
+                event.body.as_str().into(),
+                event.at.to_string().into(),
+                to_js(event.at.millis()),
+            ],
+        )
+    }
+
+    /// A new checkout and its `created` event.
+    pub async fn insert_checkout(&self, record: &CheckoutRecord, event: &Event) -> ApiResult<()> {
         let text = serde_json::to_string(record).map_err(internal)?;
         let created = record.created_date.to_string();
+        self.d1
+            .batch(vec![
+                self.stmt(
+                    "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5)",
+                    &[record.id.as_str().into(), i32::from(record.completed).into(), text.into(), created.into()],
+                )?,
+                self.event(event, false)?,
+            ])
+            .await?;
+        Ok(())
+    }
+
+    /// Writes a changed checkout over the version it was read at, with its
+    /// event; `false` when another change came first (nothing is written then).
+    pub async fn save_checkout(
+        &self,
+        record: &CheckoutRecord,
+        version: i64,
+        event: &Event,
+    ) -> ApiResult<bool> {
+        let text = serde_json::to_string(record).map_err(internal)?;
+        let results = self
+            .d1
+            .batch(vec![
+                self.stmt(
+                    "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?3, updated_date = ?4
+                     WHERE app_def_id = ?1 AND id = ?5 AND version = ?6",
+                    &[text.into(), i32::from(record.completed).into(), record.updated_date.to_string().into(),
+                      record.id.as_str().into(), to_js(version)],
+                )?,
+                self.event(event, true)?,
+            ])
+            .await?;
+        let changed = results
+            .first()
+            .map(|r| r.meta())
+            .transpose()?
+            .flatten()
+            .and_then(|m| m.changes)
+            .unwrap_or(0);
+        Ok(changed == 1)
+    }
+
+    /// Events not yet delivered whose next attempt is due, oldest first.
+    pub async fn due_events(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> ApiResult<Vec<(String, String, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            body: String,
+            attempts: i64,
+        }
+        let rows = self
+            .stmt(
+                &format!(
+                    "SELECT id, body, attempts FROM events WHERE app_def_id = ?1 AND delivered_date IS NULL
+                     AND next_attempt_ms <= ?2 ORDER BY next_attempt_ms, created_date LIMIT {limit}"
+                ),
+                &[to_js(now.millis())],
+            )?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.id, r.body, r.attempts))
+            .collect())
+    }
+
+    /// Records a delivery attempt: delivered, or when to try again.
+    pub async fn event_attempted(
+        &self,
+        id: &str,
+        delivered: Option<Timestamp>,
+        next_attempt: Timestamp,
+    ) -> ApiResult<()> {
         self.stmt(
-            "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date)
-             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5)",
-            &[record.id.as_str().into(), i32::from(record.completed).into(), text.into(), created.into()],
+            "UPDATE events SET attempts = attempts + 1, delivered_date = ?3, next_attempt_ms = ?4 WHERE app_def_id = ?1 AND id = ?2",
+            &[id.into(), delivered.map_or(JsValue::NULL, |t| t.to_string().into()), to_js(next_attempt.millis())],
         )?
         .run()
         .await?;
         Ok(())
-    }
-
-    /// Writes a changed checkout over the version it was read at; `false` when
-    /// another change came first (nothing is written then).
-    pub async fn save_checkout(&self, record: &CheckoutRecord, version: i64) -> ApiResult<bool> {
-        let text = serde_json::to_string(record).map_err(internal)?;
-        let result = self
-            .stmt(
-                "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?3, updated_date = ?4
-                 WHERE app_def_id = ?1 AND id = ?5 AND version = ?6",
-                &[text.into(), i32::from(record.completed).into(), record.updated_date.to_string().into(),
-                  record.id.as_str().into(), to_js(version)],
-            )?
-            .run()
-            .await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
     }
 
     /// Creates the order and everything that goes with it in one transaction:
@@ -239,6 +330,8 @@ impl Db {
         record: &CheckoutRecord,
         version: i64,
         of: OrderOf,
+        checkout_event: Option<&Event>,
+        order_event: &Event,
     ) -> ApiResult<Result<i64, Refusal>> {
         let order_id = plan.order_id.as_str();
         let email = record
@@ -286,6 +379,17 @@ impl Db {
             "UPDATE checkouts SET record = ?2, version = version + 1, completed = 1, updated_date = ?3
              WHERE app_def_id = ?1 AND id = ?4 AND version = ?5",
             &[text.into(), created.as_str().into(), record.id.as_str().into(), to_js(version)],
+        )?);
+        if let Some(event) = checkout_event {
+            batch.push(self.event(event, false)?);
+        }
+        // the order's event, with the number the order row was given
+        batch.push(self.stmt(
+            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms)
+             SELECT ?1, ?2, json_set(?3, '$.createdEvent.entity.number', CAST(number AS TEXT)), ?4, ?5
+             FROM orders WHERE app_def_id = ?1 AND id = ?6",
+            &[order_event.id.as_str().into(), order_event.body.as_str().into(), order_event.at.to_string().into(),
+              to_js(order_event.at.millis()), order_id.into()],
         )?);
         match self.d1.batch(batch).await {
             Ok(_) => {}

@@ -4,6 +4,7 @@
 
 mod checkouts;
 mod db;
+mod delivery;
 mod error;
 pub mod orders;
 pub mod routes;
@@ -37,6 +38,18 @@ pub(crate) struct Call<'a> {
     now: Timestamp,
     /// `?include=pricingInput`: checkouts carry the input they were priced from.
     include_pricing_input: bool,
+}
+
+/// The cron trigger: delivers the events that are due.
+#[event(scheduled)]
+async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    let now = Timestamp::from_millis(js_sys::Date::now() as i64);
+    if let Err(e) = delivery::deliver(&env, now).await {
+        console_log!(
+            "{}",
+            json!({"level": "error", "in": "scheduled", "error": format!("{e:?}")})
+        );
+    }
 }
 
 #[event(fetch)]
@@ -120,6 +133,7 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
     };
     let out = match route.op {
         Op::OpenApi => OPENAPI.to_owned(),
+        Op::Jwks => delivery::jwks(env).to_string(),
         Op::GetStore => get_store(&call).await?.to_string(),
         Op::PutStore => put_store(&call).await?.to_string(),
         Op::CreateCheckout => checkouts::create(&call).await?,
@@ -143,7 +157,7 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
     Ok((out, tenant_id))
 }
 
-fn load_tenants(env: &Env) -> ApiResult<Vec<Tenant>> {
+pub(crate) fn load_tenants(env: &Env) -> ApiResult<Vec<Tenant>> {
     let raw = env
         .secret("TENANTS")
         .map(|s| s.to_string())

@@ -15,6 +15,7 @@ pub enum Access {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     OpenApi,
+    Jwks,
     GetStore,
     PutStore,
     CreateCheckout,
@@ -49,6 +50,12 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/openapi.json",
         op: Op::OpenApi,
+        access: Access::Public,
+    },
+    Route {
+        method: "GET",
+        path: "/.well-known/jwks.json",
+        op: Op::Jwks,
         access: Access::Public,
     },
     Route {

@@ -1,0 +1,91 @@
+// Events: written with the change that causes them, delivered to the tenant's
+// webhook as ES256 JWTs that verify against /.well-known/jwks.json, retried
+// until the receiver takes them: every event arrives at least once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+
+let w;
+let receiver;
+const received = [];
+let refuse = 0;
+
+before(async () => {
+  // a receiver on 127.0.0.1 that fails (500) while `refuse` > 0, then accepts
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      if (refuse > 0) {
+        refuse -= 1;
+        res.statusCode = 500;
+        return res.end('not now');
+      }
+      received.push(body);
+      res.end('ok');
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  w = await startMiniflare({ EVENTS_RETRY_BASE_MS: '5' });
+  const store = { ...demoStore(), webhooks: { url: `http://127.0.0.1:${receiver.address().port}/hooks` } };
+  assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey))).status, 200);
+});
+after(async () => {
+  await w?.close();
+  receiver?.close();
+});
+
+test('every event of a checkout and its order arrives, signed, at least once, through failures', async () => {
+  const pk = w.a.publishableKey;
+  const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', addressLine: '1 Main St' };
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', {
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }],
+    checkoutInfo: { buyerInfo: { email: 'e@example.com' }, billingInfo: { address },
+      shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } } },
+  }, pk));
+  const { checkout } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('PATCH', { couponCode: 'SAVE10' }, pk));
+  assert.equal(r.status, 200);
+  // a refused change writes no event
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('PATCH', { couponCode: 'NOPE' }, pk));
+  assert.equal(r.status, 400);
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/create-order`, json('POST', {}, pk));
+  const { orderId } = await r.json();
+  assert.ok(orderId);
+
+  refuse = 3;
+  for (let i = 0; i < 60 && new Set(received).size < 4; i++) {
+    await w.scheduled();
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.equal(refuse, 0, 'the receiver failed three times first');
+
+  const jwks = createLocalJWKSet(await (await w.fetch('/.well-known/jwks.json')).json());
+  const events = [];
+  for (const token of received) {
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, { algorithms: ['ES256'] });
+    assert.equal(protectedHeader.alg, 'ES256');
+    events.push(JSON.parse(payload.data));
+  }
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const kinds = [...byId.values()].map((e) => `${e.entityFqdn} ${e.slug}`).sort();
+  assert.deepEqual(kinds, ['wix.ecom.v1.checkout completed', 'wix.ecom.v1.checkout created', 'wix.ecom.v1.checkout updated', 'wix.ecom.v1.order created']);
+  const created = [...byId.values()].find((e) => e.slug === 'created' && e.entityFqdn === 'wix.ecom.v1.checkout');
+  assert.equal(created.entityId, checkout.id);
+  assert.equal(created.createdEvent.entity.id, checkout.id);
+  assert.equal(created.triggeredByAnonymizeRequest, false);
+  const updated = [...byId.values()].find((e) => e.slug === 'updated');
+  assert.equal(updated.updatedEvent.currentEntity.appliedDiscounts[0].coupon.code, 'SAVE10');
+  const order = [...byId.values()].find((e) => e.entityFqdn === 'wix.ecom.v1.order');
+  assert.equal(order.entityId, orderId);
+  assert.match(order.createdEvent.entity.number, /^\d+$/);
+  const completed = [...byId.values()].find((e) => e.slug === 'completed');
+  assert.equal(completed.actionEvent.body.checkout.completed, true);
+
+  // nothing more is sent once every event was taken
+  const count = received.length;
+  await w.scheduled();
+  assert.equal(received.length, count);
+});
