@@ -129,10 +129,11 @@ pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
 }
 
 /// Applies a change to a checkout without ever losing another: the write
-/// succeeds only over the version the change was computed from.
+/// succeeds only over the version the change was computed from. New ids (of
+/// lines, of the event) come from `ids`, checked before anything is written.
 async fn change<F>(call: &Call<'_>, mut apply: F) -> ApiResult<(CheckoutRecord, Store, String)>
 where
-    F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
+    F: FnMut(&mut CheckoutRecord, &Store, &mut Uuids) -> checkout_core::Result<()>,
 {
     let db = call.db()?;
     for _ in 0..ATTEMPTS {
@@ -144,7 +145,8 @@ where
             },
         ) = db.store_and_checkout(call.param(0)).await?;
         let was_completed = record.completed;
-        apply(&mut record, &store)?;
+        let mut ids = Uuids::default();
+        apply(&mut record, &store, &mut ids)?;
         record.updated_date = call.now;
         let written = view(call, &record, &store, false)?;
         let kind = if record.completed && !was_completed {
@@ -152,7 +154,6 @@ where
         } else {
             events::Kind::Updated
         };
-        let mut ids = Uuids::default();
         let changed = event(
             &mut ids,
             events::CHECKOUT,
@@ -176,7 +177,7 @@ where
 /// A change answered with the whole checkout.
 async fn change_and_respond<F>(call: &Call<'_>, apply: F) -> ApiResult<String>
 where
-    F: FnMut(&mut CheckoutRecord, &Store) -> checkout_core::Result<()>,
+    F: FnMut(&mut CheckoutRecord, &Store, &mut Uuids) -> checkout_core::Result<()>,
 {
     let (record, store, written) = change(call, apply).await?;
     respond(call, &record, &store, Some(written))
@@ -185,54 +186,48 @@ where
 pub async fn update(call: &Call<'_>) -> ApiResult<String> {
     let (caller, now) = (call.caller(), call.now);
     let req: UpdateCheckout = request(call)?;
-    let mut ids = Uuids::default();
-    let out = change_and_respond(call, |record, store| {
-        record.update(req.clone(), store, caller, &mut ids, now)
+    change_and_respond(call, |record, store, ids| {
+        record.update(req.clone(), store, caller, ids, now)
     })
-    .await?;
-    ids.check()?;
-    Ok(out)
+    .await
 }
 
 pub async fn add_to_checkout(call: &Call<'_>) -> ApiResult<String> {
     let caller = call.caller();
     let req: AddToCheckout = request(call)?;
-    let mut ids = Uuids::default();
-    let out = change_and_respond(call, |record, store| {
-        record.add_to_checkout(req.clone(), store, caller, &mut ids)
+    change_and_respond(call, |record, store, ids| {
+        record.add_to_checkout(req.clone(), store, caller, ids)
     })
-    .await?;
-    ids.check()?;
-    Ok(out)
+    .await
 }
 
 pub async fn remove_line_items(call: &Call<'_>) -> ApiResult<String> {
     let req: RemoveLineItems = request(call)?;
-    change_and_respond(call, |record, _| record.remove_line_items(req.clone())).await
+    change_and_respond(call, |record, _, _| record.remove_line_items(req.clone())).await
 }
 
 pub async fn update_quantities(call: &Call<'_>) -> ApiResult<String> {
     let req: UpdateLineItemsQuantity = request(call)?;
-    change_and_respond(call, |record, store| {
+    change_and_respond(call, |record, store, _| {
         record.update_quantities(req.clone(), store)
     })
     .await
 }
 
 pub async fn remove_coupon(call: &Call<'_>) -> ApiResult<String> {
-    change_and_respond(call, |record, _| record.remove_coupon()).await
+    change_and_respond(call, |record, _, _| record.remove_coupon()).await
 }
 
 pub async fn remove_gift_card(call: &Call<'_>) -> ApiResult<String> {
-    change_and_respond(call, |record, _| record.remove_gift_card()).await
+    change_and_respond(call, |record, _, _| record.remove_gift_card()).await
 }
 
 pub async fn remove_override_checkout_url(call: &Call<'_>) -> ApiResult<String> {
-    change_and_respond(call, |record, _| record.remove_override_checkout_url()).await
+    change_and_respond(call, |record, _, _| record.remove_override_checkout_url()).await
 }
 
 pub async fn mark_as_completed(call: &Call<'_>) -> ApiResult<Value> {
-    change(call, |record, _| {
+    change(call, |record, _, _| {
         record.mark_as_completed();
         Ok(())
     })
