@@ -20,6 +20,7 @@ pub mod currency;
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod plans;
 pub mod pricing;
 pub mod session;
 pub mod store;
