@@ -271,9 +271,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// A store from a stored (already validated) configuration and its counters.
+    /// A store from a configuration validated on the way in ([`StoreConfig::from_json`],
+    /// as `PUT /admin/v1/store` stores it) and its counters. Not validated again
+    /// here: this runs on every checkout request.
     pub fn new(config: StoreConfig, counters: Counters) -> Result<Store> {
-        config.validate()?;
         let currency = Currency::from_code(&config.currency).ok_or_else(|| {
             Error::new(
                 ErrorCode::UnsupportedCurrency,

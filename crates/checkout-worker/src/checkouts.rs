@@ -167,11 +167,16 @@ where
             return Ok((record, store, written));
         }
     }
-    Err(ApiError::conflict(
+    Err(kept_changing())
+}
+
+/// Every attempt found the checkout changed by another request: 409.
+fn kept_changing() -> ApiError {
+    ApiError::conflict(
         "CHECKOUT_CHANGED",
         "the checkout kept changing; try again",
         json!({}),
-    ))
+    )
 }
 
 /// A change answered with the whole checkout.
@@ -360,11 +365,7 @@ pub async fn create_order(call: &Call<'_>) -> ApiResult<Value> {
             Err(Refusal::CheckoutChanged | Refusal::StockTaken | Refusal::CouponUsedUp) => continue,
         }
     }
-    Err(ApiError::conflict(
-        "CHECKOUT_CHANGED",
-        "the checkout kept changing; try again",
-        json!({}),
-    ))
+    Err(kept_changing())
 }
 
 /// `POST /api/v1/orders/checkout` (seed `004`): the order of a completed
@@ -432,11 +433,7 @@ pub async fn checkout_session_order(call: &Call<'_>) -> ApiResult<Value> {
             Err(_) => continue,
         }
     }
-    Err(ApiError::conflict(
-        "CHECKOUT_CHANGED",
-        "the checkout kept changing; try again",
-        json!({}),
-    ))
+    Err(kept_changing())
 }
 
 pub async fn get_order(call: &Call<'_>) -> ApiResult<Value> {

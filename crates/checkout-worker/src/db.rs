@@ -121,24 +121,24 @@ impl Db {
             None => None,
             Some(config) => {
                 let config: StoreConfig = serde_json::from_str(&config).map_err(internal)?;
-                let counts = |text: Option<String>| -> ApiResult<Vec<(String, i64)>> {
-                    let map: std::collections::HashMap<String, i64> =
-                        serde_json::from_str(text.as_deref().unwrap_or("{}")).map_err(internal)?;
-                    Ok(map.into_iter().collect())
-                };
+                // the counters arrive as JSON objects; a counter is never negative
+                let counts =
+                    |text: Option<String>| -> ApiResult<std::collections::HashMap<String, u64>> {
+                        let map: std::collections::HashMap<String, i64> =
+                            serde_json::from_str(text.as_deref().unwrap_or("{}"))
+                                .map_err(internal)?;
+                        Ok(map
+                            .into_iter()
+                            .map(|(k, n)| (k, n.max(0).unsigned_abs()))
+                            .collect())
+                    };
                 let counters = Counters {
-                    stock: counts(row.stock)?
-                        .into_iter()
-                        .map(|(k, n)| (k, n.max(0) as u64))
-                        .collect(),
+                    stock: counts(row.stock)?,
                     gift_card_balances: counts(row.balances)?
                         .into_iter()
-                        .map(|(k, n)| (k, n.max(0) as u128))
+                        .map(|(k, n)| (k, u128::from(n)))
                         .collect(),
-                    coupon_uses: counts(row.uses)?
-                        .into_iter()
-                        .map(|(k, n)| (k, n.max(0) as u64))
-                        .collect(),
+                    coupon_uses: counts(row.uses)?,
                 };
                 Some(Store::new(config, counters).map_err(internal)?)
             }

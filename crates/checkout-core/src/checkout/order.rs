@@ -10,6 +10,7 @@ use super::view::{
 };
 use super::{AddressWithContact, BuyerInfo, CheckoutRecord, CustomField};
 use crate::amount::Amount;
+use crate::pricing::Pricing;
 use crate::time::Timestamp;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -253,9 +254,11 @@ pub fn plan(
     if !violations.is_empty() {
         return Err(violations);
     }
-    Ok(snapshot(
+    Ok(build(
         record,
         quote,
+        &pricing,
+        stock,
         order_id,
         payment_gateway_order_id,
         now,
@@ -285,9 +288,30 @@ pub fn snapshot(
     now: Timestamp,
 ) -> OrderPlan {
     let pricing = quote.pricing();
-    let stock = stock_wanted(record, quote);
+    build(
+        record,
+        quote,
+        &pricing,
+        stock_wanted(record, quote),
+        order_id,
+        payment_gateway_order_id,
+        now,
+    )
+}
+
+/// The plan of an order from a priced checkout (shared by [`plan`], which has
+/// priced it and counted the stock to check them, and [`snapshot`]).
+fn build(
+    record: &CheckoutRecord,
+    quote: &Quote,
+    pricing: &Pricing,
+    stock: BTreeMap<String, u64>,
+    order_id: &str,
+    payment_gateway_order_id: &str,
+    now: Timestamp,
+) -> OrderPlan {
     let pay_now = pricing.pay_now.total.amount;
-    let checkout = quote.checkout(record, &pricing, false);
+    let checkout = quote.checkout(record, pricing, false);
     let payment_status = if pay_now.minor() > 0 {
         "NOT_PAID"
     } else {
