@@ -33,6 +33,10 @@ pub enum ErrorCode {
     CheckoutIsComplete,
     /// The caller's key may not do this (a custom price with a publishable key).
     PermissionDenied,
+    // Plan orders (`api.md`, Plan orders).
+    PlanNotFound,
+    /// The buyer holds as many orders of the plan as it allows.
+    PurchaseLimitReached,
 }
 
 impl ErrorCode {
@@ -59,6 +63,8 @@ impl ErrorCode {
             ErrorCode::ShippingOptionNotFound => "SELECTED_CARRIER_SERVICE_OPTION_NOT_FOUND",
             ErrorCode::CheckoutIsComplete => "CHECKOUT_IS_COMPLETE",
             ErrorCode::PermissionDenied => "PERMISSION_DENIED",
+            ErrorCode::PlanNotFound => "PLAN_NOT_FOUND",
+            ErrorCode::PurchaseLimitReached => "PURCHASE_LIMIT_REACHED",
         }
     }
 }

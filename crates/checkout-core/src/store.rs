@@ -55,6 +55,9 @@ pub struct CatalogItem {
     pub stock: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// What an item of type `PLAN` sells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::plans::PlanTerms>,
 }
 
 fn physical() -> String {
@@ -180,6 +183,24 @@ impl StoreConfig {
                     format!("{path}.itemType"),
                     "itemType is one of PHYSICAL, DIGITAL, SERVICE, GIFT_CARD, PLAN",
                 ));
+            }
+            match (&item.plan, item.item_type == "PLAN") {
+                (Some(terms), true) => terms.check().map_err(|why| {
+                    Error::new(ErrorCode::InvalidInput, format!("{path}.plan"), why)
+                })?,
+                (None, true) => return Err(Error::new(
+                    ErrorCode::InvalidInput,
+                    format!("{path}.plan"),
+                    "an item of type PLAN carries its plan: {duration?, recurring, freeTrialDays?}",
+                )),
+                (Some(_), false) => {
+                    return Err(Error::new(
+                        ErrorCode::InvalidInput,
+                        format!("{path}.plan"),
+                        "only an item of type PLAN carries a plan",
+                    ))
+                }
+                (None, false) => {}
             }
             if let Some(w) = &item.weight {
                 parse_decimal(w, 6).map_err(|_| {

@@ -24,7 +24,7 @@ const ATTEMPTS: usize = 8;
 
 /// UUID v4 ids from the platform's CSPRNG; a failure of it fails the request.
 #[derive(Default)]
-struct Uuids {
+pub(crate) struct Uuids {
     failed: bool,
 }
 
@@ -38,7 +38,7 @@ impl Ids for Uuids {
 }
 
 impl Uuids {
-    fn check(&self) -> ApiResult<()> {
+    pub(crate) fn check(&self) -> ApiResult<()> {
         if self.failed {
             return Err(ApiError::Internal(
                 "the random number generator failed".into(),
@@ -81,7 +81,7 @@ fn respond(
 }
 
 /// An event of a checkout or an order, with a fresh id.
-fn event(
+pub(crate) fn event(
     ids: &mut Uuids,
     fqdn: &str,
     kind: events::Kind,

@@ -178,7 +178,8 @@ impl From<checkout_core::Error> for ApiError {
                 rule: "VALIDATION",
             },
             ErrorCode::PermissionDenied => ApiError::Forbidden,
-            ErrorCode::CheckoutIsComplete => {
+            ErrorCode::PlanNotFound => ApiError::NotFound("plan"),
+            ErrorCode::CheckoutIsComplete | ErrorCode::PurchaseLimitReached => {
                 ApiError::precondition(e.code.as_str(), e.message, json!({ "field": e.field }))
             }
             code => ApiError::BadRequest {

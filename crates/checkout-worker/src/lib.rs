@@ -7,6 +7,7 @@ mod db;
 mod delivery;
 mod error;
 pub mod orders;
+mod plans;
 pub mod routes;
 mod sessions;
 pub mod tenants;
@@ -38,12 +39,26 @@ pub(crate) struct Call<'a> {
     now: Timestamp,
     /// `?include=pricingInput`: checkouts carry the input they were priced from.
     include_pricing_input: bool,
+    /// The query string's pairs, decoded.
+    query: Vec<(String, String)>,
 }
 
-/// The cron trigger: delivers the events that are due.
+/// The cron trigger: moves plan orders with the clock, then delivers the events that are due.
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = Timestamp::from_millis(js_sys::Date::now() as i64);
+    let moved = async {
+        for tenant in load_tenants(&env)? {
+            plans::advance(&db::Db::new(env.d1("DB")?, &tenant.app_def_id), now).await?;
+        }
+        Ok::<(), ApiError>(())
+    };
+    if let Err(e) = moved.await {
+        console_log!(
+            "{}",
+            json!({"level": "error", "in": "scheduled", "error": format!("{e:?}")})
+        );
+    }
     if let Err(e) = delivery::deliver(&env, now).await {
         console_log!(
             "{}",
@@ -111,10 +126,17 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
         .as_ref()
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_default();
-    let include_pricing_input = url.as_ref().is_some_and(|u| {
-        u.query_pairs()
-            .any(|(k, v)| k == "include" && v.split(',').any(|x| x == "pricingInput"))
-    });
+    let query: Vec<(String, String)> = url
+        .as_ref()
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let include_pricing_input = query
+        .iter()
+        .any(|(k, v)| k == "include" && v.split(',').any(|x| x == "pricingInput"));
     let body = match method.as_str() {
         "POST" | "PUT" | "PATCH" => Some(read_json(&mut req).await?),
         _ => None,
@@ -130,6 +152,7 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
         origin,
         now,
         include_pricing_input,
+        query,
     };
     let out = match route.op {
         Op::OpenApi => OPENAPI.to_owned(),
@@ -153,6 +176,19 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
         Op::CreateOrderSession => sessions::create(&call).await?.to_string(),
         Op::GetOrderSession => sessions::get(&call).await?.to_string(),
         Op::CheckoutSessionOrder => checkouts::checkout_session_order(&call).await?.to_string(),
+        Op::PlanPricePreview => plans::price_preview(&call).await?.to_string(),
+        Op::PlanPreviewOffline => plans::preview(&call, false).await?,
+        Op::PlanPreviewOnline => plans::preview(&call, true).await?,
+        Op::PlanEligibility => plans::eligibility(&call).await?.to_string(),
+        Op::PlanCreateOffline => plans::create_offline(&call).await?,
+        Op::PlanGet => plans::get(&call).await?,
+        Op::PlanList => plans::list(&call).await?.to_string(),
+        Op::PlanSetStartDate => plans::change(&call, "set-start-date").await?,
+        Op::PlanMarkAsPaid => plans::change(&call, "mark-as-paid").await?,
+        Op::PlanPostpone => plans::change(&call, "postpone").await?,
+        Op::PlanCancel => plans::change(&call, "cancel").await?,
+        Op::PlanPause => plans::change(&call, "pause").await?,
+        Op::PlanResume => plans::change(&call, "resume").await?,
     };
     Ok((out, tenant_id))
 }

@@ -7,7 +7,9 @@
 //! so reads are right between runs of the scheduled handler, which only
 //! persists the same moves. [`PlanOrder::apply`] checks an action against the
 //! state machine at `now` and refuses what it does not allow, naming the
-//! current status.
+//! current status. [`order`] holds the order as stored and shown, and its price.
+
+pub mod order;
 
 use crate::time::{civil_from_days, days_from_civil, days_in_month, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -23,6 +25,19 @@ pub enum Status {
     PendingCancellation,
 }
 
+impl Status {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "PENDING",
+            Status::Active => "ACTIVE",
+            Status::Canceled => "CANCELED",
+            Status::Expired => "EXPIRED",
+            Status::Paused => "PAUSED",
+            Status::PendingCancellation => "PENDING_CANCELLATION",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Unit {
@@ -34,16 +49,62 @@ pub enum Unit {
 
 /// A plan's duration: `count` units, or unlimited when a plan has none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Duration {
     pub count: u32,
     pub unit: Unit,
+}
+
+const DAY: i64 = 86_400_000;
+
+/// What a `PLAN` catalog item sells (`api.md`, Plan orders).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlanTerms {
+    /// A single payment for this long (or, without it, for ever); when
+    /// `recurring`, the billing cycle, renewed until the order is canceled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Duration>,
+    #[serde(default)]
+    pub recurring: bool,
+    /// Days free before the first payment, once per buyer and plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial_days: Option<u32>,
+    /// How many orders of the plan one buyer may hold; absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_purchases_per_buyer: Option<u32>,
+}
+
+impl PlanTerms {
+    /// Why the terms cannot be sold, if they cannot: bounds keep every date in years 0000-9999.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if let Some(d) = self.duration {
+            let most = match d.unit {
+                Unit::Day => 36_500,
+                Unit::Week => 5_200,
+                Unit::Month => 1_200,
+                Unit::Year => 100,
+            };
+            if d.count == 0 || d.count > most {
+                return Err("duration.count is a whole number from 1 to 100 years' worth");
+            }
+        } else if self.recurring {
+            return Err("a recurring plan needs a duration: its billing cycle");
+        }
+        if self.free_trial_days.is_some_and(|d| d > 999) {
+            return Err("freeTrialDays is at most 999");
+        }
+        if self.max_purchases_per_buyer == Some(0) {
+            return Err("maxPurchasesPerBuyer is at least 1");
+        }
+        Ok(())
+    }
 }
 
 impl Duration {
     /// `from` plus this duration, in UTC calendar terms: a month from Jan 31 is
     /// the last day of February, a year from Feb 29 is Feb 28.
     pub fn after(self, from: Timestamp) -> Timestamp {
-        const DAY: i64 = 86_400_000;
         let days = from.millis().div_euclid(DAY);
         let time_of_day = from.millis().rem_euclid(DAY);
         let count = i64::from(self.count);
@@ -121,6 +182,13 @@ pub struct PlanOrder {
     pub paused_at: Option<Timestamp>,
     #[serde(default)]
     pub history: Vec<Change>,
+    /// A recurring order's billing cycle: it renews every cycle until canceled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle: Option<Duration>,
+    /// When paid time begins (the start date plus any free trial); moved with
+    /// the start date and by the time spent paused. Absent: the start date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_start: Option<Timestamp>,
 }
 
 /// A refused action: the state machine does not allow it now.
@@ -132,16 +200,84 @@ pub struct Refused {
 }
 
 impl PlanOrder {
-    /// A new order of a plan starting at `start` (now or later), bought at `now`.
+    /// A new order of a single-payment plan starting at `start`, bought at `now`.
     pub fn new(start: Timestamp, duration: Option<Duration>, now: Timestamp) -> PlanOrder {
+        let terms = PlanTerms {
+            duration,
+            recurring: false,
+            free_trial_days: None,
+            max_purchases_per_buyer: None,
+        };
+        PlanOrder::of_plan(start, &terms, 0, now)
+    }
+
+    /// A new order of a plan starting at `start`, with `trial_days` free first, bought at `now`.
+    pub fn of_plan(
+        start: Timestamp,
+        terms: &PlanTerms,
+        trial_days: u32,
+        now: Timestamp,
+    ) -> PlanOrder {
+        let billing_start = start.plus_millis(i64::from(trial_days) * DAY);
+        let (end_date, cycle) = if terms.recurring {
+            (None, terms.duration)
+        } else {
+            (terms.duration.map(|d| d.after(billing_start)), None)
+        };
         let order = PlanOrder {
             status: Status::Pending,
             start_date: start,
-            end_date: duration.map(|d| d.after(start)),
+            end_date,
             paused_at: None,
             history: Vec::new(),
+            cycle,
+            billing_start: (trial_days > 0).then_some(billing_start),
         };
         order.at(now)
+    }
+
+    /// The next payment date after `now`: the end of the current billing
+    /// cycle of a recurring order, the end date of a single-payment one, none
+    /// for an unlimited one.
+    pub fn next_payment_date(&self, now: Timestamp) -> Option<Timestamp> {
+        let Some(cycle) = self.cycle else {
+            return self.end_date;
+        };
+        let anchor = self.billing_start.unwrap_or(self.start_date);
+        if now < anchor {
+            return Some(anchor);
+        }
+        // a first guess from the longest length of a unit, never past the answer
+        let longest = match cycle.unit {
+            Unit::Day => DAY,
+            Unit::Week => 7 * DAY,
+            Unit::Month => 31 * DAY,
+            Unit::Year => 366 * DAY,
+        } * i64::from(cycle.count);
+        let mut k = u32::try_from((now.millis() - anchor.millis()) / longest)
+            .unwrap_or(u32::MAX / 2)
+            .max(1);
+        loop {
+            let count = cycle.count.saturating_mul(k);
+            let at = Duration {
+                count,
+                unit: cycle.unit,
+            }
+            .after(anchor);
+            if at > now || count == u32::MAX {
+                return Some(at);
+            }
+            k += 1;
+        }
+    }
+
+    /// The instant of the order's next move with the clock, if any.
+    pub fn next_clock_move(&self) -> Option<Timestamp> {
+        match self.status {
+            Status::Pending => Some(self.start_date),
+            Status::Active | Status::PendingCancellation => self.end_date,
+            _ => None,
+        }
     }
 
     /// The order as it is at `now`: the clock's moves applied, each in the history.
@@ -187,8 +323,10 @@ impl PlanOrder {
                 let length = order
                     .end_date
                     .map(|end| end.millis() - order.start_date.millis());
+                let shift = start.millis() - order.start_date.millis();
                 order.start_date = start;
                 order.end_date = length.map(|l| start.plus_millis(l));
+                order.billing_start = order.billing_start.map(|b| b.plus_millis(shift));
                 Status::Pending
             }
             (Action::SetStartDate(_), _) => {
@@ -199,6 +337,11 @@ impl PlanOrder {
                 Status::Pending | Status::Active | Status::Paused | Status::PendingCancellation,
             ) => {
                 match order.end_date {
+                    None if order.cycle.is_some() => {
+                        return Err(refuse(
+                            "a recurring order renews until canceled: it has no end date",
+                        ))
+                    }
                     None => return Err(refuse("an unlimited plan has no end date")),
                     Some(current_end) if end <= current_end => {
                         return Err(refuse("the new end date must be later"))
@@ -216,11 +359,12 @@ impl PlanOrder {
                 Status::Canceled
             }
             (Action::Cancel(CancelAt::NextPaymentDate), Status::Active) => {
-                if order.end_date.is_none() {
+                let Some(next) = order.next_payment_date(now) else {
                     return Err(refuse(
                         "an unlimited plan has no next payment date: cancel it IMMEDIATELY",
                     ));
-                }
+                };
+                order.end_date = Some(next);
                 Status::PendingCancellation
             }
             (Action::Pause, Status::Active) => {
@@ -231,6 +375,10 @@ impl PlanOrder {
                 // the time spent paused is added to the end date
                 let paused_for = order.paused_at.map_or(0, |p| now.millis() - p.millis());
                 order.end_date = order.end_date.map(|end| end.plus_millis(paused_for));
+                if order.cycle.is_some() || order.billing_start.is_some() {
+                    let anchor = order.billing_start.unwrap_or(order.start_date);
+                    order.billing_start = Some(anchor.plus_millis(paused_for));
+                }
                 order.paused_at = None;
                 Status::Active
             }
@@ -520,5 +668,130 @@ mod tests {
         assert!(!trial_eligible(Some(7), 1));
         assert!(!trial_eligible(None, 0));
         assert!(!trial_eligible(Some(0), 0));
+    }
+
+    const MONTHLY: PlanTerms = PlanTerms {
+        duration: Some(Duration {
+            count: 1,
+            unit: Unit::Month,
+        }),
+        recurring: true,
+        free_trial_days: Some(7),
+        max_purchases_per_buyer: None,
+    };
+
+    #[test]
+    fn recurring_orders_renew_until_canceled_at_the_end_of_a_cycle() {
+        let order = PlanOrder::of_plan(
+            t("2026-01-31T00:00:00Z"),
+            &MONTHLY,
+            0,
+            t("2026-01-31T00:00:00Z"),
+        );
+        assert_eq!(order.end_date, None);
+        assert_eq!(order.at(t("2036-01-01T00:00:00Z")).status, Status::Active);
+        // cycles follow the calendar from the first payment, not from each other
+        assert_eq!(
+            order.next_payment_date(t("2026-02-15T00:00:00Z")),
+            Some(t("2026-02-28T00:00:00Z"))
+        );
+        assert_eq!(
+            order.next_payment_date(t("2026-03-01T00:00:00Z")),
+            Some(t("2026-03-31T00:00:00Z"))
+        );
+        assert_eq!(
+            order.next_payment_date(t("2030-07-31T00:00:00Z")),
+            Some(t("2030-08-31T00:00:00Z"))
+        );
+        let canceling = order
+            .apply(
+                Action::Cancel(CancelAt::NextPaymentDate),
+                t("2026-03-05T12:00:00Z"),
+            )
+            .unwrap();
+        assert_eq!(canceling.status, Status::PendingCancellation);
+        assert_eq!(canceling.end_date, Some(t("2026-03-31T00:00:00Z")));
+        assert_eq!(
+            canceling.at(t("2026-03-31T00:00:00Z")).status,
+            Status::Canceled
+        );
+        let refused = order
+            .apply(
+                Action::PostponeEndDate(t("2027-01-01T00:00:00Z")),
+                t("2026-03-05T00:00:00Z"),
+            )
+            .unwrap_err();
+        assert_eq!(refused.current, Status::Active);
+    }
+
+    #[test]
+    fn a_free_trial_comes_before_the_first_payment_and_pauses_move_the_cycle() {
+        let start = t("2026-11-01T00:00:00Z");
+        let order = PlanOrder::of_plan(start, &MONTHLY, 7, start);
+        assert_eq!(
+            order.next_payment_date(start),
+            Some(t("2026-11-08T00:00:00Z"))
+        );
+        assert_eq!(
+            order.next_payment_date(t("2026-11-09T00:00:00Z")),
+            Some(t("2026-12-08T00:00:00Z"))
+        );
+        let single = PlanTerms {
+            recurring: false,
+            ..MONTHLY
+        };
+        let once = PlanOrder::of_plan(start, &single, 7, start);
+        assert_eq!(once.end_date, Some(t("2026-12-08T00:00:00Z")));
+        // ten days paused: the cycle and the end move by ten days
+        let paused = order
+            .apply(Action::Pause, t("2026-11-20T00:00:00Z"))
+            .unwrap();
+        let resumed = paused
+            .apply(Action::Resume, t("2026-11-30T00:00:00Z"))
+            .unwrap();
+        assert_eq!(
+            resumed.next_payment_date(t("2026-11-30T00:00:00Z")),
+            Some(t("2026-12-18T00:00:00Z"))
+        );
+        let moved = PlanOrder::of_plan(t("2026-12-01T00:00:00Z"), &MONTHLY, 7, start)
+            .apply(Action::SetStartDate(t("2026-12-11T00:00:00Z")), start)
+            .unwrap();
+        assert_eq!(moved.billing_start, Some(t("2026-12-18T00:00:00Z")));
+    }
+
+    #[test]
+    fn terms_are_checked() {
+        assert_eq!(MONTHLY.check(), Ok(()));
+        let bad = [
+            PlanTerms {
+                duration: None,
+                ..MONTHLY
+            },
+            PlanTerms {
+                duration: Some(Duration {
+                    count: 0,
+                    unit: Unit::Day,
+                }),
+                ..MONTHLY
+            },
+            PlanTerms {
+                duration: Some(Duration {
+                    count: 101,
+                    unit: Unit::Year,
+                }),
+                ..MONTHLY
+            },
+            PlanTerms {
+                free_trial_days: Some(1000),
+                ..MONTHLY
+            },
+            PlanTerms {
+                max_purchases_per_buyer: Some(0),
+                ..MONTHLY
+            },
+        ];
+        for terms in bad {
+            assert!(terms.check().is_err(), "{terms:?}");
+        }
     }
 }
