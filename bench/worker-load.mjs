@@ -2,7 +2,8 @@
 // GET checkout and create-order on 300-line checkouts, next to a trivial worker
 // that reads one D1 row (same tool, same machine, same run). Also the worker's
 // size. The two GET runs alternate, three rounds each; the median round is
-// reported. Usage: node bench/worker-load.mjs [seconds=10]   (after npm test or npm start built it)
+// reported. Usage: node bench/worker-load.mjs [seconds=10] [get]   (after npm test or npm start built it;
+// `get` skips create-order)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +14,7 @@ import { root, bin } from '../scripts/lib.mjs';
 import { startWranglerDev, json } from '../tests/support/worker.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
+const getOnly = process.argv[3] === 'get';
 const connections = 10;
 
 function summary(name, r) {
@@ -66,14 +68,16 @@ rows.push(median(ours), median(theirs));
 
 // create-order: one fresh 300-line checkout per request
 const n = Math.max(50, seconds * 20);
-const ids = [];
-for (let i = 0; i < n; i++) ids.push(await make());
-let next = 0;
-const orders = await autocannon({
-  url: w.url, connections, amount: n, method: 'POST', headers: { authorization: sk, 'content-type': 'application/json' }, body: '{}',
-  requests: [{ setupRequest: (req) => ({ ...req, path: `/ecom/v1/checkouts/${ids[next++]}/create-order` }) }],
-});
-rows.push(summary('create-order (300 lines)', orders));
+if (!getOnly) {
+  const ids = [];
+  for (let i = 0; i < n; i++) ids.push(await make());
+  let next = 0;
+  const orders = await autocannon({
+    url: w.url, connections, amount: n, method: 'POST', headers: { authorization: sk, 'content-type': 'application/json' }, body: '{}',
+    requests: [{ setupRequest: (req) => ({ ...req, path: `/ecom/v1/checkouts/${ids[next++]}/create-order` }) }],
+  });
+  rows.push(summary('create-order (300 lines)', orders));
+}
 await w.close();
 
 const wasm = readFileSync(join(root, 'crates/checkout-worker/build/index_bg.wasm'));

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, ApiKeyStrategy } from '@wix/sdk';
 import { checkout, orders } from '@wix/ecom';
+import { orders as ppOrders } from '@wix/pricing-plans';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 
 let w;
@@ -94,4 +95,42 @@ test('@wix/sdk sees validation errors as Wix does', async () => {
       return true;
     },
   );
+});
+
+test('@wix/sdk with @wix/pricing-plans runs plan orders against the worker: preview, create, list, lifecycle', async () => {
+  const plan = { id: 'gold', name: 'Gold', price: '20.00', itemType: 'PLAN',
+    plan: { duration: { count: 1, unit: 'MONTH' }, recurring: true, freeTrialDays: 7 } };
+  const base = demoStore();
+  let r = await w.fetch('/admin/v1/store', json('PUT', { ...base, catalog: [...base.catalog, plan] }, w.b.secretKey));
+  assert.equal(r.status, 200);
+  const wix = createClient({
+    modules: { plans: ppOrders },
+    auth: ApiKeyStrategy({ apiKey: w.b.secretKey, siteId: 'edge-checkout-test' }),
+    fetch: (url, init) => fetch(String(url).replace('https://www.wixapis.com', w.url), init),
+  });
+  const { price } = await wix.plans.getPricePreview('gold', { couponCode: 'SAVE10' });
+  assert.equal(price.total, '19.49'); // 20.00 - 10% + 8.25% tax (the demo store's default region)
+  const online = await wix.plans.getOnlineOrderPreview('gold');
+  assert.equal(online.order.type, 'ONLINE');
+  const preview = await wix.plans.getOfflineOrderPreview('gold', 'member-1', { startDate: new Date(Date.now() + 86_400_000) });
+  assert.equal(preview.order.status, 'PENDING');
+  const { order } = await wix.plans.createOfflineOrder('gold', 'member-1', { paid: true });
+  assert.match(order._id, /^[0-9a-f-]{36}$/);
+  assert.ok(order.startDate instanceof Date, 'the SDK reads our dates as dates');
+  assert.equal(order.status, 'ACTIVE');
+  assert.equal(order.freeTrialDays, 7);
+  const got = await wix.plans.managementGetOrder(order._id);
+  assert.equal(got.order.buyer.memberId, 'member-1');
+  const listed = await wix.plans.managementListOrders({ planIds: ['gold'], orderStatuses: ['ACTIVE', 'PAUSED'], limit: 10 });
+  assert.deepEqual(listed.orders.map((o) => o._id), [order._id]);
+  await wix.plans.pauseOrder(order._id);
+  await wix.plans.resumeOrder(order._id);
+  await wix.plans.cancelOrder(order._id, 'NEXT_PAYMENT_DATE');
+  const canceling = await wix.plans.managementGetOrder(order._id);
+  assert.equal(canceling.order.status, 'PENDING_CANCELLATION');
+  await wix.plans.postponeEndDate(order._id, new Date(Date.parse(canceling.order.endDate) + 86_400_000));
+  await assert.rejects(wix.plans.pauseOrder(order._id), (e) => {
+    assert.match(String(e.message ?? e), /ORDER_STATUS_DOES_NOT_ALLOW|428/);
+    return true;
+  });
 });

@@ -80,10 +80,21 @@ pub async fn preview(call: &Call<'_>, online: bool) -> ApiResult<String> {
     let req = request(call)?;
     let db = call.db()?;
     let store = store(&db).await?;
-    let held = db
-        .plan_orders_held(&req.buyer()?.member_id, req.plan_id()?)
-        .await?;
-    let mut order = order::new_order(&store, &req, held, String::new(), call.now)?;
+    // online, the buyer is whoever pays on the site: without a member, a first-time buyer
+    let (buyer, held) = if online && req.member_id.is_none() {
+        let nobody = order::Buyer {
+            member_id: String::new(),
+            contact_id: None,
+        };
+        (nobody, 0)
+    } else {
+        let buyer = req.buyer()?;
+        let held = db
+            .plan_orders_held(&buyer.member_id, req.plan_id()?)
+            .await?;
+        (buyer, held)
+    };
+    let mut order = order::new_order(&store, &req, buyer, held, String::new(), call.now)?;
     if online {
         order.kind = "ONLINE".into();
         order.last_payment_status = "NOT_PAID".into();
@@ -115,7 +126,7 @@ pub async fn create_offline(call: &Call<'_>) -> ApiResult<String> {
         let held = db.plan_orders_held(&buyer.member_id, plan_id).await?;
         let mut ids = Uuids::default();
         let id = crate::uuid_v4().map_err(|e| ApiError::Internal(e.to_string()))?;
-        let record = order::new_order(&store, &req, held, id, call.now)?;
+        let record = order::new_order(&store, &req, buyer.clone(), held, id, call.now)?;
         let events = events(&mut ids, None, &record, call.now)?;
         if db.insert_plan_order(&record, held, &events).await? {
             return Ok(format!("{{\"order\":{}}}", order_json(&record)?));

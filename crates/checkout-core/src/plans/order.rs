@@ -291,15 +291,16 @@ pub fn eligibility(terms: &PlanTerms, held: usize) -> Eligibility {
 
 /// The order a buyer holding `held` orders of the plan would get (a preview,
 /// with `id` empty) or gets: priced, dated, with the trial if it is their first.
+/// (An online preview's buyer may be nobody yet: an empty `memberId`.)
 pub fn new_order(
     store: &Store,
     req: &OrderRequest,
+    buyer: Buyer,
     held: usize,
     id: String,
     now: Timestamp,
 ) -> Result<PlanOrderRecord> {
     let plan_id = req.plan_id()?;
-    let buyer = req.buyer()?;
     let start = req.start(now)?;
     let (item, terms) = plan(store, plan_id)?;
     let allowed = eligibility(terms, held);
@@ -476,15 +477,15 @@ mod tests {
             member_id: Some("m1".into()),
             ..OrderRequest::default()
         };
-        let first = new_order(&store(), &req, 0, "o1".into(), now).unwrap();
+        let first = new_order(&store(), &req, req.buyer().unwrap(), 0, "o1".into(), now).unwrap();
         assert_eq!(first.free_trial_days, Some(14));
         assert_eq!(first.state.status, Status::Active);
         assert_eq!(first.state.end_date, Some(t("2027-12-07T00:00:00Z")));
-        let second = new_order(&store(), &req, 1, "o2".into(), now).unwrap();
+        let second = new_order(&store(), &req, req.buyer().unwrap(), 1, "o2".into(), now).unwrap();
         assert_eq!(second.free_trial_days, None);
         assert_eq!(second.state.end_date, Some(t("2027-11-23T00:00:00Z")));
         assert_eq!(
-            new_order(&store(), &req, 2, "o3".into(), now)
+            new_order(&store(), &req, req.buyer().unwrap(), 2, "o3".into(), now)
                 .unwrap_err()
                 .code,
             ErrorCode::PurchaseLimitReached
@@ -494,7 +495,7 @@ mod tests {
             ..req.clone()
         };
         assert_eq!(
-            new_order(&store(), &late, 0, "o4".into(), now)
+            new_order(&store(), &late, late.buyer().unwrap(), 0, "o4".into(), now)
                 .unwrap_err()
                 .field,
             "startDate"
@@ -503,12 +504,7 @@ mod tests {
             member_id: None,
             ..req
         };
-        assert_eq!(
-            new_order(&store(), &nobody, 0, "o5".into(), now)
-                .unwrap_err()
-                .field,
-            "memberId"
-        );
+        assert_eq!(nobody.buyer().unwrap_err().field, "memberId");
     }
 
     #[test]
@@ -520,7 +516,7 @@ mod tests {
             start_date: Some("2026-12-01T00:00:00Z".into()),
             ..OrderRequest::default()
         };
-        let order = new_order(&store(), &req, 1, "o1".into(), now).unwrap();
+        let order = new_order(&store(), &req, req.buyer().unwrap(), 1, "o1".into(), now).unwrap();
         let slugs = |before: &PlanOrderRecord, after: &PlanOrderRecord| -> Vec<&'static str> {
             after
                 .events_since(before)
