@@ -43,7 +43,8 @@ async function trivial() {
   return { url, stop: () => { try { process.kill(-child.pid); } catch { /* gone */ } rmSync(dir, { recursive: true, force: true }); } };
 }
 
-const w = await startWranglerDev();
+// LOG_LEVEL=warn in the environment runs the worker without its per-request access log
+const w = await startWranglerDev(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {});
 const { secretKey: sk } = w.a;
 const lines = Array.from({ length: 300 }, (_, i) => ({ quantity: 1 + (i % 3), catalogReference: { catalogItemId: 'stickers', options: { n: i } } }));
 const info = {

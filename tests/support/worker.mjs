@@ -65,14 +65,15 @@ async function freePort() {
 
 /**
  * The worker and site under a real `wrangler dev` on a free port; tenant `a`
- * has the demo store and is the storefront page's tenant.
+ * has the demo store and is the storefront page's tenant. `vars` adds variables (LOG_LEVEL, say).
  */
-export async function startWranglerDev() {
+export async function startWranglerDev(vars = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-wd-'));
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
   const envFile = join(dir, 'test.vars');
-  writeFileSync(envFile, `TENANTS='${t.TENANTS}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n`);
+  const extra = Object.entries(vars).map(([k, v]) => `${k}='${v}'\n`).join('');
+  writeFileSync(envFile, `TENANTS='${t.TENANTS}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n${extra}`);
   const port = await freePort();
   const store = demoStoreAt(`http://127.0.0.1:${port}`);
   writeDemoConfig(t.a.publishableKey, store);

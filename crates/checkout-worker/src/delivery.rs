@@ -54,7 +54,7 @@ pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
         );
         return Ok(());
     };
-    for tenant in crate::load_tenants(env)? {
+    for tenant in crate::load_tenants(env)?.iter() {
         let db = Db::new(env.d1("DB")?, &tenant.app_def_id);
         let Some(url) = db
             .store()

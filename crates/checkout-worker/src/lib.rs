@@ -17,6 +17,8 @@ use checkout_core::time::Timestamp;
 use error::{ApiError, ApiResult};
 use routes::{Access, Miss, Op};
 use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
 use tenants::{KeyKind, Tenant};
 use worker::{console_log, event, js_sys, Context, Env, Request, Response};
 
@@ -48,7 +50,7 @@ pub(crate) struct Call<'a> {
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = Timestamp::from_millis(js_sys::Date::now() as i64);
     let moved = async {
-        for tenant in load_tenants(&env)? {
+        for tenant in load_tenants(&env)?.iter() {
             plans::advance(&db::Db::new(env.d1("DB")?, &tenant.app_def_id), now).await?;
         }
         Ok::<(), ApiError>(())
@@ -85,11 +87,20 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             (e.status(), e.body().to_string(), None)
         }
     };
-    console_log!(
-        "{}",
-        json!({"level": "info", "requestId": request_id, "method": method, "path": path,
-               "status": status, "tenant": tenant, "ms": js_sys::Date::now() - started})
-    );
+    // the access log: every request at `LOG_LEVEL=info` (the default), refused
+    // ones (4xx, 5xx) at `warn`, failed ones (5xx) at `error`
+    let level = match status {
+        500.. => "error",
+        400.. => "warn",
+        _ => "info",
+    };
+    if rank(level) >= rank(&log_level(&env)) {
+        console_log!(
+            "{}",
+            json!({"level": level, "requestId": request_id, "method": method, "path": path,
+                   "status": status, "tenant": tenant, "ms": js_sys::Date::now() - started})
+        );
+    }
     let mut resp = Response::ok(body)?.with_status(status);
     let headers = resp.headers_mut();
     headers.set("content-type", "application/json")?;
@@ -97,6 +108,20 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     headers.set("x-request-id", &request_id)?;
     headers.set("cache-control", "no-store")?;
     Ok(resp)
+}
+
+fn log_level(env: &Env) -> String {
+    env.var("LOG_LEVEL")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "info".into())
+}
+
+fn rank(level: &str) -> u8 {
+    match level {
+        "error" => 3,
+        "warn" => 2,
+        _ => 1,
+    }
 }
 
 /// Routes, authenticates, reads the body and dispatches; the tenant id is returned for the log.
@@ -193,13 +218,27 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
     Ok((out, tenant_id))
 }
 
-pub(crate) fn load_tenants(env: &Env) -> ApiResult<Vec<Tenant>> {
+pub(crate) fn load_tenants(env: &Env) -> ApiResult<Rc<Vec<Tenant>>> {
+    thread_local! {
+        /// The tenant list as last parsed, with the secret's text it came from:
+        /// an isolate serves many requests, and the secret rarely changes.
+        static PARSED: RefCell<Option<(String, Rc<Vec<Tenant>>)>> = const { RefCell::new(None) };
+    }
     let raw = env
         .secret("TENANTS")
         .map(|s| s.to_string())
         .or_else(|_| env.var("TENANTS").map(|v| v.to_string()))
         .map_err(|_| ApiError::Internal("no TENANTS secret is configured".into()))?;
-    tenants::parse(&raw).map_err(ApiError::Internal)
+    if let Some(tenants) = PARSED.with_borrow(|p| {
+        p.as_ref()
+            .filter(|(text, _)| *text == raw)
+            .map(|(_, t)| Rc::clone(t))
+    }) {
+        return Ok(tenants);
+    }
+    let tenants = Rc::new(tenants::parse(&raw).map_err(ApiError::Internal)?);
+    PARSED.set(Some((raw, Rc::clone(&tenants))));
+    Ok(tenants)
 }
 
 /// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty.
