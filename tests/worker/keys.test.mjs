@@ -3,6 +3,9 @@
 // publishable key (403); another tenant's ids answer 404, like unknown ones.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../../scripts/lib.mjs';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 
 let w;
@@ -10,8 +13,10 @@ let doc;
 let ids;
 before(async () => {
   w = await startMiniflare();
+  const plan = { id: 'gold', name: 'Gold', price: '20.00', itemType: 'PLAN', plan: { duration: { count: 1, unit: 'MONTH' } } };
   for (const t of [w.a, w.b]) {
-    assert.equal((await w.fetch('/admin/v1/store', json('PUT', demoStore(), t.secretKey))).status, 200);
+    const store = { ...demoStore(), catalog: [...demoStore().catalog, plan] };
+    assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, t.secretKey))).status, 200);
   }
   doc = await (await w.fetch('/openapi.json')).json();
   // tenant a's own entities, to be looked for with tenant b's keys
@@ -22,7 +27,9 @@ before(async () => {
   const order = await (await w.fetch(`/ecom/v1/checkouts/${c.checkout.id}/create-order`, json('POST', {}, w.a.secretKey))).json();
   const session = await (await w.fetch('/v2/order-sessions', json('POST', { sessionData: { currency: 'USD', lineItems: [] } }, w.a.secretKey))).json();
   const other = await (await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [] }, w.a.secretKey))).json();
-  ids = { checkout: other.checkout.id, order: order.orderId, session: session.orderSessionId };
+  const planOrder = await (await w.fetch('/pricing-plans/v2/checkout/orders/offline',
+    json('POST', { planId: 'gold', memberId: 'm' }, w.a.secretKey))).json();
+  ids = { checkout: other.checkout.id, order: order.orderId, session: session.orderSessionId, planOrder: planOrder.order.id };
 });
 after(async () => { await w?.close(); });
 
@@ -34,9 +41,9 @@ function operations() {
       if (!op) continue;
       const security = op.security ?? doc.security ?? [];
       const schemes = security.flatMap((s) => Object.keys(s));
-      const url = path
-        .replace('{id}', path.startsWith('/ecom/v1/orders') ? ids.order : ids.checkout)
-        .replace('{orderSessionId}', ids.session);
+      const id = path.startsWith('/ecom/v1/orders') ? ids.order
+        : path.startsWith('/pricing-plans') ? ids.planOrder : ids.checkout;
+      const url = path.replace('{id}', id).replace('{orderSessionId}', ids.session);
       ops.push({ method: method.toUpperCase(), path, url, schemes, hasId: path.includes('{') });
     }
   }
@@ -79,4 +86,27 @@ test("every route with an id: another tenant's keys find nothing (404)", async (
   // and tenant a's own keys do find them
   assert.equal((await w.fetch(`/ecom/v1/orders/${ids.order}`, json('GET', undefined, w.a.secretKey))).status, 200);
   assert.equal((await w.fetch(`/ecom/v1/checkouts/${ids.checkout}`, json('GET', undefined, w.a.publishableKey))).status, 200);
+});
+
+/** What a route answers each key: the table of RELIABILITY.md, written to target/key-matrix.md. */
+test('the key matrix: every route against every kind of key, as a table', async () => {
+  const lines = ['| route | no key | wrong key | publishable key | another tenant\'s secret key | another tenant\'s publishable key |',
+    '| --- | --- | --- | --- | --- | --- |'];
+  for (const op of operations()) {
+    const status = async (key) => (await w.fetch(op.url, json(op.method, body(op.method), key))).status;
+    const cells = [await status(undefined), await status('sk_test_wrong'), await status(w.a.publishableKey),
+      await status(w.b.secretKey), await status(w.b.publishableKey)];
+    if (op.schemes.length) {
+      assert.deepEqual(cells.slice(0, 2), [401, 401], `${op.method} ${op.path}`);
+      assert.equal(cells[2] === 403, !op.schemes.includes('publishableKey'), `${op.method} ${op.path} publishable`);
+      if (op.hasId) {
+        assert.equal(cells[3], op.path.startsWith('/v2/order-sessions') ? 400 : 404, `${op.method} ${op.path} foreign`);
+        assert.equal(cells[4], op.schemes.includes('publishableKey') ? 404 : 403, `${op.method} ${op.path} foreign publishable`);
+      }
+    }
+    const own = (c, i) => (op.schemes.length && !op.hasId && i >= 3 && ![401, 403].includes(c) ? `${c} (own tenant)` : String(c));
+    lines.push(`| \`${op.method} ${op.path}\` | ${cells.map(own).join(' | ')} |`);
+  }
+  mkdirSync(join(root, 'target'), { recursive: true });
+  writeFileSync(join(root, 'target/key-matrix.md'), `${lines.join('\n')}\n`);
 });
