@@ -181,6 +181,17 @@ test('every lifecycle route, and 428 with the current status for what the state 
   assert.equal((await get(`/pricing-plans/v2/orders/${order.id}`, w.a.publishableKey)).status, 403);
 });
 
+let raced;
+test('concurrent changes of one order: one is made, the others see its status; no event of a change not made', async () => {
+  raced = await offline({ planId: 'day-pass', memberId: 'fay', startDate: iso(Date.now() - 1000) });
+  const results = await Promise.all(Array.from({ length: 10 }, () => post(`/pricing-plans/v2/orders/${raced.id}/pause`, {})));
+  const statuses = results.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, ...Array(9).fill(428)]);
+  for (const r of results.filter((x) => x.status === 428)) {
+    assert.equal((await r.json()).details.applicationError.data.currentStatus, 'PAUSED');
+  }
+});
+
 test('status follows the clock on every read, and the scheduled handler persists the moves with their events', async () => {
   // starts in 1.5 s; ends (a day pass started a day ago) in 1.5 s; canceled at its next payment date in 1.5 s
   const soon = Date.now() + 1500;
@@ -209,6 +220,8 @@ test('status follows the clock on every read, and the scheduled handler persists
   }
   const all = await events();
   const of = (id) => all.filter((e) => e.entityId === id).map((e) => e.slug).sort();
+  // the racing pauses of the test before: one pause, one event
+  assert.deepEqual(of(raced.id), ['created', 'order_paused', 'order_started']);
   assert.deepEqual(of(starting.id), ['created', 'order_started']);
   assert.deepEqual(of(ending.id), ['created', 'order_ended', 'order_started']);
   assert.deepEqual(of(canceling.id), ['created', 'order_auto_renew_canceled', 'order_canceled', 'order_started']);

@@ -569,41 +569,47 @@ impl Db {
             &[record.id.as_str().into(), record.plan_id.as_str().into(), record.buyer.member_id.as_str().into(),
               status, paid, next, record.created_date.to_string().into(), text, to_js(held as i64)],
         )?];
-        for event in events {
-            // only if the order was made (its id is new)
-            batch.push(self.stmt(
-                "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms)
-                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM plan_orders WHERE app_def_id = ?1 AND id = ?6)",
-                &[event.id.as_str().into(), event.body.as_str().into(), event.at.to_string().into(),
-                  to_js(event.at.millis()), record.id.as_str().into()],
-            )?);
-        }
+        batch.extend(self.plan_order_events(events)?);
         let results = self.d1.batch(batch).await?;
         first_changed(&results)
     }
 
-    pub async fn plan_order(&self, id: &str) -> ApiResult<Option<StoredPlanOrder>> {
+    /// The events of a plan order's change, each written only if the
+    /// statement before it changed a row: only if the order's insert or update
+    /// was made (a version that moved on since the read refuses the update).
+    fn plan_order_events(&self, events: &[Event]) -> ApiResult<Vec<D1PreparedStatement>> {
+        events.iter().map(|e| self.event(e, true)).collect()
+    }
+
+    /// Plan orders as read: each record with its version.
+    async fn plan_orders(&self, sql: &str, args: &[JsValue]) -> ApiResult<Vec<StoredPlanOrder>> {
         #[derive(Deserialize)]
         struct Row {
             record: String,
             version: i64,
         }
-        self.stmt(
-            "SELECT record, version FROM plan_orders WHERE app_def_id = ?1 AND id = ?2",
-            &[id.into()],
-        )?
-        .all()
-        .await?
-        .results::<Row>()?
-        .into_iter()
-        .next()
-        .map(|r| {
-            Ok(StoredPlanOrder {
-                record: serde_json::from_str(&r.record).map_err(internal)?,
-                version: r.version,
+        self.stmt(sql, args)?
+            .all()
+            .await?
+            .results::<Row>()?
+            .into_iter()
+            .map(|r| {
+                Ok(StoredPlanOrder {
+                    record: serde_json::from_str(&r.record).map_err(internal)?,
+                    version: r.version,
+                })
             })
-        })
-        .transpose()
+            .collect()
+    }
+
+    pub async fn plan_order(&self, id: &str) -> ApiResult<Option<StoredPlanOrder>> {
+        Ok(self
+            .plan_orders(
+                "SELECT record, version FROM plan_orders WHERE app_def_id = ?1 AND id = ?2",
+                &[id.into()],
+            )
+            .await?
+            .pop())
     }
 
     /// Writes a changed plan order over the version it was read at, with its
@@ -621,21 +627,7 @@ impl Db {
              WHERE app_def_id = ?1 AND id = ?6 AND version = ?7",
             &[text, status, paid, next, record.id.as_str().into(), to_js(version)],
         )?];
-        for event in events {
-            batch.push(self.stmt(
-                "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms)
-                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS
-                   (SELECT 1 FROM plan_orders WHERE app_def_id = ?1 AND id = ?6 AND version = ?7)",
-                &[
-                    event.id.as_str().into(),
-                    event.body.as_str().into(),
-                    event.at.to_string().into(),
-                    to_js(event.at.millis()),
-                    record.id.as_str().into(),
-                    to_js(version + 1),
-                ],
-            )?);
-        }
+        batch.extend(self.plan_order_events(events)?);
         let results = self.d1.batch(batch).await?;
         first_changed(&results)
     }
@@ -646,29 +638,14 @@ impl Db {
         now: Timestamp,
         limit: u32,
     ) -> ApiResult<Vec<StoredPlanOrder>> {
-        #[derive(Deserialize)]
-        struct Row {
-            record: String,
-            version: i64,
-        }
-        self.stmt(
+        self.plan_orders(
             &format!(
                 "SELECT record, version FROM plan_orders WHERE app_def_id = ?1 AND next_move_ms <= ?2
                  ORDER BY next_move_ms LIMIT {limit}"
             ),
             &[to_js(now.millis())],
-        )?
-        .all()
-        .await?
-        .results::<Row>()?
-        .into_iter()
-        .map(|r| {
-            Ok(StoredPlanOrder {
-                record: serde_json::from_str(&r.record).map_err(internal)?,
-                version: r.version,
-            })
-        })
-        .collect()
+        )
+        .await
     }
 
     /// One page of plan orders, newest first, and how many match in all.
