@@ -2,6 +2,7 @@
 
 use crate::amount::{mul_div_rem, mul_div_round, pow10, Amount};
 use crate::cart::{Cart, Charge, Conversion, CouponKind, TaxRate};
+use crate::error::Result;
 use serde::Serialize;
 
 /// The priced cart. Borrows the ids and codes of the [`Cart`] it was computed
@@ -134,6 +135,8 @@ pub struct CalculationError {
 #[serde(rename_all = "camelCase")]
 pub struct Summary<'p, 'a> {
     pub currency: &'static str,
+    /// Each discount's type and coupon; which lines it covers is in the full pricing.
+    #[serde(serialize_with = "without_line_ids")]
     pub applied_discounts: &'p [AppliedDiscount<'a>],
     pub price_summary: PriceSummary,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -143,6 +146,22 @@ pub struct Summary<'p, 'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_currency: Option<&'static str>,
     pub calculation_errors: &'p [CalculationError],
+}
+
+fn without_line_ids<S: serde::Serializer>(
+    discounts: &&[AppliedDiscount<'_>],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Brief<'d, 'a> {
+        discount_type: DiscountType,
+        coupon: &'d AppliedCoupon<'a>,
+    }
+    s.collect_seq(discounts.iter().map(|d| Brief {
+        discount_type: d.discount_type,
+        coupon: &d.coupon,
+    }))
 }
 
 impl<'a> Pricing<'a> {
@@ -169,7 +188,16 @@ fn tax(taxable: u128, rate: TaxRate, included: bool) -> (u128, u128, u128) {
         let t = mul_div_round(taxable, r, d + r).unwrap_or(0);
         (t, taxable - t, taxable)
     } else {
-        let t = mul_div_round(taxable, r, d).unwrap_or(0);
+        // The denominator is a constant: with a 64-bit product the division
+        // compiles to a multiplication (the same rounding as mul_div_round).
+        const D: u64 = TaxRate::DENOMINATOR as u64;
+        let t = match u64::try_from(taxable)
+            .ok()
+            .and_then(|a| a.checked_mul(u64::from(rate.0)))
+        {
+            Some(p) => u128::from(p / D + u64::from(p % D >= D - p % D)),
+            None => mul_div_round(taxable, r, d).unwrap_or(0),
+        };
         (t, taxable, taxable + t)
     }
 }
@@ -177,14 +205,33 @@ fn tax(taxable: u128, rate: TaxRate, included: bool) -> (u128, u128, u128) {
 impl Cart {
     /// Prices the cart: `pricing.md` section 2, step by step.
     pub fn price(&self) -> Pricing<'_> {
+        self.price_with(true)
+    }
+
+    /// The summary of the cart's pricing (totals, discounts, gift card,
+    /// calculation errors) as JSON text: what a live edit answers. The same
+    /// computation as [`Cart::price`], without writing out every line.
+    pub fn summary_json(&self) -> Result<String> {
+        let pricing = self.price_with(false);
+        crate::to_json(&pricing.summary(), 512 + 16 * self.lines.len())
+    }
+
+    /// The pricing; `with_lines: false` leaves `line_items` empty (for [`Cart::summary_json`] only).
+    fn price_with(&self, with_lines: bool) -> Pricing<'_> {
         let exp = self.currency.exponent();
         let amount = |minor: u128| Amount::new(minor, exp);
 
         // 1-2. line prices and subtotal
+        // (a 64-bit product where it fits: 128-bit multiplication is a library call in WebAssembly)
         let line_prices: Vec<u128> = self
             .lines
             .iter()
-            .map(|l| l.price * u128::from(l.quantity))
+            .map(|l| match u64::try_from(l.price) {
+                Ok(p) => p
+                    .checked_mul(u64::from(l.quantity))
+                    .map_or(l.price * u128::from(l.quantity), u128::from),
+                Err(_) => l.price * u128::from(l.quantity),
+            })
             .collect();
         let subtotal: u128 = line_prices.iter().sum();
 
@@ -199,7 +246,7 @@ impl Cart {
                 Some(ids) => self.lines[i]
                     .catalog_item_id
                     .as_ref()
-                    .is_some_and(|c| ids.contains(c)),
+                    .is_some_and(|c| ids.iter().any(|id| crate::cart::same(id, c))),
             };
             // Which lines the coupon covers, decided once (an id lookup per line).
             let eligible_lines: Vec<usize> =
@@ -243,14 +290,15 @@ impl Cart {
                         } else {
                             DiscountType::Global
                         };
-                        (
-                            discount_type,
-                            d,
+                        let ids = if with_lines {
                             eligible_lines
                                 .iter()
                                 .map(|&i| self.lines[i].id.as_str())
-                                .collect(),
-                        )
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        (discount_type, d, ids)
                     }
                 };
                 applied_discounts.push(AppliedDiscount {
@@ -266,15 +314,13 @@ impl Cart {
 
         // 5-6. taxable amounts and line taxes
         let mut line_tax_sum = 0u128;
-        let line_items = self
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, line)| {
-                let taxable = line_prices[i] - discounts[i];
-                let (t, before, after) = tax(taxable, line.tax_rate, self.tax_included);
-                line_tax_sum += t;
-                PricedLine {
+        let mut line_items = Vec::with_capacity(if with_lines { self.lines.len() } else { 0 });
+        for (i, line) in self.lines.iter().enumerate() {
+            let taxable = line_prices[i] - discounts[i];
+            let (t, before, after) = tax(taxable, line.tax_rate, self.tax_included);
+            line_tax_sum += t;
+            if with_lines {
+                line_items.push(PricedLine {
                     id: &line.id,
                     line_item_price: amount(line_prices[i]),
                     discount: amount(discounts[i]),
@@ -282,9 +328,9 @@ impl Cart {
                     tax: amount(t),
                     total_price_before_tax: amount(before),
                     total_price_after_tax: amount(after),
-                }
-            })
-            .collect();
+                });
+            }
+        }
 
         // 7. shipping
         let shipping_price = self.shipping.as_ref().map_or(0, |s| s.price);
@@ -366,6 +412,33 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
     if d == 0 || w == 0 {
         return;
     }
+    // Everyday carts: d × w fits 64 bits (then so does every d × price), and
+    // the whole split runs in 64-bit arithmetic, one instruction a step in
+    // WebAssembly too. The same method as below, to the unit.
+    if let (Ok(d64), Ok(w64)) = (u64::try_from(d), u64::try_from(w)) {
+        if d64.checked_mul(w64).is_some() {
+            let mut remainders: Vec<(u64, usize)> = Vec::with_capacity(eligible.len());
+            let mut given = 0u64;
+            for &i in eligible {
+                // prices[i] <= w, so the product fits and the quotient is at most d
+                let p = d64 * prices[i] as u64;
+                let q = p / w64;
+                shares[i] = u128::from(q);
+                given += q;
+                remainders.push((p % w64, i));
+            }
+            let k = usize::try_from(d64 - given)
+                .unwrap_or(usize::MAX)
+                .min(remainders.len());
+            give_largest(&mut remainders, k, shares);
+            return;
+        }
+    }
+    allocate_wide(d, w, eligible, prices, shares);
+}
+
+/// [`allocate`] in 128-bit arithmetic, for any amounts within the input's limits.
+fn allocate_wide(d: u128, w: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
     let mut remainders = Vec::with_capacity(eligible.len());
     let mut given = 0u128;
     for &i in eligible {
@@ -379,11 +452,16 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
     let k = usize::try_from(d - given)
         .unwrap_or(usize::MAX)
         .min(remainders.len());
+    give_largest(&mut remainders, k, shares);
+}
+
+/// One more unit to each of the `k` lines with the largest remainders; ties
+/// go to the line that comes first.
+fn give_largest<R: Ord + Copy>(remainders: &mut [(R, usize)], k: usize, shares: &mut [u128]) {
     if k == 0 {
         return;
     }
-    // Largest remainder first; ties go to the line that comes first.
-    let by_rank = |a: &(u128, usize), b: &(u128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    let by_rank = |a: &(R, usize), b: &(R, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     if k < remainders.len() {
         remainders.select_nth_unstable_by(k - 1, by_rank);
     }
@@ -404,4 +482,32 @@ fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
     )
     .unwrap_or(u128::MAX);
     Amount::new(converted, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The 64-bit split and the 128-bit one give every line the same share.
+        #[test]
+        fn the_narrow_split_is_the_wide_one(
+            prices in proptest::collection::vec(0u128..10_000_000, 1..60),
+            d_permille in 0u128..=1000,
+            skip in 0usize..4,
+        ) {
+            let eligible: Vec<usize> = (0..prices.len()).filter(|i| i % 4 != skip).collect();
+            let w: u128 = eligible.iter().map(|&i| prices[i]).sum();
+            let d = w * d_permille / 1000;
+            let mut narrow = vec![0u128; prices.len()];
+            allocate(d, &eligible, &prices, &mut narrow);
+            let mut wide = vec![0u128; prices.len()];
+            if d > 0 && w > 0 {
+                allocate_wide(d, w, &eligible, &prices, &mut wide);
+            }
+            prop_assert_eq!(&narrow, &wide);
+            prop_assert_eq!(narrow.iter().sum::<u128>(), if w == 0 { 0 } else { d });
+        }
+    }
 }

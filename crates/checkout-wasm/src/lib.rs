@@ -80,7 +80,7 @@ impl Checkout {
 
     /// The totals only.
     pub fn summary(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.cart.price().summary())
+        js_sys::JSON::parse(&self.cart.summary_json().map_err(js_error)?)
     }
 
     #[wasm_bindgen(js_name = setQuantity)]
@@ -89,7 +89,14 @@ impl Checkout {
         line_item_id: &str,
         quantity: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let quantity: Count = from_js(quantity)?;
+        // A whole JS number is read as it is; anything else goes through the
+        // input's reader, for its error.
+        let quantity: Count = match quantity.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+                Count::from(n as u32)
+            }
+            _ => from_js(quantity)?,
+        };
         self.cart
             .set_quantity(line_item_id, quantity)
             .map_err(js_error)?;
