@@ -57,9 +57,14 @@ export interface PricedLineItem {
   totalPriceAfterTax: Money;
 }
 
-export interface AppliedDiscount {
+/** A discount as a summary shows it: its type and coupon. */
+export interface SummaryDiscount {
   discountType: 'GLOBAL' | 'SPECIFIC_ITEMS' | 'SHIPPING';
   coupon: { code: string; amount: Money };
+}
+
+/** A discount as the full pricing shows it: also the lines it covers. */
+export interface AppliedDiscount extends SummaryDiscount {
   lineItemIds: string[];
 }
 
@@ -77,10 +82,10 @@ export interface CalculationError {
   message: string;
 }
 
-/** The totals of a checkout without its lines. */
+/** The totals of a checkout without its lines (and without the lines each discount covers). */
 export interface Summary {
   currency: CurrencyCode;
-  appliedDiscounts: AppliedDiscount[];
+  appliedDiscounts: SummaryDiscount[];
   priceSummary: PriceSummary;
   giftCard?: { code: string; amount: Money };
   payNow: { total: Price };
@@ -91,6 +96,7 @@ export interface Summary {
 
 /** The output of the pricing function (spec/pricing.md, section 3). */
 export interface Pricing extends Summary {
+  appliedDiscounts: AppliedDiscount[];
   lineItems: PricedLineItem[];
   shipping?: { code: string; price: Money; discount: Money; tax: Money };
   additionalFees?: { code: string; price: Money; tax: Money }[];

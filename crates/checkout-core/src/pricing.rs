@@ -417,7 +417,12 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
     // WebAssembly too. The same method as below, to the unit.
     if let (Ok(d64), Ok(w64)) = (u64::try_from(d), u64::try_from(w)) {
         if d64.checked_mul(w64).is_some() {
-            let mut remainders: Vec<(u64, usize)> = Vec::with_capacity(eligible.len());
+            // Each remainder (below w < 2^47) and its line (below 2^16) as one
+            // key: the larger remainder first, then the line that comes first.
+            let packed = w64 < 1 << 47 && shares.len() < 1 << 16;
+            let mut keys: Vec<u64> = Vec::with_capacity(if packed { eligible.len() } else { 0 });
+            let mut remainders: Vec<(u64, usize)> =
+                Vec::with_capacity(if packed { 0 } else { eligible.len() });
             let mut given = 0u64;
             for &i in eligible {
                 // prices[i] <= w, so the product fits and the quotient is at most d
@@ -425,12 +430,25 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
                 let q = p / w64;
                 shares[i] = u128::from(q);
                 given += q;
-                remainders.push((p % w64, i));
+                if packed {
+                    keys.push((p % w64) << 16 | (0xFFFF - i as u64));
+                } else {
+                    remainders.push((p % w64, i));
+                }
             }
             let k = usize::try_from(d64 - given)
                 .unwrap_or(usize::MAX)
-                .min(remainders.len());
-            give_largest(&mut remainders, k, shares);
+                .min(eligible.len());
+            if !packed {
+                give_largest(&mut remainders, k, shares);
+            } else if k > 0 {
+                if k < keys.len() {
+                    keys.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+                }
+                for key in &keys[..k] {
+                    shares[0xFFFF - (key & 0xFFFF) as usize] += 1;
+                }
+            }
             return;
         }
     }
@@ -508,6 +526,24 @@ mod tests {
             }
             prop_assert_eq!(&narrow, &wide);
             prop_assert_eq!(narrow.iter().sum::<u128>(), if w == 0 { 0 } else { d });
+        }
+
+        /// Large weights with a small discount: the 64-bit split without packed keys.
+        #[test]
+        fn the_narrow_unpacked_split_is_the_wide_one(
+            prices in proptest::collection::vec(1u128 << 42..1 << 44, 20..60),
+            d in 0u128..1 << 16,
+        ) {
+            let eligible: Vec<usize> = (0..prices.len()).collect();
+            let w: u128 = prices.iter().sum();
+            prop_assert!(w >= 1 << 47);
+            let mut narrow = vec![0u128; prices.len()];
+            allocate(d, &eligible, &prices, &mut narrow);
+            let mut wide = vec![0u128; prices.len()];
+            if d > 0 {
+                allocate_wide(d, w, &eligible, &prices, &mut wide);
+            }
+            prop_assert_eq!(&narrow, &wide);
         }
     }
 }
