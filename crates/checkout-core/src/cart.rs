@@ -67,6 +67,9 @@ pub struct Line {
     pub(crate) price: u128,
     pub(crate) quantity: u32,
     pub(crate) tax_rate: TaxRate,
+    /// Whether the cart's coupon covers this line (its `catalogItemIds`), kept
+    /// by [`Cart::cover`] whenever the coupon or the lines change.
+    pub(crate) covered: bool,
 }
 
 impl Line {
@@ -155,6 +158,16 @@ pub struct Cart {
     pub(crate) fees: Option<Vec<Charge>>,
     pub(crate) gift_card: Option<GiftCard>,
     pub(crate) conversion: Option<Conversion>,
+}
+
+impl Coupon {
+    /// Whether this coupon covers a line of this catalog item.
+    fn covers(&self, catalog_item_id: Option<&str>) -> bool {
+        match &self.catalog_item_ids {
+            None => true,
+            Some(ids) => catalog_item_id.is_some_and(|c| ids.iter().any(|id| id == c)),
+        }
+    }
 }
 
 /// String equality that looks at the length and the last byte first: ids and
@@ -246,6 +259,7 @@ impl Cart {
             return Err(input::duplicate_id(at));
         }
         self.lines.push(line);
+        self.cover();
         Ok(())
     }
 
@@ -266,6 +280,7 @@ impl Cart {
     /// Applies a coupon, replacing the one applied before (a cart has at most one).
     pub fn apply_coupon(&mut self, raw: RawCoupon) -> Result<()> {
         self.coupon = Some(input::coupon(raw, self.currency, "coupons[0]")?);
+        self.cover();
         Ok(())
     }
 
@@ -278,5 +293,17 @@ impl Cart {
 
     pub fn remove_coupon(&mut self) {
         self.coupon = None;
+        self.cover();
+    }
+
+    /// Marks which lines the coupon covers: once per change of the coupon or
+    /// the lines, not on every pricing.
+    pub(crate) fn cover(&mut self) {
+        for line in &mut self.lines {
+            line.covered = self
+                .coupon
+                .as_ref()
+                .is_some_and(|c| c.covers(line.catalog_item_id.as_deref()));
+        }
     }
 }

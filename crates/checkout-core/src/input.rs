@@ -232,7 +232,7 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
             })
         })
         .transpose()?;
-    Ok(Cart {
+    let mut cart = Cart {
         currency,
         tax_included: raw.tax_included_in_price.unwrap_or(false),
         lines,
@@ -241,7 +241,9 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
         fees,
         gift_card,
         conversion,
-    })
+    };
+    cart.cover();
+    Ok(cart)
 }
 
 pub(crate) fn duplicate_id(at: usize) -> Error {
@@ -304,6 +306,7 @@ pub(crate) fn line(raw: RawLine, currency: Currency, at: usize) -> Result<Line> 
         price,
         quantity,
         tax_rate,
+        covered: false,
     })
 }
 

@@ -241,16 +241,10 @@ impl Cart {
         let mut applied_discounts = Vec::new();
         let mut calculation_errors = Vec::new();
         if let Some(coupon) = &self.coupon {
-            let eligible = |i: usize| match &coupon.catalog_item_ids {
-                None => true,
-                Some(ids) => self.lines[i]
-                    .catalog_item_id
-                    .as_ref()
-                    .is_some_and(|c| ids.iter().any(|id| crate::cart::same(id, c))),
-            };
-            // Which lines the coupon covers, decided once (an id lookup per line).
-            let eligible_lines: Vec<usize> =
-                (0..self.lines.len()).filter(|&i| eligible(i)).collect();
+            // Which lines the coupon covers, marked when the coupon or the lines changed.
+            let eligible_lines: Vec<usize> = (0..self.lines.len())
+                .filter(|&i| self.lines[i].covered)
+                .collect();
             let eligible_subtotal: u128 = eligible_lines.iter().map(|&i| line_prices[i]).sum();
             if coupon.minimum_subtotal.is_some_and(|m| subtotal < m) {
                 calculation_errors.push(CalculationError {
@@ -506,6 +500,52 @@ fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A cart edited live prices as the same cart read fresh: the lines a
+    /// coupon covers follow every change of the coupon and of the lines.
+    #[test]
+    fn live_edits_price_as_a_fresh_cart() {
+        let line = |id: &str, item: &str| {
+            format!(
+                r#"{{"id":"{id}","price":"10.00","quantity":1,"taxRate":"0.1","catalogItemId":"{item}"}}"#
+            )
+        };
+        let cart = |lines: &[String], coupon: &str| {
+            Cart::from_json(&format!(
+                r#"{{"currency":"USD","lineItems":[{}]{coupon}}}"#,
+                lines.join(",")
+            ))
+            .unwrap()
+        };
+        let on_x = r#"{"code":"X","type":"PERCENTAGE","value":"50","catalogItemIds":["x"]}"#;
+        let everything = r#"{"code":"ALL","type":"FIXED_AMOUNT","value":"3.00"}"#;
+        let (a, b, c) = (line("a", "x"), line("b", "y"), line("c", "x"));
+        let mut live = cart(&[a.clone(), b.clone()], "");
+        live.add_line_json(&c).unwrap();
+        live.apply_coupon_json(on_x).unwrap();
+        let fresh = cart(
+            &[a.clone(), b.clone(), c.clone()],
+            &format!(r#","coupons":[{on_x}]"#),
+        );
+        assert_eq!(live.price(), fresh.price());
+        assert_eq!(
+            live.price().price_summary.discount.amount.to_string(),
+            "10.00"
+        );
+        live.remove_coupon();
+        assert_eq!(
+            live.price(),
+            cart(&[a.clone(), b.clone(), c.clone()], "").price()
+        );
+        live.apply_coupon_json(everything).unwrap();
+        live.remove_line("c").unwrap();
+        live.add_line_json(&line("d", "z")).unwrap();
+        let fresh = cart(
+            &[a, b, line("d", "z")],
+            &format!(r#","coupons":[{everything}]"#),
+        );
+        assert_eq!(live.price(), fresh.price());
+    }
 
     proptest! {
         /// The 64-bit split and the 128-bit one give every line the same share.
