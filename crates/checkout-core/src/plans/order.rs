@@ -387,9 +387,10 @@ impl PlanOrderRecord {
         Ok(next)
     }
 
-    /// The events of what changed from `before` to this order: one per new
-    /// entry of its history (with the instant it happened), and an `updated`
-    /// one for a change that moved no status (paid, dates moved).
+    /// The events of what changed from `before` to this order: an action
+    /// event for each new entry of its history, at the instant it happened
+    /// (a status moved, or a date moved: `order_start_date_changed`,
+    /// `order_end_date_postponed`), and `order_marked_as_paid` when it was paid.
     pub fn events_since(&self, before: &PlanOrderRecord) -> Vec<(Kind, Timestamp)> {
         let mut out: Vec<(Kind, Timestamp)> = self
             .state
