@@ -193,8 +193,8 @@ test('concurrent changes of one order: one is made, the others see its status; n
 });
 
 test('status follows the clock on every read, and the scheduled handler persists the moves with their events', async () => {
-  // starts in 1.5 s; ends (a day pass started a day ago) in 1.5 s; canceled at its next payment date in 1.5 s
-  const soon = Date.now() + 1500;
+  // starts in 3 s; ends (a day pass started a day ago) in 3 s; canceled at its next payment date in 3 s
+  const soon = Date.now() + 3000;
   const starting = await offline({ planId: 'day-pass', memberId: 'eve', startDate: iso(soon) });
   const ending = await offline({ planId: 'day-pass', memberId: 'eve', startDate: iso(soon - DAY) });
   const canceling = await offline({ planId: 'day-pass', memberId: 'eve', startDate: iso(soon - DAY) });
