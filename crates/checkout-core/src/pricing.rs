@@ -213,7 +213,7 @@ impl Cart {
     /// computation as [`Cart::price`], without writing out every line.
     pub fn summary_json(&self) -> Result<String> {
         let pricing = self.price_with(false);
-        crate::to_json(&pricing.summary(), 512 + 16 * self.lines.len())
+        crate::to_json(&pricing.summary(), 512)
     }
 
     /// The pricing; `with_lines: false` leaves `line_items` empty (for [`Cart::summary_json`] only).
@@ -222,16 +222,10 @@ impl Cart {
         let amount = |minor: u128| Amount::new(minor, exp);
 
         // 1-2. line prices and subtotal
-        // (a 64-bit product where it fits: 128-bit multiplication is a library call in WebAssembly)
         let line_prices: Vec<u128> = self
             .lines
             .iter()
-            .map(|l| match u64::try_from(l.price) {
-                Ok(p) => p
-                    .checked_mul(u64::from(l.quantity))
-                    .map_or(l.price * u128::from(l.quantity), u128::from),
-                Err(_) => l.price * u128::from(l.quantity),
-            })
+            .map(|l| l.price * u128::from(l.quantity))
             .collect();
         let subtotal: u128 = line_prices.iter().sum();
 
@@ -406,17 +400,14 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
     if d == 0 || w == 0 {
         return;
     }
-    // Everyday carts: d × w fits 64 bits (then so does every d × price), and
-    // the whole split runs in 64-bit arithmetic, one instruction a step in
-    // WebAssembly too. The same method as below, to the unit.
+    // Everyday carts: d × w fits 64 bits (then so does every d × price), w is
+    // below 2^47 and the lines number below 2^16. The whole split then runs in
+    // 64-bit arithmetic, one instruction a step in WebAssembly too, each
+    // remainder and its line packed into one key (the larger remainder first,
+    // then the line that comes first). The same method as below, to the unit.
     if let (Ok(d64), Ok(w64)) = (u64::try_from(d), u64::try_from(w)) {
-        if d64.checked_mul(w64).is_some() {
-            // Each remainder (below w < 2^47) and its line (below 2^16) as one
-            // key: the larger remainder first, then the line that comes first.
-            let packed = w64 < 1 << 47 && shares.len() < 1 << 16;
-            let mut keys: Vec<u64> = Vec::with_capacity(if packed { eligible.len() } else { 0 });
-            let mut remainders: Vec<(u64, usize)> =
-                Vec::with_capacity(if packed { 0 } else { eligible.len() });
+        if d64.checked_mul(w64).is_some() && w64 < 1 << 47 && shares.len() < 1 << 16 {
+            let mut keys: Vec<u64> = Vec::with_capacity(eligible.len());
             let mut given = 0u64;
             for &i in eligible {
                 // prices[i] <= w, so the product fits and the quotient is at most d
@@ -424,18 +415,12 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
                 let q = p / w64;
                 shares[i] = u128::from(q);
                 given += q;
-                if packed {
-                    keys.push((p % w64) << 16 | (0xFFFF - i as u64));
-                } else {
-                    remainders.push((p % w64, i));
-                }
+                keys.push((p % w64) << 16 | (0xFFFF - i as u64));
             }
             let k = usize::try_from(d64 - given)
                 .unwrap_or(usize::MAX)
-                .min(eligible.len());
-            if !packed {
-                give_largest(&mut remainders, k, shares);
-            } else if k > 0 {
+                .min(keys.len());
+            if k > 0 {
                 if k < keys.len() {
                     keys.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
                 }
@@ -464,16 +449,11 @@ fn allocate_wide(d: u128, w: u128, eligible: &[usize], prices: &[u128], shares: 
     let k = usize::try_from(d - given)
         .unwrap_or(usize::MAX)
         .min(remainders.len());
-    give_largest(&mut remainders, k, shares);
-}
-
-/// One more unit to each of the `k` lines with the largest remainders; ties
-/// go to the line that comes first.
-fn give_largest<R: Ord + Copy>(remainders: &mut [(R, usize)], k: usize, shares: &mut [u128]) {
     if k == 0 {
         return;
     }
-    let by_rank = |a: &(R, usize), b: &(R, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    // Largest remainder first; ties go to the line that comes first.
+    let by_rank = |a: &(u128, usize), b: &(u128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     if k < remainders.len() {
         remainders.select_nth_unstable_by(k - 1, by_rank);
     }
@@ -568,22 +548,23 @@ mod tests {
             prop_assert_eq!(narrow.iter().sum::<u128>(), if w == 0 { 0 } else { d });
         }
 
-        /// Large weights with a small discount: the 64-bit split without packed keys.
+        /// Large weights (w >= 2^47, the 128-bit split): each line gets its
+        /// proportional share rounded down, or one unit more, and all of `d`.
         #[test]
-        fn the_narrow_unpacked_split_is_the_wide_one(
+        fn large_weights_split_in_proportion(
             prices in proptest::collection::vec(1u128 << 42..1 << 44, 20..60),
             d in 0u128..1 << 16,
         ) {
             let eligible: Vec<usize> = (0..prices.len()).collect();
             let w: u128 = prices.iter().sum();
             prop_assert!(w >= 1 << 47);
-            let mut narrow = vec![0u128; prices.len()];
-            allocate(d, &eligible, &prices, &mut narrow);
-            let mut wide = vec![0u128; prices.len()];
-            if d > 0 {
-                allocate_wide(d, w, &eligible, &prices, &mut wide);
+            let mut shares = vec![0u128; prices.len()];
+            allocate(d, &eligible, &prices, &mut shares);
+            for (share, price) in shares.iter().zip(&prices) {
+                let floor = d * price / w;
+                prop_assert!(*share == floor || *share == floor + 1);
             }
-            prop_assert_eq!(&narrow, &wide);
+            prop_assert_eq!(shares.iter().sum::<u128>(), d);
         }
     }
 }

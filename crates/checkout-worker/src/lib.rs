@@ -12,6 +12,8 @@ pub mod routes;
 mod sessions;
 pub mod tenants;
 
+use checkout_core::plans::order::{self as plan_order, Change};
+use checkout_core::plans::Action;
 use checkout_core::store::{Counters, Store, StoreConfig};
 use checkout_core::time::Timestamp;
 use error::{ApiError, ApiResult};
@@ -208,12 +210,19 @@ async fn handle(mut req: Request, env: &Env) -> ApiResult<(String, Option<String
         Op::PlanCreateOffline => plans::create_offline(&call).await?,
         Op::PlanGet => plans::get(&call).await?,
         Op::PlanList => plans::list(&call).await?.to_string(),
-        Op::PlanSetStartDate => plans::change(&call, "set-start-date").await?,
-        Op::PlanMarkAsPaid => plans::change(&call, "mark-as-paid").await?,
-        Op::PlanPostpone => plans::change(&call, "postpone").await?,
-        Op::PlanCancel => plans::change(&call, "cancel").await?,
-        Op::PlanPause => plans::change(&call, "pause").await?,
-        Op::PlanResume => plans::change(&call, "resume").await?,
+        Op::PlanSetStartDate => {
+            plans::change(&call, |b| Ok(Change::Act(plan_order::set_start_date(b)?))).await?
+        }
+        Op::PlanMarkAsPaid => plans::change(&call, |_| Ok(Change::MarkAsPaid)).await?,
+        Op::PlanPostpone => {
+            plans::change(&call, |b| {
+                Ok(Change::Act(plan_order::postpone_end_date(b)?))
+            })
+            .await?
+        }
+        Op::PlanCancel => plans::change(&call, |b| Ok(Change::Act(plan_order::cancel(b)?))).await?,
+        Op::PlanPause => plans::change(&call, |_| Ok(Change::Act(Action::Pause))).await?,
+        Op::PlanResume => plans::change(&call, |_| Ok(Change::Act(Action::Resume))).await?,
     };
     Ok((out, tenant_id))
 }

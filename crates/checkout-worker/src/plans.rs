@@ -8,6 +8,7 @@ use crate::checkouts::{event, Uuids};
 use crate::db::{Db, Event, PlanOrderFilter, StoredPlanOrder};
 use crate::error::{ApiError, ApiResult};
 use crate::Call;
+use checkout_core::checkout::Ids;
 use checkout_core::events::Kind;
 use checkout_core::plans::order::{self, Change, ChangeRefused, OrderRequest, PlanOrderRecord};
 use checkout_core::store::Store;
@@ -125,7 +126,7 @@ pub async fn create_offline(call: &Call<'_>) -> ApiResult<String> {
     for _ in 0..ATTEMPTS {
         let held = db.plan_orders_held(&buyer.member_id, plan_id).await?;
         let mut ids = Uuids::default();
-        let id = crate::uuid_v4().map_err(|e| ApiError::Internal(e.to_string()))?;
+        let id = ids.new_id();
         let record = order::new_order(&store, &req, buyer.clone(), held, id, call.now)?;
         let events = events(&mut ids, None, &record, call.now)?;
         if db.insert_plan_order(&record, held, &events).await? {
@@ -208,9 +209,12 @@ pub async fn list(call: &Call<'_>) -> ApiResult<Value> {
 }
 
 /// A change of an order: `set-start-date`, `mark-as-paid`, `PATCH`
-/// (postpone), `cancel`, `pause`, `resume`. Refused transitions are `428`
-/// with the current status.
-pub async fn change(call: &Call<'_>, route: &str) -> ApiResult<String> {
+/// (postpone), `cancel`, `pause`, `resume`, read from the body by `ask`.
+/// Refused transitions are `428` with the current status.
+pub async fn change(
+    call: &Call<'_>,
+    ask: fn(&Value) -> checkout_core::Result<Change>,
+) -> ApiResult<String> {
     let body = call.body.clone().unwrap_or_else(|| json!({}));
     let db = call.db()?;
     for _ in 0..ATTEMPTS {
@@ -219,11 +223,7 @@ pub async fn change(call: &Call<'_>, route: &str) -> ApiResult<String> {
             .plan_order(call.param(0))
             .await?
             .ok_or(ApiError::NotFound("order"))?;
-        let change = if route == "mark-as-paid" {
-            Change::MarkAsPaid
-        } else {
-            Change::Act(order::action(route, &body)?)
-        };
+        let change = ask(&body)?;
         let next = record.change(change, call.now).map_err(refused)?;
         let events = events(&mut Uuids::default(), Some(&record), &next, call.now)?;
         if db.save_plan_order(&next, version, &events).await? {

@@ -271,33 +271,28 @@ impl PlanOrder {
         }
     }
 
-    /// The instant of the order's next move with the clock, if any.
-    pub fn next_clock_move(&self) -> Option<Timestamp> {
+    /// The order's next move with the clock, if it has one: the status it
+    /// moves to, and when (a `PENDING` order starts, an `ACTIVE` one expires, a
+    /// `PENDING_CANCELLATION` one is canceled).
+    fn clock_move(&self) -> Option<(Status, Timestamp)> {
         match self.status {
-            Status::Pending => Some(self.start_date),
-            Status::Active | Status::PendingCancellation => self.end_date,
+            Status::Pending => Some((Status::Active, self.start_date)),
+            Status::Active => self.end_date.map(|end| (Status::Expired, end)),
+            Status::PendingCancellation => self.end_date.map(|end| (Status::Canceled, end)),
             _ => None,
         }
+    }
+
+    /// The instant of the order's next move with the clock, if any.
+    pub fn next_clock_move(&self) -> Option<Timestamp> {
+        self.clock_move().map(|(_, when)| when)
     }
 
     /// The order as it is at `now`: the clock's moves applied, each in the history.
     pub fn at(&self, now: Timestamp) -> PlanOrder {
         let mut order = self.clone();
         loop {
-            let next = match order.status {
-                Status::Pending if now >= order.start_date => {
-                    Some((Status::Active, order.start_date))
-                }
-                Status::Active => order
-                    .end_date
-                    .filter(|&end| now >= end)
-                    .map(|end| (Status::Expired, end)),
-                Status::PendingCancellation => order
-                    .end_date
-                    .filter(|&end| now >= end)
-                    .map(|end| (Status::Canceled, end)),
-                _ => None,
-            };
+            let next = order.clock_move().filter(|&(_, when)| now >= when);
             let Some((to, when)) = next else { return order };
             order.history.push(Change {
                 at: when,

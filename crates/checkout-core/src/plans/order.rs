@@ -145,31 +145,42 @@ pub fn date(value: &str, field: &str) -> Result<Timestamp> {
         })
 }
 
-/// An action asked of an order, read from its route and body.
-pub fn action(route: &str, body: &serde_json::Value) -> Result<Action> {
-    let text = |field: &str| -> Result<&str> {
-        body.get(field)
-            .or_else(|| body.get("order").and_then(|o| o.get(field)))
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| Error::new(ErrorCode::InvalidInput, field, "required"))
-    };
-    Ok(match route {
-        "set-start-date" => Action::SetStartDate(date(text("startDate")?, "startDate")?),
-        "postpone" => Action::PostponeEndDate(date(text("endDate")?, "endDate")?),
-        "cancel" => match text("effectiveAt")? {
-            "IMMEDIATELY" => Action::Cancel(CancelAt::Immediately),
-            "NEXT_PAYMENT_DATE" => Action::Cancel(CancelAt::NextPaymentDate),
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::InvalidInput,
-                    "effectiveAt",
-                    "IMMEDIATELY or NEXT_PAYMENT_DATE",
-                ))
-            }
-        },
-        "pause" => Action::Pause,
-        _ => Action::Resume,
-    })
+/// A date field of an action's body (Wix's SDK sends it at the top level;
+/// `{order: {...}}` is accepted too).
+fn body_field<'b>(body: &'b serde_json::Value, field: &str) -> Result<&'b str> {
+    body.get(field)
+        .or_else(|| body.get("order").and_then(|o| o.get(field)))
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| Error::new(ErrorCode::InvalidInput, field, "required"))
+}
+
+/// `set-start-date`: `{startDate}`.
+pub fn set_start_date(body: &serde_json::Value) -> Result<Action> {
+    Ok(Action::SetStartDate(date(
+        body_field(body, "startDate")?,
+        "startDate",
+    )?))
+}
+
+/// `PATCH` (postpone): `{endDate}`.
+pub fn postpone_end_date(body: &serde_json::Value) -> Result<Action> {
+    Ok(Action::PostponeEndDate(date(
+        body_field(body, "endDate")?,
+        "endDate",
+    )?))
+}
+
+/// `cancel`: `{effectiveAt: IMMEDIATELY | NEXT_PAYMENT_DATE}`.
+pub fn cancel(body: &serde_json::Value) -> Result<Action> {
+    match body_field(body, "effectiveAt")? {
+        "IMMEDIATELY" => Ok(Action::Cancel(CancelAt::Immediately)),
+        "NEXT_PAYMENT_DATE" => Ok(Action::Cancel(CancelAt::NextPaymentDate)),
+        _ => Err(Error::new(
+            ErrorCode::InvalidInput,
+            "effectiveAt",
+            "IMMEDIATELY or NEXT_PAYMENT_DATE",
+        )),
+    }
 }
 
 /// A plan of the store's catalog: the item and its terms.
