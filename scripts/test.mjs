@@ -14,6 +14,8 @@ const suites = [
   ['WebAssembly bindings in headless Chromium (wasm-pack test)', cargoBin('wasm-pack'),
     ['test', '--headless', '--chrome', '--chromedriver', '/usr/bin/chromedriver', '--mode', 'no-install', '--release',
       'crates/checkout-wasm']],
+  ['The npm package\'s price() in Node: the compact path against the JSON path (node:test)', 'node',
+    ['--test', '--test-reporter=spec', 'tests/js/']],
   ['Worker HTTP API in workerd (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/']],
   ['wrangler dev, the storefront page and the npm package in Chromium (node:test, playwright-core)', 'node',
     ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/e2e/']],

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, extname } from 'node:path';
@@ -53,7 +53,7 @@ async function serve(folder) {
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [
     'README.md', 'js/element.d.ts', 'js/element.js', 'js/format.js', 'js/index.d.ts', 'js/index.js', 'js/node.js',
-    'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
+    'js/wire.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
   ]);
 });
 
@@ -90,10 +90,11 @@ test('a Vite build bundles it, .wasm included, and it prices in Chromium', async
   }
 });
 
-test('a plain <script type="module"> page uses it straight from node_modules', async () => {
+test('a plain <script type="module"> page uses it straight from node_modules, every vector exact', async () => {
   const app = join(dir, 'app');
   writeFileSync(join(app, 'plain.html'), `<!doctype html><script type="module">
     import { price } from '/node_modules/edge-checkout/js/index.js';
+    window.price = price;
     window.result = price(${JSON.stringify(input)}).priceSummary.total.amount;
   </script>`);
   const site = await serve(app);
@@ -101,6 +102,19 @@ test('a plain <script type="module"> page uses it straight from node_modules', a
     const page = await browser.newPage();
     await page.goto(`${site.url}/plain.html`);
     assert.equal(await page.waitForFunction(() => window.result).then((h) => h.jsonValue()), '64.92');
+    // Every spec vector through price() in Chromium: the output (calculation
+    // errors by code, as the vectors have them) or the error's code and field.
+    const dir = join(root, 'tests/vectors');
+    const vectors = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    const answers = await page.evaluate((inputs) => inputs.map((input) => {
+      try {
+        const out = window.price(input);
+        return { ...out, calculationErrors: out.calculationErrors.map(({ code }) => ({ code })) };
+      } catch (e) {
+        return { code: e.code, field: e.field };
+      }
+    }), vectors.map((v) => v.input));
+    vectors.forEach((v, i) => assert.deepEqual(answers[i], v.output ?? v.error, v.name));
     await page.close();
   } finally {
     site.close();

@@ -38,41 +38,86 @@ impl Amount {
         let minor = i128::try_from(self.minor).ok()?;
         Decimal::try_from_i128_with_scale(minor, u32::from(self.exponent)).ok()
     }
+
+    /// The length of the amount's text.
+    pub fn text_len(self) -> usize {
+        let digits = match u64::try_from(self.minor) {
+            Ok(n) => n.checked_ilog10().map_or(1, |d| d as usize + 1),
+            Err(_) => self.minor.ilog10() as usize + 1,
+        };
+        let exponent = usize::from(self.exponent);
+        digits.max(exponent + 1) + usize::from(exponent > 0)
+    }
+
+    /// Writes the amount's text (ASCII, exactly `exponent` fraction digits) at
+    /// the start of `out` and returns its length, [`Amount::text_len`]; writes
+    /// nothing and returns 0 when `out` is shorter.
+    pub fn write_at(self, out: &mut [u8]) -> usize {
+        let len = self.text_len();
+        let Some(out) = out.get_mut(..len) else {
+            return 0;
+        };
+        match u32::try_from(self.minor) {
+            // Straight into place, in 32-bit arithmetic (see `digits`).
+            Ok(mut n) => {
+                let exponent = usize::from(self.exponent);
+                let mut at = len;
+                for written in 0..len - usize::from(exponent > 0) {
+                    if written == exponent && exponent > 0 {
+                        at -= 1;
+                        out[at] = b'.';
+                    }
+                    at -= 1;
+                    out[at] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                }
+            }
+            Err(_) => out.copy_from_slice(self.digits(&mut [0u8; 48])),
+        }
+        len
+    }
+
+    /// The amount's text, written into `buf`: ASCII digits and a dot.
+    fn digits(self, buf: &mut [u8; 48]) -> &[u8] {
+        // Digits written right to left, in the narrowest integer that holds
+        // the amount: a division by ten is one multiplication in 32 bits, a
+        // division instruction in 64 and a library call in 128 (WebAssembly).
+        let mut at = buf.len();
+        let exponent = self.exponent;
+        macro_rules! write_digits {
+            ($n:expr) => {{
+                let mut n = $n;
+                let mut written = 0u8;
+                loop {
+                    if written == exponent && exponent > 0 {
+                        at -= 1;
+                        buf[at] = b'.';
+                    }
+                    at -= 1;
+                    buf[at] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    written += 1;
+                    if n == 0 && written > exponent {
+                        break;
+                    }
+                }
+            }};
+        }
+        if let Ok(n) = u32::try_from(self.minor) {
+            write_digits!(n)
+        } else if let Ok(n) = u64::try_from(self.minor) {
+            write_digits!(n)
+        } else {
+            write_digits!(self.minor)
+        }
+        &buf[at..]
+    }
 }
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Digits written right to left into a buffer: no 128-bit formatting
-        // machinery for the thousands of amounts a large cart prints.
-        let mut buf = [0u8; 48];
-        let mut at = buf.len();
-        let mut n = self.minor;
-        let mut written = 0u8;
-        loop {
-            if written == self.exponent && self.exponent > 0 {
-                at -= 1;
-                buf[at] = b'.';
-            }
-            let digit = match u64::try_from(n) {
-                Ok(small) => {
-                    n = u128::from(small / 10);
-                    (small % 10) as u8
-                }
-                Err(_) => {
-                    let d = (n % 10) as u8;
-                    n /= 10;
-                    d
-                }
-            };
-            at -= 1;
-            buf[at] = b'0' + digit;
-            written += 1;
-            if n == 0 && written > self.exponent {
-                break;
-            }
-        }
         // only ASCII digits and a dot were written
-        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+        f.write_str(std::str::from_utf8(self.digits(&mut [0u8; 48])).unwrap_or_default())
     }
 }
 
@@ -82,9 +127,19 @@ impl serde::Serialize for Amount {
     }
 }
 
-/// 10^n for the small exponents used here (n <= 38).
+/// 10^n for the small exponents used here (n <= 38), from a table: no
+/// 128-bit multiplication at run time.
 pub(crate) const fn pow10(n: u8) -> u128 {
-    10u128.pow(n as u32)
+    const TABLE: [u128; 39] = {
+        let mut t = [1u128; 39];
+        let mut i = 1;
+        while i < 39 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    TABLE[n as usize]
 }
 
 /// Why a decimal string was refused.
@@ -122,6 +177,47 @@ pub(crate) fn to_units(value: Decimal, scale: u8) -> Option<u128> {
     u128::try_from(value.mantissa())
         .ok()?
         .checked_mul(10u128.checked_pow(shift)?)
+}
+
+/// A non-negative decimal string (the syntax of [`parse_decimal`]) in units of
+/// `10^-scale`: `"19.9"` at scale 2 is 1990. `TooPrecise` past `scale` fraction
+/// digits; `Syntax` for a malformed string or a value that does not fit, as
+/// `parse_decimal` and then [`to_units`] would answer.
+pub(crate) fn parse_units(s: &str, scale: u8) -> Result<u128, DecimalError> {
+    // Up to 19 characters the digits fit a u64 (and a Decimal, so the answer
+    // is the same as through one): read them directly, without a Decimal. The
+    // arithmetic is 64-bit and unchecked where the bounds are proven: a
+    // checked 64-bit product is a 128-bit library call in WebAssembly.
+    if s.len() <= 19 {
+        let (int, frac) = match s.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (s, ""),
+        };
+        let mut value = 0u64;
+        // at most 19 digits in all: below 10^19 < 2^64 after every step
+        let digits = |part: &str, value: &mut u64| {
+            part.bytes().all(|b| {
+                let d = b.wrapping_sub(b'0');
+                *value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+                d < 10
+            })
+        };
+        if int.is_empty()
+            || !digits(int, &mut value)
+            || (s.len() > int.len() && (frac.is_empty() || !digits(frac, &mut value)))
+        {
+            return Err(DecimalError::Syntax);
+        }
+        let shift = usize::from(scale)
+            .checked_sub(frac.len())
+            .ok_or(DecimalError::TooPrecise)?;
+        let p = pow10(u8::try_from(shift).unwrap_or(u8::MAX).min(38));
+        return match u64::try_from(p) {
+            Ok(p) if value <= u64::MAX / p => Ok(u128::from(value.wrapping_mul(p))),
+            _ => u128::from(value).checked_mul(p).ok_or(DecimalError::Syntax),
+        };
+    }
+    parse_decimal(s, scale).and_then(|d| to_units(d, scale).ok_or(DecimalError::Syntax))
 }
 
 /// `(a * b) / d` and `(a * b) % d`, exact for all `u128` inputs, through a
@@ -251,6 +347,33 @@ mod tests {
     }
 
     proptest! {
+        // The direct reader answers as the Decimal reader does, for any string
+        // of digits, dots and a few other characters, and any scale in use.
+        #[test]
+        fn parse_units_matches_the_decimal_reader(s in "[0-9.a+-]{0,24}", scale in 0u8..=10) {
+            let through_decimal =
+                parse_decimal(&s, scale).and_then(|d| to_units(d, scale).ok_or(DecimalError::Syntax));
+            prop_assert_eq!(parse_units(&s, scale), through_decimal);
+        }
+
+        #[test]
+        fn parse_units_reads_what_display_writes(minor in any::<u64>(), exp in 0u8..=10) {
+            let text = Amount::new(u128::from(minor), exp).to_string();
+            prop_assert_eq!(parse_units(&text, exp), Ok(u128::from(minor)));
+        }
+
+        // Writing in place gives the displayed text, and its announced length.
+        #[test]
+        fn write_at_matches_display(minor in prop_oneof![any::<u32>().prop_map(u128::from), any::<u128>()], exp in 0u8..=18) {
+            let a = Amount::new(minor, exp);
+            let mut out = [0u8; 64];
+            let len = a.write_at(&mut out);
+            prop_assert_eq!(len, a.text_len());
+            let shown = a.to_string();
+            prop_assert_eq!(std::str::from_utf8(&out[..len]).ok(), Some(shown.as_str()));
+            prop_assert_eq!(a.write_at(&mut out[..len - 1]), 0);
+        }
+
         // The digit-by-digit writer agrees with plain formatting.
         #[test]
         fn display_matches_plain_formatting(minor in any::<u128>(), exp in 0u8..=18) {

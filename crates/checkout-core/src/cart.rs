@@ -165,7 +165,7 @@ impl Coupon {
     fn covers(&self, catalog_item_id: Option<&str>) -> bool {
         match &self.catalog_item_ids {
             None => true,
-            Some(ids) => catalog_item_id.is_some_and(|c| ids.iter().any(|id| id == c)),
+            Some(ids) => catalog_item_id.is_some_and(|c| ids.iter().any(|id| same(id, c))),
         }
     }
 }
@@ -254,7 +254,7 @@ impl Cart {
                 format!("a cart holds at most {MAX_LINE_ITEMS} line items"),
             ));
         }
-        let line = input::line(raw, self.currency, at)?;
+        let line = input::line(&raw, self.currency, at)?;
         if self.lines.iter().any(|l| l.id == line.id) {
             return Err(input::duplicate_id(at));
         }

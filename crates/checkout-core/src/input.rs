@@ -7,7 +7,7 @@
 //! type error. Everything else is typed, and a mistyped or malformed value is
 //! `INVALID_INPUT` at the path serde reports.
 
-use crate::amount::{parse_decimal, to_units, DecimalError};
+use crate::amount::{parse_units, DecimalError};
 use crate::cart::{
     Cart, Charge, Conversion, Coupon, CouponKind, GiftCard, ItemType, Line, TaxRate,
     MAX_LINE_ITEMS, MAX_QUANTITY,
@@ -15,7 +15,9 @@ use crate::cart::{
 use crate::currency::Currency;
 use crate::error::{Error, ErrorCode, Result};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::fmt;
 
 /// Largest money amount accepted: 1,000,000,000,000 in major units.
@@ -27,9 +29,15 @@ const MAX_RATE_MAJOR: u128 = 1_000_000_000;
 /// A value that should be a string; anything else is kept as "not a string"
 /// so that validation can answer with the field's own error code.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Text {
-    Str(String),
+pub enum Text<'a> {
+    Str(Cow<'a, str>),
     NotAString,
+}
+
+impl From<String> for Text<'_> {
+    fn from(s: String) -> Self {
+        Text::Str(Cow::Owned(s))
+    }
 }
 
 /// A value that should be a whole number; anything else (a fraction, a string,
@@ -54,85 +62,108 @@ impl From<u32> for Count {
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawInput {
+pub struct RawInput<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub currency: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_items: Option<Vec<RawLine>>,
+    #[serde(borrow)]
+    pub line_items: Option<Vec<RawLine<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub coupons: Option<Vec<RawCoupon>>,
+    #[serde(borrow)]
+    pub coupons: Option<Vec<RawCoupon<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping: Option<RawCharge>,
+    #[serde(borrow)]
+    pub shipping: Option<RawCharge<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_fees: Option<Vec<RawCharge>>,
+    #[serde(borrow)]
+    pub additional_fees: Option<Vec<RawCharge<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_card: Option<RawGiftCard>,
+    #[serde(borrow)]
+    pub gift_card: Option<RawGiftCard<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversion: Option<RawConversion>,
+    #[serde(borrow)]
+    pub conversion: Option<RawConversion<'a>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawLine {
+pub struct RawLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "borrowed_str")]
+    pub id: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub price: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Count>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub tax_rate: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_item_id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "borrowed_str")]
+    pub catalog_item_id: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<String>,
+    #[serde(default, borrow, deserialize_with = "borrowed_str")]
+    pub item_type: Option<Cow<'a, str>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawCoupon {
+pub struct RawCoupon<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub code: Option<Text<'a>>,
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub kind: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub value: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub minimum_subtotal: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub minimum_subtotal: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_item_ids: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawCharge {
+pub struct RawCharge<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    #[serde(default, borrow, deserialize_with = "borrowed_str")]
+    pub code: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub price: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub tax_rate: Option<Text<'a>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawGiftCard {
+pub struct RawGiftCard<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    #[serde(default, borrow, deserialize_with = "borrowed_str")]
+    pub code: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub balance: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub balance: Option<Text<'a>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawConversion {
+pub struct RawConversion<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub currency: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate: Option<Text>,
+    #[serde(default, borrow, deserialize_with = "borrowed_text")]
+    pub rate: Option<Text<'a>>,
 }
 
 /// Deserializes a raw value, turning a serde failure into `INVALID_INPUT` at
@@ -178,10 +209,11 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
         ));
     }
     let mut lines = Vec::with_capacity(raw_lines.len());
-    let mut ids = HashSet::with_capacity(raw_lines.len());
-    for (i, raw_line) in raw_lines.into_iter().enumerate() {
+    let mut ids: HashSet<&str, BuildHasherDefault<Fnv>> =
+        HashSet::with_capacity_and_hasher(raw_lines.len(), BuildHasherDefault::default());
+    for (i, raw_line) in raw_lines.iter().enumerate() {
         let line = line(raw_line, currency, i)?;
-        if !ids.insert(line.id.clone()) {
+        if !ids.insert(raw_line.id.as_deref().unwrap_or_default()) {
             return Err(duplicate_id(i));
         }
         lines.push(line);
@@ -218,7 +250,7 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
         .gift_card
         .map(|g| -> Result<GiftCard> {
             Ok(GiftCard {
-                code: required(g.code, "giftCard.code")?,
+                code: required(g.code.as_deref(), "giftCard.code")?,
                 balance: money(g.balance.as_ref(), currency, "giftCard.balance")?,
             })
         })
@@ -244,6 +276,24 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
     };
     cart.cover();
     Ok(cart)
+}
+
+/// FNV-1a: the duplicate-id check hashes at most 300 short ids, where SipHash's
+/// setup costs more than the hashing (and flooding 300 entries is harmless).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 pub(crate) fn duplicate_id(at: usize) -> Error {
@@ -278,9 +328,9 @@ impl<F: FnOnce() -> String> AsPath for F {
     }
 }
 
-pub(crate) fn line(raw: RawLine, currency: Currency, at: usize) -> Result<Line> {
+pub(crate) fn line(raw: &RawLine, currency: Currency, at: usize) -> Result<Line> {
     let path = |field: &'static str| move || format!("lineItems[{at}].{field}");
-    let id = required(raw.id, path("id"))?;
+    let id = required(raw.id.as_deref(), path("id"))?;
     let price = money(raw.price.as_ref(), currency, path("price"))?;
     let quantity = quantity(
         raw.quantity.unwrap_or(Count::NotAWholeNumber),
@@ -289,8 +339,9 @@ pub(crate) fn line(raw: RawLine, currency: Currency, at: usize) -> Result<Line> 
     let tax_rate = tax_rate(raw.tax_rate.as_ref(), path("taxRate"))?;
     let item_type = raw
         .item_type
+        .as_deref()
         .map(|t| {
-            ItemType::parse(&t).ok_or_else(|| {
+            ItemType::parse(t).ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidInput,
                     path("itemType")(),
@@ -301,7 +352,7 @@ pub(crate) fn line(raw: RawLine, currency: Currency, at: usize) -> Result<Line> 
         .transpose()?;
     Ok(Line {
         id,
-        catalog_item_id: raw.catalog_item_id,
+        catalog_item_id: raw.catalog_item_id.as_deref().map(str::to_owned),
         item_type,
         price,
         quantity,
@@ -335,7 +386,7 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
         _ => return Err(invalid("code", "a coupon has a non-empty code")),
     };
     let kind = match raw.kind.as_ref() {
-        Some(Text::Str(t)) => t.as_str(),
+        Some(Text::Str(t)) => t.as_ref(),
         _ => {
             return Err(invalid(
                 "type",
@@ -349,7 +400,7 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
                 let Some(Text::Str(v)) = raw.value.as_ref() else {
                     return Err(invalid("value", "a PERCENTAGE coupon needs a value"));
                 };
-                match parse_decimal(v, 4).ok().and_then(|d| to_units(d, 4)) {
+                match parse_units(v, 4).ok() {
                 Some(p) if p > 0 && p <= u128::from(CouponKind::PERCENT_DENOMINATOR) => {
                     // p <= 1,000,000: the conversion cannot fail
                     CouponKind::Percentage(
@@ -389,7 +440,7 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
         .map(|m| money(Some(m), currency, &format!("{path}.minimumSubtotal")))
         .transpose()?;
     Ok(Coupon {
-        code,
+        code: code.into_owned(),
         kind,
         minimum_subtotal,
         catalog_item_ids: raw.catalog_item_ids,
@@ -398,15 +449,15 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
 
 fn charge(raw: RawCharge, currency: Currency, path: &str) -> Result<Charge> {
     Ok(Charge {
-        code: required(raw.code, &format!("{path}.code"))?,
+        code: required(raw.code.as_deref(), &format!("{path}.code"))?,
         price: money(raw.price.as_ref(), currency, &format!("{path}.price"))?,
         tax_rate: tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?,
     })
 }
 
-fn required(value: Option<String>, path: impl AsPath) -> Result<String> {
+fn required(value: Option<&str>, path: impl AsPath) -> Result<String> {
     match value {
-        Some(v) if !v.is_empty() => Ok(v),
+        Some(v) if !v.is_empty() => Ok(v.to_owned()),
         _ => {
             let path = path.path();
             let message = format!("{path} is required and not empty");
@@ -429,19 +480,30 @@ fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
     })
 }
 
+/// The largest amount in minor units: 10^12 major units.
+fn max_money_units(exponent: u8) -> u128 {
+    // a constant for each exponent in use: no 128-bit product at run time
+    match exponent {
+        0 => MAX_MONEY_MAJOR,
+        2 => MAX_MONEY_MAJOR * 100,
+        3 => MAX_MONEY_MAJOR * 1000,
+        e => MAX_MONEY_MAJOR * crate::amount::pow10(e),
+    }
+}
+
 /// A money amount in the currency's minor units.
 pub(crate) fn money(value: Option<&Text>, currency: Currency, path: impl AsPath) -> Result<u128> {
     let exponent = currency.exponent();
     let units = match value {
-        Some(Text::Str(s)) => match parse_decimal(s, exponent) {
-            Ok(d) => to_units(d, exponent).ok_or(""),
+        Some(Text::Str(s)) => match parse_units(s, exponent) {
+            Ok(u) => Ok(u),
             Err(DecimalError::TooPrecise) => Err("too precise"),
             Err(DecimalError::Syntax) => Err(""),
         },
         _ => Err("not a string"),
     };
     let why = match units {
-        Ok(u) if u <= MAX_MONEY_MAJOR * crate::amount::pow10(exponent) => return Ok(u),
+        Ok(u) if u <= max_money_units(exponent) => return Ok(u),
         Ok(_) => "money is at most 1000000000000".to_owned(),
         Err("not a string") => "money is a decimal string, as \"19.99\"".to_owned(),
         Err("too precise") => format!("{currency} amounts have at most {exponent} fraction digits"),
@@ -456,7 +518,7 @@ pub(crate) fn tax_rate(value: Option<&Text>, path: impl AsPath) -> Result<TaxRat
         return Ok(TaxRate::default());
     };
     match value {
-        Text::Str(s) => parse_decimal(s, 6).ok().and_then(|d| to_units(d, 6)),
+        Text::Str(s) => parse_units(s, 6).ok(),
         Text::NotAString => None,
     }
     .and_then(|r| u32::try_from(r).ok())
@@ -473,7 +535,7 @@ pub(crate) fn tax_rate(value: Option<&Text>, path: impl AsPath) -> Result<TaxRat
 
 fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
     match value {
-        Some(Text::Str(s)) => parse_decimal(s, 10).ok().and_then(|d| to_units(d, 10)),
+        Some(Text::Str(s)) => parse_units(s, 10).ok(),
         _ => None,
     }
     .filter(|&r| r > 0 && r <= MAX_RATE_MAJOR * Conversion::RATE_DENOMINATOR)
@@ -487,7 +549,7 @@ fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
 }
 
 /// Written back as the string it held (`null` for anything else).
-impl serde::Serialize for Text {
+impl serde::Serialize for Text<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Text::Str(v) => s.serialize_str(v),
@@ -505,13 +567,26 @@ impl serde::Serialize for Count {
     }
 }
 
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Text, D::Error> {
+/// A loose text that owns its string (for inputs other than the pricing input).
+impl<'de> Deserialize<'de> for Text<'static> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Text<'static>, D::Error> {
         d.deserialize_any(LooseVisitor(|v| match v {
-            Loose::Str(s) => Text::Str(s),
+            Loose::Str(s) => Text::Str(Cow::Owned(s.into_owned())),
             _ => Text::NotAString,
         }))
     }
+}
+
+/// An optional loose text, borrowed from the input where it has no escapes
+/// (`null` is absent, as for any `Option`).
+fn borrowed_text<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Text<'a>>, D::Error> {
+    d.deserialize_any(LooseVisitor(|v| match v {
+        Loose::Str(s) => Some(Text::Str(s)),
+        Loose::Null => None,
+        _ => Some(Text::NotAString),
+    }))
 }
 
 impl<'de> Deserialize<'de> for Count {
@@ -523,27 +598,70 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
+/// An optional string, borrowed from the input where it has no escapes.
+fn borrowed_str<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Cow<'a, str>>, D::Error> {
+    struct Str;
+    impl<'de> Visitor<'de> for Str {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+    }
+    struct Opt;
+    impl<'de> Visitor<'de> for Opt {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_none<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_str(Str).map(Some)
+        }
+    }
+    d.deserialize_option(Opt)
+}
+
 /// What a loosely typed field held.
-enum Loose {
-    Str(String),
+enum Loose<'de> {
+    Str(Cow<'de, str>),
     Int(i128),
+    Null,
     Other,
 }
 
 /// Accepts any value and hands it, classified, to a function.
 struct LooseVisitor<F>(F);
 
-impl<'de, T, F: FnOnce(Loose) -> T> Visitor<'de> for LooseVisitor<F> {
+impl<'de, T, F: FnOnce(Loose<'de>) -> T> Visitor<'de> for LooseVisitor<F> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any value")
     }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Str(Cow::Borrowed(v))))
+    }
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<T, E> {
-        Ok((self.0)(Loose::Str(v.to_owned())))
+        Ok((self.0)(Loose::Str(Cow::Owned(v.to_owned()))))
     }
     fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<T, E> {
-        Ok((self.0)(Loose::Str(v)))
+        Ok((self.0)(Loose::Str(Cow::Owned(v))))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<T, E> {
         Ok((self.0)(Loose::Int(i128::from(v))))
@@ -560,7 +678,10 @@ impl<'de, T, F: FnOnce(Loose) -> T> Visitor<'de> for LooseVisitor<F> {
         Ok((self.0)(Loose::Other))
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<T, E> {
-        Ok((self.0)(Loose::Other))
+        Ok((self.0)(Loose::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> std::result::Result<T, E> {
+        Ok((self.0)(Loose::Null))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<T, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}

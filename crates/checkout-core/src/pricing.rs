@@ -62,6 +62,16 @@ pub enum DiscountType {
     Shipping,
 }
 
+impl DiscountType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DiscountType::Global => "GLOBAL",
+            DiscountType::SpecificItems => "SPECIFIC_ITEMS",
+            DiscountType::Shipping => "SHIPPING",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedDiscount<'a> {
@@ -225,7 +235,16 @@ impl Cart {
         let line_prices: Vec<u128> = self
             .lines
             .iter()
-            .map(|l| l.price * u128::from(l.quantity))
+            .map(|l| {
+                // Everyday prices (below 2^46 minor units) times a quantity
+                // (below 2^17) fit 64 bits: one instruction in WebAssembly, where
+                // a 128-bit (or a checked 64-bit) product is a library call.
+                if l.price < 1 << 46 && l.quantity < 1 << 17 {
+                    u128::from((l.price as u64).wrapping_mul(u64::from(l.quantity)))
+                } else {
+                    l.price * u128::from(l.quantity)
+                }
+            })
             .collect();
         let subtotal: u128 = line_prices.iter().sum();
 

@@ -150,10 +150,10 @@ impl StoreConfig {
             )
         })?;
         let money = |value: &str, path: &str| {
-            input::money(Some(&Text::Str(value.to_owned())), currency, path)
+            input::money(Some(&Text::Str(value.into())), currency, path)
         };
         let rate =
-            |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.to_owned())), path);
+            |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.into())), path);
         let unique = |ids: &mut HashSet<String>, id: &str, path: String| -> Result<()> {
             if id.is_empty() {
                 return Err(Error::new(
@@ -349,7 +349,7 @@ impl Store {
 
     /// A configured amount in minor units (validated on the way in, so never refused).
     pub fn money(&self, value: &str) -> u128 {
-        input::money(Some(&Text::Str(value.to_owned())), self.currency, "").unwrap_or(0)
+        input::money(Some(&Text::Str(value.into())), self.currency, "").unwrap_or(0)
     }
 
     /// Whether a coupon code may be applied now: why not, as an error, if not.
@@ -448,12 +448,12 @@ impl StoreCoupon {
     }
 
     /// The coupon as a pricing input's coupon.
-    pub fn to_raw(&self) -> RawCoupon {
+    pub fn to_raw(&self) -> RawCoupon<'static> {
         RawCoupon {
-            code: Some(Text::Str(self.code.clone())),
-            kind: Some(Text::Str(self.kind.clone())),
-            value: self.value.clone().map(Text::Str),
-            minimum_subtotal: self.minimum_subtotal.clone().map(Text::Str),
+            code: Some(Text::from(self.code.clone())),
+            kind: Some(Text::from(self.kind.clone())),
+            value: self.value.clone().map(Text::from),
+            minimum_subtotal: self.minimum_subtotal.clone().map(Text::from),
             catalog_item_ids: self.catalog_item_ids.clone(),
         }
     }

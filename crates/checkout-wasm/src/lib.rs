@@ -1,10 +1,13 @@
 //! The browser module: the core's pricing function and live cart, bound to
 //! JavaScript. A thin shell: every rule is in `checkout-core`.
 
-use checkout_core::input::{Count, RawCoupon, RawLine};
+use checkout_core::input::Count;
 use checkout_core::{Cart, Currency, Error, ErrorCode};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+
+pub mod wire;
 
 /// A core error as a JS `Error` with `code` and `field` properties.
 fn js_error(e: Error) -> JsValue {
@@ -45,11 +48,73 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
 }
 
 /// Prices a checkout: the input object of `pricing.md` in, its output object out.
-/// Throws an `Error` with `code` and `field` for an invalid input.
-#[wasm_bindgen]
+/// Throws an `Error` with `code` and `field` for an invalid input. The
+/// package's `price()` tries the compact format ([`price_wire`]) first and
+/// comes here for what it does not take.
+#[wasm_bindgen(js_name = priceJson)]
 pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
     let out = checkout_core::price_json(&json_text(&input)?).map_err(js_error)?;
     js_sys::JSON::parse(&out)
+}
+
+/// The buffers of the compact format: the input the JS side writes, and the
+/// last output with the header that locates it.
+#[derive(Default)]
+struct Wire {
+    input: Vec<u8>,
+    output: wire::Output,
+    header: [u32; 6],
+}
+
+thread_local! {
+    static WIRE: RefCell<Wire> = RefCell::default();
+}
+
+/// Makes room for an input of up to `len` bytes; returns where to write it.
+#[wasm_bindgen(js_name = wireInput)]
+pub fn wire_input(len: usize) -> *mut u8 {
+    WIRE.with_borrow_mut(|w| {
+        // grown when too small, never cleared: the caller writes over it
+        if w.input.len() < len {
+            w.input.resize(len, 0);
+        }
+        w.input.as_mut_ptr()
+    })
+}
+
+/// Prices the `len` bytes written at [`wire_input`] (see [`wire`]). Returns the
+/// address of six u32s: the output text's address and byte length, the
+/// address and number of its UTF-16 ends, of its shape numbers; or 0 when the input is not for the
+/// compact path (or is invalid): the caller then uses `priceJson`, which
+/// answers exactly, error included.
+#[wasm_bindgen(js_name = priceWire)]
+pub fn price_wire(len: usize) -> *const u32 {
+    WIRE.with_borrow_mut(|w| {
+        let Wire {
+            input,
+            output,
+            header,
+        } = w;
+        let cart = std::str::from_utf8(input.get(..len).unwrap_or_default())
+            .ok()
+            .and_then(wire::read)
+            .and_then(|raw| Cart::from_raw(raw).ok());
+        let Some(cart) = cart else {
+            return std::ptr::null();
+        };
+        output.clear();
+        wire::write(&cart.price(), output);
+        // Addresses and lengths in 32-bit WebAssembly memory fit a u32.
+        *header = [
+            output.text().as_ptr() as u32,
+            output.text().len() as u32,
+            output.ends.as_ptr() as u32,
+            output.ends.len() as u32,
+            output.shape.as_ptr() as u32,
+            output.shape.len() as u32,
+        ];
+        header.as_ptr()
+    })
 }
 
 /// The number of fraction digits of a supported currency, or `undefined`.
@@ -105,8 +170,9 @@ impl Checkout {
 
     #[wasm_bindgen(js_name = addLine)]
     pub fn add_line(&mut self, line: JsValue) -> Result<JsValue, JsValue> {
-        let line: RawLine = from_js(line)?;
-        self.cart.add_line(line).map_err(js_error)?;
+        self.cart
+            .add_line_json(&json_text(&line)?)
+            .map_err(js_error)?;
         self.summary()
     }
 
@@ -118,8 +184,9 @@ impl Checkout {
 
     #[wasm_bindgen(js_name = applyCoupon)]
     pub fn apply_coupon(&mut self, coupon: JsValue) -> Result<JsValue, JsValue> {
-        let coupon: RawCoupon = from_js(coupon)?;
-        self.cart.apply_coupon(coupon).map_err(js_error)?;
+        self.cart
+            .apply_coupon_json(&json_text(&coupon)?)
+            .map_err(js_error)?;
         self.summary()
     }
 

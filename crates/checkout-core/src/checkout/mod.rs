@@ -580,7 +580,7 @@ impl CustomLineItemInput {
             &format!("{path}.quantity"),
         )?;
         let price = match self.price {
-            Some(Text::Str(p)) => p,
+            Some(Text::Str(p)) => p.into_owned(),
             _ => {
                 return Err(Error::new(
                     ErrorCode::InvalidAmount,
@@ -590,7 +590,7 @@ impl CustomLineItemInput {
             }
         };
         input::money(
-            Some(&Text::Str(price.clone())),
+            Some(&Text::from(price.clone())),
             store.currency(),
             &format!("{path}.price"),
         )?;

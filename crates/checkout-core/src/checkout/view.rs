@@ -59,7 +59,7 @@ pub struct CalculationIssue {
 pub struct Quote<'s> {
     pub store: &'s Store,
     /// The pricing input (`pricing.md` section 1) built from the checkout.
-    pub input: RawInput,
+    pub input: RawInput<'static>,
     pub cart: Cart,
     pub lines: Vec<LineFacts<'s>>,
     pub shippable: bool,
@@ -88,8 +88,8 @@ fn region_for<'s>(
         .or_else(|| regions.iter().find(|r| r.country == "*"))
 }
 
-fn text(s: impl Into<String>) -> Option<Text> {
-    Some(Text::Str(s.into()))
+fn text(s: impl Into<String>) -> Option<Text<'static>> {
+    Some(Text::from(s.into()))
 }
 
 impl<'s> Quote<'s> {
@@ -207,12 +207,12 @@ impl<'s> Quote<'s> {
                 continue;
             };
             priced_lines.push(RawLine {
-                id: Some(line.id.clone()),
+                id: Some(line.id.clone().into()),
                 price: text(Amount::new(price, exp).to_string()),
                 quantity: Some(Count::from(line.quantity)),
                 tax_rate: text(facts.tax_rate.clone()),
-                catalog_item_id: line.catalog_item_id().map(String::from),
-                item_type: Some(item_type.to_owned()),
+                catalog_item_id: line.catalog_item_id().map(|c| c.to_owned().into()),
+                item_type: Some(item_type.to_owned().into()),
             });
         }
         let mut input = RawInput {
@@ -238,7 +238,7 @@ impl<'s> Quote<'s> {
                 .map(|(_, p)| *p)
                 .unwrap_or_default();
             input.shipping = Some(RawCharge {
-                code: Some(option.code.clone()),
+                code: Some(option.code.clone().into()),
                 price: text(price.to_string()),
                 tax_rate: text(
                     region
@@ -251,7 +251,7 @@ impl<'s> Quote<'s> {
             match store.check_gift_card(code, now) {
                 Ok(card) => {
                     input.gift_card = Some(RawGiftCard {
-                        code: Some(code.clone()),
+                        code: Some(code.clone().into()),
                         balance: text(Amount::new(store.gift_card_balance(card), exp).to_string()),
                     })
                 }
@@ -481,7 +481,7 @@ impl<'s> Quote<'s> {
                     .shipping
                     .as_ref()
                     .and_then(|c| match &c.tax_rate {
-                        Some(Text::Str(r)) => Some(r.as_str()),
+                        Some(Text::Str(r)) => Some(r.as_ref()),
                         _ => None,
                     });
                 Some(SelectedOption {
@@ -622,7 +622,7 @@ pub struct CheckoutView<'a> {
     pub purchase_flow_id: &'a str,
     /// Not in Wix: the pricing input this checkout was priced from (on request).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pricing_input: Option<&'a RawInput>,
+    pub pricing_input: Option<&'a RawInput<'static>>,
 }
 
 #[derive(Debug, Serialize)]

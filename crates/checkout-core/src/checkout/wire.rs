@@ -140,7 +140,7 @@ pub struct CatalogReference {
 #[serde(rename_all = "camelCase")]
 pub struct CustomLineItemInput {
     pub quantity: Option<Count>,
-    pub price: Option<Text>,
+    pub price: Option<Text<'static>>,
     pub product_name: Option<ProductNameInput>,
     pub item_type: Option<ItemTypeInput>,
     pub tax_group_id: Option<String>,
