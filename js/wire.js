@@ -44,83 +44,82 @@ const bool = (v) => {
 };
 
 /**
- * The input as one string of fields, each followed by U+001F, and last the
- * number of fields; throws NO for what only JSON carries exactly. (One string
- * built by concatenation and encoded once is faster than writing each field
- * into memory.)
+ * The input as fields, to be joined with U+001F, the number of fields last;
+ * throws NO for what only JSON carries exactly. Keeps in `seen` the ids and
+ * codes the output repeats, so that every property is read once, as
+ * JSON.stringify reads it.
  */
-function encode(x) {
+function encode(x, seen) {
+  const f = [];
+  const charge = (c) => {
+    object(c);
+    const code = str(c.code);
+    f.push(code, str(c.price), str(c.taxRate));
+    return code;
+  };
   object(x);
-  let n = 3; // currency, taxIncludedInPrice, the line count
-  let s = str(x.currency) + S + bool(x.taxIncludedInPrice) + S;
-  if (x.lineItems == null) s += S;
+  f.push(str(x.currency), bool(x.taxIncludedInPrice));
+  if (x.lineItems == null) f.push('');
   else {
     const lines = list(x.lineItems);
-    s += lines.length + S;
-    n += 6 * lines.length;
+    f.push(lines.length);
     for (let i = 0; i < lines.length; i++) {
       const l = object(lines[i]);
-      s += str(l.id) + S + str(l.price) + S + whole(l.quantity) + S + str(l.taxRate) + S +
-        str(l.catalogItemId) + S + str(l.itemType) + S;
+      const id = str(l.id);
+      seen.ids.push(id);
+      f.push(id, str(l.price), whole(l.quantity), str(l.taxRate), str(l.catalogItemId), str(l.itemType));
     }
   }
-  n += 5; // the coupon count and the shipping, fees, gift card and conversion flags
-  if (x.coupons == null) s += S;
+  if (x.coupons == null) f.push('');
   else {
     const coupons = list(x.coupons);
-    s += coupons.length + S;
+    f.push(coupons.length);
     for (const c of coupons) {
       object(c);
-      s += str(c.code) + S + str(c.type) + S + str(c.value) + S + str(c.minimumSubtotal) + S;
-      n += 5;
-      if (c.catalogItemIds == null) s += S;
+      seen.coupon = str(c.code);
+      f.push(seen.coupon, str(c.type), str(c.value), str(c.minimumSubtotal));
+      if (c.catalogItemIds == null) f.push('');
       else {
         const ids = list(c.catalogItemIds);
-        s += ids.length + S;
-        n += ids.length;
+        f.push(ids.length);
         for (const id of ids) {
           if (typeof id !== 'string') throw NO;
-          s += id + S;
+          f.push(id);
         }
       }
     }
   }
-  if (x.shipping == null) s += S;
+  if (x.shipping == null) f.push('');
   else {
-    const c = object(x.shipping);
-    s += '1' + S + str(c.code) + S + str(c.price) + S + str(c.taxRate) + S;
-    n += 3;
+    f.push('1');
+    seen.shipping = charge(x.shipping);
   }
-  if (x.additionalFees == null) s += S;
+  if (x.additionalFees == null) f.push('');
   else {
     const fees = list(x.additionalFees);
-    s += fees.length + S;
-    n += 3 * fees.length;
-    for (const f of fees) {
-      object(f);
-      s += str(f.code) + S + str(f.price) + S + str(f.taxRate) + S;
-    }
+    f.push(fees.length);
+    for (const fee of fees) seen.fees.push(charge(fee));
   }
-  if (x.giftCard == null) s += S;
+  if (x.giftCard == null) f.push('');
   else {
     const g = object(x.giftCard);
-    s += '1' + S + str(g.code) + S + str(g.balance) + S;
-    n += 2;
+    seen.giftCard = str(g.code);
+    f.push('1', seen.giftCard, str(g.balance));
   }
-  if (x.conversion == null) s += S;
+  if (x.conversion == null) f.push('');
   else {
     const c = object(x.conversion);
-    s += '1' + S + str(c.currency) + S + str(c.rate) + S;
-    n += 2;
+    f.push('1', str(c.currency), str(c.rate));
   }
-  return s + n;
+  f.push(f.length);
+  return f.join(S);
 }
 
 /**
  * The output object from what the module wrote (its header at `at`): strings
- * cut from one text, the shape from numbers, ids and codes from the input.
+ * cut from one text, the shape from numbers, ids and codes as the input had them.
  */
-function decode(memory, at, x) {
+function decode(memory, at, seen) {
   const [textAt, textLength, endsAt, endsCount, shapeAt, shapeCount] = new Uint32Array(memory.buffer, at, 6);
   const text = decoder.decode(new Uint8Array(memory.buffer, textAt, textLength));
   const ends = new Uint32Array(memory.buffer, endsAt, endsCount);
@@ -140,7 +139,7 @@ function decode(memory, at, x) {
   const price = converted ? () => ({ amount: next(), convertedAmount: next() }) : () => ({ amount: next() });
   const out = { currency: next(), lineItems: [] };
   const zero = next();
-  const lines = x.lineItems;
+  const ids = seen.ids;
   for (let i = 0; i < lineCount; i++) {
     // an empty amount repeats one the line already has (see wire::write)
     const lineItemPrice = next();
@@ -148,25 +147,25 @@ function decode(memory, at, x) {
     const taxableAmount = next() || lineItemPrice;
     const tax = next();
     out.lineItems.push({
-      id: lines[i].id, lineItemPrice, discount, taxableAmount, tax,
+      id: ids[i], lineItemPrice, discount, taxableAmount, tax,
       totalPriceBeforeTax: next() || taxableAmount, totalPriceAfterTax: next() || taxableAmount,
     });
   }
-  if (shape[j++] === 1) out.shipping = { code: x.shipping.code, price: next(), discount: next(), tax: next() };
+  if (shape[j++] === 1) out.shipping = { code: seen.shipping, price: next(), discount: next(), tax: next() };
   const hasFees = shape[j++] === 1;
   const fees = [];
-  for (let i = 0, n = shape[j++]; i < n; i++) fees.push({ code: x.additionalFees[i].code, price: next(), tax: next() });
+  for (let i = 0, n = shape[j++]; i < n; i++) fees.push({ code: seen.fees[i], price: next(), tax: next() });
   if (hasFees) out.additionalFees = fees;
   out.appliedDiscounts = [];
   for (let i = 0, n = shape[j++]; i < n; i++) {
-    const discount = { discountType: next(), coupon: { code: x.coupons[0].code, amount: next() }, lineItemIds: [] };
-    for (let m = shape[j++]; m > 0; m--) discount.lineItemIds.push(lines[shape[j++]].id);
+    const discount = { discountType: next(), coupon: { code: seen.coupon, amount: next() }, lineItemIds: [] };
+    for (let m = shape[j++]; m > 0; m--) discount.lineItemIds.push(ids[shape[j++]]);
     out.appliedDiscounts.push(discount);
   }
   out.priceSummary = {
     subtotal: price(), discount: price(), shipping: price(), tax: price(), additionalFees: price(), total: price(),
   };
-  if (shape[j++] === 1) out.giftCard = { code: x.giftCard.code, amount: next() };
+  if (shape[j++] === 1) out.giftCard = { code: seen.giftCard, amount: next() };
   out.payNow = { total: price() };
   out.payLater = { total: price() };
   if (converted) out.conversionCurrency = conversionCurrency;
@@ -181,9 +180,10 @@ function decode(memory, at, x) {
  */
 export function makeWirePrice(memory, { wireInput, priceWire }) {
   return (input) => {
+    const seen = { ids: [], coupon: '', shipping: '', fees: [], giftCard: '' };
     let text;
     try {
-      text = encode(input);
+      text = encode(input, seen);
     } catch (e) {
       if (e === NO) return undefined;
       throw e;
@@ -192,7 +192,7 @@ export function makeWirePrice(memory, { wireInput, priceWire }) {
     const into = wireInput(room); // may grow the memory: read memory.buffer after it
     const { written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, into, room));
     const at = priceWire(written);
-    return at === 0 ? undefined : decode(memory, at, input);
+    return at === 0 ? undefined : decode(memory, at, seen);
   };
 }
 

@@ -137,3 +137,13 @@ test('the buffers follow the module memory as it grows', () => {
     assert.deepEqual(answer(price, x), answer(priceJson, x), `${n} lines`);
   }
 });
+
+test('each property is read once, as JSON.stringify reads it', () => {
+  let reads = 0;
+  const line = { get id() { reads += 1; return `a${reads}`; }, price: '1.00', quantity: 1 };
+  const input = { currency: 'USD', lineItems: [line], coupons: [{ code: 'TEN', type: 'PERCENTAGE', value: '10' }] };
+  const out = price(input);
+  assert.equal(reads, 1);
+  assert.equal(out.lineItems[0].id, 'a1');
+  assert.deepEqual(out.appliedDiscounts[0].lineItemIds, ['a1']);
+});

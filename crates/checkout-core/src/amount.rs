@@ -58,19 +58,33 @@ impl Amount {
             return 0;
         };
         match u32::try_from(self.minor) {
-            // Straight into place, in 32-bit arithmetic (see `digits`).
+            // Straight into place, right to left, two digits a step, in 32-bit
+            // arithmetic (see `digits`): the fraction digits, the dot, the rest.
             Ok(mut n) => {
                 let exponent = usize::from(self.exponent);
                 let mut at = len;
-                for written in 0..len - usize::from(exponent > 0) {
-                    if written == exponent && exponent > 0 {
-                        at -= 1;
-                        out[at] = b'.';
+                /// Writes `count` digits of `n` ending at `at`, lowest first.
+                fn put(out: &mut [u8], n: &mut u32, mut count: usize, at: &mut usize) {
+                    while count >= 2 {
+                        let pair = (*n % 100) as usize * 2;
+                        *n /= 100;
+                        out[*at - 2..*at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+                        *at -= 2;
+                        count -= 2;
                     }
-                    at -= 1;
-                    out[at] = b'0' + (n % 10) as u8;
-                    n /= 10;
+                    if count == 1 {
+                        *at -= 1;
+                        out[*at] = b'0' + (*n % 10) as u8;
+                        *n /= 10;
+                    }
                 }
+                put(out, &mut n, exponent, &mut at);
+                if exponent > 0 {
+                    at -= 1;
+                    out[at] = b'.';
+                }
+                let rest = at;
+                put(out, &mut n, rest, &mut at);
             }
             Err(_) => out.copy_from_slice(self.digits(&mut [0u8; 48])),
         }
@@ -126,6 +140,18 @@ impl serde::Serialize for Amount {
         s.collect_str(self)
     }
 }
+
+/// "00" to "99", for writing two digits at a time.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
 
 /// 10^n for the small exponents used here (n <= 38), from a table: no
 /// 128-bit multiplication at run time.
@@ -189,27 +215,27 @@ pub(crate) fn parse_units(s: &str, scale: u8) -> Result<u128, DecimalError> {
     // arithmetic is 64-bit and unchecked where the bounds are proven: a
     // checked 64-bit product is a 128-bit library call in WebAssembly.
     if s.len() <= 19 {
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) => (i, f),
-            None => (s, ""),
-        };
+        // One pass: at most 19 digits in all, so below 10^19 < 2^64 at every step.
         let mut value = 0u64;
-        // at most 19 digits in all: below 10^19 < 2^64 after every step
-        let digits = |part: &str, value: &mut u64| {
-            part.bytes().all(|b| {
-                let d = b.wrapping_sub(b'0');
-                *value = value.wrapping_mul(10).wrapping_add(u64::from(d));
-                d < 10
-            })
-        };
-        if int.is_empty()
-            || !digits(int, &mut value)
-            || (s.len() > int.len() && (frac.is_empty() || !digits(frac, &mut value)))
-        {
-            return Err(DecimalError::Syntax);
+        let mut dot = None;
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            let d = b.wrapping_sub(b'0');
+            if d < 10 {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+            } else if b == b'.' && dot.is_none() {
+                dot = Some(i);
+            } else {
+                return Err(DecimalError::Syntax);
+            }
         }
+        // digits before the dot, and after it when there is one
+        let fraction_digits = match dot {
+            None if !s.is_empty() => 0,
+            Some(i) if i > 0 && i + 1 < s.len() => s.len() - i - 1,
+            _ => return Err(DecimalError::Syntax),
+        };
         let shift = usize::from(scale)
-            .checked_sub(frac.len())
+            .checked_sub(fraction_digits)
             .ok_or(DecimalError::TooPrecise)?;
         let p = pow10(u8::try_from(shift).unwrap_or(u8::MAX).min(38));
         return match u64::try_from(p) {

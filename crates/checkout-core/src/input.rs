@@ -17,8 +17,8 @@ use crate::error::{Error, ErrorCode, Result};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Largest money amount accepted: 1,000,000,000,000 in major units.
 const MAX_MONEY_MAJOR: u128 = 1_000_000_000_000;
@@ -280,19 +280,22 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
 
 /// FNV-1a: the duplicate-id check hashes at most 300 short ids, where SipHash's
 /// setup costs more than the hashing (and flooding 300 entries is harmless).
-#[derive(Default)]
 struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
         for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
-        self.0 = h;
     }
 }
 
@@ -608,7 +611,10 @@ fn borrowed_str<'de: 'a, 'a, D: Deserializer<'de>>(
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a string")
         }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+        fn visit_borrowed_str<E: de::Error>(
+            self,
+            v: &'de str,
+        ) -> std::result::Result<Self::Value, E> {
             Ok(Cow::Borrowed(v))
         }
         fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
@@ -630,7 +636,10 @@ fn borrowed_str<'de: 'a, 'a, D: Deserializer<'de>>(
         fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
             Ok(None)
         }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
             d.deserialize_str(Str).map(Some)
         }
     }

@@ -149,11 +149,9 @@ impl StoreConfig {
                 "an upper-case ISO 4217 code of a supported currency",
             )
         })?;
-        let money = |value: &str, path: &str| {
-            input::money(Some(&Text::Str(value.into())), currency, path)
-        };
-        let rate =
-            |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.into())), path);
+        let money =
+            |value: &str, path: &str| input::money(Some(&Text::Str(value.into())), currency, path);
+        let rate = |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.into())), path);
         let unique = |ids: &mut HashSet<String>, id: &str, path: String| -> Result<()> {
             if id.is_empty() {
                 return Err(Error::new(

@@ -1,5 +1,9 @@
 //! The browser module: the core's pricing function and live cart, bound to
 //! JavaScript. A thin shell: every rule is in `checkout-core`.
+//!
+//! `price()` crosses the boundary in a compact format (see [`wire`] and
+//! `js/wire.js`); everything else, and whatever the compact format does not
+//! carry, crosses as JSON text.
 
 use checkout_core::input::Count;
 use checkout_core::{Cart, Currency, Error, ErrorCode};
@@ -19,8 +23,8 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
-/// Values cross the boundary as JSON text: one `JSON.stringify` or
-/// `JSON.parse` call (native in the JS engine) instead of a call per field.
+/// A value as JSON text, then one `JSON.parse` (native in the JS engine)
+/// instead of a call per field.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;

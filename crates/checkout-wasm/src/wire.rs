@@ -74,7 +74,8 @@ impl<'a> Fields<'a> {
 
     /// An optional string: empty is absent.
     fn string(&mut self) -> Option<Option<Cow<'a, str>>> {
-        self.next().map(|f| (!f.is_empty()).then_some(Cow::Borrowed(f)))
+        self.next()
+            .map(|f| (!f.is_empty()).then_some(Cow::Borrowed(f)))
     }
 
     fn text(&mut self) -> Option<Option<Text<'a>>> {
@@ -90,10 +91,7 @@ impl<'a> Fields<'a> {
     }
 
     /// `n` parts read by `read`, or `None` when the count was absent.
-    fn list<T>(
-        &mut self,
-        read: impl Fn(&mut Self) -> Option<T>,
-    ) -> Option<Option<Vec<T>>> {
+    fn list<T>(&mut self, read: impl Fn(&mut Self) -> Option<T>) -> Option<Option<Vec<T>>> {
         let Some(n) = self.count()? else {
             return Some(None);
         };
@@ -382,14 +380,38 @@ mod tests {
     #[test]
     fn reads_what_the_json_reader_reads() {
         let text = wire(&[
-            "USD", "1", "2", // currency, tax included, two lines
-            "a", "19.99", "3", "0.0825", "shirt", "PHYSICAL", //
-            "b\u{e9}", "5.00", "", "", "", "", // an absent quantity, rate, item and type
-            "1", "SAVE", "PERCENTAGE", "10", "", "2", "shirt", "", // ids may be empty
-            "1", "standard", "5.00", "0", // shipping
-            "", // no fees
-            "1", "GIFT", "30.00", // gift card
-            "", // no conversion
+            "USD",
+            "1",
+            "2", // currency, tax included, two lines
+            "a",
+            "19.99",
+            "3",
+            "0.0825",
+            "shirt",
+            "PHYSICAL", //
+            "b\u{e9}",
+            "5.00",
+            "",
+            "",
+            "",
+            "", // an absent quantity, rate, item and type
+            "1",
+            "SAVE",
+            "PERCENTAGE",
+            "10",
+            "",
+            "2",
+            "shirt",
+            "", // ids may be empty
+            "1",
+            "standard",
+            "5.00",
+            "0", // shipping
+            "",  // no fees
+            "1",
+            "GIFT",
+            "30.00", // gift card
+            "",      // no conversion
         ]);
         let expected: RawInput = serde_json::from_str(
             r#"{"currency":"USD","taxIncludedInPrice":true,"lineItems":[
@@ -406,7 +428,9 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_read_exactly() {
-        let ok = ["USD", "", "1", "a", "1.00", "1", "", "", "", "", "", "", "", ""];
+        let ok = [
+            "USD", "", "1", "a", "1.00", "1", "", "", "", "", "", "", "", "",
+        ];
         assert!(read(&wire(&ok)).is_some());
         let mut cases: Vec<String> = Vec::new();
         // a value holding the separator: one field more than counted
