@@ -184,14 +184,19 @@ impl Cart {
         // tracking, to say where it failed.
         match serde_json::from_str::<input::RawInput>(json) {
             Ok(raw) => input::validate(raw),
-            Err(_) => {
-                let mut de = serde_json::Deserializer::from_str(json);
-                let raw: input::RawInput = input::deserialize(&mut de)?;
-                de.end()
-                    .map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))?;
-                input::validate(raw)
-            }
+            Err(_) => Cart::from_json_tracked(json),
         }
+    }
+
+    /// The same as [`Cart::from_json`] with one reader, which tracks the path
+    /// as it reads: slower on a valid input, half the code (the browser
+    /// module, whose valid inputs mostly come another way, links only this one).
+    pub fn from_json_tracked(json: &str) -> Result<Cart> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let raw: input::RawInput = input::deserialize(&mut de)?;
+        de.end()
+            .map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))?;
+        input::validate(raw)
     }
 
     /// Validates a pricing input built in code (the worker's checkout view).

@@ -35,8 +35,7 @@ pub use pricing::Pricing;
 /// Prices a JSON input and returns the JSON output of `pricing.md`, or the
 /// validation error. The bytes are the same wherever this runs.
 pub fn price_json(input: &str) -> Result<String> {
-    let cart = Cart::from_json(input)?;
-    to_json(&cart.price(), 512 + cart.lines().len() * 200)
+    Cart::from_json(input)?.price_json()
 }
 
 /// JSON text of a value, written into a buffer of about the size it will take.

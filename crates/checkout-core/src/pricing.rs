@@ -218,6 +218,11 @@ impl Cart {
         self.price_with(true)
     }
 
+    /// The JSON output of `pricing.md` section 3.
+    pub fn price_json(&self) -> Result<String> {
+        crate::to_json(&self.price(), 512 + self.lines.len() * 200)
+    }
+
     /// The summary of the cart's pricing (totals, discounts, gift card,
     /// calculation errors) as JSON text: what a live edit answers. The same
     /// computation as [`Cart::price`], without writing out every line.

@@ -7,7 +7,7 @@
 
 use checkout_core::input::Count;
 use checkout_core::{Cart, Currency, Error, ErrorCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -21,14 +21,6 @@ fn js_error(e: Error) -> JsValue {
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code.as_str().into());
     let _ = js_sys::Reflect::set(&err, &"field".into(), &e.field.into());
     err.into()
-}
-
-/// A value as JSON text, then one `JSON.parse` (native in the JS engine)
-/// instead of a call per field.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
-    js_sys::JSON::parse(&text)
 }
 
 /// The JSON text of a JS value, or the core's `INVALID_INPUT` error.
@@ -57,7 +49,9 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
 /// comes here for what it does not take.
 #[wasm_bindgen(js_name = priceJson)]
 pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
-    let out = checkout_core::price_json(&json_text(&input)?).map_err(js_error)?;
+    let out = Cart::from_json_tracked(&json_text(&input)?)
+        .and_then(|cart| cart.price_json())
+        .map_err(js_error)?;
     js_sys::JSON::parse(&out)
 }
 
@@ -138,13 +132,13 @@ pub struct Checkout {
 impl Checkout {
     #[wasm_bindgen(constructor)]
     pub fn new(input: JsValue) -> Result<Checkout, JsValue> {
-        let cart = Cart::from_json(&json_text(&input)?).map_err(js_error)?;
+        let cart = Cart::from_json_tracked(&json_text(&input)?).map_err(js_error)?;
         Ok(Checkout { cart })
     }
 
     /// The whole priced checkout, lines included.
     pub fn pricing(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.cart.price())
+        js_sys::JSON::parse(&self.cart.price_json().map_err(js_error)?)
     }
 
     /// The totals only.
