@@ -51,67 +51,93 @@ const bool = (v) => {
  */
 function encode(x, seen) {
   const f = [];
-  const charge = (c) => {
-    object(c);
-    const code = str(c.code);
-    f.push(code, str(c.price), str(c.taxRate));
-    return code;
-  };
+  let n = 0; // not captured by a closure: a plain local in the hot loop
   object(x);
-  f.push(str(x.currency), bool(x.taxIncludedInPrice));
-  if (x.lineItems == null) f.push('');
+  f[n++] = str(x.currency);
+  f[n++] = bool(x.taxIncludedInPrice);
+  const lines = x.lineItems;
+  if (lines == null) f[n++] = '';
   else {
-    const lines = list(x.lineItems);
-    f.push(lines.length);
+    list(lines);
+    f[n++] = lines.length;
     for (let i = 0; i < lines.length; i++) {
       const l = object(lines[i]);
       const id = str(l.id);
       seen.ids.push(id);
-      f.push(id, str(l.price), whole(l.quantity), str(l.taxRate), str(l.catalogItemId), str(l.itemType));
+      f[n++] = id;
+      f[n++] = str(l.price);
+      f[n++] = whole(l.quantity);
+      f[n++] = str(l.taxRate);
+      f[n++] = str(l.catalogItemId);
+      f[n++] = str(l.itemType);
     }
   }
-  if (x.coupons == null) f.push('');
+  const coupons = x.coupons;
+  if (coupons == null) f[n++] = '';
   else {
-    const coupons = list(x.coupons);
-    f.push(coupons.length);
+    list(coupons);
+    f[n++] = coupons.length;
     for (const c of coupons) {
       object(c);
       seen.coupon = str(c.code);
-      f.push(seen.coupon, str(c.type), str(c.value), str(c.minimumSubtotal));
-      if (c.catalogItemIds == null) f.push('');
+      f[n++] = seen.coupon;
+      f[n++] = str(c.type);
+      f[n++] = str(c.value);
+      f[n++] = str(c.minimumSubtotal);
+      const ids = c.catalogItemIds;
+      if (ids == null) f[n++] = '';
       else {
-        const ids = list(c.catalogItemIds);
-        f.push(ids.length);
+        list(ids);
+        f[n++] = ids.length;
         for (const id of ids) {
           if (typeof id !== 'string') throw NO;
-          f.push(id);
+          f[n++] = id;
         }
       }
     }
   }
-  if (x.shipping == null) f.push('');
+  const shipping = x.shipping;
+  if (shipping == null) f[n++] = '';
   else {
-    f.push('1');
-    seen.shipping = charge(x.shipping);
+    object(shipping);
+    seen.shipping = str(shipping.code);
+    f[n++] = '1';
+    f[n++] = seen.shipping;
+    f[n++] = str(shipping.price);
+    f[n++] = str(shipping.taxRate);
   }
-  if (x.additionalFees == null) f.push('');
+  const fees = x.additionalFees;
+  if (fees == null) f[n++] = '';
   else {
-    const fees = list(x.additionalFees);
-    f.push(fees.length);
-    for (const fee of fees) seen.fees.push(charge(fee));
+    list(fees);
+    f[n++] = fees.length;
+    for (const fee of fees) {
+      object(fee);
+      const code = str(fee.code);
+      seen.fees.push(code);
+      f[n++] = code;
+      f[n++] = str(fee.price);
+      f[n++] = str(fee.taxRate);
+    }
   }
-  if (x.giftCard == null) f.push('');
+  const g = x.giftCard;
+  if (g == null) f[n++] = '';
   else {
-    const g = object(x.giftCard);
+    object(g);
     seen.giftCard = str(g.code);
-    f.push('1', seen.giftCard, str(g.balance));
+    f[n++] = '1';
+    f[n++] = seen.giftCard;
+    f[n++] = str(g.balance);
   }
-  if (x.conversion == null) f.push('');
+  const conversion = x.conversion;
+  if (conversion == null) f[n++] = '';
   else {
-    const c = object(x.conversion);
-    f.push('1', str(c.currency), str(c.rate));
+    object(conversion);
+    f[n++] = '1';
+    f[n++] = str(conversion.currency);
+    f[n++] = str(conversion.rate);
   }
-  f.push(f.length);
+  f[n] = n; // the number of fields before it
   return f.join(S);
 }
 
