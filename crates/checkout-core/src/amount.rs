@@ -59,7 +59,8 @@ impl Amount {
         };
         match u32::try_from(self.minor) {
             // Straight into place, right to left, two digits a step, in 32-bit
-            // arithmetic (see `digits`): the fraction digits, the dot, the rest.
+            // arithmetic (a division by 100 is one multiplication): the
+            // fraction digits, the dot, the rest.
             Ok(mut n) => {
                 let exponent = usize::from(self.exponent);
                 let mut at = len;
@@ -86,16 +87,17 @@ impl Amount {
                 let rest = at;
                 put(out, &mut n, rest, &mut at);
             }
-            Err(_) => out.copy_from_slice(self.digits(&mut [0u8; 48])),
+            Err(_) => out.copy_from_slice(self.digits(&mut [0u8; TEXT_MAX])),
         }
         len
     }
 
-    /// The amount's text, written into `buf`: ASCII digits and a dot.
-    fn digits(self, buf: &mut [u8; 48]) -> &[u8] {
+    /// The text of an amount beyond 32 bits, written into `buf`: ASCII digits
+    /// and a dot.
+    fn digits(self, buf: &mut [u8; TEXT_MAX]) -> &[u8] {
         // Digits written right to left, in the narrowest integer that holds
-        // the amount: a division by ten is one multiplication in 32 bits, a
-        // division instruction in 64 and a library call in 128 (WebAssembly).
+        // the amount: a division by ten is a division instruction in 64 bits
+        // and a library call in 128 (WebAssembly).
         let mut at = buf.len();
         let exponent = self.exponent;
         macro_rules! write_digits {
@@ -117,9 +119,7 @@ impl Amount {
                 }
             }};
         }
-        if let Ok(n) = u32::try_from(self.minor) {
-            write_digits!(n)
-        } else if let Ok(n) = u64::try_from(self.minor) {
+        if let Ok(n) = u64::try_from(self.minor) {
             write_digits!(n)
         } else {
             write_digits!(self.minor)
@@ -130,8 +130,10 @@ impl Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; TEXT_MAX];
+        let len = self.write_at(&mut buf);
         // only ASCII digits and a dot were written
-        f.write_str(std::str::from_utf8(self.digits(&mut [0u8; 48])).unwrap_or_default())
+        f.write_str(std::str::from_utf8(&buf[..len]).unwrap_or_default())
     }
 }
 
@@ -140,6 +142,10 @@ impl serde::Serialize for Amount {
         s.collect_str(self)
     }
 }
+
+/// The longest amount text: 256 digits (an exponent of 255 and the leading
+/// zero) and a dot.
+const TEXT_MAX: usize = 257;
 
 /// "00" to "99", for writing two digits at a time.
 const DIGIT_PAIRS: [u8; 200] = {

@@ -81,8 +81,8 @@ pub fn wire_input(len: usize) -> *mut u8 {
 }
 
 /// Prices the `len` bytes written at [`wire_input`] (see [`wire`]). Returns the
-/// address of six u32s: the output text's address and byte length, the
-/// address and number of its UTF-16 ends, of its shape numbers; or 0 when the input is not for the
+/// address of six u32s: the address and length of the output's text, of its
+/// UTF-16 ends and of its shape numbers; or 0 when the input is not for the
 /// compact path (or is invalid): the caller then uses `priceJson`, which
 /// answers exactly, error included.
 #[wasm_bindgen(js_name = priceWire)]

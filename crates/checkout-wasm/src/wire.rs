@@ -82,7 +82,7 @@ impl<'a> Fields<'a> {
         self.string().map(|s| s.map(Text::Str))
     }
 
-    /// An optional count (or presence flag `1`): empty is absent.
+    /// An optional count: empty is absent.
     fn count(&mut self) -> Option<Option<usize>> {
         match self.next()? {
             "" => Some(None),
@@ -241,6 +241,7 @@ impl Output {
     }
 
     fn amount(&mut self, a: Amount) {
+        // at least the text's length: 39 digits of a u128, a dot, the exponent's zeros
         let n = a.write_at(self.room(48 + usize::from(a.exponent())));
         self.end(n, n);
     }
