@@ -204,6 +204,7 @@ pub(crate) fn parse_decimal(s: &str, max_fraction_digits: u8) -> Result<Decimal,
 
 /// `value` (a non-negative decimal with at most `scale` fraction digits) in units
 /// of `10^-scale`, or `None` when it does not fit a `u128`.
+#[cfg(test)]
 pub(crate) fn to_units(value: Decimal, scale: u8) -> Option<u128> {
     let shift = u32::from(scale).checked_sub(value.scale())?;
     u128::try_from(value.mantissa())
@@ -249,7 +250,35 @@ pub(crate) fn parse_units(s: &str, scale: u8) -> Result<u128, DecimalError> {
             _ => u128::from(value).checked_mul(p).ok_or(DecimalError::Syntax),
         };
     }
-    parse_decimal(s, scale).and_then(|d| to_units(d, scale).ok_or(DecimalError::Syntax))
+    // Longer: the same reading in 128 bits, checked (past 2^128 is `Syntax`,
+    // as past a Decimal's 28 digits; the proptest below holds the two readers
+    // together up to 28 characters).
+    let mut value = 0u128;
+    let mut dot = None;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u128::from(d)))
+                .ok_or(DecimalError::Syntax)?;
+        } else if b == b'.' && dot.is_none() {
+            dot = Some(i);
+        } else {
+            return Err(DecimalError::Syntax);
+        }
+    }
+    let fraction_digits = match dot {
+        None => 0,
+        Some(i) if i > 0 && i + 1 < s.len() => s.len() - i - 1,
+        _ => return Err(DecimalError::Syntax),
+    };
+    let shift = usize::from(scale)
+        .checked_sub(fraction_digits)
+        .ok_or(DecimalError::TooPrecise)?;
+    value
+        .checked_mul(pow10(u8::try_from(shift).unwrap_or(u8::MAX).min(38)))
+        .ok_or(DecimalError::Syntax)
 }
 
 /// `(a * b) / d` and `(a * b) % d`, exact for all `u128` inputs, through a
@@ -342,6 +371,22 @@ mod tests {
             parse_decimal("007", 0).map(|d| d.to_string()),
             Ok("7".to_string())
         );
+        // beyond a Decimal's 28 digits the reader stays exact, up to 2^128
+        let big = format!("1{}", "0".repeat(30));
+        assert_eq!(parse_units(&big, 0), Ok(10u128.pow(30)));
+        assert_eq!(parse_units(&format!("{big}.5"), 2), Ok(10u128.pow(32) + 50));
+        assert_eq!(
+            parse_units(&format!("{big}0000000000"), 0),
+            Err(DecimalError::Syntax)
+        );
+        assert_eq!(
+            parse_units(&format!("{big}.5"), 0),
+            Err(DecimalError::TooPrecise)
+        );
+        assert_eq!(
+            parse_units(&format!("{big}."), 2),
+            Err(DecimalError::Syntax)
+        );
         // more digits than a Decimal holds is refused, not rounded
         assert_eq!(
             parse_decimal("123456789012345678901234567890", 0),
@@ -382,7 +427,15 @@ mod tests {
         // The direct reader answers as the Decimal reader does, for any string
         // of digits, dots and a few other characters, and any scale in use.
         #[test]
-        fn parse_units_matches_the_decimal_reader(s in "[0-9.a+-]{0,24}", scale in 0u8..=10) {
+        fn parse_units_matches_the_decimal_reader(s in "[0-9.a+-]{0,28}", scale in 0u8..=10) {
+            let through_decimal =
+                parse_decimal(&s, scale).and_then(|d| to_units(d, scale).ok_or(DecimalError::Syntax));
+            prop_assert_eq!(parse_units(&s, scale), through_decimal);
+        }
+
+        // The same for well-formed numbers of up to 28 digits, where the long reader answers.
+        #[test]
+        fn long_numbers_read_as_the_decimal_reader_reads(s in "[0-9]{1,20}(\\.[0-9]{1,8})?", scale in 0u8..=10) {
             let through_decimal =
                 parse_decimal(&s, scale).and_then(|d| to_units(d, scale).ok_or(DecimalError::Syntax));
             prop_assert_eq!(parse_units(&s, scale), through_decimal);

@@ -180,23 +180,7 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
 impl Cart {
     /// Parses and validates a JSON pricing input.
     pub fn from_json(json: &str) -> Result<Cart> {
-        // Read without tracking paths; only a refused input is read again, with
-        // tracking, to say where it failed.
-        match serde_json::from_str::<input::RawInput>(json) {
-            Ok(raw) => input::validate(raw),
-            Err(_) => Cart::from_json_tracked(json),
-        }
-    }
-
-    /// The same as [`Cart::from_json`] with one reader, which tracks the path
-    /// as it reads: slower on a valid input, half the code (the browser
-    /// module, whose valid inputs mostly come another way, links only this one).
-    pub fn from_json_tracked(json: &str) -> Result<Cart> {
-        let mut de = serde_json::Deserializer::from_str(json);
-        let raw: input::RawInput = input::deserialize(&mut de)?;
-        de.end()
-            .map_err(|e| Error::new(ErrorCode::InvalidInput, "", e.to_string()))?;
-        input::validate(raw)
+        input::validate(crate::json::input(json)?)
     }
 
     /// Validates a pricing input built in code (the worker's checkout view).
@@ -236,7 +220,7 @@ impl Cart {
                 Error::new(
                     ErrorCode::LineItemNotFound,
                     "lineItemId",
-                    format!("no line item with id {id:?}"),
+                    format!("no line item with id \"{id}\""),
                 )
             })
     }
@@ -270,9 +254,7 @@ impl Cart {
 
     /// Parses a line from JSON and appends it.
     pub fn add_line_json(&mut self, json: &str) -> Result<()> {
-        self.add_line(input::deserialize(
-            &mut serde_json::Deserializer::from_str(json),
-        )?)
+        self.add_line(crate::json::line(json)?)
     }
 
     /// Removes a line, keeping the order of the others.
@@ -291,9 +273,7 @@ impl Cart {
 
     /// Parses a coupon from JSON and applies it.
     pub fn apply_coupon_json(&mut self, json: &str) -> Result<()> {
-        self.apply_coupon(input::deserialize(
-            &mut serde_json::Deserializer::from_str(json),
-        )?)
+        self.apply_coupon(crate::json::coupon(json)?)
     }
 
     pub fn remove_coupon(&mut self) {

@@ -25,6 +25,10 @@ const MAX_MONEY_MAJOR: u128 = 1_000_000_000_000;
 /// Largest conversion rate accepted (see the README: `pricing.md` sets no bound,
 /// this one keeps every converted amount exact in 128 bits).
 const MAX_RATE_MAJOR: u128 = 1_000_000_000;
+const _: () = assert!(
+    MAX_RATE_MAJOR == 1_000_000_000,
+    "the message of `rate` spells it"
+);
 
 /// A value that should be a string; anything else is kept as "not a string"
 /// so that validation can answer with the field's own error code.
@@ -60,7 +64,7 @@ impl From<u32> for Count {
     }
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawInput<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,7 +92,7 @@ pub struct RawInput<'a> {
     pub conversion: Option<RawConversion<'a>>,
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,7 +114,7 @@ pub struct RawLine<'a> {
     pub item_type: Option<Cow<'a, str>>,
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCoupon<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,7 +134,7 @@ pub struct RawCoupon<'a> {
     pub catalog_item_ids: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCharge<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,7 +148,7 @@ pub struct RawCharge<'a> {
     pub tax_rate: Option<Text<'a>>,
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawGiftCard<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,7 +159,7 @@ pub struct RawGiftCard<'a> {
     pub balance: Option<Text<'a>>,
 }
 
-#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawConversion<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,6 +193,9 @@ pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Resu
 }
 
 /// Checks every rule of `pricing.md` section 1, in the order of the fields.
+/// Never inlined: its callers (each reader) would each get a copy, and the
+/// browser module has two readers.
+#[inline(never)]
 pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
     let currency = currency(raw.currency.as_ref(), "currency")?;
     let raw_lines = raw.line_items.ok_or_else(|| {
@@ -546,7 +553,8 @@ fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
         Error::new(
             ErrorCode::InvalidRate,
             path,
-            format!("a rate is a decimal string greater than 0, at most {MAX_RATE_MAJOR}, with at most 10 fraction digits"),
+            // the bound spelled out: formatting a u128 would link its formatter
+            "a rate is a decimal string greater than 0, at most 1000000000, with at most 10 fraction digits",
         )
     })
 }

@@ -20,6 +20,7 @@ pub mod currency;
 pub mod error;
 pub mod events;
 pub mod input;
+pub mod json;
 pub mod plans;
 pub mod pricing;
 pub mod session;
@@ -35,7 +36,7 @@ pub use pricing::Pricing;
 /// Prices a JSON input and returns the JSON output of `pricing.md`, or the
 /// validation error. The bytes are the same wherever this runs.
 pub fn price_json(input: &str) -> Result<String> {
-    Cart::from_json(input)?.price_json()
+    Ok(Cart::from_json(input)?.price_json())
 }
 
 /// JSON text of a value, written into a buffer of about the size it will take.

@@ -2,33 +2,26 @@
 
 use crate::amount::{mul_div_rem, mul_div_round, pow10, Amount};
 use crate::cart::{Cart, Charge, Conversion, CouponKind, TaxRate};
-use crate::error::Result;
 use serde::Serialize;
 
 /// The priced cart. Borrows the ids and codes of the [`Cart`] it was computed
-/// from; serializes to the JSON of `pricing.md` section 3.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// from; [`crate::json::pricing`] writes it as the JSON of `pricing.md` section 3.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pricing<'a> {
     pub currency: &'static str,
     pub line_items: Vec<PricedLine<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<PricedShipping<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<PricedFee<'a>>>,
     pub applied_discounts: Vec<AppliedDiscount<'a>>,
     pub price_summary: PriceSummary,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<AppliedGiftCard<'a>>,
     pub pay_now: Total,
     pub pay_later: Total,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_currency: Option<&'static str>,
     pub calculation_errors: Vec<CalculationError>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PricedLine<'a> {
     pub id: &'a str,
     pub line_item_price: Amount,
@@ -39,7 +32,7 @@ pub struct PricedLine<'a> {
     pub total_price_after_tax: Amount,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PricedShipping<'a> {
     pub code: &'a str,
     pub price: Amount,
@@ -47,7 +40,7 @@ pub struct PricedShipping<'a> {
     pub tax: Amount,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PricedFee<'a> {
     pub code: &'a str,
     pub price: Amount,
@@ -72,21 +65,20 @@ impl DiscountType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedDiscount<'a> {
     pub discount_type: DiscountType,
     pub coupon: AppliedCoupon<'a>,
     pub line_item_ids: Vec<&'a str>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedCoupon<'a> {
     pub code: &'a str,
     pub amount: Amount,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedGiftCard<'a> {
     pub code: &'a str,
     pub amount: Amount,
@@ -117,8 +109,7 @@ pub struct Total {
     pub total: Price,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CalculationErrorCode {
     CouponMinimumSubtotalNotMet,
     CouponNotApplicable,
@@ -133,60 +124,10 @@ impl CalculationErrorCode {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CalculationError {
     pub code: CalculationErrorCode,
     pub message: String,
-}
-
-/// The totals of a [`Pricing`] without its lines: what a live page redraws
-/// after each change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Summary<'p, 'a> {
-    pub currency: &'static str,
-    /// Each discount's type and coupon; which lines it covers is in the full pricing.
-    #[serde(serialize_with = "without_line_ids")]
-    pub applied_discounts: &'p [AppliedDiscount<'a>],
-    pub price_summary: PriceSummary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_card: Option<&'p AppliedGiftCard<'a>>,
-    pub pay_now: Total,
-    pub pay_later: Total,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversion_currency: Option<&'static str>,
-    pub calculation_errors: &'p [CalculationError],
-}
-
-fn without_line_ids<S: serde::Serializer>(
-    discounts: &&[AppliedDiscount<'_>],
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Brief<'d, 'a> {
-        discount_type: DiscountType,
-        coupon: &'d AppliedCoupon<'a>,
-    }
-    s.collect_seq(discounts.iter().map(|d| Brief {
-        discount_type: d.discount_type,
-        coupon: &d.coupon,
-    }))
-}
-
-impl<'a> Pricing<'a> {
-    pub fn summary(&self) -> Summary<'_, 'a> {
-        Summary {
-            currency: self.currency,
-            applied_discounts: &self.applied_discounts,
-            price_summary: self.price_summary,
-            gift_card: self.gift_card.as_ref(),
-            pay_now: self.pay_now,
-            pay_later: self.pay_later,
-            conversion_currency: self.conversion_currency,
-            calculation_errors: &self.calculation_errors,
-        }
-    }
 }
 
 /// A tax computed as in step 6: `(tax, before tax, after tax)` of a taxable amount.
@@ -219,16 +160,15 @@ impl Cart {
     }
 
     /// The JSON output of `pricing.md` section 3.
-    pub fn price_json(&self) -> Result<String> {
-        crate::to_json(&self.price(), 512 + self.lines.len() * 200)
+    pub fn price_json(&self) -> String {
+        crate::json::pricing(&self.price())
     }
 
     /// The summary of the cart's pricing (totals, discounts, gift card,
     /// calculation errors) as JSON text: what a live edit answers. The same
     /// computation as [`Cart::price`], without writing out every line.
-    pub fn summary_json(&self) -> Result<String> {
-        let pricing = self.price_with(false);
-        crate::to_json(&pricing.summary(), 512)
+    pub fn summary_json(&self) -> String {
+        crate::json::summary(&self.price_with(false))
     }
 
     /// The pricing; `with_lines: false` leaves `line_items` empty (for [`Cart::summary_json`] only).
@@ -445,9 +385,7 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
                 .unwrap_or(usize::MAX)
                 .min(keys.len());
             if k > 0 {
-                if k < keys.len() {
-                    keys.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-                }
+                largest_first(&mut keys, k);
                 for key in &keys[..k] {
                     shares[0xFFFF - (key & 0xFFFF) as usize] += 1;
                 }
@@ -460,29 +398,52 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
 
 /// [`allocate`] in 128-bit arithmetic, for any amounts within the input's limits.
 fn allocate_wide(d: u128, w: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
-    let mut remainders = Vec::with_capacity(eligible.len());
+    let mut keys = Vec::with_capacity(eligible.len());
     let mut given = 0u128;
     for &i in eligible {
         // q <= d because prices[i] <= w, so the quotient always fits.
         let (q, r) = mul_div_rem(d, prices[i], w).unwrap_or((0, 0));
         shares[i] = q;
         given += q;
-        remainders.push((r, i));
+        // As in `allocate`, the larger remainder first, then the line that
+        // comes first: r < w < 2^80 and i < 2^16 within the input's limits
+        // (the saturation never happens).
+        keys.push(r.min(u128::MAX >> 16) << 16 | (0xFFFF - (i & 0xFFFF)) as u128);
     }
     // k < number of eligible lines, since every remainder is below w.
     let k = usize::try_from(d - given)
         .unwrap_or(usize::MAX)
-        .min(remainders.len());
-    if k == 0 {
-        return;
+        .min(keys.len());
+    largest_first(&mut keys, k);
+    for key in &keys[..k] {
+        shares[0xFFFF - (key & 0xFFFF) as usize] += 1;
     }
-    // Largest remainder first; ties go to the line that comes first.
-    let by_rank = |a: &(u128, usize), b: &(u128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if k < remainders.len() {
-        remainders.select_nth_unstable_by(k - 1, by_rank);
-    }
-    for &(_, i) in &remainders[..k] {
-        shares[i] += 1;
+}
+
+/// Puts the `k` largest of `keys` (all different) first, in any order: a
+/// quickselect, a fraction of the code of the standard library's; a cart has
+/// at most 300 lines, so even its quadratic worst case is cheap.
+fn largest_first<T: Ord + Copy>(keys: &mut [T], k: usize) {
+    // keys[..lo] are larger than keys[lo..], keys[..hi] larger than keys[hi..]
+    let (mut lo, mut hi) = (0, keys.len());
+    while lo < k && k < hi {
+        let pivot = keys[lo + (hi - lo) / 2];
+        let mut larger = lo;
+        for i in lo..hi {
+            if keys[i] > pivot {
+                keys.swap(i, larger);
+                larger += 1;
+            }
+        }
+        // the pivot itself right after the larger ones
+        if let Some(p) = (larger..hi).find(|&i| keys[i] == pivot) {
+            keys.swap(larger, p);
+        }
+        if larger < k {
+            lo = larger + 1;
+        } else {
+            hi = larger;
+        }
     }
 }
 

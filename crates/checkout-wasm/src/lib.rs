@@ -7,7 +7,6 @@
 
 use checkout_core::input::Count;
 use checkout_core::{Cart, Currency, Error, ErrorCode};
-use serde::Deserialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -37,20 +36,14 @@ fn json_text(value: &JsValue) -> Result<String, JsValue> {
         })
 }
 
-/// Reads a JS value with the core's rules, so errors carry the core's codes and paths.
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
-    checkout_core::input::deserialize(&mut serde_json::Deserializer::from_str(&json_text(&value)?))
-        .map_err(js_error)
-}
-
 /// Prices a checkout: the input object of `pricing.md` in, its output object out.
 /// Throws an `Error` with `code` and `field` for an invalid input. The
 /// package's `price()` tries the compact format ([`price_wire`]) first and
 /// comes here for what it does not take.
 #[wasm_bindgen(js_name = priceJson)]
 pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
-    let out = Cart::from_json_tracked(&json_text(&input)?)
-        .and_then(|cart| cart.price_json())
+    let out = Cart::from_json(&json_text(&input)?)
+        .map(|cart| cart.price_json())
         .map_err(js_error)?;
     js_sys::JSON::parse(&out)
 }
@@ -132,18 +125,18 @@ pub struct Checkout {
 impl Checkout {
     #[wasm_bindgen(constructor)]
     pub fn new(input: JsValue) -> Result<Checkout, JsValue> {
-        let cart = Cart::from_json_tracked(&json_text(&input)?).map_err(js_error)?;
+        let cart = Cart::from_json(&json_text(&input)?).map_err(js_error)?;
         Ok(Checkout { cart })
     }
 
     /// The whole priced checkout, lines included.
     pub fn pricing(&self) -> Result<JsValue, JsValue> {
-        js_sys::JSON::parse(&self.cart.price_json().map_err(js_error)?)
+        js_sys::JSON::parse(&self.cart.price_json())
     }
 
     /// The totals only.
     pub fn summary(&self) -> Result<JsValue, JsValue> {
-        js_sys::JSON::parse(&self.cart.summary_json().map_err(js_error)?)
+        js_sys::JSON::parse(&self.cart.summary_json())
     }
 
     #[wasm_bindgen(js_name = setQuantity)]
@@ -152,13 +145,13 @@ impl Checkout {
         line_item_id: &str,
         quantity: JsValue,
     ) -> Result<JsValue, JsValue> {
-        // A whole JS number is read as it is; anything else goes through the
-        // input's reader, for its error.
+        // Anything but a whole JS number in range is not a whole number (the
+        // core's rule then answers INVALID_QUANTITY).
         let quantity: Count = match quantity.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
                 Count::from(n as u32)
             }
-            _ => from_js(quantity)?,
+            _ => Count::NotAWholeNumber,
         };
         self.cart
             .set_quantity(line_item_id, quantity)

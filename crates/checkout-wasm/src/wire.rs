@@ -86,7 +86,7 @@ impl<'a> Fields<'a> {
     fn count(&mut self) -> Option<Option<usize>> {
         match self.next()? {
             "" => Some(None),
-            n => n.parse().ok().map(Some),
+            n => usize::try_from(whole(n)?).ok().map(Some),
         }
     }
 
@@ -117,8 +117,9 @@ impl<'a> Fields<'a> {
 /// what the JSON reader would have read: then the caller prices the JSON.
 pub fn read(input: &str) -> Option<RawInput<'_>> {
     // A lone surrogate in a JS string arrives as U+FFFD; JSON refuses it.
-    // (Its first byte, 0xEF, is found by memchr; the char search is slower.)
-    if input.as_bytes().contains(&0xEF) && input.contains('\u{fffd}') {
+    // (Its first byte, 0xEF, is found by memchr; the rest only looked for then.)
+    let bytes = input.as_bytes();
+    if bytes.contains(&0xEF) && bytes.windows(3).any(|w| w == "\u{fffd}".as_bytes()) {
         return None;
     }
     let mut f = Fields {
@@ -139,10 +140,7 @@ pub fn read(input: &str) -> Option<RawInput<'_>> {
                 price: f.text()?,
                 quantity: match f.next()? {
                     "" => None,
-                    // JS writes whole numbers as plain digits; short ones are
-                    // read in 32 bits (an i128 reader multiplies by library call)
-                    q if q.len() < 10 => Some(Count::Int(i128::from(q.parse::<i32>().ok()?))),
-                    q => Some(Count::Int(q.parse().ok()?)),
+                    q => Some(Count::Int(i128::from(whole(q)?))),
                 },
                 tax_rate: f.text()?,
                 catalog_item_id: f.string()?,
@@ -175,8 +173,31 @@ pub fn read(input: &str) -> Option<RawInput<'_>> {
         })?,
     };
     let read = f.read;
-    let declared: usize = f.next()?.parse().ok()?;
+    let declared = usize::try_from(whole(f.next()?)?).ok()?;
     (declared == read && f.rest.is_none()).then_some(raw)
+}
+
+/// A whole number as JS writes one: digits, after a minus when negative; at
+/// most 18 of them (anything longer goes the JSON way). Not `str::parse`,
+/// which links the standard library's general integer readers.
+fn whole(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut n = 0i64;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        // at most 18 digits: below 10^18 < 2^63
+        n = n * 10 + i64::from(d);
+    }
+    Some(if negative { -n } else { n })
 }
 
 fn charge<'a>(f: &mut Fields<'a>) -> Option<RawCharge<'a>> {
@@ -425,6 +446,30 @@ mod tests {
         .unwrap_or_default();
         let read = read(&text).map(|r| json(&r));
         assert_eq!(read, Some(json(&expected)));
+    }
+
+    #[test]
+    fn reads_whole_numbers_as_js_writes_them() {
+        for (text, n) in [
+            ("0", 0),
+            ("-7", -7),
+            ("100000", 100_000),
+            ("123456789012345678", 123_456_789_012_345_678),
+        ] {
+            assert_eq!(whole(text), Some(n));
+        }
+        for text in [
+            "",
+            "-",
+            "+1",
+            "1a",
+            " 1",
+            "1.0",
+            "1e3",
+            "1234567890123456789",
+        ] {
+            assert_eq!(whole(text), None, "{text}");
+        }
     }
 
     #[test]
