@@ -25,7 +25,7 @@ const bench = String(function run({ price, Checkout }) {
   });
   /** Median microseconds per call over batches of `per` calls. */
   const time = (f, per, batches = 15) => {
-    for (let i = 0; i < per; i++) f(i); // warm up
+    for (let i = 0; i < 10 * per; i++) f(i); // warm up
     const runs = [];
     for (let b = 0; b < batches; b++) {
       const t = performance.now();

@@ -65,6 +65,7 @@ impl Amount {
                 let exponent = usize::from(self.exponent);
                 let mut at = len;
                 /// Writes `count` digits of `n` ending at `at`, lowest first.
+                #[inline(always)]
                 fn put(out: &mut [u8], n: &mut u32, mut count: usize, at: &mut usize) {
                     while count >= 2 {
                         let pair = (*n % 100) as usize * 2;
@@ -87,9 +88,17 @@ impl Amount {
                 let rest = at;
                 put(out, &mut n, rest, &mut at);
             }
-            Err(_) => out.copy_from_slice(self.digits(&mut [0u8; TEXT_MAX])),
+            Err(_) => self.write_wide(out),
         }
         len
+    }
+
+    /// [`Amount::write_at`] beyond 32 bits (rare: its buffer stays out of the
+    /// common path's stack frame).
+    #[cold]
+    #[inline(never)]
+    fn write_wide(self, out: &mut [u8]) {
+        out.copy_from_slice(self.digits(&mut [0u8; TEXT_MAX]));
     }
 
     /// The text of an amount beyond 32 bits, written into `buf`: ASCII digits

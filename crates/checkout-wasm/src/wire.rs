@@ -236,6 +236,7 @@ impl Output {
 
     /// Room for `n` more bytes after `len`; the text is written in place,
     /// with no per-string growth check or copy call.
+    #[inline(always)]
     fn room(&mut self, n: usize) -> &mut [u8] {
         if self.text.len() < self.len + n {
             self.text.resize((self.len + n).max(2 * self.text.len()), 0);
@@ -243,6 +244,7 @@ impl Output {
         &mut self.text[self.len..]
     }
 
+    #[inline(always)]
     fn end(&mut self, written: usize, utf16_len: usize) {
         self.len += written;
         // The text of a pricing is far below 4 GiB (300 lines of bounded ids).
@@ -261,6 +263,7 @@ impl Output {
         self.end(bytes.len(), utf16);
     }
 
+    #[inline(always)]
     fn amount(&mut self, a: Amount) {
         // at least the text's length: 39 digits of a u128, a dot, the exponent's zeros
         let n = a.write_at(self.room(48 + usize::from(a.exponent())));
@@ -268,6 +271,7 @@ impl Output {
     }
 
     /// An amount, or an empty string when it equals `same` (which the reader has).
+    #[inline(always)]
     fn amount_or_same(&mut self, a: Amount, same: Amount) {
         if a == same {
             self.end(0, 0);
@@ -354,7 +358,8 @@ pub fn write(p: &Pricing, out: &mut Output) {
         // each one's index.
         let mut lines = p.line_items.iter().enumerate();
         for id in &d.line_item_ids {
-            if let Some((i, _)) = lines.find(|(_, l)| l.id == *id) {
+            // (the same &str as the line's: the address answers first)
+            if let Some((i, _)) = lines.find(|(_, l)| std::ptr::eq(l.id, *id) || l.id == *id) {
                 out.number(i);
             }
         }
