@@ -60,8 +60,12 @@ impl TaxRate {
 /// One line of the cart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    pub(crate) id: String,
-    pub(crate) catalog_item_id: Option<String>,
+    /// The id, then the catalog item id when there is one: one allocation a
+    /// line (a 300-line cart is read in the browser on every `price()`).
+    pub(crate) names: String,
+    /// The id's length in `names`.
+    pub(crate) id_len: u32,
+    pub(crate) has_catalog_item_id: bool,
     pub(crate) item_type: Option<ItemType>,
     /// Unit price in minor units.
     pub(crate) price: u128,
@@ -73,11 +77,30 @@ pub struct Line {
 }
 
 impl Line {
+    pub(crate) fn new(id: &str, catalog_item_id: Option<&str>) -> Line {
+        let catalog = catalog_item_id.unwrap_or_default();
+        let mut names = String::with_capacity(id.len() + catalog.len());
+        names.push_str(id);
+        names.push_str(catalog);
+        Line {
+            names,
+            // ids of 4 GiB do not reach here: inputs are far smaller
+            id_len: u32::try_from(id.len()).unwrap_or(u32::MAX),
+            has_catalog_item_id: catalog_item_id.is_some(),
+            item_type: None,
+            price: 0,
+            quantity: 1,
+            tax_rate: TaxRate::default(),
+            covered: false,
+        }
+    }
+
     pub fn id(&self) -> &str {
-        &self.id
+        self.names.get(..self.id_len as usize).unwrap_or_default()
     }
     pub fn catalog_item_id(&self) -> Option<&str> {
-        self.catalog_item_id.as_deref()
+        self.has_catalog_item_id
+            .then(|| self.names.get(self.id_len as usize..).unwrap_or_default())
     }
     pub fn item_type(&self) -> Option<ItemType> {
         self.item_type
@@ -215,7 +238,7 @@ impl Cart {
     fn position(&self, id: &str) -> Result<usize> {
         self.lines
             .iter()
-            .position(|l| same(&l.id, id))
+            .position(|l| same(l.id(), id))
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::LineItemNotFound,
@@ -244,7 +267,7 @@ impl Cart {
             ));
         }
         let line = input::line(&raw, self.currency, at)?;
-        if self.lines.iter().any(|l| l.id == line.id) {
+        if self.lines.iter().any(|l| l.id() == line.id()) {
             return Err(input::duplicate_id(at));
         }
         self.lines.push(line);
@@ -288,7 +311,7 @@ impl Cart {
             line.covered = self
                 .coupon
                 .as_ref()
-                .is_some_and(|c| c.covers(line.catalog_item_id.as_deref()));
+                .is_some_and(|c| c.covers(line.catalog_item_id()));
         }
     }
 }

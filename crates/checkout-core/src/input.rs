@@ -257,7 +257,7 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
         .gift_card
         .map(|g| -> Result<GiftCard> {
             Ok(GiftCard {
-                code: required(g.code.as_deref(), "giftCard.code")?,
+                code: required(g.code.as_deref(), "giftCard.code")?.to_owned(),
                 balance: money(g.balance.as_ref(), currency, "giftCard.balance")?,
             })
         })
@@ -361,13 +361,11 @@ pub(crate) fn line(raw: &RawLine, currency: Currency, at: usize) -> Result<Line>
         })
         .transpose()?;
     Ok(Line {
-        id,
-        catalog_item_id: raw.catalog_item_id.as_deref().map(str::to_owned),
         item_type,
         price,
         quantity,
         tax_rate,
-        covered: false,
+        ..Line::new(id, raw.catalog_item_id.as_deref())
     })
 }
 
@@ -459,15 +457,15 @@ pub(crate) fn coupon(raw: RawCoupon, currency: Currency, path: &str) -> Result<C
 
 fn charge(raw: RawCharge, currency: Currency, path: &str) -> Result<Charge> {
     Ok(Charge {
-        code: required(raw.code.as_deref(), &format!("{path}.code"))?,
+        code: required(raw.code.as_deref(), &format!("{path}.code"))?.to_owned(),
         price: money(raw.price.as_ref(), currency, &format!("{path}.price"))?,
         tax_rate: tax_rate(raw.tax_rate.as_ref(), &format!("{path}.taxRate"))?,
     })
 }
 
-fn required(value: Option<&str>, path: impl AsPath) -> Result<String> {
+fn required(value: Option<&str>, path: impl AsPath) -> Result<&str> {
     match value {
-        Some(v) if !v.is_empty() => Ok(v.to_owned()),
+        Some(v) if !v.is_empty() => Ok(v),
         _ => {
             let path = path.path();
             let message = format!("{path} is required and not empty");

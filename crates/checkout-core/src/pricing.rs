@@ -243,10 +243,7 @@ impl Cart {
                             DiscountType::Global
                         };
                         let ids = if with_lines {
-                            eligible_lines
-                                .iter()
-                                .map(|&i| self.lines[i].id.as_str())
-                                .collect()
+                            eligible_lines.iter().map(|&i| self.lines[i].id()).collect()
                         } else {
                             Vec::new()
                         };
@@ -273,7 +270,7 @@ impl Cart {
             line_tax_sum += t;
             if with_lines {
                 line_items.push(PricedLine {
-                    id: &line.id,
+                    id: line.id(),
                     line_item_price: amount(line_prices[i]),
                     discount: amount(discounts[i]),
                     taxable_amount: amount(taxable),
