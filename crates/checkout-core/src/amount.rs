@@ -231,29 +231,13 @@ pub(crate) fn parse_units(s: &str, scale: u8) -> Result<u128, DecimalError> {
     // arithmetic is 64-bit and unchecked where the bounds are proven: a
     // checked 64-bit product is a 128-bit library call in WebAssembly.
     if s.len() <= 19 {
-        // One pass: at most 19 digits in all, so below 10^19 < 2^64 at every step.
+        // at most 19 digits in all, so below 10^19 < 2^64 at every step
         let mut value = 0u64;
-        let mut dot = None;
-        for (i, &b) in s.as_bytes().iter().enumerate() {
-            let d = b.wrapping_sub(b'0');
-            if d < 10 {
-                value = value.wrapping_mul(10).wrapping_add(u64::from(d));
-            } else if b == b'.' && dot.is_none() {
-                dot = Some(i);
-            } else {
-                return Err(DecimalError::Syntax);
-            }
-        }
-        // digits before the dot, and after it when there is one
-        let fraction_digits = match dot {
-            None if !s.is_empty() => 0,
-            Some(i) if i > 0 && i + 1 < s.len() => s.len() - i - 1,
-            _ => return Err(DecimalError::Syntax),
-        };
-        let shift = usize::from(scale)
-            .checked_sub(fraction_digits)
-            .ok_or(DecimalError::TooPrecise)?;
-        let p = pow10(u8::try_from(shift).unwrap_or(u8::MAX).min(38));
+        let shift = scan(s, scale, |d| {
+            value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+            true
+        })?;
+        let p = pow10(shift);
         return match u64::try_from(p) {
             Ok(p) if value <= u64::MAX / p => Ok(u128::from(value.wrapping_mul(p))),
             _ => u128::from(value).checked_mul(p).ok_or(DecimalError::Syntax),
@@ -263,31 +247,48 @@ pub(crate) fn parse_units(s: &str, scale: u8) -> Result<u128, DecimalError> {
     // as past a Decimal's 28 digits; the proptest below holds the two readers
     // together up to 28 characters).
     let mut value = 0u128;
+    let shift = scan(s, scale, |d| {
+        match value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(d)))
+        {
+            Some(v) => value = v,
+            None => return false,
+        }
+        true
+    })?;
+    value.checked_mul(pow10(shift)).ok_or(DecimalError::Syntax)
+}
+
+/// The syntax check both readers of [`parse_units`] share, in one pass: hands
+/// each digit to `digit` (which answers `false` when the value no longer
+/// fits: `Syntax`) and returns the power of ten that brings the fraction
+/// digits to `scale`.
+#[inline(always)]
+fn scan(s: &str, scale: u8, mut digit: impl FnMut(u8) -> bool) -> Result<u8, DecimalError> {
     let mut dot = None;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let d = b.wrapping_sub(b'0');
         if d < 10 {
-            value = value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u128::from(d)))
-                .ok_or(DecimalError::Syntax)?;
+            if !digit(d) {
+                return Err(DecimalError::Syntax);
+            }
         } else if b == b'.' && dot.is_none() {
             dot = Some(i);
         } else {
             return Err(DecimalError::Syntax);
         }
     }
+    // digits before the dot, and after it when there is one
     let fraction_digits = match dot {
-        None => 0,
+        None if !s.is_empty() => 0,
         Some(i) if i > 0 && i + 1 < s.len() => s.len() - i - 1,
         _ => return Err(DecimalError::Syntax),
     };
     let shift = usize::from(scale)
         .checked_sub(fraction_digits)
         .ok_or(DecimalError::TooPrecise)?;
-    value
-        .checked_mul(pow10(u8::try_from(shift).unwrap_or(u8::MAX).min(38)))
-        .ok_or(DecimalError::Syntax)
+    Ok(u8::try_from(shift).unwrap_or(u8::MAX).min(38))
 }
 
 /// `(a * b) / d` and `(a * b) % d`, exact for all `u128` inputs, through a

@@ -77,7 +77,14 @@ pub struct Line {
 }
 
 impl Line {
-    pub(crate) fn new(id: &str, catalog_item_id: Option<&str>) -> Line {
+    pub(crate) fn new(
+        id: &str,
+        catalog_item_id: Option<&str>,
+        item_type: Option<ItemType>,
+        price: u128,
+        quantity: u32,
+        tax_rate: TaxRate,
+    ) -> Line {
         let catalog = catalog_item_id.unwrap_or_default();
         let mut names = String::with_capacity(id.len() + catalog.len());
         names.push_str(id);
@@ -87,10 +94,10 @@ impl Line {
             // ids of 4 GiB do not reach here: inputs are far smaller
             id_len: u32::try_from(id.len()).unwrap_or(u32::MAX),
             has_catalog_item_id: catalog_item_id.is_some(),
-            item_type: None,
-            price: 0,
-            quantity: 1,
-            tax_rate: TaxRate::default(),
+            item_type,
+            price,
+            quantity,
+            tax_rate,
             covered: false,
         }
     }

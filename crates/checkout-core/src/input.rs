@@ -360,13 +360,14 @@ pub(crate) fn line(raw: &RawLine, currency: Currency, at: usize) -> Result<Line>
             })
         })
         .transpose()?;
-    Ok(Line {
+    Ok(Line::new(
+        id,
+        raw.catalog_item_id.as_deref(),
         item_type,
         price,
         quantity,
         tax_rate,
-        ..Line::new(id, raw.catalog_item_id.as_deref())
-    })
+    ))
 }
 
 pub(crate) fn quantity(q: Count, path: impl AsPath) -> Result<u32> {

@@ -279,13 +279,7 @@ impl<'a> Reader<'a> {
         }
         let mut seen = 0u32;
         loop {
-            if self.peek() != Some(b'"') {
-                return Err(self.syntax("expected a key"));
-            }
-            let key = self.string()?;
-            if !self.eat(b':') {
-                return Err(self.syntax("expected ':'"));
-            }
+            let key = self.key()?;
             match fields.iter().position(|f| *f == key) {
                 Some(i) => {
                     self.path.push(Step::Key(Cow::Borrowed(fields[i])));
@@ -632,16 +626,16 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A key and its colon, inside an object being read over.
-    fn key(&mut self) -> Result<()> {
+    /// A key and its colon.
+    fn key(&mut self) -> Result<Cow<'a, str>> {
         if self.peek() != Some(b'"') {
             return Err(self.syntax("expected a key"));
         }
-        self.string()?;
+        let key = self.string()?;
         if !self.eat(b':') {
             return Err(self.syntax("expected ':'"));
         }
-        Ok(())
+        Ok(key)
     }
 }
 
@@ -651,6 +645,13 @@ struct Out(Vec<u8>);
 impl Out {
     fn raw(&mut self, s: &str) {
         self.0.extend_from_slice(s.as_bytes());
+    }
+
+    /// The comma before every element of a list but the first.
+    fn comma(&mut self, index: usize) {
+        if index > 0 {
+            self.0.push(b',');
+        }
     }
 
     /// A string, escaped as `serde_json` escapes it.
@@ -709,11 +710,8 @@ impl Out {
     fn discounts(&mut self, discounts: &[AppliedDiscount], with_lines: bool) {
         self.raw("[");
         for (i, d) in discounts.iter().enumerate() {
-            self.raw(if i == 0 {
-                "{\"discountType\":"
-            } else {
-                ",{\"discountType\":"
-            });
+            self.comma(i);
+            self.raw("{\"discountType\":");
             self.string(d.discount_type.as_str());
             self.raw(",\"coupon\":{\"code\":");
             self.string(d.coupon.code);
@@ -723,9 +721,7 @@ impl Out {
             if with_lines {
                 self.raw(",\"lineItemIds\":[");
                 for (j, id) in d.line_item_ids.iter().enumerate() {
-                    if j > 0 {
-                        self.raw(",");
-                    }
+                    self.comma(j);
                     self.string(id);
                 }
                 self.raw("]");
@@ -777,7 +773,8 @@ impl Out {
         }
         self.raw(",\"calculationErrors\":[");
         for (i, e) in p.calculation_errors.iter().enumerate() {
-            self.raw(if i == 0 { "{\"code\":" } else { ",{\"code\":" });
+            self.comma(i);
+            self.raw("{\"code\":");
             self.string(e.code.as_str());
             self.raw(",\"message\":");
             self.string(&e.message);
@@ -799,7 +796,8 @@ pub fn pricing(p: &Pricing) -> String {
     o.string(p.currency);
     o.raw(",\"lineItems\":[");
     for (i, l) in p.line_items.iter().enumerate() {
-        o.raw(if i == 0 { "{\"id\":" } else { ",{\"id\":" });
+        o.comma(i);
+        o.raw("{\"id\":");
         o.string(l.id);
         for (key, a) in [
             (",\"lineItemPrice\":", l.line_item_price),
@@ -831,7 +829,8 @@ pub fn pricing(p: &Pricing) -> String {
     if let Some(fees) = &p.additional_fees {
         o.raw(",\"additionalFees\":[");
         for (i, f) in fees.iter().enumerate() {
-            o.raw(if i == 0 { "{\"code\":" } else { ",{\"code\":" });
+            o.comma(i);
+            o.raw("{\"code\":");
             o.string(f.code);
             o.raw(",\"price\":");
             o.amount(f.price);

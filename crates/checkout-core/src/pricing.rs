@@ -381,12 +381,7 @@ fn allocate(d: u128, eligible: &[usize], prices: &[u128], shares: &mut [u128]) {
             let k = usize::try_from(d64 - given)
                 .unwrap_or(usize::MAX)
                 .min(keys.len());
-            if k > 0 {
-                largest_first(&mut keys, k);
-                for key in &keys[..k] {
-                    shares[0xFFFF - (key & 0xFFFF) as usize] += 1;
-                }
-            }
+            give_extra_units(&mut keys, k, shares);
             return;
         }
     }
@@ -411,9 +406,16 @@ fn allocate_wide(d: u128, w: u128, eligible: &[usize], prices: &[u128], shares: 
     let k = usize::try_from(d - given)
         .unwrap_or(usize::MAX)
         .min(keys.len());
-    largest_first(&mut keys, k);
-    for key in &keys[..k] {
-        shares[0xFFFF - (key & 0xFFFF) as usize] += 1;
+    give_extra_units(&mut keys, k, shares);
+}
+
+/// One more unit to each of the `k` (at most `keys.len()`) lines of largest
+/// rank; a key is a remainder above 16 bits that hold `0xFFFF - line`, in
+/// either width the split runs in.
+fn give_extra_units<T: Ord + Copy + Into<u128>>(keys: &mut [T], k: usize, shares: &mut [u128]) {
+    largest_first(keys, k);
+    for &key in &keys[..k] {
+        shares[0xFFFF - (key.into() & 0xFFFF) as usize] += 1;
     }
 }
 
