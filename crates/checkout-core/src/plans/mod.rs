@@ -426,31 +426,50 @@ mod tests {
 
     #[test]
     fn durations_follow_the_calendar() {
-        let d = |count, unit| Duration { count, unit };
-        assert_eq!(
-            d(1, Unit::Month).after(t("2026-01-31T10:00:00Z")),
-            t("2026-02-28T10:00:00Z")
-        );
-        assert_eq!(
-            d(1, Unit::Month).after(t("2028-01-31T00:00:00Z")),
-            t("2028-02-29T00:00:00Z")
-        );
-        assert_eq!(
-            d(13, Unit::Month).after(t("2026-11-23T00:00:00Z")),
-            t("2027-12-23T00:00:00Z")
-        );
-        assert_eq!(
-            d(1, Unit::Year).after(t("2028-02-29T00:00:00Z")),
-            t("2029-02-28T00:00:00Z")
-        );
-        assert_eq!(
-            d(2, Unit::Week).after(t("2026-12-25T00:00:00Z")),
-            t("2027-01-08T00:00:00Z")
-        );
-        assert_eq!(
-            d(10, Unit::Day).after(t("2026-02-25T00:00:00Z")),
-            t("2026-03-07T00:00:00Z")
-        );
+        for (count, unit, from, to) in [
+            (
+                1,
+                Unit::Month,
+                "2026-01-31T10:00:00Z",
+                "2026-02-28T10:00:00Z",
+            ),
+            (
+                1,
+                Unit::Month,
+                "2028-01-31T00:00:00Z",
+                "2028-02-29T00:00:00Z",
+            ),
+            (
+                13,
+                Unit::Month,
+                "2026-11-23T00:00:00Z",
+                "2027-12-23T00:00:00Z",
+            ),
+            (
+                1,
+                Unit::Year,
+                "2028-02-29T00:00:00Z",
+                "2029-02-28T00:00:00Z",
+            ),
+            (
+                2,
+                Unit::Week,
+                "2026-12-25T00:00:00Z",
+                "2027-01-08T00:00:00Z",
+            ),
+            (
+                10,
+                Unit::Day,
+                "2026-02-25T00:00:00Z",
+                "2026-03-07T00:00:00Z",
+            ),
+        ] {
+            assert_eq!(
+                Duration { count, unit }.after(t(from)),
+                t(to),
+                "{count} {unit:?} after {from}"
+            );
+        }
     }
 
     #[test]
