@@ -51,7 +51,7 @@ const medusaCart = () => ({
 // Agreement. Medusa keeps exact decimals; ours are rounded half away from zero to the cent.
 const exact = (v) => (typeof v === 'object' && v !== null && 'numeric' in v ? String(v.raw?.value ?? v.numeric) : String(v));
 const toCents = (s) => {
-  // a decimal string rounded half away from zero to 2 places (pricing.md section 2), in cents (BigInt)
+  // a decimal string rounded half away from zero to 2 places (docs/pricing.md section 2), in cents (BigInt)
   const [int, frac = ''] = s.replace(/^-/, '').split('.');
   const c = BigInt(int + (frac + '000').slice(0, 2)) + ((frac[2] ?? '0') >= '5' ? 1n : 0n);
   return s.startsWith('-') ? -c : c;

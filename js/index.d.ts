@@ -28,7 +28,7 @@ export interface ChargeInput {
   taxRate?: TaxRate;
 }
 
-/** The input of the pricing function (spec/pricing.md, section 1). */
+/** The input of the pricing function (docs/pricing.md, section 1). */
 export interface PricingInput {
   currency: CurrencyCode;
   taxIncludedInPrice?: boolean;
@@ -94,7 +94,7 @@ export interface Summary {
   calculationErrors: CalculationError[];
 }
 
-/** The output of the pricing function (spec/pricing.md, section 3). */
+/** The output of the pricing function (docs/pricing.md, section 3). */
 export interface Pricing extends Summary {
   appliedDiscounts: AppliedDiscount[];
   lineItems: PricedLineItem[];

@@ -1,11 +1,11 @@
 // The package's entry for browsers and bundlers: loads the WebAssembly module
 // next to this file once, then exposes the engine.
-import init, { priceJson, priceWire, wireInput, Checkout, currencyDigits } from '../pkg/checkout_wasm.js';
+import init, { priceJson, priceCompact, compactInput, Checkout, currencyDigits } from '../pkg/checkout_wasm.js';
 import { makeFormatMoney } from './format.js';
-import { makePrice } from './wire.js';
+import { makePrice } from './compact.js';
 
 const { memory } = await init({ module_or_path: new URL('../pkg/checkout_wasm_bg.wasm', import.meta.url) });
 
-export const price = makePrice(memory, { priceJson, priceWire, wireInput });
+export const price = makePrice(memory, { priceJson, priceCompact, compactInput });
 export { Checkout, currencyDigits };
 export const formatMoney = makeFormatMoney(currencyDigits);

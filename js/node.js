@@ -1,11 +1,11 @@
 // The package's entry for Node: reads the WebAssembly module from disk.
 import { readFileSync } from 'node:fs';
-import { initSync, priceJson, priceWire, wireInput, Checkout, currencyDigits } from '../pkg/checkout_wasm.js';
+import { initSync, priceJson, priceCompact, compactInput, Checkout, currencyDigits } from '../pkg/checkout_wasm.js';
 import { makeFormatMoney } from './format.js';
-import { makePrice } from './wire.js';
+import { makePrice } from './compact.js';
 
 const { memory } = initSync({ module: readFileSync(new URL('../pkg/checkout_wasm_bg.wasm', import.meta.url)) });
 
-export const price = makePrice(memory, { priceJson, priceWire, wireInput });
+export const price = makePrice(memory, { priceJson, priceCompact, compactInput });
 export { Checkout, currencyDigits };
 export const formatMoney = makeFormatMoney(currencyDigits);

@@ -18,7 +18,7 @@ run() {
       python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["input"]))' "$f" > "$corpus/$(basename "$f" .json)"
     done
   fi
-  (cd "$root/crates/checkout-core" &&
+  (cd "$root" &&
     RUSTC_BOOTSTRAP=1 cargo fuzz run --target-dir "$root/target/fuzz" "$name" "$corpus" -- -max_total_time="$seconds" -max_len=65536)
 }
 case "$target" in

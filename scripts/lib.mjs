@@ -104,7 +104,8 @@ function stale(output, inputs) {
   return !existsSync(out) || statSync(out).mtimeMs < newest(inputs);
 }
 
-const RUST_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-core/src', 'crates/checkout-core/Cargo.toml'];
+const PRICING_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-pricing/src', 'crates/checkout-pricing/Cargo.toml'];
+const CORE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-core/src', 'crates/checkout-core/Cargo.toml'];
 const toolEnv = () => ({
   WASM_BINDGEN_BIN: cargoBin('wasm-bindgen'),
   WASM_OPT_BIN: bin('wasm-opt'),
@@ -117,7 +118,7 @@ const WASM_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-in
 /** The browser module: pkg/checkout_wasm.js and its .wasm, size-optimised. */
 export function buildWasm() {
   const wasm = 'pkg/checkout_wasm_bg.wasm';
-  if (!stale(wasm, [...RUST_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'])) return;
+  if (!stale(wasm, [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'])) return;
   log('building the browser module (wasm-pack)');
   run(cargoBin('wasm-pack'), ['build', 'crates/checkout-wasm', '--release', '--target', 'web', '--mode', 'no-install',
     '--no-pack', '--out-dir', join(root, 'pkg'), '--out-name', 'checkout_wasm'], { env: toolEnv() });
@@ -128,7 +129,7 @@ export function buildWasm() {
 /** The worker: crates/checkout-worker/build/. */
 export function buildWorker() {
   if (!stale('crates/checkout-worker/build/index.js',
-    [...RUST_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json'])) return;
+    [...CORE_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json'])) return;
   log('building the worker (worker-build)');
   run(cargoBin('worker-build'), ['--profile', 'worker'], { cwd: join(root, 'crates/checkout-worker'), env: toolEnv() });
 }
@@ -194,7 +195,6 @@ export function newTenant(name = 'demo') {
     secretKeySha256: createHash('sha256').update(secretKey).digest('hex'),
     publishableKey,
     sessionKeys: [{ kid: `${name}-1`, k: randomBytes(32).toString('base64url') }],
-    webhookSecret: randomBytes(24).toString('base64url'),
   };
   return { tenant, secretKey, publishableKey };
 }

@@ -52,8 +52,8 @@ async function serve(folder) {
 
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [
-    'README.md', 'js/element.d.ts', 'js/element.js', 'js/format.js', 'js/index.d.ts', 'js/index.js', 'js/node.js',
-    'js/wire.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
+    'README.md', 'js/compact.js', 'js/element.d.ts', 'js/element.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
+    'js/node.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
   ]);
 });
 

@@ -1,5 +1,5 @@
-// The package's price() in Node: its compact path (js/wire.js and the module's
-// wire reader and writer) must answer exactly what the JSON path answers, the
+// The package's price() in Node: its compact path (js/compact.js and the module's
+// compact reader and writer) must answer exactly what the JSON path answers, the
 // output to the key order and every error to its code, field and message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../../scripts/lib.mjs';
 import { price } from '../../js/node.js';
-import { initSync, priceJson, priceWire, wireInput } from '../../pkg/checkout_wasm.js';
-import { makeWirePrice } from '../../js/wire.js';
+import { initSync, priceJson, priceCompact, compactInput } from '../../pkg/checkout_wasm.js';
+import { makeCompactPrice } from '../../js/compact.js';
 
 // js/node.js instantiated the module; this returns the same instance's exports.
 const { memory } = initSync({ module: readFileSync(join(root, 'pkg/checkout_wasm_bg.wasm')) });
@@ -27,7 +27,7 @@ function answer(f, input) {
 /** The vectors compare calculation errors by code only. */
 const codesOnly = (out) => ({ ...out, calculationErrors: out.calculationErrors.map(({ code }) => ({ code })) });
 
-test('every vector: the output and errors of pricing.md, the same as the JSON path', () => {
+test('every vector: the output and errors of docs/pricing.md, the same as the JSON path', () => {
   assert.ok(vectors.length >= 89);
   for (const v of vectors) {
     const got = answer(price, v.input);
@@ -38,9 +38,9 @@ test('every vector: the output and errors of pricing.md, the same as the JSON pa
 });
 
 test('every valid vector takes the compact path', () => {
-  const wirePrice = makeWirePrice(memory, { priceWire, wireInput });
+  const compactPrice = makeCompactPrice(memory, { priceCompact, compactInput });
   for (const v of vectors.filter((v) => v.output)) {
-    const out = wirePrice(v.input);
+    const out = compactPrice(v.input);
     assert.notEqual(out, undefined, v.name);
     assert.equal(JSON.stringify(out), JSON.stringify(priceJson(v.input)), v.name);
   }
@@ -115,12 +115,12 @@ function input(r) {
 }
 
 test('5,000 generated inputs: the same answer as the JSON path, output or error', () => {
-  const wirePrice = makeWirePrice(memory, { priceWire, wireInput });
+  const compactPrice = makeCompactPrice(memory, { priceCompact, compactInput });
   let fast = 0;
   for (let seed = 0; seed < 5000; seed++) {
     const x = input(random(seed));
     assert.deepEqual(answer(price, x), answer(priceJson, x), `seed ${seed}: ${JSON.stringify(x)}`);
-    if (wirePrice(x) !== undefined) fast += 1;
+    if (compactPrice(x) !== undefined) fast += 1;
   }
   // Enough of them valid and taken by the compact path for this test to mean something.
   assert.ok(fast > 500, `${fast} of 5000 took the compact path`);

@@ -1,4 +1,4 @@
-// The checkout API (api.md, Checkouts and Orders) against the built worker in
+// The checkout API (docs/api.md, Checkouts and Orders) against the built worker in
 // workerd with a local D1: every route, the create-order preconditions, the
 // key rules and the concurrency guarantees.
 import { test, before, after } from 'node:test';

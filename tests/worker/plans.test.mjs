@@ -1,4 +1,4 @@
-// Plan orders (api.md, Plan orders): PLAN catalog items, previews, eligibility
+// Plan orders (docs/api.md, Plan orders): PLAN catalog items, previews, eligibility
 // and the free trial once per buyer and plan, offline orders and every
 // lifecycle route, the status following the clock on reads between scheduled
 // runs, the scheduled handler persisting the moves with their events, and 428

@@ -107,7 +107,7 @@ test('stock taken by another order after the checkout was priced: PARTIAL_OUT_OF
   assert.equal((await call('GET', '/admin/v1/store')).body.store.catalog[0].stock, 1);
 });
 
-test('POST /api/v1/orders/checkout: the order of a completed checkout in the seed shape, once', async () => {
+test('POST /api/v1/orders/checkout: the order of a completed checkout in the order-service shape, once', async () => {
   await put(store);
   // completed in another system: the order is made now, and the same one after
   const elsewhere = await checkout([item('guide', 2)]);

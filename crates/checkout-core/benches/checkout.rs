@@ -1,9 +1,9 @@
 //! The worker's CPU per checkout request, natively: `cargo bench -p checkout-core --bench checkout`.
 //! A 300-line checkout of the demo store: the stored record parsed, priced into
-//! the Wix checkout object (GET), and create-order's plan (preconditions,
+//! the Wix checkout object (GET), and create-order's draft (preconditions,
 //! snapshot). Figures in BENCHMARKS.md.
 use checkout_core::checkout::order;
-use checkout_core::checkout::view::Quote;
+use checkout_core::checkout::quote::Quote;
 use checkout_core::checkout::{Caller, CheckoutRecord, CreateCheckout};
 use checkout_core::session;
 use checkout_core::store::{Counters, Store, StoreConfig};
@@ -42,10 +42,10 @@ fn bench(c: &mut Criterion) {
             Quote::new(black_box(&record), &store, now).map(|q| q.checkout_json(&record, false))
         })
     });
-    g.bench_function("create-order: price, check, plan the order", |b| {
+    g.bench_function("create-order: price, check, draft the order", |b| {
         b.iter(|| {
             let quote = Quote::new(black_box(&record), &store, now).expect("quote");
-            order::plan(&record, &quote, "order", "gateway", now)
+            order::draft(&record, &quote, "order", "gateway", now)
                 .map(|p| p.body.len())
                 .ok()
         })

@@ -1,26 +1,21 @@
 //! The core's one error type: a stable code, the path of the offending field and
-//! a human message. The worker and the browser module translate it, each in one
-//! place, to an HTTP answer or a thrown JS `Error`.
+//! a human message. The worker translates it, in one place, to an HTTP answer.
+//! The pricing input's own rules keep their codes from `checkout-pricing`
+//! ([`ErrorCode::Pricing`]), so a code means the same in the browser and at
+//! the edge.
 
+use checkout_pricing::error::{Code, Wider};
+pub use checkout_pricing::ErrorCode as PricingCode;
 use std::fmt;
 
 /// Stable error codes. The string of each (`as_str`) is part of the public
 /// contract: clients match on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
-    UnsupportedCurrency,
-    InvalidAmount,
-    InvalidQuantity,
-    TooManyLineItems,
-    DuplicateLineItemId,
-    InvalidTaxRate,
-    InvalidCoupon,
-    MoreThanOneCoupon,
-    InvalidRate,
-    InvalidInput,
-    /// The live engine was asked about a line that is not in the cart.
-    LineItemNotFound,
-    // Checkout changes (`api.md`, Checkouts); the Wix code where Wix has one.
+    /// A rule of the pricing input (a malformed amount, too many lines), or a
+    /// request field that is malformed (`INVALID_INPUT`).
+    Pricing(PricingCode),
+    // Checkout changes (`docs/api.md`, Checkouts); the Wix code where Wix has one.
     CatalogItemNotFound,
     CouponNotFound,
     CouponExpired,
@@ -33,7 +28,7 @@ pub enum ErrorCode {
     CheckoutIsComplete,
     /// The caller's key may not do this (a custom price with a publishable key).
     PermissionDenied,
-    // Plan orders (`api.md`, Plan orders).
+    // Plan orders (`docs/api.md`, Plan orders).
     PlanNotFound,
     /// The buyer holds as many orders of the plan as it allows.
     PurchaseLimitReached,
@@ -42,17 +37,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     pub const fn as_str(self) -> &'static str {
         match self {
-            ErrorCode::UnsupportedCurrency => "UNSUPPORTED_CURRENCY",
-            ErrorCode::InvalidAmount => "INVALID_AMOUNT",
-            ErrorCode::InvalidQuantity => "INVALID_QUANTITY",
-            ErrorCode::TooManyLineItems => "TOO_MANY_LINE_ITEMS",
-            ErrorCode::DuplicateLineItemId => "DUPLICATE_LINE_ITEM_ID",
-            ErrorCode::InvalidTaxRate => "INVALID_TAX_RATE",
-            ErrorCode::InvalidCoupon => "INVALID_COUPON",
-            ErrorCode::MoreThanOneCoupon => "MORE_THAN_ONE_COUPON",
-            ErrorCode::InvalidRate => "INVALID_RATE",
-            ErrorCode::InvalidInput => "INVALID_INPUT",
-            ErrorCode::LineItemNotFound => "LINE_ITEM_NOT_FOUND",
+            ErrorCode::Pricing(code) => code.as_str(),
             ErrorCode::CatalogItemNotFound => "CATALOG_ITEM_NOT_FOUND",
             ErrorCode::CouponNotFound => "ERROR_COUPON_DOES_NOT_EXIST",
             ErrorCode::CouponExpired => "ERROR_COUPON_HAS_EXPIRED",
@@ -75,47 +60,21 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// A rejected input: nothing was computed from it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    pub code: ErrorCode,
-    /// Path of the field in the input, as `lineItems[2].price`; empty for the whole input.
-    pub field: String,
-    pub message: String,
-}
-
-impl Error {
-    pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error {
-            code,
-            field: field.into(),
-            message: message.into(),
-        }
+impl Code for ErrorCode {
+    fn as_str(self) -> &'static str {
+        ErrorCode::as_str(self)
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}: {}", self.code, self.message)
-        } else {
-            write!(f, "{} at {}: {}", self.code, self.field, self.message)
-        }
+impl Wider for ErrorCode {}
+
+impl From<PricingCode> for ErrorCode {
+    fn from(code: PricingCode) -> ErrorCode {
+        ErrorCode::Pricing(code)
     }
 }
 
-impl std::error::Error for Error {}
-
-/// Serialized as `{"code", "field", "message"}`, the shape of `pricing.md` section 5.
-impl serde::Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Error", 3)?;
-        st.serialize_field("code", self.code.as_str())?;
-        st.serialize_field("field", &self.field)?;
-        st.serialize_field("message", &self.message)?;
-        st.end()
-    }
-}
+/// A refused request: the pricing crate's error struct with the core's codes.
+pub type Error = checkout_pricing::Error<ErrorCode>;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,4 +1,4 @@
-//! Events (`api.md`, Events): the envelope of the Checkout seed, and its
+//! Events (`docs/api.md`, Events): the envelope of Wix's checkout events, and its
 //! delivery form, a JWT signed with ES256 (RFC 7515, RFC 7518 section 3.4)
 //! whose `data` claim is the envelope as JSON text, as Wix delivers webhooks.
 //! The public key is served as a JWK set; signatures are deterministic

@@ -1,4 +1,4 @@
-//! Order sessions (`api.md`, Order sessions): the order's data carried in a
+//! Order sessions (`docs/api.md`, Order sessions): the order's data carried in a
 //! JWE compact token (RFC 7516), `alg` `dir`, `enc` `A256GCM`, with a `kid`
 //! naming the tenant's key. Stateless: nothing is stored per session.
 //!
@@ -166,22 +166,18 @@ fn decrypt(token: &str, keys: &[SessionKey]) -> Option<Vec<u8>> {
 }
 
 /// A session's data as a cart to price: `currency`, `taxIncludedInPrice`,
-/// `lineItems`, `shipping` and `additionalFees` as in `pricing.md`, and at most
+/// `lineItems`, `shipping` and `additionalFees` as in `docs/pricing.md`, and at most
 /// one code in `couponCodes`, whose rules come from the store. `check_coupon`
 /// (on creation) also refuses an expired or used-up coupon.
 pub fn cart(
     session_data: &Value,
     store: Option<&crate::store::Store>,
     check_coupon: Option<Timestamp>,
-) -> crate::Result<crate::Cart> {
-    use crate::error::{Error, ErrorCode};
-    let data = session_data.as_object().ok_or_else(|| {
-        Error::new(
-            ErrorCode::InvalidInput,
-            "sessionData",
-            "sessionData is an object",
-        )
-    })?;
+) -> crate::Result<checkout_pricing::Cart> {
+    use crate::error::{Error, ErrorCode, PricingCode};
+    let data = session_data
+        .as_object()
+        .ok_or_else(|| Error::invalid("sessionData", "sessionData is an object"))?;
     let mut input = Map::new();
     for key in [
         "currency",
@@ -201,17 +197,12 @@ pub fn cart(
             .enumerate()
             .map(|(i, c)| {
                 c.as_str().map(String::from).ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::InvalidInput,
-                        format!("sessionData.couponCodes[{i}]"),
-                        "a coupon code",
-                    )
+                    Error::invalid(format!("sessionData.couponCodes[{i}]"), "a coupon code")
                 })
             })
             .collect::<crate::Result<_>>()?,
         Some(_) => {
-            return Err(Error::new(
-                ErrorCode::InvalidInput,
+            return Err(Error::invalid(
                 "sessionData.couponCodes",
                 "a list of coupon codes",
             ))
@@ -219,7 +210,7 @@ pub fn cart(
     };
     if codes.len() > 1 {
         return Err(Error::new(
-            ErrorCode::MoreThanOneCoupon,
+            PricingCode::MoreThanOneCoupon,
             "sessionData.couponCodes",
             "at most one coupon code",
         ));
@@ -247,12 +238,11 @@ pub fn cart(
             ]),
         );
     }
-    let within = |e: Error| Error {
-        field: format!("sessionData.{}", e.field),
-        ..e
+    let within = |e: checkout_pricing::Error| {
+        Error::new(e.code, format!("sessionData.{}", e.field), e.message)
     };
-    crate::Cart::from_raw(crate::input::deserialize(Value::Object(input)).map_err(within)?)
-        .map_err(within)
+    let raw = checkout_pricing::input::deserialize(Value::Object(input)).map_err(within)?;
+    checkout_pricing::Cart::from_raw(raw).map_err(within)
 }
 
 #[cfg(test)]

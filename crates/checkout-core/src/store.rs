@@ -1,14 +1,14 @@
-//! A tenant's store configuration (`api.md`, Store configuration): the catalog,
+//! A tenant's store configuration (`docs/api.md`, Store configuration): the catalog,
 //! tax regions, shipping options, coupons and gift cards from which the worker
 //! builds every pricing input. Validated here, with the pricing input's rules,
 //! so that a stored configuration always prices.
 
-use crate::amount::parse_decimal;
-use crate::cart::ItemType;
-use crate::currency::Currency;
-use crate::error::{Error, ErrorCode, Result};
-use crate::input::{self, RawCoupon, Text};
+use crate::error::{Error, ErrorCode, PricingCode, Result};
 use crate::time::Timestamp;
+use checkout_pricing::amount::parse_decimal;
+use checkout_pricing::cart::ItemType;
+use checkout_pricing::currency::Currency;
+use checkout_pricing::input::{self, RawCoupon, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -144,56 +144,40 @@ impl StoreConfig {
     pub fn validate(&self) -> Result<()> {
         let currency = Currency::from_code(&self.currency).ok_or_else(|| {
             Error::new(
-                ErrorCode::UnsupportedCurrency,
+                PricingCode::UnsupportedCurrency,
                 "currency",
                 "an upper-case ISO 4217 code of a supported currency",
             )
         })?;
-        let money =
-            |value: &str, path: &str| input::money(Some(&Text::Str(value.into())), currency, path);
-        let rate = |value: &str, path: &str| input::tax_rate(Some(&Text::Str(value.into())), path);
-        let unique = |ids: &mut HashSet<String>, id: &str, path: String| -> Result<()> {
-            if id.is_empty() {
-                return Err(Error::new(
-                    ErrorCode::InvalidInput,
-                    path,
-                    "required and not empty",
-                ));
-            }
-            if !ids.insert(id.to_owned()) {
-                return Err(Error::new(
-                    ErrorCode::InvalidInput,
-                    path,
-                    format!("{id:?} is listed twice"),
-                ));
-            }
-            Ok(())
-        };
+        self.validate_catalog(currency)?;
+        self.validate_tax_regions()?;
+        self.validate_shipping_options(currency)?;
+        self.validate_coupons(currency)?;
+        self.validate_gift_cards(currency)
+    }
 
+    fn validate_catalog(&self, currency: Currency) -> Result<()> {
         let mut ids = HashSet::new();
         for (i, item) in self.catalog.iter().enumerate() {
             let path = format!("catalog[{i}]");
             unique(&mut ids, &item.id, format!("{path}.id"))?;
-            money(&item.price, &format!("{path}.price"))?;
+            money(&item.price, currency, &format!("{path}.price"))?;
             if ItemType::parse(&item.item_type).is_none() {
-                return Err(Error::new(
-                    ErrorCode::InvalidInput,
+                return Err(Error::invalid(
                     format!("{path}.itemType"),
                     "itemType is one of PHYSICAL, DIGITAL, SERVICE, GIFT_CARD, PLAN",
                 ));
             }
             match (&item.plan, item.item_type == "PLAN") {
-                (Some(terms), true) => terms.check().map_err(|why| {
-                    Error::new(ErrorCode::InvalidInput, format!("{path}.plan"), why)
-                })?,
-                (None, true) => return Err(Error::new(
-                    ErrorCode::InvalidInput,
+                (Some(terms), true) => terms
+                    .check()
+                    .map_err(|why| Error::invalid(format!("{path}.plan"), why))?,
+                (None, true) => return Err(Error::invalid(
                     format!("{path}.plan"),
                     "an item of type PLAN carries its plan: {duration?, recurring, freeTrialDays?}",
                 )),
                 (Some(_), false) => {
-                    return Err(Error::new(
-                        ErrorCode::InvalidInput,
+                    return Err(Error::invalid(
                         format!("{path}.plan"),
                         "only an item of type PLAN carries a plan",
                     ))
@@ -201,15 +185,14 @@ impl StoreConfig {
                 (None, false) => {}
             }
             if let Some(w) = &item.weight {
-                parse_decimal(w, 6).map_err(|_| {
-                    Error::new(
-                        ErrorCode::InvalidInput,
-                        format!("{path}.weight"),
-                        "a decimal string",
-                    )
-                })?;
+                parse_decimal(w, 6)
+                    .map_err(|_| Error::invalid(format!("{path}.weight"), "a decimal string"))?;
             }
         }
+        Ok(())
+    }
+
+    fn validate_tax_regions(&self) -> Result<()> {
         for (i, region) in self.tax_regions.iter().enumerate() {
             let path = format!("taxRegions[{i}]");
             for (group, r) in &region.rates {
@@ -219,15 +202,23 @@ impl StoreConfig {
                 rate(r, &format!("{path}.shippingRate"))?;
             }
         }
+        Ok(())
+    }
+
+    fn validate_shipping_options(&self, currency: Currency) -> Result<()> {
         let mut codes = HashSet::new();
         for (i, option) in self.shipping_options.iter().enumerate() {
             let path = format!("shippingOptions[{i}]");
             unique(&mut codes, &option.code, format!("{path}.code"))?;
-            money(&option.price, &format!("{path}.price"))?;
+            money(&option.price, currency, &format!("{path}.price"))?;
             if let Some(m) = &option.free_above_subtotal {
-                money(m, &format!("{path}.freeAboveSubtotal"))?;
+                money(m, currency, &format!("{path}.freeAboveSubtotal"))?;
             }
         }
+        Ok(())
+    }
+
+    fn validate_coupons(&self, currency: Currency) -> Result<()> {
         let mut codes = HashSet::new();
         for (i, c) in self.coupons.iter().enumerate() {
             let path = format!("coupons[{i}]");
@@ -235,11 +226,15 @@ impl StoreConfig {
             input::coupon(c.to_raw(), currency, &path)?;
             expiry(c.expires_at.as_deref(), &format!("{path}.expiresAt"))?;
         }
+        Ok(())
+    }
+
+    fn validate_gift_cards(&self, currency: Currency) -> Result<()> {
         let mut codes = HashSet::new();
         for (i, g) in self.gift_cards.iter().enumerate() {
             let path = format!("giftCards[{i}]");
             unique(&mut codes, &g.code, format!("{path}.code"))?;
-            money(&g.balance, &format!("{path}.balance"))?;
+            money(&g.balance, currency, &format!("{path}.balance"))?;
             expiry(g.expires_at.as_deref(), &format!("{path}.expiresAt"))?;
         }
         Ok(())
@@ -250,15 +245,37 @@ impl StoreConfig {
     }
 }
 
+/// An amount of the store's currency, by the pricing input's rule for money.
+fn money(value: &str, currency: Currency, path: &str) -> Result<u128> {
+    Ok(input::money(
+        Some(&Text::Str(value.into())),
+        currency,
+        path,
+    )?)
+}
+
+/// A tax rate, by the pricing input's rule for rates.
+fn rate(value: &str, path: &str) -> Result<()> {
+    input::tax_rate(Some(&Text::Str(value.into())), path)?;
+    Ok(())
+}
+
+/// An id or code that is not empty and not listed before.
+fn unique(seen: &mut HashSet<String>, id: &str, path: String) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid(path, "required and not empty"));
+    }
+    if !seen.insert(id.to_owned()) {
+        return Err(Error::invalid(path, format!("{id:?} is listed twice")));
+    }
+    Ok(())
+}
+
 fn expiry(value: Option<&str>, path: &str) -> Result<Option<Timestamp>> {
     value
         .map(|v| {
             Timestamp::parse(v).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::InvalidInput,
-                    path,
-                    "an RFC 3339 date-time, as 2026-12-31T23:59:59Z",
-                )
+                Error::invalid(path, "an RFC 3339 date-time, as 2026-12-31T23:59:59Z")
             })
         })
         .transpose()
@@ -296,7 +313,7 @@ impl Store {
     pub fn new(config: StoreConfig, counters: Counters) -> Result<Store> {
         let currency = Currency::from_code(&config.currency).ok_or_else(|| {
             Error::new(
-                ErrorCode::UnsupportedCurrency,
+                PricingCode::UnsupportedCurrency,
                 "currency",
                 "unsupported currency",
             )
@@ -423,28 +440,13 @@ impl Store {
             .map(|g| self.gift_card_balance(g))
             .collect();
         for (card, balance) in config.gift_cards.iter_mut().zip(balances) {
-            card.balance = crate::Amount::new(balance, exp).to_string();
+            card.balance = checkout_pricing::Amount::new(balance, exp).to_string();
         }
         config
     }
 }
 
 impl StoreCoupon {
-    /// The coupon as a pricing input's coupon (JSON).
-    pub fn to_pricing(&self) -> serde_json::Value {
-        let mut c = serde_json::json!({"code": self.code, "type": self.kind});
-        if let Some(v) = &self.value {
-            c["value"] = v.as_str().into();
-        }
-        if let Some(m) = &self.minimum_subtotal {
-            c["minimumSubtotal"] = m.as_str().into();
-        }
-        if let Some(ids) = &self.catalog_item_ids {
-            c["catalogItemIds"] = serde_json::json!(ids);
-        }
-        c
-    }
-
     /// The coupon as a pricing input's coupon.
     pub fn to_raw(&self) -> RawCoupon<'static> {
         RawCoupon {
@@ -454,5 +456,132 @@ impl StoreCoupon {
             minimum_subtotal: self.minimum_subtotal.clone().map(Text::from),
             catalog_item_ids: self.catalog_item_ids.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{config, now, store};
+    use serde_json::{json, Value};
+
+    /// The refusal of the test store with the value at `pointer` replaced.
+    fn refusal(pointer: &str, value: Value) -> (ErrorCode, String) {
+        let mut c = config();
+        *c.pointer_mut(pointer).expect("a field of the test store") = value;
+        let e = StoreConfig::from_json(&c.to_string()).expect_err("refused");
+        (e.code, e.field)
+    }
+
+    #[test]
+    fn the_demo_store_is_valid() {
+        let demo = include_str!("../../../scripts/demo-store.json");
+        assert!(StoreConfig::from_json(demo).is_ok());
+    }
+
+    #[test]
+    fn every_amount_rate_and_reference_is_checked_at_its_path() {
+        let invalid = ErrorCode::from(PricingCode::InvalidInput);
+        let amount = ErrorCode::from(PricingCode::InvalidAmount);
+        let tax_rate = ErrorCode::from(PricingCode::InvalidTaxRate);
+        let table: Vec<(&str, Value, ErrorCode, &str)> = vec![
+            (
+                "/currency",
+                json!("usd"),
+                PricingCode::UnsupportedCurrency.into(),
+                "currency",
+            ),
+            (
+                "/catalog/0/price",
+                json!("1.001"),
+                amount,
+                "catalog[0].price",
+            ),
+            ("/catalog/1/id", json!("tee"), invalid, "catalog[1].id"),
+            (
+                "/catalog/0/itemType",
+                json!("CAR"),
+                invalid,
+                "catalog[0].itemType",
+            ),
+            (
+                "/catalog/0/itemType",
+                json!("PLAN"),
+                invalid,
+                "catalog[0].plan",
+            ),
+            (
+                "/catalog/2/taxGroupId",
+                json!(7),
+                invalid,
+                "catalog[2].taxGroupId",
+            ),
+            (
+                "/taxRegions/0/rates/*",
+                json!("1.5"),
+                tax_rate,
+                "taxRegions[0].rates.*",
+            ),
+            (
+                "/taxRegions/0/shippingRate",
+                json!("-0"),
+                tax_rate,
+                "taxRegions[0].shippingRate",
+            ),
+            (
+                "/shippingOptions/1/code",
+                json!("standard"),
+                invalid,
+                "shippingOptions[1].code",
+            ),
+            (
+                "/shippingOptions/0/price",
+                json!("x"),
+                amount,
+                "shippingOptions[0].price",
+            ),
+            (
+                "/coupons/0/value",
+                json!("101"),
+                PricingCode::InvalidCoupon.into(),
+                "coupons[0].value",
+            ),
+            (
+                "/coupons/1/expiresAt",
+                json!("tomorrow"),
+                invalid,
+                "coupons[1].expiresAt",
+            ),
+            ("/giftCards/0/code", json!(""), invalid, "giftCards[0].code"),
+            (
+                "/giftCards/0/balance",
+                json!("-1"),
+                amount,
+                "giftCards[0].balance",
+            ),
+        ];
+        for (pointer, value, code, field) in table {
+            assert_eq!(
+                refusal(pointer, value),
+                (code, field.to_owned()),
+                "{pointer}"
+            );
+        }
+    }
+
+    #[test]
+    fn counters_override_the_configured_stock_and_balances() {
+        let mut s = store();
+        assert_eq!(s.stock("tee"), Some(5));
+        assert_eq!(s.stock("ebook"), None, "no stock: unlimited");
+        s.counters.stock.insert("tee".into(), 0);
+        assert_eq!(s.stock("tee"), Some(0));
+        let card = s.gift_card("GIFT-30").unwrap().clone();
+        assert_eq!(s.gift_card_balance(&card), 3000);
+        s.counters.gift_card_balances.insert("GIFT-30".into(), 0);
+        assert_eq!(
+            s.check_gift_card("GIFT-30", now()).unwrap_err().code,
+            ErrorCode::GiftCardIsEmpty
+        );
     }
 }

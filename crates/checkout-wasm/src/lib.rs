@@ -1,16 +1,16 @@
 //! The browser module: the core's pricing function and live cart, bound to
 //! JavaScript. A thin shell: every rule is in `checkout-core`.
 //!
-//! `price()` crosses the boundary in a compact format (see [`wire`] and
-//! `js/wire.js`); everything else, and whatever the compact format does not
+//! `price()` crosses the boundary in a compact format (see [`compact`] and
+//! `js/compact.js`); everything else, and whatever the compact format does not
 //! carry, crosses as JSON text.
 
-use checkout_core::input::Count;
-use checkout_core::{Cart, Currency, Error, ErrorCode};
+use checkout_pricing::input::Count;
+use checkout_pricing::{Cart, Currency, Error, ErrorCode};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-pub mod wire;
+pub mod compact;
 
 /// A core error as a JS `Error` with `code` and `field` properties.
 fn js_error(e: Error) -> JsValue {
@@ -36,9 +36,9 @@ fn json_text(value: &JsValue) -> Result<String, JsValue> {
         })
 }
 
-/// Prices a checkout: the input object of `pricing.md` in, its output object out.
+/// Prices a checkout: the input object of `docs/pricing.md` in, its output object out.
 /// Throws an `Error` with `code` and `field` for an invalid input. The
-/// package's `price()` tries the compact format ([`price_wire`]) first and
+/// package's `price()` tries the compact format ([`price_compact`]) first and
 /// comes here for what it does not take.
 #[wasm_bindgen(js_name = priceJson)]
 pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
@@ -53,7 +53,7 @@ pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
 #[derive(Default)]
 struct Wire {
     input: Vec<u8>,
-    output: wire::Output,
+    output: compact::Output,
     header: [u32; 6],
 }
 
@@ -62,8 +62,8 @@ thread_local! {
 }
 
 /// Makes room for an input of up to `len` bytes; returns where to write it.
-#[wasm_bindgen(js_name = wireInput)]
-pub fn wire_input(len: usize) -> *mut u8 {
+#[wasm_bindgen(js_name = compactInput)]
+pub fn compact_input(len: usize) -> *mut u8 {
     WIRE.with_borrow_mut(|w| {
         // grown when too small, never cleared: the caller writes over it
         if w.input.len() < len {
@@ -73,13 +73,13 @@ pub fn wire_input(len: usize) -> *mut u8 {
     })
 }
 
-/// Prices the `len` bytes written at [`wire_input`] (see [`wire`]). Returns the
+/// Prices the `len` bytes written at [`compact_input`] (see [`compact`]). Returns the
 /// address of six u32s: the address and length of the output's text, of its
 /// UTF-16 ends and of its shape numbers; or 0 when the input is not for the
 /// compact path (or is invalid): the caller then uses `priceJson`, which
 /// answers exactly, error included.
-#[wasm_bindgen(js_name = priceWire)]
-pub fn price_wire(len: usize) -> *const u32 {
+#[wasm_bindgen(js_name = priceCompact)]
+pub fn price_compact(len: usize) -> *const u32 {
     WIRE.with_borrow_mut(|w| {
         let Wire {
             input,
@@ -88,13 +88,13 @@ pub fn price_wire(len: usize) -> *const u32 {
         } = w;
         let cart = std::str::from_utf8(input.get(..len).unwrap_or_default())
             .ok()
-            .and_then(wire::read)
+            .and_then(compact::read)
             .and_then(|raw| Cart::from_raw(raw).ok());
         let Some(cart) = cart else {
             return std::ptr::null();
         };
         output.clear();
-        wire::write(&cart.price(), output);
+        compact::write(&cart.price(), output);
         // Addresses and lengths in 32-bit WebAssembly memory fit a u32.
         *header = [
             output.text().as_ptr() as u32,

@@ -34,7 +34,7 @@ fn every_vector_gives_the_cores_bytes() {
     for (name, text) in VECTORS {
         let vector: serde_json::Value = serde_json::from_str(text).expect("vector JSON");
         let input = vector["input"].to_string();
-        match (checkout_core::price_json(&input), price(js(&input))) {
+        match (checkout_pricing::price_json(&input), price(js(&input))) {
             (Ok(expected), Ok(got)) => assert_eq!(stringify(&got), expected, "{name}"),
             (Err(expected), Err(got)) => {
                 assert_eq!(

@@ -1,4 +1,4 @@
-//! Delivery of the outbox (`api.md`, Events): the scheduled handler sends each
+//! Delivery of the outbox (`docs/api.md`, Events): the scheduled handler sends each
 //! tenant's due events to its webhook URL as ES256-signed JWTs, and retries
 //! those the receiver did not take (any answer but 2xx, or none) with
 //! backoff. The public key is served at `GET /.well-known/jwks.json`.
@@ -54,7 +54,7 @@ pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
         );
         return Ok(());
     };
-    for tenant in crate::load_tenants(env)?.iter() {
+    for tenant in crate::tenants::load(env)?.iter() {
         let db = Db::new(env.d1("DB")?, &tenant.app_def_id);
         let Some(url) = db
             .store()

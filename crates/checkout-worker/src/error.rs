@@ -1,90 +1,104 @@
-//! The worker's one error type, and its translation to an HTTP answer in Wix's
-//! error shape (`api.md`, Errors). Nothing else builds an error response.
+//! The worker's one error type, a closed set of the answers an API call can be
+//! refused with, and its translation to HTTP in Wix's error shape
+//! (`docs/api.md`, Errors). This module alone knows status numbers; handlers
+//! name what went wrong.
 
-use checkout_core::ErrorCode;
+use checkout_core::checkout::order::{Precondition, Violation};
+use checkout_core::plans::Refused;
+use checkout_core::{ErrorCode, PricingCode};
 use serde_json::{json, Value};
+
+/// What a retried write gave up on (`409` after every attempt lost).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contended {
+    Checkout,
+    PlanOrder,
+}
 
 #[derive(Debug)]
 pub enum ApiError {
-    /// 400: the request does not hold what the route needs.
+    /// 400: a request field is missing, mistyped or out of range.
     Invalid {
         field: String,
         description: String,
         rule: &'static str,
     },
-    /// 400 with an application code (a core validation error, say).
-    BadRequest {
+    /// 400: a rule of the core refused a value (a malformed amount, an
+    /// unknown coupon), with the core's code.
+    Rejected {
         code: &'static str,
         field: String,
         description: String,
     },
+    /// 400: the checkout of a checkout-session order is not completed.
+    CheckoutNotCompleted,
+    /// 400: the checkout of a checkout-session order has no lines.
+    NoLineItems,
+    /// 400: the order-session id is not a token of this tenant.
+    InvalidOrderSession,
     /// 401: no key, or a key of no tenant.
     Unauthenticated,
     /// 403: the key is valid but may not do this.
     Forbidden,
     /// 404: no such route, or no such entity for this tenant.
     NotFound(&'static str),
+    /// 405: the path exists, the method does not.
     MethodNotAllowed,
-    PayloadTooLarge {
-        limit: usize,
-    },
+    /// 409: the checkout already has an order (its id, when known).
+    AlreadyOrdered { order_id: Option<String> },
+    /// 409: every attempt to write found the entity changed by another request.
+    KeptChanging(Contended),
+    /// 410: the order session's token has expired.
+    OrderSessionExpired,
+    /// 413: the request body is larger than `limit` bytes.
+    PayloadTooLarge { limit: usize },
     /// 428: the tenant has no store configuration yet (PUT /admin/v1/store).
     StoreNotConfigured,
-    /// An application error with its own status (409 conflict, 428 failed
-    /// precondition) and data (the existing order's id, the failing conditions).
-    Application {
-        status: u16,
+    /// 428: the entity's state does not allow the change (a completed
+    /// checkout, a plan the buyer holds as often as it allows).
+    StateDoesNotAllow {
         code: &'static str,
+        field: String,
         description: String,
-        data: Value,
     },
+    /// 428: create-order's preconditions that failed, the first one's code first.
+    Preconditions(Vec<Violation>),
+    /// 428: a plan order's status does not allow the action.
+    OrderStatus(Refused),
     /// 500: logged with the request id; the body says nothing more.
     Internal(String),
 }
 
 impl ApiError {
+    /// The HTTP status: the one place the worker chooses a number.
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::Invalid { .. } | ApiError::BadRequest { .. } => 400,
+            ApiError::Invalid { .. }
+            | ApiError::Rejected { .. }
+            | ApiError::CheckoutNotCompleted
+            | ApiError::NoLineItems
+            | ApiError::InvalidOrderSession => 400,
             ApiError::Unauthenticated => 401,
             ApiError::Forbidden => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
+            ApiError::AlreadyOrdered { .. } | ApiError::KeptChanging(_) => 409,
+            ApiError::OrderSessionExpired => 410,
             ApiError::PayloadTooLarge { .. } => 413,
-            ApiError::StoreNotConfigured => 428,
-            ApiError::Application { status, .. } => *status,
+            ApiError::StoreNotConfigured
+            | ApiError::StateDoesNotAllow { .. }
+            | ApiError::Preconditions(_)
+            | ApiError::OrderStatus(_) => 428,
             ApiError::Internal(_) => 500,
         }
     }
 
-    pub fn conflict(code: &'static str, description: impl Into<String>, data: Value) -> ApiError {
-        ApiError::Application {
-            status: 409,
-            code,
+    /// A request field that does not hold what the route needs (`VALIDATION`).
+    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            field: field.into(),
             description: description.into(),
-            data,
-        }
-    }
-
-    pub fn bad_request(code: &'static str, description: impl Into<String>) -> ApiError {
-        ApiError::Application {
-            status: 400,
-            code,
-            description: description.into(),
-            data: json!({}),
-        }
-    }
-
-    pub fn precondition(
-        code: &'static str,
-        description: impl Into<String>,
-        data: Value,
-    ) -> ApiError {
-        ApiError::Application {
-            status: 428,
-            code,
-            description: description.into(),
-            data,
+            rule: "VALIDATION",
         }
     }
 
@@ -92,14 +106,25 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Invalid { .. } => "INVALID_ARGUMENT",
-            ApiError::BadRequest { code, .. } => code,
+            ApiError::Rejected { code, .. } | ApiError::StateDoesNotAllow { code, .. } => code,
+            ApiError::CheckoutNotCompleted => "CHECKOUT_NOT_COMPLETED",
+            ApiError::NoLineItems => "NO_LINE_ITEMS",
+            ApiError::InvalidOrderSession => "INVALID_ORDER_SESSION_ID",
             ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden => "PERMISSION_DENIED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ApiError::AlreadyOrdered { .. } => "CHECKOUT_ALREADY_PAID",
+            ApiError::KeptChanging(Contended::Checkout) => "CHECKOUT_CHANGED",
+            ApiError::KeptChanging(Contended::PlanOrder) => "ORDER_CHANGED",
+            ApiError::OrderSessionExpired => "ORDER_SESSION_EXPIRED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
-            ApiError::Application { code, .. } => code,
+            ApiError::Preconditions(violations) => violations
+                .first()
+                .map_or(Precondition::CalculationError, |v| v.code)
+                .as_str(),
+            ApiError::OrderStatus(_) => "ORDER_STATUS_DOES_NOT_ALLOW",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -109,26 +134,65 @@ impl ApiError {
             ApiError::Invalid {
                 field, description, ..
             } => format!("INVALID_ARGUMENT: \"{field}\" {description}"),
-            ApiError::BadRequest {
+            ApiError::Rejected {
                 field, description, ..
-            } if field.is_empty() => description.clone(),
-            ApiError::BadRequest {
-                field, description, ..
-            } => format!("{field}: {description}"),
+            } if !field.is_empty() => format!("{field}: {description}"),
+            ApiError::Rejected { description, .. }
+            | ApiError::StateDoesNotAllow { description, .. } => description.clone(),
+            ApiError::CheckoutNotCompleted => "the checkout session is not COMPLETED".into(),
+            ApiError::NoLineItems => "the checkout session has no items".into(),
+            ApiError::InvalidOrderSession => "this is not a valid order session id".into(),
             ApiError::Unauthenticated => {
                 "a valid API key is required in the Authorization header".into()
             }
             ApiError::Forbidden => "this key may not do this".into(),
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::MethodNotAllowed => "method not allowed on this path".into(),
+            ApiError::AlreadyOrdered { .. } => {
+                "an order was already created for this checkout".into()
+            }
+            ApiError::KeptChanging(Contended::Checkout) => {
+                "the checkout kept changing; try again".into()
+            }
+            ApiError::KeptChanging(Contended::PlanOrder) => {
+                "the order kept changing; try again".into()
+            }
+            ApiError::OrderSessionExpired => "this order session has expired".into(),
             ApiError::PayloadTooLarge { limit } => {
                 format!("the request body is larger than {limit} bytes")
             }
             ApiError::StoreNotConfigured => {
                 "the store is not configured yet: PUT /admin/v1/store first".into()
             }
-            ApiError::Application { description, .. } => description.clone(),
+            ApiError::Preconditions(violations) => violations
+                .iter()
+                .map(|v| v.description.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            ApiError::OrderStatus(r) => format!(
+                "{} is not allowed on a {} order: {}",
+                r.action,
+                r.current.as_str(),
+                r.reason
+            ),
             ApiError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    /// The `applicationError.data` of the answer.
+    fn data(&self) -> Value {
+        match self {
+            ApiError::Rejected { field, .. } | ApiError::StateDoesNotAllow { field, .. } => {
+                json!({ "field": field })
+            }
+            ApiError::AlreadyOrdered { order_id: Some(id) } => json!({ "orderId": id }),
+            ApiError::Preconditions(violations) => {
+                json!({ "violations": violations.iter().map(Violation::to_json).collect::<Vec<_>>() })
+            }
+            ApiError::OrderStatus(r) => {
+                json!({ "currentStatus": r.current.as_str(), "action": r.action })
+            }
+            _ => json!({}),
         }
     }
 
@@ -143,26 +207,18 @@ impl ApiError {
             } => json!({"validationError": {"fieldViolations": [
                 {"field": field, "description": description, "violatedRule": rule}
             ]}}),
-            ApiError::BadRequest {
+            ApiError::Rejected {
                 code,
                 field,
                 description,
             } => json!({
-                "applicationError": {"code": code, "description": description, "data": {"field": field}},
+                "applicationError": {"code": code, "description": description, "data": self.data()},
                 "validationError": {"fieldViolations": [
                     {"field": field, "description": description, "violatedRule": "VALIDATION", "ruleName": code}
                 ]}
             }),
-            ApiError::Application {
-                code,
-                description,
-                data,
-                ..
-            } => {
-                json!({"applicationError": {"code": code, "description": description, "data": data}})
-            }
             _ => {
-                json!({"applicationError": {"code": self.code(), "description": message, "data": {}}})
+                json!({"applicationError": {"code": self.code(), "description": message, "data": self.data()}})
             }
         };
         json!({"message": message, "details": details})
@@ -172,7 +228,7 @@ impl ApiError {
 impl From<checkout_core::Error> for ApiError {
     fn from(e: checkout_core::Error) -> ApiError {
         match e.code {
-            ErrorCode::InvalidInput => ApiError::Invalid {
+            ErrorCode::Pricing(PricingCode::InvalidInput) => ApiError::Invalid {
                 field: e.field,
                 description: e.message,
                 rule: "VALIDATION",
@@ -180,14 +236,24 @@ impl From<checkout_core::Error> for ApiError {
             ErrorCode::PermissionDenied => ApiError::Forbidden,
             ErrorCode::PlanNotFound => ApiError::NotFound("plan"),
             ErrorCode::CheckoutIsComplete | ErrorCode::PurchaseLimitReached => {
-                ApiError::precondition(e.code.as_str(), e.message, json!({ "field": e.field }))
+                ApiError::StateDoesNotAllow {
+                    code: e.code.as_str(),
+                    field: e.field,
+                    description: e.message,
+                }
             }
-            code => ApiError::BadRequest {
+            code => ApiError::Rejected {
                 code: code.as_str(),
                 field: e.field,
                 description: e.message,
             },
         }
+    }
+}
+
+impl From<checkout_core::pricing::Error> for ApiError {
+    fn from(e: checkout_core::pricing::Error) -> ApiError {
+        checkout_core::Error::from(e).into()
     }
 }
 
@@ -198,3 +264,150 @@ impl From<worker::Error> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkout_core::plans::Status;
+
+    /// Every kind of refusal, its code and its status: the API's error table.
+    #[test]
+    fn each_error_has_its_code_and_status() {
+        let violation = |code| Violation {
+            code,
+            description: "d".into(),
+            line_item_ids: Vec::new(),
+        };
+        let core = |code: ErrorCode| ApiError::from(checkout_core::Error::new(code, "f", "m"));
+        let table: Vec<(ApiError, &str, u16)> = vec![
+            (ApiError::invalid("f", "d"), "INVALID_ARGUMENT", 400),
+            (
+                core(PricingCode::InvalidInput.into()),
+                "INVALID_ARGUMENT",
+                400,
+            ),
+            (
+                core(PricingCode::InvalidAmount.into()),
+                "INVALID_AMOUNT",
+                400,
+            ),
+            (
+                core(ErrorCode::CouponNotFound),
+                "ERROR_COUPON_DOES_NOT_EXIST",
+                400,
+            ),
+            (
+                ApiError::CheckoutNotCompleted,
+                "CHECKOUT_NOT_COMPLETED",
+                400,
+            ),
+            (ApiError::NoLineItems, "NO_LINE_ITEMS", 400),
+            (
+                ApiError::InvalidOrderSession,
+                "INVALID_ORDER_SESSION_ID",
+                400,
+            ),
+            (ApiError::Unauthenticated, "UNAUTHENTICATED", 401),
+            (ApiError::Forbidden, "PERMISSION_DENIED", 403),
+            (core(ErrorCode::PermissionDenied), "PERMISSION_DENIED", 403),
+            (ApiError::NotFound("checkout"), "NOT_FOUND", 404),
+            (core(ErrorCode::PlanNotFound), "NOT_FOUND", 404),
+            (ApiError::MethodNotAllowed, "METHOD_NOT_ALLOWED", 405),
+            (
+                ApiError::AlreadyOrdered { order_id: None },
+                "CHECKOUT_ALREADY_PAID",
+                409,
+            ),
+            (
+                ApiError::KeptChanging(Contended::Checkout),
+                "CHECKOUT_CHANGED",
+                409,
+            ),
+            (
+                ApiError::KeptChanging(Contended::PlanOrder),
+                "ORDER_CHANGED",
+                409,
+            ),
+            (ApiError::OrderSessionExpired, "ORDER_SESSION_EXPIRED", 410),
+            (
+                ApiError::PayloadTooLarge { limit: 1 },
+                "PAYLOAD_TOO_LARGE",
+                413,
+            ),
+            (ApiError::StoreNotConfigured, "STORE_NOT_CONFIGURED", 428),
+            (
+                core(ErrorCode::CheckoutIsComplete),
+                "CHECKOUT_IS_COMPLETE",
+                428,
+            ),
+            (
+                core(ErrorCode::PurchaseLimitReached),
+                "PURCHASE_LIMIT_REACHED",
+                428,
+            ),
+            (
+                ApiError::Preconditions(vec![
+                    violation(Precondition::EmptyCheckout),
+                    violation(Precondition::BuyerEmailRequired),
+                ]),
+                "EMPTY_CHECKOUT",
+                428,
+            ),
+            (
+                ApiError::Preconditions(Vec::new()),
+                "CALCULATION_ERROR",
+                428,
+            ),
+            (
+                ApiError::OrderStatus(Refused {
+                    action: "PAUSE",
+                    current: Status::Expired,
+                    reason: "r",
+                }),
+                "ORDER_STATUS_DOES_NOT_ALLOW",
+                428,
+            ),
+            (ApiError::Internal("x".into()), "INTERNAL", 500),
+        ];
+        for (error, code, status) in table {
+            assert_eq!((error.code(), error.status()), (code, status), "{error:?}");
+            let body = error.body();
+            let answered = body["details"]["applicationError"]["code"]
+                .as_str()
+                .or(
+                    body["details"]["validationError"]["fieldViolations"][0]["field"]
+                        .as_str()
+                        .map(|_| "INVALID_ARGUMENT"),
+                );
+            assert_eq!(answered, Some(code), "{body}");
+        }
+    }
+
+    #[test]
+    fn internal_errors_never_leak_their_cause() {
+        let body = ApiError::Internal("D1: secret detail".into())
+            .body()
+            .to_string();
+        assert!(!body.contains("secret detail"), "{body}");
+    }
+
+    #[test]
+    fn data_carries_what_a_client_acts_on() {
+        let e = ApiError::AlreadyOrdered {
+            order_id: Some("o-1".into()),
+        };
+        assert_eq!(
+            e.body()["details"]["applicationError"]["data"],
+            json!({"orderId": "o-1"})
+        );
+        let e = ApiError::OrderStatus(Refused {
+            action: "PAUSE",
+            current: Status::Expired,
+            reason: "r",
+        });
+        assert_eq!(
+            e.body()["details"]["applicationError"]["data"],
+            json!({"currentStatus": "EXPIRED", "action": "PAUSE"})
+        );
+    }
+}

@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn openapi_document_lists_exactly_the_routes() {
         let doc: serde_json::Value =
-            serde_json::from_str(crate::OPENAPI).expect("openapi.json parses");
+            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
         assert_eq!(
             doc["openapi"].as_str().map(|v| v.starts_with("3.1")),
             Some(true)

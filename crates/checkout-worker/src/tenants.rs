@@ -1,7 +1,13 @@
-//! Tenants and their keys, from the `TENANTS` secret (`api.md`, Tenants and keys).
+//! Tenants and their keys, from the `TENANTS` secret (`docs/api.md`, Tenants
+//! and keys), parsed once per isolate.
 
+use crate::error::{ApiError, ApiResult};
+use crate::ids::hex;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::rc::Rc;
+use worker::Env;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12,8 +18,6 @@ pub struct Tenant {
     pub publishable_key: String,
     #[serde(default)]
     pub session_keys: Vec<SessionKey>,
-    #[serde(default)]
-    pub webhook_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -43,6 +47,30 @@ impl Tenant {
 pub enum KeyKind {
     Secret,
     Publishable,
+}
+
+/// The tenants of the `TENANTS` secret (or var, locally).
+pub fn load(env: &Env) -> ApiResult<Rc<Vec<Tenant>>> {
+    thread_local! {
+        /// The tenant list as last parsed, with the secret's text it came from:
+        /// an isolate serves many requests, and the secret rarely changes.
+        static PARSED: RefCell<Option<(String, Rc<Vec<Tenant>>)>> = const { RefCell::new(None) };
+    }
+    let raw = env
+        .secret("TENANTS")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("TENANTS").map(|v| v.to_string()))
+        .map_err(|_| ApiError::Internal("no TENANTS secret is configured".into()))?;
+    if let Some(tenants) = PARSED.with_borrow(|p| {
+        p.as_ref()
+            .filter(|(text, _)| *text == raw)
+            .map(|(_, t)| Rc::clone(t))
+    }) {
+        return Ok(tenants);
+    }
+    let tenants = Rc::new(parse(&raw).map_err(ApiError::Internal)?);
+    PARSED.set(Some((raw, Rc::clone(&tenants))));
+    Ok(tenants)
 }
 
 /// Parses the `TENANTS` JSON list.
@@ -99,10 +127,6 @@ pub fn authenticate<'t>(
         }
     }
     found
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

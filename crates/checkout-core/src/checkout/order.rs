@@ -1,17 +1,18 @@
-//! Creating an order from a checkout (`api.md`, Create order): the
+//! Creating an order from a checkout (`docs/api.md`, Create order): the
 //! preconditions, and what the one atomic step must do (the order to insert,
 //! the stock to take, the gift card balance to spend, the coupon use to count).
-//! The worker carries the plan out in one D1 transaction whose constraints
-//! refuse it whole if a counter moved since the plan was made.
+//! The worker carries the draft out in one D1 transaction whose constraints
+//! refuse it whole if a counter moved since the draft was made.
 
+use super::quote::{Availability, LineFacts, Quote};
 use super::view::{
-    Availability, DiscountView, GiftCardView, LineView, Logistics, Quote, SelectedCost,
-    SummaryView, TaxSummary, TotalView,
+    DiscountView, GiftCardView, LineView, Logistics, SelectedCost, SummaryView, TaxSummary,
+    TotalView,
 };
-use super::{AddressWithContact, BuyerInfo, CheckoutRecord, CustomField};
-use crate::amount::Amount;
-use crate::pricing::Pricing;
+use super::{AddressWithContact, BuyerInfo, CheckoutRecord, CustomField, StoredLine};
 use crate::time::Timestamp;
+use checkout_pricing::amount::Amount;
+use checkout_pricing::pricing::Pricing;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -115,7 +116,7 @@ impl Violation {
 
 /// What creating the order changes, all at once.
 #[derive(Clone, Debug, PartialEq)]
-pub struct OrderPlan {
+pub struct OrderDraft {
     pub order_id: String,
     /// The Wix order object as JSON, without its `number` (given by storage).
     pub body: String,
@@ -132,83 +133,116 @@ pub struct OrderPlan {
     pub pay_now: Amount,
 }
 
-/// Checks every precondition; the plan when all hold, else every failing one.
-pub fn plan(
+/// Checks every precondition; the draft of the order when all hold, else
+/// every failing one, in the order of `docs/api.md`'s table.
+pub fn draft(
     record: &CheckoutRecord,
     quote: &Quote,
     order_id: &str,
     payment_gateway_order_id: &str,
     now: Timestamp,
-) -> Result<OrderPlan, Vec<Violation>> {
+) -> Result<OrderDraft, Vec<Violation>> {
     let pricing = quote.pricing();
-    let mut violations = Vec::new();
+    let stock = stock_wanted(record, quote);
+    let mut violations = calculation_violations(quote, &pricing);
+    violations.extend(line_violations(record, quote, &stock));
+    violations.extend(buyer_violations(record, quote, &pricing));
+    if !violations.is_empty() {
+        return Err(violations);
+    }
+    Ok(build(
+        record,
+        quote,
+        &pricing,
+        stock,
+        order_id,
+        payment_gateway_order_id,
+        now,
+    ))
+}
 
-    let issues = quote.calculation_issues(&pricing);
-    if !issues.is_empty() {
-        let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
-        violations.push(Violation::new(
-            Precondition::CalculationError,
-            format!("the checkout has calculation errors: {}", codes.join(", ")),
-        ));
-        for issue in &issues {
-            if let Some(code) = Precondition::from_calculation_code(&issue.code) {
-                violations.push(Violation::new(code, issue.description.clone()));
-            }
+/// Calculation errors: one `CALCULATION_ERROR`, and the precondition code
+/// of each that has one (an expired coupon, an empty gift card).
+fn calculation_violations(quote: &Quote, pricing: &Pricing) -> Vec<Violation> {
+    let issues = quote.calculation_issues(pricing);
+    if issues.is_empty() {
+        return Vec::new();
+    }
+    let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
+    let mut violations = vec![Violation::new(
+        Precondition::CalculationError,
+        format!("the checkout has calculation errors: {}", codes.join(", ")),
+    )];
+    for issue in &issues {
+        if let Some(code) = Precondition::from_calculation_code(&issue.code) {
+            violations.push(Violation::new(code, issue.description.clone()));
         }
     }
+    violations
+}
+
+/// The lines: none at all, gone from the catalog, sold out, or wanting more
+/// than the stock left (over every line of the same item).
+fn line_violations(
+    record: &CheckoutRecord,
+    quote: &Quote,
+    stock: &BTreeMap<String, u64>,
+) -> Vec<Violation> {
+    let mut violations = Vec::new();
     if record.line_items.is_empty() {
         violations.push(Violation::new(
             Precondition::EmptyCheckout,
             "the checkout has no line items",
         ));
     }
-    let lines_where = |f: &dyn Fn(Availability) -> bool| -> Vec<String> {
+    let lines_where = |f: &dyn Fn(&StoredLine, &LineFacts) -> bool| -> Vec<String> {
         record
             .line_items
             .iter()
             .zip(&quote.lines)
-            .filter(|(_, facts)| f(facts.availability))
+            .filter(|(line, facts)| f(line, facts))
             .map(|(l, _)| l.id.clone())
             .collect()
     };
-    let not_found = lines_where(&|a| a == Availability::NotFound);
-    if !not_found.is_empty() {
-        violations.push(Violation {
-            code: Precondition::LineItemNotAvailable,
-            description: "items are no longer in the catalog".into(),
-            line_item_ids: not_found,
-        });
-    }
-    let sold_out = lines_where(&|a| a == Availability::NotAvailable);
-    if !sold_out.is_empty() {
-        violations.push(Violation {
-            code: Precondition::FullOutOfStock,
-            description: "items are out of stock".into(),
-            line_item_ids: sold_out,
-        });
-    }
-    let stock = stock_wanted(record, quote);
-    let short: Vec<String> = record
-        .line_items
-        .iter()
-        .zip(&quote.lines)
-        .filter(|(l, facts)| {
+    let mut push = |code, description: &str, line_item_ids: Vec<String>| {
+        if !line_item_ids.is_empty() {
+            violations.push(Violation {
+                code,
+                description: description.into(),
+                line_item_ids,
+            });
+        }
+    };
+    push(
+        Precondition::LineItemNotAvailable,
+        "items are no longer in the catalog",
+        lines_where(&|_, f| f.availability == Availability::NotFound),
+    );
+    push(
+        Precondition::FullOutOfStock,
+        "items are out of stock",
+        lines_where(&|_, f| f.availability == Availability::NotAvailable),
+    );
+    push(
+        Precondition::PartialOutOfStock,
+        "less stock is left than the quantity ordered",
+        lines_where(&|l, f| {
             let wanted = match (&l.custom, l.catalog_item_id()) {
                 (None, Some(item)) => stock.get(item).copied().unwrap_or(0),
                 _ => u64::from(l.quantity),
             };
-            facts.availability != Availability::NotAvailable
-                && facts.quantity_available.is_some_and(|left| left < wanted)
-        })
-        .map(|(l, _)| l.id.clone())
-        .collect();
-    if !short.is_empty() {
-        violations.push(Violation {
-            code: Precondition::PartialOutOfStock,
-            description: "less stock is left than the quantity ordered".into(),
-            line_item_ids: short,
-        });
-    }
+            f.availability != Availability::NotAvailable
+                && f.quantity_available.is_some_and(|left| left < wanted)
+        }),
+    );
+    violations
+}
+
+/// What the buyer must have given: a billing address when money is due, a
+/// destination and an option (with its pickup details) when items ship, an
+/// email always.
+fn buyer_violations(record: &CheckoutRecord, quote: &Quote, pricing: &Pricing) -> Vec<Violation> {
+    let mut violations = Vec::new();
     if pricing.price_summary.total.amount.minor() > 0
         && !record
             .billing_info
@@ -251,18 +285,7 @@ pub fn plan(
             "the buyer's email is required",
         ));
     }
-    if !violations.is_empty() {
-        return Err(violations);
-    }
-    Ok(build(
-        record,
-        quote,
-        &pricing,
-        stock,
-        order_id,
-        payment_gateway_order_id,
-        now,
-    ))
+    violations
 }
 
 /// Units wanted of each item that has a stock, over every line of that item.
@@ -286,7 +309,7 @@ pub fn snapshot(
     order_id: &str,
     payment_gateway_order_id: &str,
     now: Timestamp,
-) -> OrderPlan {
+) -> OrderDraft {
     let pricing = quote.pricing();
     build(
         record,
@@ -299,7 +322,7 @@ pub fn snapshot(
     )
 }
 
-/// The plan of an order from a priced checkout (shared by [`plan`], which has
+/// The draft of an order from a priced checkout (shared by [`draft`], which has
 /// priced it and counted the stock to check them, and [`snapshot`]).
 fn build(
     record: &CheckoutRecord,
@@ -309,7 +332,7 @@ fn build(
     order_id: &str,
     payment_gateway_order_id: &str,
     now: Timestamp,
-) -> OrderPlan {
+) -> OrderDraft {
     let pay_now = pricing.pay_now.total.amount;
     let checkout = quote.checkout(record, pricing, false);
     let payment_status = if pay_now.minor() > 0 {
@@ -357,7 +380,7 @@ fn build(
         updated_date: now,
         payment_gateway_order_id: (pay_now.minor() > 0).then_some(payment_gateway_order_id),
     };
-    OrderPlan {
+    OrderDraft {
         order_id: order_id.to_owned(),
         // Serializing these types cannot fail: string keys only.
         body: serde_json::to_string(&order).unwrap_or_default(),
@@ -437,4 +460,153 @@ struct OrderLogistics<'a> {
     logistics: Logistics<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shipping_destination: Option<&'a AddressWithContact>,
+}
+/// An order in the shape of the order-service integration
+/// (`POST /api/v1/orders/checkout`, `docs/api.md`): `{id, status,
+/// totalAmount, items, shippingAddress, billingAddress, createdAt}`. Money
+/// stays a decimal string, as everywhere in this API.
+pub fn checkout_session_order(order: &Value) -> Value {
+    let address = |a: &Value| {
+        if a.is_null() {
+            return Value::Null;
+        }
+        let street = a["addressLine"].as_str().map(String::from).or_else(|| {
+            let s = &a["streetAddress"];
+            s["name"].as_str().map(|name| {
+                format!("{} {name}", s["number"].as_str().unwrap_or_default())
+                    .trim()
+                    .to_owned()
+            })
+        });
+        json!({"street": street, "city": a["city"], "state": a["subdivision"], "country": a["country"], "postalCode": a["postalCode"]})
+    };
+    let items: Vec<Value> = order["lineItems"]
+        .as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .map(|l| json!({"id": l["id"], "productId": l["catalogReference"]["catalogItemId"], "price": l["price"]["amount"], "quantity": l["quantity"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "id": order["id"],
+        "status": order["status"],
+        "totalAmount": order["priceSummary"]["total"]["amount"],
+        "items": items,
+        "shippingAddress": address(&order["shippingInfo"]["logistics"]["shippingDestination"]["address"]),
+        "billingAddress": address(&order["billingInfo"]["address"]),
+        "createdAt": order["createdDate"],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::testing::{now, store, store_with, CheckoutBuilder};
+
+    /// The codes create-order refuses `checkout` with, or its draft.
+    fn draft_of(store: &Store, checkout: CheckoutBuilder) -> Result<OrderDraft, Vec<Precondition>> {
+        let record = checkout.build(store);
+        let quote = Quote::new(&record, store, now()).expect("priced");
+        draft(&record, &quote, "order-1", "gateway-1", now())
+            .map_err(|v| v.into_iter().map(|v| v.code).collect())
+    }
+
+    #[test]
+    fn a_ready_checkout_drafts_everything_the_order_takes() {
+        let store = store();
+        let d = draft_of(
+            &store,
+            CheckoutBuilder::ready()
+                .line("mug", 2)
+                .coupon("SAVE10")
+                .gift_card("GIFT-30"),
+        )
+        .expect("a draft");
+        assert_eq!(d.order_id, "order-1");
+        assert_eq!(
+            d.stock,
+            BTreeMap::from([("mug".to_owned(), 2), ("tee".to_owned(), 1)])
+        );
+        assert_eq!(d.coupon.as_deref(), Some("SAVE10"));
+        // 45.00 less 10% (2.00 of the tee, 2.50 of the mugs) is 40.50; tax is
+        // rounded per line: 1.49 + 1.86, and 0.41 on the 5.00 shipping: 49.26,
+        // of which the card pays 30.00
+        assert_eq!(d.gift_card, Some(("GIFT-30".to_owned(), 3000)));
+        assert_eq!(d.pay_now.to_string(), "19.26");
+        assert_eq!(d.payment_gateway_order_id.as_deref(), Some("gateway-1"));
+    }
+
+    #[test]
+    fn an_empty_checkout_lists_every_condition_that_fails() {
+        assert_eq!(
+            draft_of(&store(), CheckoutBuilder::new()).unwrap_err(),
+            [
+                Precondition::EmptyCheckout,
+                Precondition::BuyerEmailRequired
+            ]
+        );
+    }
+
+    #[test]
+    fn items_that_ship_need_a_destination_and_an_option() {
+        let tee = || CheckoutBuilder::new().line("tee", 1).email("a@b.co");
+        assert_eq!(
+            draft_of(&store(), tee()).unwrap_err(),
+            [
+                Precondition::BillingAddressRequired,
+                Precondition::NoSelectedCarrierServiceOption,
+                Precondition::ShippingDestinationRequired
+            ]
+        );
+        // a pickup point needs no destination; a digital item needs neither
+        assert!(draft_of(&store(), tee().address("US", "US-CA").shipping("pickup")).is_ok());
+        let ebook = CheckoutBuilder::new()
+            .line("ebook", 1)
+            .email("a@b.co")
+            .address("US", "US-CA");
+        assert!(draft_of(&store(), ebook).is_ok());
+    }
+
+    #[test]
+    fn stock_is_counted_over_every_line_of_an_item() {
+        let store = store();
+        // two lines of the mug (2 in stock) asking 2 + 1
+        let mut record = CheckoutBuilder::ready().line("mug", 2).build(&store);
+        let mut extra = record.line_items[1].clone();
+        extra.id = "second-mug".into();
+        extra.quantity = 1;
+        record.line_items.push(extra);
+        let quote = Quote::new(&record, &store, now()).unwrap();
+        let refused = draft(&record, &quote, "o", "g", now()).unwrap_err();
+        assert_eq!(refused[0].code, Precondition::PartialOutOfStock);
+        assert_eq!(
+            refused[0].line_item_ids,
+            [record.line_items[1].id.clone(), "second-mug".to_owned()]
+        );
+        let sold_out = store_with(|c| c["catalog"][1]["stock"] = 0.into());
+        assert_eq!(
+            draft_of(&sold_out, CheckoutBuilder::ready().line("mug", 1)).unwrap_err(),
+            [Precondition::FullOutOfStock]
+        );
+    }
+
+    #[test]
+    fn a_coupon_that_expired_after_it_was_applied_is_a_calculation_error() {
+        let applied = CheckoutBuilder::ready().coupon("SAVE10");
+        let expired = store_with(|c| c["coupons"][0]["expiresAt"] = "2026-06-01T00:00:00Z".into());
+        let record = applied.build(&store());
+        let quote = Quote::new(&record, &expired, now()).unwrap();
+        let codes: Vec<Precondition> = draft(&record, &quote, "o", "g", now())
+            .unwrap_err()
+            .into_iter()
+            .map(|v| v.code)
+            .collect();
+        assert_eq!(
+            codes,
+            [Precondition::CalculationError, Precondition::CouponExpired]
+        );
+    }
 }

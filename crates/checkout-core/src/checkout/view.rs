@@ -1,298 +1,22 @@
-//! The Wix checkout object of a stored checkout: every price computed now, by
-//! the pricing function, from the store's catalog, tax regions, shipping
-//! options, coupons and gift cards.
-//!
-//! [`Quote`] is the one place where a checkout becomes a pricing input. The
-//! input is also returned in the checkout (`pricingInput`), so that the
-//! browser module can re-price a change live from exactly what the worker
-//! priced. The object is written by typed, borrowing structs straight to JSON.
+//! Wix's checkout object of a quoted checkout (`docs/wix-wire.md`,
+//! Checkout), REST shape: typed, borrowing structs written straight to JSON,
+//! every price from the quote's pricing.
 
-use super::{
-    AddressWithContact, BuyerInfo, CatalogReference, CheckoutRecord, CustomField, StoredLine,
-};
-use crate::amount::Amount;
-use crate::cart::{Cart, ItemType};
-use crate::error::Result;
-use crate::input::{Count, RawCharge, RawGiftCard, RawInput, RawLine, Text};
-use crate::pricing::{DiscountType, PricedLine, Pricing};
-use crate::store::{CatalogItem, ShippingOption, Store, TaxRegion};
+use super::quote::{Availability, Quote, STORE_CARRIER_ID};
+use super::{AddressWithContact, BuyerInfo, CatalogReference, CheckoutRecord, CustomField};
+use crate::store::ShippingOption;
 use crate::time::Timestamp;
+use checkout_pricing::amount::Amount;
+use checkout_pricing::input::{RawInput, Text};
+use checkout_pricing::pricing::{
+    AppliedDiscount, AppliedGiftCard, DiscountType, PricedLine, Pricing,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Carrier id of the store's own shipping options (Wix groups options by carrier).
-pub const STORE_CARRIER_ID: &str = "00000000-0000-4000-8000-000000000001";
-
-/// Availability of a line (`ItemAvailabilityStatus`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Availability {
-    Available,
-    PartiallyAvailable,
-    NotAvailable,
-    NotFound,
-}
-
-/// What a line is, looked up in the catalog (or taken from the custom item).
-#[derive(Clone, Debug)]
-pub struct LineFacts<'s> {
-    pub availability: Availability,
-    pub quantity_available: Option<u64>,
-    pub item: Option<&'s CatalogItem>,
-    pub shippable: bool,
-    pub tax_rate: String,
-    /// Unit price in minor units; `None` for a vanished catalog item (not priced).
-    pub unit_price: Option<u128>,
-}
-
-/// A calculation error of the checkout, under the Wix key it belongs to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CalculationIssue {
-    /// `couponCalculationError`, `giftCardCalculationError`, `selectedShippingOptionError`.
-    pub kind: &'static str,
-    pub code: String,
-    pub description: String,
-}
-
-/// A checkout priced against a store at an instant.
-pub struct Quote<'s> {
-    pub store: &'s Store,
-    /// The pricing input (`pricing.md` section 1) built from the checkout.
-    pub input: RawInput<'static>,
-    pub cart: Cart,
-    pub lines: Vec<LineFacts<'s>>,
-    pub shippable: bool,
-    /// Options offered for the destination, with the price each would cost now.
-    pub options: Vec<(&'s ShippingOption, Amount)>,
-    pub selected: Option<&'s ShippingOption>,
-    pub issues: Vec<CalculationIssue>,
-}
-
-fn region_for<'s>(
-    regions: &'s [TaxRegion],
-    country: Option<&str>,
-    subdivision: Option<&str>,
-) -> Option<&'s TaxRegion> {
-    let exact = regions.iter().find(|r| {
-        Some(r.country.as_str()) == country
-            && r.subdivision.is_some()
-            && r.subdivision.as_deref() == subdivision
-    });
-    exact
-        .or_else(|| {
-            regions
-                .iter()
-                .find(|r| Some(r.country.as_str()) == country && r.subdivision.is_none())
-        })
-        .or_else(|| regions.iter().find(|r| r.country == "*"))
-}
-
-fn text(s: impl Into<String>) -> Option<Text<'static>> {
-    Some(Text::from(s.into()))
-}
-
 impl<'s> Quote<'s> {
-    pub fn new(record: &CheckoutRecord, store: &'s Store, now: Timestamp) -> Result<Quote<'s>> {
-        let exp = store.currency().exponent();
-        let config = &store.config;
-
-        // What each line is, and which lines are priced (a vanished catalog item is not).
-        let mut lines: Vec<LineFacts> = record
-            .line_items
-            .iter()
-            .map(|line| line_facts(line, store))
-            .collect();
-        let shippable = lines
-            .iter()
-            .any(|f| f.shippable && f.availability != Availability::NotFound);
-        let subtotal: u128 = record
-            .line_items
-            .iter()
-            .zip(&lines)
-            .filter_map(|(l, f)| f.unit_price.map(|p| p * u128::from(l.quantity)))
-            .sum();
-
-        // Shipping: the options for the destination, the selected one, and where tax is due.
-        let destination = record
-            .shipping_destination
-            .as_ref()
-            .and_then(|d| d.address.as_ref());
-        let country = destination.and_then(|a| a.country.as_deref());
-        let mut issues = Vec::new();
-        let options: Vec<(&ShippingOption, Amount)> = if shippable {
-            config
-                .shipping_options
-                .iter()
-                .filter(|o| {
-                    o.countries.as_ref().is_none_or(|c| {
-                        country.is_some_and(|country| c.iter().any(|x| x == country))
-                    })
-                })
-                .map(|o| {
-                    let free = o
-                        .free_above_subtotal
-                        .as_deref()
-                        .is_some_and(|m| subtotal >= store.money(m));
-                    (
-                        o,
-                        Amount::new(if free { 0 } else { store.money(&o.price) }, exp),
-                    )
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let selected = match (&record.selected_shipping_option, shippable) {
-            (Some(code), true) => {
-                let found = options
-                    .iter()
-                    .find(|(o, _)| &o.code == code)
-                    .map(|(o, _)| *o);
-                if found.is_none() {
-                    issues.push(CalculationIssue {
-                        kind: "selectedShippingOptionError",
-                        code: "SELECTED_CARRIER_SERVICE_OPTION_NO_LONGER_AVAILABLE".into(),
-                        description: format!(
-                            "shipping option {code:?} is not offered for this destination"
-                        ),
-                    });
-                }
-                found
-            }
-            _ => None,
-        };
-        let pickup_address = selected
-            .and_then(|o| o.pickup.as_ref())
-            .and_then(|p| p.get("address"));
-        let (tax_country, tax_subdivision) = match (pickup_address, destination) {
-            (Some(p), _) => (
-                p.get("country").and_then(Value::as_str),
-                p.get("subdivision").and_then(Value::as_str),
-            ),
-            (None, Some(d)) if shippable => (d.country.as_deref(), d.subdivision.as_deref()),
-            _ => {
-                let billing = record
-                    .billing_info
-                    .as_ref()
-                    .and_then(|b| b.address.as_ref());
-                (
-                    billing.and_then(|a| a.country.as_deref()),
-                    billing.and_then(|a| a.subdivision.as_deref()),
-                )
-            }
-        };
-        let region = region_for(&config.tax_regions, tax_country, tax_subdivision);
-        let rate_of = |group: Option<&str>| -> String {
-            region
-                .and_then(|r| {
-                    group
-                        .and_then(|g| r.rates.get(g))
-                        .or_else(|| r.rates.get("*"))
-                })
-                .cloned()
-                .unwrap_or_else(|| "0".into())
-        };
-
-        // The pricing input.
-        let mut priced_lines = Vec::with_capacity(record.line_items.len());
-        for (line, facts) in record.line_items.iter().zip(lines.iter_mut()) {
-            let (group, item_type) = match (&line.custom, facts.item) {
-                (Some(c), _) => (c.tax_group_id.as_deref(), c.item_type.as_str()),
-                (None, Some(item)) => (item.tax_group_id.as_deref(), item.item_type.as_str()),
-                (None, None) => (None, "PHYSICAL"),
-            };
-            facts.tax_rate = rate_of(group);
-            let Some(price) = facts.unit_price else {
-                continue;
-            };
-            priced_lines.push(RawLine {
-                id: Some(line.id.clone().into()),
-                price: text(Amount::new(price, exp).to_string()),
-                quantity: Some(Count::from(line.quantity)),
-                tax_rate: text(facts.tax_rate.clone()),
-                catalog_item_id: line.catalog_item_id().map(|c| c.to_owned().into()),
-                item_type: Some(item_type.to_owned().into()),
-            });
-        }
-        let mut input = RawInput {
-            currency: text(config.currency.clone()),
-            tax_included_in_price: Some(config.tax_included_in_price),
-            line_items: Some(priced_lines),
-            ..RawInput::default()
-        };
-        if let Some(code) = &record.coupon_code {
-            match store.check_coupon(code, now) {
-                Ok(c) => input.coupons = Some(vec![c.to_raw()]),
-                Err(e) => issues.push(CalculationIssue {
-                    kind: "couponCalculationError",
-                    code: e.code.as_str().into(),
-                    description: e.message,
-                }),
-            }
-        }
-        if let Some(option) = selected {
-            let price = options
-                .iter()
-                .find(|(o, _)| o.code == option.code)
-                .map(|(_, p)| *p)
-                .unwrap_or_default();
-            input.shipping = Some(RawCharge {
-                code: Some(option.code.clone().into()),
-                price: text(price.to_string()),
-                tax_rate: text(
-                    region
-                        .and_then(|r| r.shipping_rate.clone())
-                        .unwrap_or_else(|| "0".into()),
-                ),
-            });
-        }
-        if let Some(code) = &record.gift_card_code {
-            match store.check_gift_card(code, now) {
-                Ok(card) => {
-                    input.gift_card = Some(RawGiftCard {
-                        code: Some(code.clone().into()),
-                        balance: text(Amount::new(store.gift_card_balance(card), exp).to_string()),
-                    })
-                }
-                Err(e) => issues.push(CalculationIssue {
-                    kind: "giftCardCalculationError",
-                    code: e.code.as_str().into(),
-                    description: e.message,
-                }),
-            }
-        }
-        let cart = Cart::from_raw(input.clone())?;
-        Ok(Quote {
-            store,
-            input,
-            cart,
-            lines,
-            shippable,
-            options,
-            selected,
-            issues,
-        })
-    }
-
-    pub fn pricing(&self) -> Pricing<'_> {
-        self.cart.price()
-    }
-
-    /// Every calculation error: the quote's own and the pricing function's.
-    pub fn calculation_issues(&self, pricing: &Pricing) -> Vec<CalculationIssue> {
-        let mut issues = self.issues.clone();
-        for e in &pricing.calculation_errors {
-            issues.push(CalculationIssue {
-                kind: "couponCalculationError",
-                code: e.code.as_str().into(),
-                description: e.message.clone(),
-            });
-        }
-        issues
-    }
-
-    /// The whole Wix checkout object (`wix-wire.md` section 6), REST shape,
+    /// The whole Wix checkout object (`docs/wix-wire.md`), REST shape,
     /// borrowing from the record, the store and `pricing` (from [`Quote::pricing`]).
     /// `with_input` adds the pricing input (`pricingInput`, not in Wix), for
     /// clients that re-price live.
@@ -303,9 +27,68 @@ impl<'s> Quote<'s> {
         with_input: bool,
     ) -> CheckoutView<'q> {
         let exp = self.store.currency().exponent();
+        let s = &pricing.price_summary;
+        CheckoutView {
+            id: &record.id,
+            line_items: self.line_views(record, pricing),
+            billing_info: record.billing_info.as_ref(),
+            shipping_info: self.shipping(record, pricing),
+            buyer_info: &record.buyer_info,
+            buyer_note: record.buyer_note.as_deref(),
+            currency: pricing.currency,
+            conversion_currency: pricing.currency,
+            payment_currency: pricing.currency,
+            price_summary: SummaryView {
+                subtotal: Money::of(s.subtotal.amount),
+                shipping: Money::of(s.shipping.amount),
+                tax: Money::of(s.tax.amount),
+                discount: Money::of(s.discount.amount),
+                total: Money::of(s.total.amount),
+                additional_fees: Money::of(s.additional_fees.amount),
+            },
+            pay_now: TotalView {
+                total: Money::of(pricing.pay_now.total.amount),
+            },
+            pay_later: TotalView {
+                total: Money::of(pricing.pay_later.total.amount),
+            },
+            tax_summary: TaxSummary {
+                taxable_amount: Money::of(Amount::new(taxable(pricing), exp)),
+                total_tax: Money::of(s.tax.amount),
+            },
+            applied_discounts: pricing
+                .applied_discounts
+                .iter()
+                .map(DiscountView::of)
+                .collect(),
+            gift_card: pricing.gift_card.as_ref().map(GiftCardView::of),
+            calculation_errors: self.calculation_errors(pricing),
+            additional_fees: [],
+            custom_fields: &record.custom_fields,
+            weight_unit: "KG",
+            tax_included_in_price: self.store.config.tax_included_in_price,
+            channel_type: &record.channel_type,
+            site_language: "en",
+            buyer_language: "en",
+            completed: record.completed,
+            created_date: record.created_date,
+            updated_date: record.updated_date,
+            purchase_flow_id: &record.purchase_flow_id,
+            pricing_input: with_input.then_some(&self.input),
+        }
+    }
+
+    /// Each stored line with what the catalog says of it and its priced
+    /// amounts (zero for a line whose item is gone, which is not priced).
+    fn line_views<'q>(
+        &'q self,
+        record: &'q CheckoutRecord,
+        pricing: &'q Pricing<'q>,
+    ) -> Vec<LineView<'q>> {
+        let exp = self.store.currency().exponent();
         let zero = Amount::new(0, exp);
         let mut priced = pricing.line_items.iter();
-        let line_items = record
+        record
             .line_items
             .iter()
             .zip(&self.lines)
@@ -363,22 +146,15 @@ impl<'s> Quote<'s> {
                     media: image.map(|url| Media { url }),
                 }
             })
-            .collect();
+            .collect()
+    }
 
-        let s = &pricing.price_summary;
-        let shipping_taxable = pricing
-            .shipping
-            .as_ref()
-            .map_or(0, |x| x.price.minor() - x.discount.minor());
-        let taxable: u128 = pricing
-            .line_items
-            .iter()
-            .map(|l| l.taxable_amount.minor())
-            .sum::<u128>()
-            + shipping_taxable;
-        let mut calculation_errors = BTreeMap::new();
+    /// The calculation errors under their Wix keys (the first of each kind);
+    /// `None` when there are none.
+    fn calculation_errors(&self, pricing: &Pricing) -> Option<BTreeMap<&'static str, Details>> {
+        let mut errors = BTreeMap::new();
         for issue in self.calculation_issues(pricing) {
-            calculation_errors.entry(issue.kind).or_insert(Details {
+            errors.entry(issue.kind).or_insert(Details {
                 application_error: ApplicationError {
                     code: issue.code,
                     description: issue.description,
@@ -386,69 +162,7 @@ impl<'s> Quote<'s> {
                 },
             });
         }
-        CheckoutView {
-            id: &record.id,
-            line_items,
-            billing_info: record.billing_info.as_ref(),
-            shipping_info: self.shipping(record, pricing),
-            buyer_info: &record.buyer_info,
-            buyer_note: record.buyer_note.as_deref(),
-            currency: pricing.currency,
-            conversion_currency: pricing.currency,
-            payment_currency: pricing.currency,
-            price_summary: SummaryView {
-                subtotal: Money::of(s.subtotal.amount),
-                shipping: Money::of(s.shipping.amount),
-                tax: Money::of(s.tax.amount),
-                discount: Money::of(s.discount.amount),
-                total: Money::of(s.total.amount),
-                additional_fees: Money::of(s.additional_fees.amount),
-            },
-            pay_now: TotalView {
-                total: Money::of(pricing.pay_now.total.amount),
-            },
-            pay_later: TotalView {
-                total: Money::of(pricing.pay_later.total.amount),
-            },
-            tax_summary: TaxSummary {
-                taxable_amount: Money::of(Amount::new(taxable, exp)),
-                total_tax: Money::of(s.tax.amount),
-            },
-            applied_discounts: pricing
-                .applied_discounts
-                .iter()
-                .map(|d| DiscountView {
-                    discount_type: d.discount_type,
-                    coupon: CouponView {
-                        id: d.coupon.code,
-                        code: d.coupon.code,
-                        name: d.coupon.code,
-                        amount: Money::of(d.coupon.amount),
-                    },
-                    line_item_ids: &d.line_item_ids,
-                })
-                .collect(),
-            gift_card: pricing.gift_card.as_ref().map(|g| {
-                let tail: Vec<char> = g.code.chars().rev().take(4).collect();
-                GiftCardView {
-                    obfuscated_code: format!("****{}", tail.iter().rev().collect::<String>()),
-                    amount: Money::of(g.amount),
-                }
-            }),
-            calculation_errors: (!calculation_errors.is_empty()).then_some(calculation_errors),
-            additional_fees: [],
-            custom_fields: &record.custom_fields,
-            weight_unit: "KG",
-            tax_included_in_price: self.store.config.tax_included_in_price,
-            channel_type: &record.channel_type,
-            site_language: "en",
-            buyer_language: "en",
-            completed: record.completed,
-            created_date: record.created_date,
-            updated_date: record.updated_date,
-            purchase_flow_id: &record.purchase_flow_id,
-            pricing_input: with_input.then_some(&self.input),
-        }
+        (!errors.is_empty()).then_some(errors)
     }
 
     /// The checkout as JSON text.
@@ -529,50 +243,21 @@ impl<'s> Quote<'s> {
     }
 }
 
-fn line_facts<'s>(line: &StoredLine, store: &'s Store) -> LineFacts<'s> {
-    let availability_of = |left: Option<u64>| match left {
-        None => Availability::Available,
-        Some(0) => Availability::NotAvailable,
-        Some(n) if n < u64::from(line.quantity) => Availability::PartiallyAvailable,
-        Some(_) => Availability::Available,
-    };
-    let facts = |left: Option<u64>, item, shippable, price: &str| LineFacts {
-        availability: availability_of(left),
-        quantity_available: left,
-        item,
-        shippable,
-        tax_rate: String::new(),
-        unit_price: Some(store.money(price)),
-    };
-    match (
-        &line.custom,
-        line.catalog_item_id()
-            .and_then(|id| store.config.catalog_item(id)),
-    ) {
-        (Some(custom), _) => facts(
-            custom.quantity_available.map(u64::from),
-            None,
-            custom.shippable,
-            &custom.price,
-        ),
-        (None, Some(item)) => facts(
-            store.stock(&item.id),
-            Some(item),
-            ItemType::parse(&item.item_type) == Some(ItemType::Physical),
-            &item.price,
-        ),
-        (None, None) => LineFacts {
-            availability: Availability::NotFound,
-            quantity_available: None,
-            item: None,
-            shippable: false,
-            tax_rate: "0".into(),
-            unit_price: None,
-        },
-    }
+/// What tax was computed on: the lines' taxable amounts and the shipping's.
+fn taxable(pricing: &Pricing) -> u128 {
+    let shipping = pricing
+        .shipping
+        .as_ref()
+        .map_or(0, |x| x.price.minor() - x.discount.minor());
+    pricing
+        .line_items
+        .iter()
+        .map(|l| l.taxable_amount.minor())
+        .sum::<u128>()
+        + shipping
 }
 
-// The Wix checkout object, field by field (`wix-wire.md` section 6).
+// The Wix checkout object, field by field (`docs/wix-wire.md`).
 
 /// A `MultiCurrencyPrice`.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -723,6 +408,21 @@ pub struct DiscountView<'a> {
     pub line_item_ids: &'a [&'a str],
 }
 
+impl<'a> DiscountView<'a> {
+    fn of(d: &'a AppliedDiscount<'a>) -> DiscountView<'a> {
+        DiscountView {
+            discount_type: d.discount_type,
+            coupon: CouponView {
+                id: d.coupon.code,
+                code: d.coupon.code,
+                name: d.coupon.code,
+                amount: Money::of(d.coupon.amount),
+            },
+            line_item_ids: &d.line_item_ids,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct CouponView<'a> {
     pub id: &'a str,
@@ -736,6 +436,17 @@ pub struct CouponView<'a> {
 pub struct GiftCardView {
     pub obfuscated_code: String,
     pub amount: Money,
+}
+
+impl GiftCardView {
+    /// The card as a checkout shows it: its code's last four characters only.
+    fn of(g: &AppliedGiftCard) -> GiftCardView {
+        let tail: Vec<char> = g.code.chars().rev().take(4).collect();
+        GiftCardView {
+            obfuscated_code: format!("****{}", tail.iter().rev().collect::<String>()),
+            amount: Money::of(g.amount),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -4,9 +4,9 @@
 //! coupon and default tax region.
 
 use super::{Action, CancelAt, PlanOrder, PlanTerms, Refused, Status};
-use crate::checkout::view::Quote;
+use crate::checkout::quote::Quote;
 use crate::checkout::{CatalogReference, CheckoutRecord, StoredLine};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, PricingCode, Result};
 use crate::events::Kind;
 use crate::store::{CatalogItem, Store};
 use crate::time::Timestamp;
@@ -98,7 +98,7 @@ pub struct OrderRequest {
 
 impl OrderRequest {
     pub fn parse(body: serde_json::Value) -> Result<OrderRequest> {
-        crate::input::deserialize(body)
+        Ok(checkout_pricing::input::deserialize(body)?)
     }
 
     pub fn plan_id(&self) -> Result<&str> {
@@ -123,13 +123,7 @@ impl OrderRequest {
 fn required<'a>(value: Option<&'a str>, field: &str) -> Result<&'a str> {
     value
         .filter(|v| !v.is_empty() && v.len() <= 200)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidInput,
-                field,
-                "required: a string of 1 to 200 characters",
-            )
-        })
+        .ok_or_else(|| Error::invalid(field, "required: a string of 1 to 200 characters"))
 }
 
 /// A caller's date: RFC 3339, from 2000 to 2200.
@@ -137,8 +131,7 @@ pub fn date(value: &str, field: &str) -> Result<Timestamp> {
     Timestamp::parse(value)
         .filter(|t| (EARLIEST..=LATEST).contains(t))
         .ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidInput,
+            Error::invalid(
                 field,
                 "an RFC 3339 date-time from 2000 to 2200, as 2026-12-01T00:00:00Z",
             )
@@ -151,7 +144,7 @@ fn body_field<'b>(body: &'b serde_json::Value, field: &str) -> Result<&'b str> {
     body.get(field)
         .or_else(|| body.get("order").and_then(|o| o.get(field)))
         .and_then(serde_json::Value::as_str)
-        .ok_or_else(|| Error::new(ErrorCode::InvalidInput, field, "required"))
+        .ok_or_else(|| Error::invalid(field, "required"))
 }
 
 /// `set-start-date`: `{startDate}`.
@@ -175,8 +168,7 @@ pub fn cancel(body: &serde_json::Value) -> Result<Action> {
     match body_field(body, "effectiveAt")? {
         "IMMEDIATELY" => Ok(Action::Cancel(CancelAt::Immediately)),
         "NEXT_PAYMENT_DATE" => Ok(Action::Cancel(CancelAt::NextPaymentDate)),
-        _ => Err(Error::new(
-            ErrorCode::InvalidInput,
+        _ => Err(Error::invalid(
             "effectiveAt",
             "IMMEDIATELY or NEXT_PAYMENT_DATE",
         )),
@@ -243,7 +235,7 @@ pub fn price(
     let pricing = quote.pricing();
     if let Some(e) = pricing.calculation_errors.first() {
         return Err(Error::new(
-            ErrorCode::InvalidCoupon,
+            PricingCode::InvalidCoupon,
             "couponCode",
             e.message.clone(),
         ));
@@ -353,13 +345,6 @@ pub enum Change {
     MarkAsPaid,
 }
 
-/// Why a change is refused: the state machine's answer, or a paid order paid again.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ChangeRefused {
-    State(Refused),
-    AlreadyPaid(Status),
-}
-
 impl PlanOrderRecord {
     /// The order as it is at `now` (the clock's moves applied).
     pub fn at(&self, now: Timestamp) -> PlanOrderRecord {
@@ -374,14 +359,11 @@ impl PlanOrderRecord {
         &self,
         change: Change,
         now: Timestamp,
-    ) -> std::result::Result<PlanOrderRecord, ChangeRefused> {
+    ) -> std::result::Result<PlanOrderRecord, Refused> {
         let mut next = self.clone();
         match change {
             Change::Act(action) => {
-                next.state = self
-                    .state
-                    .apply(action, now)
-                    .map_err(ChangeRefused::State)?;
+                next.state = self.state.apply(action, now)?;
                 if action == Action::Cancel(CancelAt::NextPaymentDate) {
                     next.auto_renew_canceled = true;
                 }
@@ -389,7 +371,11 @@ impl PlanOrderRecord {
             Change::MarkAsPaid => {
                 next.state = self.state.at(now);
                 if self.last_payment_status == "PAID" {
-                    return Err(ChangeRefused::AlreadyPaid(next.state.status));
+                    return Err(Refused {
+                        action: "MARK_AS_PAID",
+                        current: next.state.status,
+                        reason: "the order is paid already",
+                    });
                 }
                 next.last_payment_status = "PAID".into();
             }
@@ -478,7 +464,10 @@ mod tests {
         assert_eq!(refused("book", None), ErrorCode::PlanNotFound);
         assert_eq!(refused("nope", None), ErrorCode::PlanNotFound);
         assert_eq!(refused("pro", Some("NOPE")), ErrorCode::CouponNotFound);
-        assert_eq!(refused("pro", Some("BOOKS")), ErrorCode::InvalidCoupon);
+        assert_eq!(
+            refused("pro", Some("BOOKS")),
+            PricingCode::InvalidCoupon.into()
+        );
     }
 
     #[test]
@@ -543,7 +532,11 @@ mod tests {
         assert_eq!(slugs(&order, &paid), ["order_marked_as_paid"]);
         assert_eq!(
             paid.change(Change::MarkAsPaid, now).unwrap_err(),
-            ChangeRefused::AlreadyPaid(Status::Pending)
+            Refused {
+                action: "MARK_AS_PAID",
+                current: Status::Pending,
+                reason: "the order is paid already"
+            }
         );
         let later = t("2026-12-05T00:00:00Z");
         let postponed = paid

@@ -1,0 +1,445 @@
+//! The changes the checkout routes make to a checkout: each checks the whole
+//! request against the record and the store before anything changes, so a
+//! refused change leaves the record as it was.
+
+use super::fields::channel_type;
+use super::*;
+use crate::error::{Error, ErrorCode, PricingCode, Result};
+use crate::store::Store;
+use crate::time::Timestamp;
+use checkout_pricing::cart::MAX_LINE_ITEMS;
+use checkout_pricing::input::{self, Count};
+
+impl CheckoutRecord {
+    /// A new checkout from a create request, checked whole.
+    pub fn create(
+        req: CreateCheckout,
+        store: &Store,
+        caller: Caller,
+        ids: &mut dyn Ids,
+        now: Timestamp,
+    ) -> Result<CheckoutRecord> {
+        let mut record = CheckoutRecord {
+            id: ids.new_id(),
+            created_date: now,
+            updated_date: now,
+            channel_type: channel_type(req.channel_type.as_deref())?,
+            purchase_flow_id: ids.new_id(),
+            line_items: Vec::new(),
+            billing_info: None,
+            shipping_destination: None,
+            selected_shipping_option: None,
+            buyer_info: BuyerInfo::default(),
+            buyer_note: None,
+            custom_fields: Vec::new(),
+            coupon_code: None,
+            gift_card_code: None,
+            override_checkout_url: None,
+            completed: false,
+            order_id: None,
+        };
+        if let Some(info) = req.checkout_info {
+            record.apply_info(info, store, "checkoutInfo")?;
+        }
+        record.add_items(
+            req.line_items,
+            req.custom_line_items,
+            store,
+            caller,
+            ids,
+            300,
+        )?;
+        record.apply_codes(
+            req.coupon_code,
+            req.gift_card_code,
+            req.override_checkout_url,
+            store,
+            caller,
+            now,
+        )?;
+        Ok(record)
+    }
+
+    /// `PATCH /ecom/v1/checkouts/{id}`: the fields given replace the stored ones.
+    pub fn update(
+        &mut self,
+        req: UpdateCheckout,
+        store: &Store,
+        caller: Caller,
+        ids: &mut dyn Ids,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.ensure_open()?;
+        if req.is_empty() {
+            return Err(Error::invalid(
+                "checkout",
+                "nothing to update: the request changes no field",
+            ));
+        }
+        if let Some(info) = req.checkout {
+            self.apply_info(info, store, "checkout")?;
+        }
+        self.add_items(
+            req.line_items,
+            req.custom_line_items,
+            store,
+            caller,
+            ids,
+            300,
+        )?;
+        self.apply_codes(
+            req.coupon_code,
+            req.gift_card_code,
+            req.override_checkout_url,
+            store,
+            caller,
+            now,
+        )
+    }
+
+    /// `add-to-checkout`: the same catalog item with the same options adds to
+    /// the quantity of its line.
+    pub fn add_to_checkout(
+        &mut self,
+        req: AddToCheckout,
+        store: &Store,
+        caller: Caller,
+        ids: &mut dyn Ids,
+    ) -> Result<()> {
+        self.ensure_open()?;
+        if req.line_items.as_ref().is_none_or(Vec::is_empty)
+            && req.custom_line_items.as_ref().is_none_or(Vec::is_empty)
+        {
+            return Err(Error::invalid(
+                "lineItems",
+                "give at least one line item to add",
+            ));
+        }
+        self.add_items(
+            req.line_items,
+            req.custom_line_items,
+            store,
+            caller,
+            ids,
+            100,
+        )
+    }
+
+    /// `remove-line-items`: every id must be a line of this checkout.
+    pub fn remove_line_items(&mut self, req: RemoveLineItems) -> Result<()> {
+        self.ensure_open()?;
+        let ids = req.line_item_ids.unwrap_or_default();
+        if ids.is_empty() || ids.len() > MAX_LINE_ITEMS {
+            return Err(Error::invalid("lineItemIds", "give 1 to 300 line item ids"));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            self.line_position(id, &format!("lineItemIds[{i}]"))?;
+        }
+        self.line_items.retain(|l| !ids.contains(&l.id));
+        Ok(())
+    }
+
+    /// `update-line-items-quantity`: a quantity above the stock left is lowered to it.
+    pub fn update_quantities(&mut self, req: UpdateLineItemsQuantity, store: &Store) -> Result<()> {
+        self.ensure_open()?;
+        let updates = req.line_items.unwrap_or_default();
+        if updates.is_empty() || updates.len() > 100 {
+            return Err(Error::invalid(
+                "lineItems",
+                "give 1 to 100 quantity updates",
+            ));
+        }
+        let mut changes = Vec::with_capacity(updates.len());
+        for (i, u) in updates.into_iter().enumerate() {
+            let path = format!("lineItems[{i}]");
+            let id = u.id.unwrap_or_default();
+            let at = self.line_position(&id, &format!("{path}.id"))?;
+            let quantity = input::quantity(
+                u.quantity.unwrap_or(Count::NotAWholeNumber),
+                &format!("{path}.quantity"),
+            )?;
+            changes.push((at, quantity));
+        }
+        for (at, quantity) in changes {
+            let line = &mut self.line_items[at];
+            let left = match (&line.custom, line.catalog_item_id()) {
+                (Some(custom), _) => custom.quantity_available.map(u64::from),
+                (None, Some(item)) => store.stock(item),
+                (None, None) => None,
+            };
+            line.quantity = match left {
+                Some(left) if left >= 1 && u64::from(quantity) > left => {
+                    u32::try_from(left).unwrap_or(quantity)
+                }
+                _ => quantity,
+            };
+        }
+        Ok(())
+    }
+
+    pub fn remove_coupon(&mut self) -> Result<()> {
+        self.ensure_open()?;
+        self.coupon_code = None;
+        Ok(())
+    }
+
+    pub fn remove_gift_card(&mut self) -> Result<()> {
+        self.ensure_open()?;
+        self.gift_card_code = None;
+        Ok(())
+    }
+
+    pub fn remove_override_checkout_url(&mut self) -> Result<()> {
+        self.ensure_open()?;
+        self.override_checkout_url = None;
+        Ok(())
+    }
+
+    /// `mark-as-completed`: for orders completed in another system. Idempotent.
+    pub fn mark_as_completed(&mut self) {
+        self.completed = true;
+    }
+
+    /// The checkout page: the override URL when set, else the store's page with the id.
+    pub fn checkout_url(&self, store: &Store, default_base: &str) -> String {
+        if let Some(url) = &self.override_checkout_url {
+            return url.clone();
+        }
+        let base = store.config.checkout_url.as_deref().unwrap_or(default_base);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}checkoutId={}", self.id)
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        if self.completed {
+            return Err(Error::new(
+                ErrorCode::CheckoutIsComplete,
+                "id",
+                "this checkout is completed and can no longer change",
+            ));
+        }
+        Ok(())
+    }
+
+    fn line_position(&self, id: &str, path: &str) -> Result<usize> {
+        self.line_items
+            .iter()
+            .position(|l| l.id == id)
+            .ok_or_else(|| {
+                Error::new(
+                    PricingCode::LineItemNotFound,
+                    path,
+                    format!("no line item with id {id:?} in this checkout"),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{now, store, CheckoutBuilder, SeqIds};
+    use checkout_pricing::cart::MAX_QUANTITY;
+    use serde_json::json;
+
+    fn code(r: Result<impl std::fmt::Debug>) -> ErrorCode {
+        r.expect_err("refused").code
+    }
+
+    fn request<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+        serde_json::from_value(v).expect("a well-formed request")
+    }
+
+    #[test]
+    fn the_publishable_key_may_not_set_prices_or_the_checkout_url() {
+        let store = store();
+        let custom = CheckoutBuilder::new().custom_line("0.01");
+        assert_eq!(
+            code(custom.create(&store, Caller::Storefront)),
+            ErrorCode::PermissionDenied
+        );
+        assert_eq!(custom.build(&store).line_items.len(), 1);
+        let mut record = CheckoutBuilder::new().line("tee", 1).build(&store);
+        let url: UpdateCheckout =
+            request(json!({"overrideCheckoutUrl": "https://shop.example/pay"}));
+        let mut ids = SeqIds::default();
+        assert_eq!(
+            code(record.update(url.clone(), &store, Caller::Storefront, &mut ids, now())),
+            ErrorCode::PermissionDenied
+        );
+        assert_eq!(record.override_checkout_url, None);
+        record
+            .update(url, &store, Caller::Merchant, &mut ids, now())
+            .unwrap();
+        assert_eq!(
+            record.checkout_url(&store, "https://x/"),
+            "https://shop.example/pay"
+        );
+    }
+
+    #[test]
+    fn adding_an_item_again_adds_to_its_line_up_to_the_quantity_limit() {
+        let store = store();
+        let mut record = CheckoutBuilder::new().line("tee", 2).build(&store);
+        let add = |item: &str, quantity: u32| -> AddToCheckout {
+            request(
+                json!({"lineItems": [{"quantity": quantity, "catalogReference": {"catalogItemId": item}}]}),
+            )
+        };
+        let mut ids = SeqIds::default();
+        record
+            .add_to_checkout(add("tee", 3), &store, Caller::Storefront, &mut ids)
+            .unwrap();
+        assert_eq!(record.line_items.len(), 1);
+        assert_eq!(record.line_items[0].quantity, 5);
+        let before = record.clone();
+        assert_eq!(
+            code(record.add_to_checkout(
+                add("tee", MAX_QUANTITY),
+                &store,
+                Caller::Storefront,
+                &mut ids
+            )),
+            PricingCode::InvalidQuantity.into()
+        );
+        assert_eq!(
+            code(record.add_to_checkout(add("nothing", 1), &store, Caller::Storefront, &mut ids)),
+            ErrorCode::CatalogItemNotFound
+        );
+        assert_eq!(record, before, "a refused change changes nothing");
+    }
+
+    #[test]
+    fn a_quantity_above_the_stock_left_is_lowered_to_it() {
+        let store = store();
+        let mut record = CheckoutBuilder::new()
+            .line("tee", 1)
+            .line("ebook", 1)
+            .build(&store);
+        let (tee, ebook) = (
+            record.line_items[0].id.clone(),
+            record.line_items[1].id.clone(),
+        );
+        let update: UpdateLineItemsQuantity = request(
+            json!({"lineItems": [{"id": tee, "quantity": 9}, {"id": ebook, "quantity": 9}]}),
+        );
+        record.update_quantities(update, &store).unwrap();
+        assert_eq!(record.line_items[0].quantity, 5, "the tee has 5 in stock");
+        assert_eq!(
+            record.line_items[1].quantity, 9,
+            "the e-book has no stock limit"
+        );
+        let unknown: UpdateLineItemsQuantity =
+            request(json!({"lineItems": [{"id": "nope", "quantity": 1}]}));
+        assert_eq!(
+            code(record.update_quantities(unknown, &store)),
+            PricingCode::LineItemNotFound.into()
+        );
+    }
+
+    #[test]
+    fn a_completed_checkout_refuses_every_change() {
+        let store = store();
+        let mut record = CheckoutBuilder::ready().build(&store);
+        record.mark_as_completed();
+        let mut ids = SeqIds::default();
+        let update: UpdateCheckout = request(json!({"checkout": {"buyerNote": "hi"}}));
+        assert_eq!(
+            code(record.update(update, &store, Caller::Merchant, &mut ids, now())),
+            ErrorCode::CheckoutIsComplete
+        );
+        assert_eq!(code(record.remove_coupon()), ErrorCode::CheckoutIsComplete);
+        let remove: RemoveLineItems = request(json!({"lineItemIds": ["id-3"]}));
+        assert_eq!(
+            code(record.remove_line_items(remove)),
+            ErrorCode::CheckoutIsComplete
+        );
+    }
+
+    #[test]
+    fn updates_keep_the_buyers_email_and_bound_the_note() {
+        let store = store();
+        let mut record = CheckoutBuilder::new().email("a@b.co").build(&store);
+        let mut ids = SeqIds::default();
+        let mut update = |r: &mut CheckoutRecord, v| {
+            r.update(request(v), &store, Caller::Storefront, &mut ids, now())
+        };
+        assert_eq!(
+            code(update(&mut record, json!({}))),
+            PricingCode::InvalidInput.into()
+        );
+        let removed = update(
+            &mut record,
+            json!({"checkout": {"buyerInfo": {"email": ""}}}),
+        );
+        assert_eq!(removed.unwrap_err().field, "checkout.buyerInfo.email");
+        assert_eq!(
+            code(update(
+                &mut record,
+                json!({"checkout": {"buyerInfo": {"email": "not an email"}}})
+            )),
+            PricingCode::InvalidInput.into()
+        );
+        let long = "n".repeat(MAX_BUYER_NOTE + 1);
+        assert_eq!(
+            update(&mut record, json!({"checkout": {"buyerNote": long}}))
+                .unwrap_err()
+                .field,
+            "checkout.buyerNote"
+        );
+        assert_eq!(record.buyer_info.email.as_deref(), Some("a@b.co"));
+    }
+
+    #[test]
+    fn codes_are_checked_against_the_store_when_applied() {
+        let store = store();
+        let refused = |b: CheckoutBuilder| code(b.create(&store, Caller::Storefront));
+        assert_eq!(
+            refused(CheckoutBuilder::new().coupon("NOPE")),
+            ErrorCode::CouponNotFound
+        );
+        assert_eq!(
+            refused(CheckoutBuilder::new().coupon("OLD")),
+            ErrorCode::CouponExpired
+        );
+        assert_eq!(
+            refused(CheckoutBuilder::new().coupon("ONCE")),
+            ErrorCode::CouponUsageExceeded
+        );
+        assert_eq!(
+            refused(CheckoutBuilder::new().gift_card("NOPE")),
+            ErrorCode::GiftCardNotFound
+        );
+        assert_eq!(
+            refused(CheckoutBuilder::new().gift_card("GIFT-OLD")),
+            ErrorCode::GiftCardExpired
+        );
+        assert_eq!(
+            refused(CheckoutBuilder::new().shipping("teleport")),
+            ErrorCode::ShippingOptionNotFound
+        );
+        let record = CheckoutBuilder::new()
+            .coupon("SAVE10")
+            .gift_card("GIFT-30")
+            .build(&store);
+        assert_eq!(record.coupon_code.as_deref(), Some("SAVE10"));
+        assert_eq!(record.gift_card_code.as_deref(), Some("GIFT-30"));
+    }
+
+    #[test]
+    fn a_checkout_holds_at_most_300_lines() {
+        let store = store();
+        let lines: Vec<serde_json::Value> = (0..=MAX_LINE_ITEMS)
+            .map(|i| json!({"quantity": 1, "catalogReference": {"catalogItemId": "ebook", "options": {"n": i}}}))
+            .collect();
+        let req: CreateCheckout = request(json!({ "lineItems": lines }));
+        let made = CheckoutRecord::create(
+            req,
+            &store,
+            Caller::Storefront,
+            &mut SeqIds::default(),
+            now(),
+        );
+        assert_eq!(code(made), PricingCode::TooManyLineItems.into());
+    }
+}

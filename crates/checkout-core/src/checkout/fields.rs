@@ -1,0 +1,352 @@
+//! How a request's fields reach a checkout: the buyer's info and addresses,
+//! the codes (coupon, gift card, checkout URL) and the items, each checked
+//! against the store and the caller's key.
+
+use super::*;
+use crate::error::{Error, ErrorCode, PricingCode, Result};
+use crate::store::Store;
+use crate::time::Timestamp;
+use checkout_pricing::cart::{ItemType, MAX_LINE_ITEMS, MAX_QUANTITY};
+use checkout_pricing::input::{self, Count, Text};
+
+impl CheckoutRecord {
+    pub(super) fn apply_info(
+        &mut self,
+        info: CheckoutInfo,
+        store: &Store,
+        path: &str,
+    ) -> Result<()> {
+        if let Some(billing) = info.billing_info {
+            billing.validate(&format!("{path}.billingInfo"))?;
+            self.billing_info = Some(billing);
+        }
+        if let Some(shipping) = info.shipping_info {
+            if let Some(dest) = shipping.shipping_destination {
+                dest.validate(&format!("{path}.shippingInfo.shippingDestination"))?;
+                self.shipping_destination = Some(dest);
+            }
+            if let Some(code) = shipping
+                .selected_carrier_service_option
+                .and_then(|o| o.code)
+            {
+                if !store.config.shipping_options.iter().any(|o| o.code == code) {
+                    return Err(Error::new(
+                        ErrorCode::ShippingOptionNotFound,
+                        format!("{path}.shippingInfo.selectedCarrierServiceOption.code"),
+                        format!("the store has no shipping option {code:?}"),
+                    ));
+                }
+                self.selected_shipping_option = Some(code);
+            }
+        }
+        if let Some(buyer) = info.buyer_info {
+            let field = format!("{path}.buyerInfo.email");
+            match buyer.email {
+                Some(email) if email.is_empty() && self.buyer_info.email.is_some() => {
+                    return Err(Error::invalid(
+                        field,
+                        "the buyer's email cannot be removed once set",
+                    ));
+                }
+                Some(email) if email.is_empty() => {}
+                Some(email) => {
+                    if !valid_email(&email) {
+                        return Err(Error::invalid(
+                            field,
+                            "an email address, as buyer@example.com",
+                        ));
+                    }
+                    self.buyer_info.email = Some(email);
+                }
+                None => {}
+            }
+            for (value, key) in [
+                (buyer.visitor_id, "visitorId"),
+                (buyer.member_id, "memberId"),
+                (buyer.contact_id, "contactId"),
+            ] {
+                if let Some(v) = value {
+                    check_len(&v, 100, &format!("{path}.buyerInfo.{key}"))?;
+                    match key {
+                        "visitorId" => self.buyer_info.visitor_id = Some(v),
+                        "memberId" => self.buyer_info.member_id = Some(v),
+                        _ => self.buyer_info.contact_id = Some(v),
+                    }
+                }
+            }
+        }
+        if let Some(note) = info.buyer_note {
+            if note.chars().count() > MAX_BUYER_NOTE {
+                return Err(Error::invalid(
+                    format!("{path}.buyerNote"),
+                    format!("a buyer note has at most {MAX_BUYER_NOTE} characters"),
+                ));
+            }
+            self.buyer_note = (!note.is_empty()).then_some(note);
+        }
+        if let Some(fields) = info.custom_fields {
+            if fields.len() > 100 {
+                return Err(Error::invalid(
+                    format!("{path}.customFields"),
+                    "at most 100 custom fields",
+                ));
+            }
+            for (i, f) in fields.iter().enumerate() {
+                check_len(&f.title, 1000, &format!("{path}.customFields[{i}].title"))?;
+            }
+            self.custom_fields = fields;
+        }
+        Ok(())
+    }
+
+    pub(super) fn apply_codes(
+        &mut self,
+        coupon: Option<String>,
+        gift_card: Option<String>,
+        override_url: Option<String>,
+        store: &Store,
+        caller: Caller,
+        now: Timestamp,
+    ) -> Result<()> {
+        if let Some(code) = coupon {
+            store.check_coupon(&code, now)?;
+            self.coupon_code = Some(code);
+        }
+        if let Some(code) = gift_card {
+            store.check_gift_card(&code, now)?;
+            self.gift_card_code = Some(code);
+        }
+        if let Some(url) = override_url {
+            if caller == Caller::Storefront {
+                return Err(Error::new(
+                    ErrorCode::PermissionDenied,
+                    "overrideCheckoutUrl",
+                    "setting the checkout URL needs the secret key",
+                ));
+            }
+            check_len(&url, 1000, "overrideCheckoutUrl")?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(Error::invalid(
+                    "overrideCheckoutUrl",
+                    "an absolute http(s) URL",
+                ));
+            }
+            self.override_checkout_url = Some(url);
+        }
+        Ok(())
+    }
+
+    /// Adds catalog and custom items: all are checked before any is added.
+    pub(super) fn add_items(
+        &mut self,
+        items: Option<Vec<LineItemInput>>,
+        custom: Option<Vec<CustomLineItemInput>>,
+        store: &Store,
+        caller: Caller,
+        ids: &mut dyn Ids,
+        max_per_request: usize,
+    ) -> Result<()> {
+        let items = items.unwrap_or_default();
+        let custom = custom.unwrap_or_default();
+        if !custom.is_empty() && caller == Caller::Storefront {
+            return Err(Error::new(
+                ErrorCode::PermissionDenied,
+                "customLineItems",
+                "custom line items (with a caller-given price) need the secret key",
+            ));
+        }
+        for (list, len) in [
+            ("lineItems", items.len()),
+            ("customLineItems", custom.len()),
+        ] {
+            if len > max_per_request {
+                return Err(Error::new(
+                    PricingCode::TooManyLineItems,
+                    list,
+                    format!("at most {max_per_request} per request"),
+                ));
+            }
+        }
+        let mut lines = self.line_items.clone();
+        for (i, item) in items.into_iter().enumerate() {
+            let path = format!("lineItems[{i}]");
+            let quantity = input::quantity(
+                item.quantity.unwrap_or(Count::Int(1)),
+                &format!("{path}.quantity"),
+            )?;
+            let reference = item.catalog_reference.unwrap_or_default();
+            let id_path = format!("{path}.catalogReference.catalogItemId");
+            let item_id = reference.catalog_item_id.unwrap_or_default();
+            if store.config.catalog_item(&item_id).is_none() {
+                return Err(Error::new(
+                    ErrorCode::CatalogItemNotFound,
+                    id_path,
+                    format!("the catalog has no item {item_id:?}"),
+                ));
+            }
+            let reference = CatalogReference {
+                catalog_item_id: item_id,
+                app_id: reference.app_id,
+                options: reference.options,
+            };
+            match lines
+                .iter_mut()
+                .find(|l| l.custom.is_none() && l.catalog_reference.as_ref() == Some(&reference))
+            {
+                Some(line) => {
+                    let total = line.quantity + quantity;
+                    if total > MAX_QUANTITY {
+                        return Err(Error::new(
+                            PricingCode::InvalidQuantity,
+                            format!("{path}.quantity"),
+                            format!(
+                                "the line would hold {total}; a quantity is at most {MAX_QUANTITY}"
+                            ),
+                        ));
+                    }
+                    line.quantity = total;
+                }
+                None => lines.push(StoredLine {
+                    id: ids.new_id(),
+                    quantity,
+                    catalog_reference: Some(reference),
+                    custom: None,
+                }),
+            }
+        }
+        for (i, item) in custom.into_iter().enumerate() {
+            let path = format!("customLineItems[{i}]");
+            let line = item.into_line(&path, store, ids)?;
+            lines.push(line);
+        }
+        if lines.len() > MAX_LINE_ITEMS {
+            return Err(Error::new(
+                PricingCode::TooManyLineItems,
+                "lineItems",
+                format!("a checkout holds at most {MAX_LINE_ITEMS} line items"),
+            ));
+        }
+        self.line_items = lines;
+        Ok(())
+    }
+}
+
+impl CustomLineItemInput {
+    fn into_line(self, path: &str, store: &Store, ids: &mut dyn Ids) -> Result<StoredLine> {
+        let quantity = input::quantity(
+            self.quantity.unwrap_or(Count::Int(1)),
+            &format!("{path}.quantity"),
+        )?;
+        let price = match self.price {
+            Some(Text::Str(p)) => p.into_owned(),
+            _ => {
+                return Err(Error::new(
+                    PricingCode::InvalidAmount,
+                    format!("{path}.price"),
+                    "a custom line item needs a price, a decimal string",
+                ))
+            }
+        };
+        input::money(
+            Some(&Text::from(price.clone())),
+            store.currency(),
+            &format!("{path}.price"),
+        )?;
+        let name = self
+            .product_name
+            .and_then(|n| n.original)
+            .unwrap_or_default();
+        if name.is_empty() {
+            return Err(Error::invalid(
+                format!("{path}.productName.original"),
+                "a custom line item needs a name",
+            ));
+        }
+        check_len(&name, 200, &format!("{path}.productName.original"))?;
+        let item_type = self
+            .item_type
+            .and_then(|t| t.preset)
+            .unwrap_or_else(|| "PHYSICAL".into());
+        if ItemType::parse(&item_type).is_none() {
+            return Err(Error::invalid(
+                format!("{path}.itemType.preset"),
+                "itemType.preset is one of PHYSICAL, DIGITAL, SERVICE, GIFT_CARD, PLAN",
+            ));
+        }
+        let physical = self.physical_properties.unwrap_or_default();
+        if let Some(sku) = &physical.sku {
+            check_len(sku, 40, &format!("{path}.physicalProperties.sku"))?;
+        }
+        if let Some(q) = self.quantity_available {
+            if q > u64::from(MAX_QUANTITY) {
+                return Err(Error::invalid(
+                    format!("{path}.quantityAvailable"),
+                    "at most 100000",
+                ));
+            }
+        }
+        let reference = self.catalog_reference.map(|r| CatalogReference {
+            catalog_item_id: r.catalog_item_id.unwrap_or_default(),
+            app_id: r.app_id,
+            options: r.options,
+        });
+        Ok(StoredLine {
+            id: ids.new_id(),
+            quantity,
+            catalog_reference: reference,
+            custom: Some(CustomItem {
+                shippable: physical.shippable.unwrap_or(item_type == "PHYSICAL"),
+                name,
+                price,
+                item_type,
+                tax_group_id: self.tax_group_id,
+                sku: physical.sku,
+                weight: physical.weight,
+                quantity_available: self.quantity_available.and_then(|q| u32::try_from(q).ok()),
+            }),
+        })
+    }
+}
+
+pub(super) fn channel_type(value: Option<&str>) -> Result<String> {
+    const CHANNELS: &[&str] = &[
+        "UNSPECIFIED",
+        "WEB",
+        "POS",
+        "EBAY",
+        "AMAZON",
+        "OTHER_PLATFORM",
+        "WIX_APP_STORE",
+        "WIX_INVOICES",
+        "BACKOFFICE_MERCHANT",
+        "WISH",
+        "CLASS_PASS",
+        "GLOBAL_E",
+        "FACEBOOK",
+        "ETSY",
+        "TIKTOK",
+        "FAIRE_COM",
+        "PAYPAL_AGENTIC_CHECKOUT",
+        "STRIPE_AGENTIC_CHECKOUT",
+    ];
+    match value {
+        None => Ok("WEB".into()),
+        Some(c) if CHANNELS.contains(&c) => Ok(c.into()),
+        Some(_) => Err(Error::invalid(
+            "channelType",
+            "channelType is one of Wix's ChannelType values, as WEB",
+        )),
+    }
+}
+
+fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}

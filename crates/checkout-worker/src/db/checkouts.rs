@@ -1,0 +1,56 @@
+//! Checkouts: inserted with their `created` event, written over the version
+//! they were read at with their change's event.
+
+use super::{first_changed, internal, to_js, Db};
+use crate::error::ApiResult;
+use crate::events::Event;
+use checkout_core::checkout::CheckoutRecord;
+
+/// A checkout as read: the record and the version a change must write over.
+pub struct Stored {
+    pub record: CheckoutRecord,
+    pub version: i64,
+}
+
+impl Db {
+    /// A new checkout and its `created` event.
+    pub async fn insert_checkout(&self, record: &CheckoutRecord, event: &Event) -> ApiResult<()> {
+        let text = serde_json::to_string(record).map_err(internal)?;
+        let created = record.created_date.to_string();
+        self.d1
+            .batch(vec![
+                self.stmt(
+                    "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5)",
+                    &[record.id.as_str().into(), i32::from(record.completed).into(), text.into(), created.into()],
+                )?,
+                self.event(event, false)?,
+            ])
+            .await?;
+        Ok(())
+    }
+
+    /// Writes a changed checkout over the version it was read at, with its
+    /// event; `false` when another change came first (nothing is written then).
+    pub async fn save_checkout(
+        &self,
+        record: &CheckoutRecord,
+        version: i64,
+        event: &Event,
+    ) -> ApiResult<bool> {
+        let text = serde_json::to_string(record).map_err(internal)?;
+        let results = self
+            .d1
+            .batch(vec![
+                self.stmt(
+                    "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?3, updated_date = ?4
+                     WHERE app_def_id = ?1 AND id = ?5 AND version = ?6",
+                    &[text.into(), i32::from(record.completed).into(), record.updated_date.to_string().into(),
+                      record.id.as_str().into(), to_js(version)],
+                )?,
+                self.event(event, true)?,
+            ])
+            .await?;
+        first_changed(&results)
+    }
+}

@@ -1,0 +1,234 @@
+//! Orders: create-order's one batch (the order, the stock, the gift card, the
+//! coupon use, the completed checkout and the events), read and searched.
+
+use super::{failure_text, internal, to_js, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::events::Event;
+use checkout_core::checkout::order::OrderDraft;
+use checkout_core::checkout::CheckoutRecord;
+use serde::Deserialize;
+use serde_json::Value;
+use worker::wasm_bindgen::JsValue;
+
+/// Whose order a create-order batch makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderOf {
+    /// `create-order`: the checkout is open; its order takes stock, spends the
+    /// gift card, counts the coupon and completes it.
+    OpenCheckout,
+    /// A checkout completed in another system (`mark-as-completed`): only the order.
+    CompletedElsewhere,
+}
+
+/// Why a create-order batch was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The checkout already has an order (or changed, or completed, since it was read).
+    CheckoutChanged,
+    AlreadyOrdered,
+    StockTaken,
+    GiftCardSpent,
+    CouponUsedUp,
+}
+
+impl Db {
+    /// Creates the order and everything that goes with it in one transaction:
+    /// the order row (numbered, made from the version read), the stock taken,
+    /// the gift card spent, the coupon use counted and the checkout completed.
+    pub async fn create_order(
+        &self,
+        draft: &OrderDraft,
+        record: &CheckoutRecord,
+        version: i64,
+        of: OrderOf,
+        checkout_event: Option<&Event>,
+        order_event: &Event,
+    ) -> ApiResult<Result<i64, Refusal>> {
+        let order_id = draft.order_id.as_str();
+        let email = record
+            .buyer_info
+            .email
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from_str);
+        let created = draft.created_date.to_string();
+        let mut batch = vec![self.stmt(
+            "INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
+                                 buyer_email, created_date, body)
+             VALUES (?1, ?2, ?3,
+                     (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = ?10),
+                     (SELECT coalesce(max(number), 1000) + 1 FROM orders WHERE app_def_id = ?1),
+                     ?5, ?6, ?7, ?8, ?9)",
+            &[order_id.into(), record.id.as_str().into(), to_js(version), draft.status.into(), draft.payment_status.into(),
+              email, created.as_str().into(), draft.body.as_str().into(), i32::from(of == OrderOf::CompletedElsewhere).into()],
+        )?];
+        // A checkout completed in another system was paid, and counted, there.
+        let takes_counters = of == OrderOf::OpenCheckout;
+        for (item, units) in draft.stock.iter().filter(|_| takes_counters) {
+            batch.push(self.stmt(
+                "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",
+                &[item.as_str().into(), to_js(*units as i64)],
+            )?);
+        }
+        if let Some((code, minor)) = draft.gift_card.as_ref().filter(|_| takes_counters) {
+            batch.push(self.stmt(
+                "UPDATE gift_card_balances SET balance_minor = balance_minor - ?3 WHERE app_def_id = ?1 AND code = ?2",
+                &[code.as_str().into(), to_js(*minor as i64)],
+            )?);
+        }
+        if let Some(code) = draft.coupon.as_ref().filter(|_| takes_counters) {
+            batch.push(self.stmt(
+                "INSERT INTO coupon_uses (app_def_id, code, uses) VALUES (?1, ?2, 1)
+                 ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1",
+                &[code.as_str().into()],
+            )?);
+        }
+        let mut completed = record.clone();
+        completed.completed = true;
+        completed.order_id = Some(order_id.to_owned());
+        let text = serde_json::to_string(&completed).map_err(internal)?;
+        batch.push(self.stmt(
+            "UPDATE checkouts SET record = ?2, version = version + 1, completed = 1, updated_date = ?3
+             WHERE app_def_id = ?1 AND id = ?4 AND version = ?5",
+            &[text.into(), created.as_str().into(), record.id.as_str().into(), to_js(version)],
+        )?);
+        if let Some(event) = checkout_event {
+            batch.push(self.event(event, false)?);
+        }
+        // the order's event, with the number the order row was given
+        batch.push(self.stmt(
+            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms)
+             SELECT ?1, ?2, json_set(?3, '$.createdEvent.entity.number', CAST(number AS TEXT)), ?4, ?5
+             FROM orders WHERE app_def_id = ?1 AND id = ?6",
+            &[order_event.id.as_str().into(), order_event.body.as_str().into(), order_event.at.to_string().into(),
+              to_js(order_event.at.millis()), order_id.into()],
+        )?);
+        match self.d1.batch(batch).await {
+            Ok(_) => {}
+            Err(e) => {
+                let text = failure_text(&e);
+                let refusal = if text.contains("one_order_per_checkout")
+                    || text.contains("orders.app_def_id, orders.checkout_id")
+                {
+                    Refusal::AlreadyOrdered
+                } else if text.contains("orders.checkout_version") {
+                    Refusal::CheckoutChanged
+                } else if text.contains("stock_never_negative") {
+                    Refusal::StockTaken
+                } else if text.contains("gift_card_never_negative") {
+                    Refusal::GiftCardSpent
+                } else if text.contains("coupon_uses_within_limit") {
+                    Refusal::CouponUsedUp
+                } else {
+                    return Err(ApiError::Internal(text));
+                };
+                return Ok(Err(refusal));
+            }
+        }
+        let number: Option<i64> = self
+            .stmt(
+                "SELECT number FROM orders WHERE app_def_id = ?1 AND id = ?2",
+                &[order_id.into()],
+            )?
+            .first(Some("number"))
+            .await?;
+        Ok(Ok(number.unwrap_or_default()))
+    }
+
+    /// An order with its number, as the API shows it.
+    pub async fn order(&self, id: &str) -> ApiResult<Option<Value>> {
+        #[derive(Deserialize)]
+        struct Row {
+            number: i64,
+            body: String,
+        }
+        let row = self
+            .stmt(
+                "SELECT number, body FROM orders WHERE app_def_id = ?1 AND id = ?2",
+                &[id.into()],
+            )?
+            .all()
+            .await?
+            .results::<Row>()?
+            .into_iter()
+            .next();
+        row.map(|r| order_json(r.number, &r.body)).transpose()
+    }
+
+    /// The order of a checkout, if it has one.
+    pub async fn order_id_of_checkout(&self, checkout_id: &str) -> ApiResult<Option<String>> {
+        Ok(self
+            .stmt(
+                "SELECT id FROM orders WHERE app_def_id = ?1 AND checkout_id = ?2",
+                &[checkout_id.into()],
+            )?
+            .first(Some("id"))
+            .await?)
+    }
+
+    /// Orders matching a search, newest first, after a cursor; one more than
+    /// `limit` is read to tell whether there is a next page.
+    pub async fn search_orders(
+        &self,
+        search: &crate::request::search::Search,
+    ) -> ApiResult<Vec<(Value, String, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            number: i64,
+            created_date: String,
+            body: String,
+        }
+        let mut sql =
+            String::from("SELECT id, number, created_date, body FROM orders WHERE app_def_id = ?1");
+        let mut args: Vec<JsValue> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, v: JsValue| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len() + 1)));
+        };
+        for (column, values) in [
+            ("status", &search.statuses),
+            ("payment_status", &search.payment_statuses),
+        ] {
+            if let Some(values) = values {
+                let list = serde_json::to_string(values).map_err(internal)?;
+                arg(
+                    &mut sql,
+                    &format!(" AND {column} IN (SELECT value FROM json_each(?))"),
+                    list.into(),
+                );
+            }
+        }
+        if let Some(email) = &search.email {
+            arg(&mut sql, " AND buyer_email = ?", email.as_str().into());
+        }
+        for (op, bound) in &search.created {
+            arg(
+                &mut sql,
+                &format!(" AND created_date {op} ?"),
+                bound.to_string().into(),
+            );
+        }
+        if let Some((created, id)) = &search.after {
+            arg(
+                &mut sql,
+                " AND (created_date, id) < (?",
+                created.as_str().into(),
+            );
+            arg(&mut sql, ", ?)", id.as_str().into());
+        }
+        sql.push_str(&format!(
+            " ORDER BY created_date DESC, id DESC LIMIT {}",
+            search.limit + 1
+        ));
+        let rows = self.stmt(&sql, &args)?.all().await?.results::<Row>()?;
+        rows.into_iter()
+            .map(|r| Ok((order_json(r.number, &r.body)?, r.created_date, r.id)))
+            .collect()
+    }
+}
+
+fn order_json(number: i64, body: &str) -> ApiResult<Value> {
+    let mut order: Value = serde_json::from_str(body).map_err(internal)?;
+    order["number"] = Value::from(number.to_string());
+    Ok(order)
+}

@@ -1,0 +1,180 @@
+//! The checkout routes (`docs/api.md`, Checkouts): read the request, run the
+//! core's change on the stored checkout, write it over the version it was
+//! read at (re-reading and re-applying when another change came first) and
+//! answer with the checkout priced by the core.
+
+use crate::db::Stored;
+use crate::error::{ApiError, ApiResult, Contended};
+use crate::events::Event;
+use crate::ids::Uuids;
+use crate::request::Call;
+use crate::retry::{over_version, Attempt};
+use checkout_core::checkout::quote::Quote;
+use checkout_core::checkout::{
+    AddToCheckout, CheckoutRecord, RemoveLineItems, UpdateCheckout, UpdateLineItemsQuantity,
+};
+use checkout_core::events;
+use checkout_core::store::Store;
+use serde_json::{json, Value};
+
+/// The checkout as JSON text, priced now (with `pricingInput` when asked).
+pub(super) fn view(
+    call: &Call,
+    record: &CheckoutRecord,
+    store: &Store,
+    with_input: bool,
+) -> ApiResult<String> {
+    Ok(Quote::new(record, store, call.now)?.checkout_json(record, with_input))
+}
+
+/// `{"checkout": …}`, written straight from the core's typed view; with
+/// `pricingInput` when the query asks for it (`?include=pricingInput`).
+/// `written` is the view already made for the change's event.
+fn respond(
+    call: &Call,
+    record: &CheckoutRecord,
+    store: &Store,
+    written: Option<String>,
+) -> ApiResult<String> {
+    let json = match written {
+        Some(json) if !call.include_pricing_input => json,
+        _ => view(call, record, store, call.include_pricing_input)?,
+    };
+    Ok(format!("{{\"checkout\":{json}}}"))
+}
+
+pub async fn create(call: &Call<'_>) -> ApiResult<String> {
+    let db = call.db()?;
+    let req = call.request()?;
+    let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
+    let now = call.now;
+    let mut ids = Uuids::default();
+    let record = CheckoutRecord::create(req, &store, call.caller(), &mut ids, now)?;
+    let written = view(call, &record, &store, false)?;
+    let created = Event::new(
+        &mut ids,
+        events::CHECKOUT,
+        events::Kind::Created,
+        &record.id,
+        &written,
+        now,
+    );
+    ids.check()?;
+    db.insert_checkout(&record, &created).await?;
+    respond(call, &record, &store, Some(written))
+}
+
+pub async fn get(call: &Call<'_>) -> ApiResult<String> {
+    let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
+    respond(call, &stored.record, &store, None)
+}
+
+pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
+    let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
+    Ok(json!({ "checkoutUrl": stored.record.checkout_url(&store, &format!("{}/", call.origin)) }))
+}
+
+/// Applies a change to a checkout without ever losing another: the write
+/// succeeds only over the version the change was computed from. New ids (of
+/// lines, of the event) come from `ids`, checked before anything is written.
+async fn change<F>(call: &Call<'_>, mut apply: F) -> ApiResult<(CheckoutRecord, Store, String)>
+where
+    F: FnMut(&mut CheckoutRecord, &Store, &mut Uuids) -> checkout_core::Result<()>,
+{
+    let db = call.db()?;
+    over_version(Contended::Checkout, async || {
+        let (
+            store,
+            Stored {
+                mut record,
+                version,
+            },
+        ) = db.store_and_checkout(call.param(0)).await?;
+        let was_completed = record.completed;
+        let mut ids = Uuids::default();
+        apply(&mut record, &store, &mut ids)?;
+        record.updated_date = call.now;
+        let written = view(call, &record, &store, false)?;
+        let kind = if record.completed && !was_completed {
+            events::Kind::Action("completed")
+        } else {
+            events::Kind::Updated
+        };
+        let changed = Event::new(
+            &mut ids,
+            events::CHECKOUT,
+            kind,
+            &record.id,
+            &written,
+            call.now,
+        );
+        ids.check()?;
+        Ok(if db.save_checkout(&record, version, &changed).await? {
+            Attempt::Done((record, store, written))
+        } else {
+            Attempt::Lost
+        })
+    })
+    .await
+}
+
+/// A change answered with the whole checkout.
+async fn change_and_respond<F>(call: &Call<'_>, apply: F) -> ApiResult<String>
+where
+    F: FnMut(&mut CheckoutRecord, &Store, &mut Uuids) -> checkout_core::Result<()>,
+{
+    let (record, store, written) = change(call, apply).await?;
+    respond(call, &record, &store, Some(written))
+}
+
+pub async fn update(call: &Call<'_>) -> ApiResult<String> {
+    let (caller, now) = (call.caller(), call.now);
+    let req: UpdateCheckout = call.request()?;
+    change_and_respond(call, |record, store, ids| {
+        record.update(req.clone(), store, caller, ids, now)
+    })
+    .await
+}
+
+pub async fn add_to_checkout(call: &Call<'_>) -> ApiResult<String> {
+    let caller = call.caller();
+    let req: AddToCheckout = call.request()?;
+    change_and_respond(call, |record, store, ids| {
+        record.add_to_checkout(req.clone(), store, caller, ids)
+    })
+    .await
+}
+
+pub async fn remove_line_items(call: &Call<'_>) -> ApiResult<String> {
+    let req: RemoveLineItems = call.request()?;
+    change_and_respond(call, |record, _, _| record.remove_line_items(req.clone())).await
+}
+
+pub async fn update_quantities(call: &Call<'_>) -> ApiResult<String> {
+    let req: UpdateLineItemsQuantity = call.request()?;
+    change_and_respond(call, |record, store, _| {
+        record.update_quantities(req.clone(), store)
+    })
+    .await
+}
+
+pub async fn remove_coupon(call: &Call<'_>) -> ApiResult<String> {
+    change_and_respond(call, |record, _, _| record.remove_coupon()).await
+}
+
+pub async fn remove_gift_card(call: &Call<'_>) -> ApiResult<String> {
+    change_and_respond(call, |record, _, _| record.remove_gift_card()).await
+}
+
+pub async fn remove_override_checkout_url(call: &Call<'_>) -> ApiResult<String> {
+    change_and_respond(call, |record, _, _| record.remove_override_checkout_url()).await
+}
+
+pub async fn mark_as_completed(call: &Call<'_>) -> ApiResult<Value> {
+    change(call, |record, _, _| {
+        record.mark_as_completed();
+        Ok(())
+    })
+    .await?;
+    Ok(json!({}))
+}

@@ -1,0 +1,65 @@
+//! The handlers, one module per resource, and the dispatch from a route's
+//! operation to its handler. Each handler reads its typed request from the
+//! [`Call`], runs the core's rule and answers JSON text.
+
+mod checkouts;
+mod orders;
+mod plans;
+mod sessions;
+mod store;
+
+pub use plans::advance as advance_plan_orders;
+
+use crate::delivery;
+use crate::error::ApiResult;
+use crate::request::Call;
+use crate::routes::Op;
+use checkout_core::plans::order::{self as plan_order, Change};
+use checkout_core::plans::Action;
+
+/// The OpenAPI 3.1 document of every route, served at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// Runs the handler of `op`; the answer's body as JSON text.
+pub async fn dispatch(op: Op, call: &Call<'_>) -> ApiResult<String> {
+    Ok(match op {
+        Op::OpenApi => OPENAPI.to_owned(),
+        Op::Jwks => delivery::jwks(call.env).to_string(),
+        Op::GetStore => store::get(call).await?.to_string(),
+        Op::PutStore => store::put(call).await?.to_string(),
+        Op::CreateCheckout => checkouts::create(call).await?,
+        Op::GetCheckout => checkouts::get(call).await?,
+        Op::UpdateCheckout => checkouts::update(call).await?,
+        Op::GetCheckoutUrl => checkouts::checkout_url(call).await?.to_string(),
+        Op::AddToCheckout => checkouts::add_to_checkout(call).await?,
+        Op::RemoveLineItems => checkouts::remove_line_items(call).await?,
+        Op::UpdateLineItemsQuantity => checkouts::update_quantities(call).await?,
+        Op::RemoveCoupon => checkouts::remove_coupon(call).await?,
+        Op::RemoveGiftCard => checkouts::remove_gift_card(call).await?,
+        Op::RemoveOverrideCheckoutUrl => checkouts::remove_override_checkout_url(call).await?,
+        Op::MarkAsCompleted => checkouts::mark_as_completed(call).await?.to_string(),
+        Op::CreateOrder => orders::create(call).await?.to_string(),
+        Op::GetOrder => orders::get(call).await?.to_string(),
+        Op::SearchOrders => orders::search(call).await?.to_string(),
+        Op::CheckoutSessionOrder => orders::of_completed_checkout(call).await?.to_string(),
+        Op::CreateOrderSession => sessions::create(call).await?.to_string(),
+        Op::GetOrderSession => sessions::get(call).await?.to_string(),
+        Op::PlanPricePreview => plans::price_preview(call).await?.to_string(),
+        Op::PlanPreviewOffline => plans::preview(call, false).await?,
+        Op::PlanPreviewOnline => plans::preview(call, true).await?,
+        Op::PlanEligibility => plans::eligibility(call).await?.to_string(),
+        Op::PlanCreateOffline => plans::create_offline(call).await?,
+        Op::PlanGet => plans::get(call).await?,
+        Op::PlanList => plans::list(call).await?.to_string(),
+        Op::PlanSetStartDate => {
+            plans::change(call, |b| Ok(Change::Act(plan_order::set_start_date(b)?))).await?
+        }
+        Op::PlanMarkAsPaid => plans::change(call, |_| Ok(Change::MarkAsPaid)).await?,
+        Op::PlanPostpone => {
+            plans::change(call, |b| Ok(Change::Act(plan_order::postpone_end_date(b)?))).await?
+        }
+        Op::PlanCancel => plans::change(call, |b| Ok(Change::Act(plan_order::cancel(b)?))).await?,
+        Op::PlanPause => plans::change(call, |_| Ok(Change::Act(Action::Pause))).await?,
+        Op::PlanResume => plans::change(call, |_| Ok(Change::Act(Action::Resume))).await?,
+    })
+}

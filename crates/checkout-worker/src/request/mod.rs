@@ -1,0 +1,152 @@
+//! What a handler knows about a request: the tenant and kind of its key, its
+//! path parameters and query, its body read as JSON (bounded in size) and as
+//! a typed request, and the instant it is served at. The requests the core
+//! does not type (an orders search) are read in their own modules.
+
+pub mod search;
+
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::{Access, Route};
+use crate::tenants::{self, KeyKind, Tenant};
+use checkout_core::checkout::Caller;
+use checkout_core::pricing::input;
+use checkout_core::time::Timestamp;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use worker::{Env, Request};
+
+/// Largest request body accepted (`413` above it).
+pub const MAX_BODY: usize = 256 * 1024;
+
+pub struct Call<'a> {
+    pub env: &'a Env,
+    pub tenant: Option<Tenant>,
+    kind: Option<KeyKind>,
+    /// The body as JSON (`{}` when empty); `Null` for methods without one.
+    pub body: Value,
+    /// The path parameters, in order (`{id}`).
+    params: Vec<String>,
+    /// `scheme://host` of the request, for URLs that point back here.
+    pub origin: String,
+    pub now: Timestamp,
+    /// `?include=pricingInput`: checkouts carry the input they were priced from.
+    pub include_pricing_input: bool,
+    /// The query string's pairs, decoded.
+    pub query: Vec<(String, String)>,
+}
+
+impl<'a> Call<'a> {
+    /// Authenticates the request for its route and reads it.
+    pub async fn read(
+        mut req: Request,
+        env: &'a Env,
+        route: &Route,
+        params: Vec<&str>,
+        now: Timestamp,
+    ) -> ApiResult<Call<'a>> {
+        let (tenant, kind) = match route.access {
+            Access::Public => (None, None),
+            access => {
+                let tenants = tenants::load(env)?;
+                let auth = req.headers().get("authorization")?;
+                let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref())
+                    .ok_or(ApiError::Unauthenticated)?;
+                if access == Access::Secret && kind != KeyKind::Secret {
+                    return Err(ApiError::Forbidden);
+                }
+                (Some(tenant.clone()), Some(kind))
+            }
+        };
+        let url = req.url().ok();
+        let origin = url
+            .as_ref()
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
+        let query: Vec<(String, String)> = url
+            .as_ref()
+            .map(|u| {
+                u.query_pairs()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let include_pricing_input = query
+            .iter()
+            .any(|(k, v)| k == "include" && v.split(',').any(|x| x == "pricingInput"));
+        let body = match route.method {
+            "POST" | "PUT" | "PATCH" => read_json(&mut req).await?,
+            _ => Value::Null,
+        };
+        Ok(Call {
+            env,
+            tenant,
+            kind,
+            body,
+            params: params.into_iter().map(String::from).collect(),
+            origin,
+            now,
+            include_pricing_input,
+            query,
+        })
+    }
+
+    /// Who is asking, as the core's rules tell callers apart.
+    pub fn caller(&self) -> Caller {
+        match self.kind {
+            Some(KeyKind::Secret) => Caller::Merchant,
+            _ => Caller::Storefront,
+        }
+    }
+
+    pub fn tenant(&self) -> ApiResult<&Tenant> {
+        self.tenant.as_ref().ok_or(ApiError::Unauthenticated)
+    }
+
+    /// The tenant's storage.
+    pub fn db(&self) -> ApiResult<Db> {
+        Ok(Db::new(self.env.d1("DB")?, &self.tenant()?.app_def_id))
+    }
+
+    /// The `i`th path parameter (`""` when the route has none).
+    pub fn param(&self, i: usize) -> &str {
+        self.params.get(i).map_or("", String::as_str)
+    }
+
+    /// The body as a typed request; a mistyped field is a 400 at its path.
+    pub fn request<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        Ok(input::deserialize(self.body_or_empty())?)
+    }
+
+    /// The body, `{}` when there is none.
+    pub fn body_or_empty(&self) -> Value {
+        match &self.body {
+            Value::Null => json!({}),
+            body => body.clone(),
+        }
+    }
+}
+
+/// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty.
+async fn read_json(req: &mut Request) -> ApiResult<Value> {
+    let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|l| l.parse::<usize>().ok());
+    if declared.is_some_and(|l| l > MAX_BODY) {
+        return Err(too_large);
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_BODY {
+        return Err(too_large);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::Invalid {
+        field: String::new(),
+        description: format!("the body is not valid JSON: {e}"),
+        rule: "FORMAT",
+    })
+}
