@@ -13,7 +13,7 @@ mod plans;
 mod store;
 
 pub use checkouts::Stored;
-pub use orders::{OrderOf, Refusal};
+pub use orders::{OrderOf, Refusal, Search};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
 
 use crate::error::{ApiError, ApiResult};

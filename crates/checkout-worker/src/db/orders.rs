@@ -6,9 +6,23 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use checkout_core::checkout::order::OrderDraft;
 use checkout_core::checkout::CheckoutRecord;
+use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 use worker::wasm_bindgen::JsValue;
+
+/// Which orders a search reads (`request::search` reads it from Wix's request).
+#[derive(Debug, Default, PartialEq)]
+pub struct Search {
+    pub statuses: Option<Vec<String>>,
+    pub payment_statuses: Option<Vec<String>>,
+    pub email: Option<String>,
+    /// `(SQL operator, bound)` on the creation date.
+    pub created: Vec<(&'static str, Timestamp)>,
+    /// Where the previous page ended: `(createdDate, id)`.
+    pub after: Option<(String, String)>,
+    pub limit: usize,
+}
 
 /// Whose order a create-order batch makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,10 +181,7 @@ impl Db {
 
     /// Orders matching a search, newest first, after a cursor; one more than
     /// `limit` is read to tell whether there is a next page.
-    pub async fn search_orders(
-        &self,
-        search: &crate::request::search::Search,
-    ) -> ApiResult<Vec<(Value, String, String)>> {
+    pub async fn search_orders(&self, search: &Search) -> ApiResult<Vec<(Value, String, String)>> {
         #[derive(Deserialize)]
         struct Row {
             id: String,

@@ -3,6 +3,7 @@
 //! `paymentStatus`, `createdDate` and `buyerInfo.email`, newest first,
 //! cursor paging of at most 100 orders a page.
 
+pub use crate::db::Search;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::hex;
 use checkout_core::time::Timestamp;
@@ -10,18 +11,6 @@ use serde_json::{json, Value};
 
 pub const MAX_PAGE: usize = 100;
 pub const DEFAULT_PAGE: usize = 50;
-
-#[derive(Debug, Default, PartialEq)]
-pub struct Search {
-    pub statuses: Option<Vec<String>>,
-    pub payment_statuses: Option<Vec<String>>,
-    pub email: Option<String>,
-    /// `(SQL operator, bound)` on the creation date.
-    pub created: Vec<(&'static str, Timestamp)>,
-    /// Where the previous page ended: `(createdDate, id)`.
-    pub after: Option<(String, String)>,
-    pub limit: usize,
-}
 
 /// One value or `{$eq: v}` or `{$in: [..]}`, as a list of strings.
 fn strings(v: &Value, field: &str) -> ApiResult<Vec<String>> {
@@ -48,6 +37,7 @@ fn strings(v: &Value, field: &str) -> ApiResult<Vec<String>> {
 }
 
 impl Search {
+    /// Wix's search request read into the query storage runs.
     pub fn parse(body: &Value) -> ApiResult<Search> {
         let search = body.get("search").unwrap_or(&Value::Null);
         let mut out = Search {
