@@ -1,7 +1,7 @@
 // price(): the compact boundary format of crates/checkout-wasm/src/compact.rs
 // (read its module documentation for the layout), with the module's JSON path
-// for everything it does not take. The format only carries values: the core
-// reads them into the same input the JSON reader builds, and validates and
+// for everything it does not take. The format only carries values: the pricing
+// crate reads them into the same input the JSON reader builds, and validates and
 // prices it. What this writer cannot write exactly as JSON.stringify would
 // see it (another type, an empty string, an object with a prototype of its
 // own, which may have a toJSON) goes to the JSON path, which answers exactly,

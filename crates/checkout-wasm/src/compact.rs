@@ -8,8 +8,8 @@
 //! each, which the JS side cuts with `substring` into the output object.
 //!
 //! This is a fast path, never a second set of rules: the fields are read into
-//! the core's [`RawInput`], the very value the JSON reader builds, and validated
-//! and priced by the core. Whatever this reader does not take exactly as the
+//! the pricing crate's [`RawInput`], the very value the JSON reader builds, and validated
+//! and priced by that crate. Whatever this reader does not take exactly as the
 //! JSON reader would (a field of another type, an empty string, a separator
 //! inside a value, a lone surrogate) is answered with "use JSON", and the JSON
 //! path gives the result and the exact error.
@@ -392,7 +392,7 @@ pub fn write(p: &Pricing, out: &mut Output) {
 mod tests {
     use super::*;
 
-    /// The input as JSON, read by the core's JSON reader.
+    /// The input as JSON, read by the pricing crate's JSON reader.
     fn json(raw: &RawInput) -> serde_json::Value {
         serde_json::to_value(raw).unwrap_or_default()
     }

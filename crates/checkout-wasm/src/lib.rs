@@ -1,5 +1,6 @@
-//! The browser module: the core's pricing function and live cart, bound to
-//! JavaScript. A thin shell: every rule is in `checkout-core`.
+//! The browser module: the pricing function and live cart of `checkout-pricing`,
+//! bound to JavaScript. A thin shell: every rule is in that crate, the only one
+//! this module depends on (Cargo keeps the boundary).
 //!
 //! `price()` crosses the boundary in a compact format (see [`compact`] and
 //! `js/compact.js`); everything else, and whatever the compact format does not
@@ -12,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod compact;
 
-/// A core error as a JS `Error` with `code` and `field` properties.
+/// A pricing error as a JS `Error` with `code` and `field` properties.
 fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name("CheckoutError");
@@ -22,7 +23,7 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
-/// The JSON text of a JS value, or the core's `INVALID_INPUT` error.
+/// The JSON text of a JS value, or the pricing crate's `INVALID_INPUT` error.
 fn json_text(value: &JsValue) -> Result<String, JsValue> {
     js_sys::JSON::stringify(value)
         .ok()
@@ -146,7 +147,7 @@ impl Checkout {
         quantity: JsValue,
     ) -> Result<JsValue, JsValue> {
         // Anything but a whole JS number in range is not a whole number (the
-        // core's rule then answers INVALID_QUANTITY).
+        // pricing crate's rule then answers INVALID_QUANTITY).
         let quantity: Count = match quantity.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
                 Count::from(n as u32)

@@ -1,5 +1,5 @@
 //! The bindings in headless Chromium: every spec vector through the JS API,
-//! with output identical to the core's.
+//! with output identical to the pricing crate's, natively.
 #![cfg(target_arch = "wasm32")]
 
 use checkout_wasm::{price, Checkout};
@@ -29,7 +29,7 @@ fn prop(v: &JsValue, key: &str) -> Option<String> {
 }
 
 #[wasm_bindgen_test]
-fn every_vector_gives_the_cores_bytes() {
+fn every_vector_gives_the_pricing_crates_bytes() {
     assert!(VECTORS.len() >= 89, "found {} vectors", VECTORS.len());
     for (name, text) in VECTORS {
         let vector: serde_json::Value = serde_json::from_str(text).expect("vector JSON");
@@ -45,7 +45,9 @@ fn every_vector_gives_the_cores_bytes() {
                 assert_eq!(prop(&got, "field"), Some(expected.field.clone()), "{name}");
                 assert_eq!(vector["error"]["code"], expected.code.as_str(), "{name}");
             }
-            (expected, got) => panic!("{name}: core gave {expected:?}, wasm gave {got:?}"),
+            (expected, got) => {
+                panic!("{name}: the pricing crate gave {expected:?}, wasm gave {got:?}")
+            }
         }
     }
 }
