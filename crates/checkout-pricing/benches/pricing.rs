@@ -1,4 +1,4 @@
-//! Pricing speed: `cargo bench -p checkout-core`. Figures in BENCHMARKS.md.
+//! Pricing speed: `cargo bench -p checkout-pricing`. Figures in BENCHMARKS.md.
 use checkout_pricing::{price_json, Cart};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
