@@ -393,31 +393,20 @@ mod tests {
     #[test]
     fn codes_are_checked_against_the_store_when_applied() {
         let store = store();
-        let refused = |b: CheckoutBuilder| code(b.create(&store, Caller::Storefront));
-        assert_eq!(
-            refused(CheckoutBuilder::new().coupon("NOPE")),
-            ErrorCode::CouponNotFound
-        );
-        assert_eq!(
-            refused(CheckoutBuilder::new().coupon("OLD")),
-            ErrorCode::CouponExpired
-        );
-        assert_eq!(
-            refused(CheckoutBuilder::new().coupon("ONCE")),
-            ErrorCode::CouponUsageExceeded
-        );
-        assert_eq!(
-            refused(CheckoutBuilder::new().gift_card("NOPE")),
-            ErrorCode::GiftCardNotFound
-        );
-        assert_eq!(
-            refused(CheckoutBuilder::new().gift_card("GIFT-OLD")),
-            ErrorCode::GiftCardExpired
-        );
-        assert_eq!(
-            refused(CheckoutBuilder::new().shipping("teleport")),
-            ErrorCode::ShippingOptionNotFound
-        );
+        let new = CheckoutBuilder::new;
+        for (checkout, expected) in [
+            (new().coupon("NOPE"), ErrorCode::CouponNotFound),
+            (new().coupon("OLD"), ErrorCode::CouponExpired),
+            (new().coupon("ONCE"), ErrorCode::CouponUsageExceeded),
+            (new().gift_card("NOPE"), ErrorCode::GiftCardNotFound),
+            (new().gift_card("GIFT-OLD"), ErrorCode::GiftCardExpired),
+            (
+                new().shipping("teleport"),
+                ErrorCode::ShippingOptionNotFound,
+            ),
+        ] {
+            assert_eq!(code(checkout.create(&store, Caller::Storefront)), expected);
+        }
         let record = CheckoutBuilder::new()
             .coupon("SAVE10")
             .gift_card("GIFT-30")
