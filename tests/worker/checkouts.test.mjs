@@ -277,22 +277,38 @@ test('create-order: the order, stock, gift card and coupon change together; a se
 
 test('orders are searched by status, email and date, newest first, with cursor paging', async () => {
   const ids = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const c = await newCheckout([item('stickers')], { checkoutInfo: { ...buyer, buyerInfo: { email: 'pager@example.com' } } });
     const r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {});
     assert.equal(r.status, 200, JSON.stringify(r.body));
     ids.unshift(r.body.orderId);
   }
-  const search = (filter, cursorPaging) => call('POST', '/ecom/v1/orders/search', { search: { filter, cursorPaging } }, sk);
+  const search = (filter, cursorPaging, key = sk) => call('POST', '/ecom/v1/orders/search', { search: { filter, cursorPaging } }, key);
   let r = await search({ 'buyerInfo.email': 'pager@example.com' }, { limit: 2 });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(0, 2));
   assert.equal(r.body.metadata.hasNext, true);
-  r = await search({ 'buyerInfo.email': { $eq: 'pager@example.com' } }, { limit: 2, cursor: r.body.metadata.cursors.next });
-  assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(2));
+  const second = r.body.metadata.cursors.next;
+  assert.ok(!second.includes('pager'), 'the cursor does not show the filter');
+  // the next pages, as Wix's SDK asks for them: the cursor alone, which keeps the filter
+  r = await search(undefined, { limit: 2, cursor: second });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(2, 4));
+  const third = r.body.metadata.cursors.next;
+  r = await search(undefined, { limit: 2, cursor: third });
+  assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(4));
   assert.equal(r.body.metadata.hasNext, false);
+  // a filter sent with a cursor does not widen it
+  r = await search({}, { limit: 2, cursor: second });
+  assert.deepEqual(r.body.orders.map((o) => o.id), ids.slice(2, 4));
+  // an altered cursor, or another tenant's use of it, is refused
+  const altered = second.slice(0, -8) + (second.endsWith('AAAAAAAA') ? 'BBBBBBBB' : 'AAAAAAAA');
+  r = await search(undefined, { cursor: altered });
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  r = await search(undefined, { cursor: second }, w.b.secretKey);
+  assert.equal(r.status, 400, 'another tenant cannot page with it');
   r = await search({ status: { $in: ['APPROVED'] }, createdDate: { $gte: '2000-01-01T00:00:00Z' } }, { limit: 100 });
-  assert.ok(r.body.orders.length >= 3);
+  assert.ok(r.body.orders.length >= 5);
   r = await search({ createdDate: { $lt: '2000-01-01T00:00:00Z' } });
   assert.deepEqual(r.body.orders, []);
   r = await search({}, { limit: 101 });

@@ -3,7 +3,8 @@
 //! Every rule of edge checkout above the pricing function, once: the store
 //! configuration and its live counters (`store`), checkouts, their changes,
 //! Wix's views of them and create-order's preconditions (`checkout`), plan
-//! orders and their state machine (`plans`), order-session tokens (`session`),
+//! orders and their state machine (`plans`), order-session tokens (`session`)
+//! and paging cursors sealed the same way (`cursor`),
 //! event envelopes and their signatures (`events`) and instants (`time`).
 //! Prices come from `checkout-pricing`, re-exported here as [`pricing`].
 //!
@@ -11,6 +12,7 @@
 //! worker (`checkout-worker`) is a thin shell around this crate.
 
 pub mod checkout;
+pub mod cursor;
 pub mod error;
 pub mod events;
 pub mod plans;

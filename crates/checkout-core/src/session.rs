@@ -33,6 +33,21 @@ impl std::fmt::Debug for SessionKey {
 }
 
 impl SessionKey {
+    /// Another key for another use, derived from this one (SHA-256 of the
+    /// label and the key), under the same `kid`: what one use seals, the
+    /// other cannot open.
+    pub fn derive(&self, label: &str) -> SessionKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(label.as_bytes());
+        h.update([0]);
+        h.update(self.key);
+        SessionKey {
+            kid: self.kid.clone(),
+            key: h.finalize().into(),
+        }
+    }
+
     /// A key from its `kid` and the base64url of its 32 bytes; `None` if it is not that.
     pub fn from_base64url(kid: &str, k: &str) -> Option<SessionKey> {
         let bytes = URL_SAFE_NO_PAD.decode(k.trim_end_matches('=')).ok()?;

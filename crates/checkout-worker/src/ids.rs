@@ -21,6 +21,13 @@ pub fn uuid_v4() -> Result<String, getrandom::Error> {
     ))
 }
 
+/// 12 random bytes, the nonce of a token sealed now.
+pub fn nonce() -> ApiResult<[u8; 12]> {
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(nonce)
+}
+
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

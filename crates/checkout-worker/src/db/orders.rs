@@ -22,6 +22,8 @@ pub struct Search {
     /// Where the previous page ended: `(createdDate, id)`.
     pub after: Option<(String, String)>,
     pub limit: usize,
+    /// The filter as asked, which the next page's cursor carries.
+    pub filter: Value,
 }
 
 /// Whose order a create-order batch makes.

@@ -6,15 +6,15 @@ use super::checkouts::view;
 use crate::db::{OrderOf, Refusal, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
 use crate::events::Event;
-use crate::ids::Uuids;
+use crate::ids::{self, Uuids};
 use crate::request::search::{page, Search};
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::order::{self, OrderDraft, Precondition, Violation};
 use checkout_core::checkout::quote::Quote;
 use checkout_core::checkout::{CheckoutRecord, CreateOrderRequest, Ids};
-use checkout_core::events;
 use checkout_core::store::Store;
+use checkout_core::{cursor, events};
 use checkout_core::{Error, ErrorCode};
 use serde_json::{json, Value};
 
@@ -186,8 +186,18 @@ pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({ "order": order }))
 }
 
+/// `POST /ecom/v1/orders/search`: a page, and a cursor sealed with the
+/// tenant's newest session key for the next.
 pub async fn search(call: &Call<'_>) -> ApiResult<Value> {
-    let search = Search::parse(&call.body)?;
+    let tenant = call.tenant()?;
+    let aud = tenant.app_def_id.as_str();
+    let keys = tenant.session_keys();
+    let search = Search::parse(&call.body, |c| cursor::open(c, &keys, aud, call.now))?;
     let rows = call.db()?.search_orders(&search).await?;
-    Ok(page(rows, search.limit))
+    page(rows, &search, |position| {
+        let key = keys.last().ok_or_else(|| {
+            ApiError::Internal(format!("tenant {aud} has no session key to seal a cursor"))
+        })?;
+        Ok(cursor::seal(position, aud, key, call.now, ids::nonce()?))
+    })
 }

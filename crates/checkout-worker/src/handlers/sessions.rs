@@ -4,7 +4,7 @@
 //! keys. Nothing is stored.
 
 use crate::error::{ApiError, ApiResult};
-use crate::ids::uuid_v4;
+use crate::ids::{self, uuid_v4};
 use crate::request::Call;
 use checkout_core::session::{self, Claims, SessionError};
 use checkout_core::time::Timestamp;
@@ -46,9 +46,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
         jti: uuid_v4().map_err(|e| ApiError::Internal(e.to_string()))?,
         session_data: data,
     };
-    let mut nonce = [0u8; 12];
-    getrandom::fill(&mut nonce).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(json!({ "orderSessionId": session::seal(&claims, key, nonce) }))
+    Ok(json!({ "orderSessionId": session::seal(&claims, key, ids::nonce()?) }))
 }
 
 pub async fn get(call: &Call<'_>) -> ApiResult<Value> {

@@ -1,11 +1,13 @@
 //! `POST /ecom/v1/orders/search`: Wix's search request (`{search: {filter,
 //! cursorPaging}}`) read into a [`Search`]; filters on `status`,
 //! `paymentStatus`, `createdDate` and `buyerInfo.email`, newest first,
-//! cursor paging of at most 100 orders a page.
+//! cursor paging of at most 100 orders a page. A cursor carries the filter
+//! it was made for (Wix's SDK sends the cursor alone for the next pages),
+//! sealed by the core (`checkout_core::cursor`): the caller can neither read
+//! it nor change what it asks for.
 
 pub use crate::db::Search;
 use crate::error::{ApiError, ApiResult};
-use crate::ids::hex;
 use checkout_core::time::Timestamp;
 use serde_json::{json, Value};
 
@@ -37,8 +39,9 @@ fn strings(v: &Value, field: &str) -> ApiResult<Vec<String>> {
 }
 
 impl Search {
-    /// Wix's search request read into the query storage runs.
-    pub fn parse(body: &Value) -> ApiResult<Search> {
+    /// Wix's search request read into the query storage runs; `open` gives
+    /// the position a cursor carries (`None`: not a cursor of this tenant).
+    pub fn parse(body: &Value, open: impl Fn(&str) -> Option<Value>) -> ApiResult<Search> {
         let search = body.get("search").unwrap_or(&Value::Null);
         let mut out = Search {
             limit: DEFAULT_PAGE,
@@ -54,22 +57,28 @@ impl Search {
                     ApiError::invalid("search.cursorPaging.limit", "a whole number from 1 to 100")
                 })?;
         }
-        if let Some(cursor) = paging
+        let cursor = paging
             .get("cursor")
             .and_then(Value::as_str)
-            .filter(|c| !c.is_empty())
-        {
-            out.after = Some(decode_cursor(cursor).ok_or_else(|| {
-                ApiError::invalid(
-                    "search.cursorPaging.cursor",
-                    "a cursor from a previous page",
-                )
-            })?);
-            // a cursor carries on the search it came from; Wix sends no filter with it
-        }
-        let Some(filter) = search.get("filter").filter(|f| !f.is_null()) else {
-            return Ok(out);
+            .filter(|c| !c.is_empty());
+        // a cursor carries on the search it came from, whatever filter comes with it
+        let filter = match cursor {
+            Some(cursor) => {
+                let (filter, after) = open(cursor).and_then(position).ok_or_else(|| {
+                    ApiError::invalid(
+                        "search.cursorPaging.cursor",
+                        "a cursor from a previous page of this search, at most a day old",
+                    )
+                })?;
+                out.after = Some(after);
+                filter
+            }
+            None => search.get("filter").cloned().unwrap_or(Value::Null),
         };
+        if filter.is_null() {
+            return Ok(out);
+        }
+        out.filter = filter.clone();
         let filter = filter
             .as_object()
             .ok_or_else(|| ApiError::invalid("search.filter", "an object"))?;
@@ -106,61 +115,62 @@ impl Search {
     }
 }
 
-pub fn encode_cursor(created: &str, id: &str) -> String {
-    hex(format!("{created}|{id}").as_bytes())
-}
-
-fn decode_cursor(cursor: &str) -> Option<(String, String)> {
-    if !cursor.len().is_multiple_of(2) || cursor.len() > 400 {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..cursor.len())
-        .step_by(2)
-        .map(|i| {
-            cursor
-                .get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect();
-    let text = String::from_utf8(bytes?).ok()?;
-    let (created, id) = text.split_once('|')?;
+/// The filter and the end of the page a cursor's position holds.
+fn position(p: Value) -> Option<(Value, (String, String))> {
+    let after = p.get("after")?.as_array()?;
+    let created = after.first()?.as_str()?;
+    let id = after.get(1)?.as_str()?;
     Timestamp::parse(created)?;
-    Some((created.to_owned(), id.to_owned()))
+    let filter = p.get("filter").cloned().unwrap_or(Value::Null);
+    Some((filter, (created.to_owned(), id.to_owned())))
 }
 
-/// The search response: `{orders, metadata: {count, cursors: {next}, hasNext}}`.
-pub fn page(mut rows: Vec<(Value, String, String)>, limit: usize) -> Value {
-    let has_next = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if has_next {
-        rows.last()
-            .map(|(_, created, id)| encode_cursor(created, id))
-    } else {
-        None
+/// The search response: `{orders, metadata: {count, cursors: {next}, hasNext}}`;
+/// `seal` makes the next page's cursor of its position.
+pub fn page(
+    mut rows: Vec<(Value, String, String)>,
+    search: &Search,
+    seal: impl FnOnce(Value) -> ApiResult<String>,
+) -> ApiResult<Value> {
+    let has_next = rows.len() > search.limit;
+    rows.truncate(search.limit);
+    let next = match rows.last().filter(|_| has_next) {
+        Some((_, created, id)) => Some(seal(
+            json!({"filter": search.filter, "after": [created, id]}),
+        )?),
+        None => None,
     };
     let count = rows.len();
-    json!({
+    Ok(json!({
         "orders": rows.into_iter().map(|(o, _, _)| o).collect::<Vec<_>>(),
         "metadata": {"count": count, "cursors": {"next": next}, "hasNext": has_next},
-    })
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// No cursor is ours.
+    fn none(_: &str) -> Option<Value> {
+        None
+    }
+
     #[test]
     fn reads_wix_search_requests() {
-        let s = Search::parse(&json!({"search": {
-            "filter": {"status": {"$in": ["APPROVED"]}, "buyerInfo.email": "a@b.co",
-                       "createdDate": {"$gte": "2026-01-01T00:00:00Z"}},
-            "cursorPaging": {"limit": 10}}}))
+        let s = Search::parse(
+            &json!({"search": {
+                "filter": {"status": {"$in": ["APPROVED"]}, "buyerInfo.email": "a@b.co",
+                           "createdDate": {"$gte": "2026-01-01T00:00:00Z"}},
+                "cursorPaging": {"limit": 10}}}),
+            none,
+        )
         .unwrap();
         assert_eq!(s.statuses, Some(vec!["APPROVED".to_string()]));
         assert_eq!(s.email.as_deref(), Some("a@b.co"));
         assert_eq!(s.created.len(), 1);
         assert_eq!(s.limit, 10);
-        assert_eq!(Search::parse(&json!({})).unwrap().limit, DEFAULT_PAGE);
+        assert_eq!(Search::parse(&json!({}), none).unwrap().limit, DEFAULT_PAGE);
     }
 
     #[test]
@@ -173,16 +183,51 @@ mod tests {
             json!({"search": {"cursorPaging": {"cursor": "zz"}}}),
             json!({"search": {"filter": []}}),
         ] {
-            assert!(Search::parse(&bad).is_err(), "{bad}");
+            assert!(Search::parse(&bad, none).is_err(), "{bad}");
         }
     }
 
     #[test]
-    fn cursors_round_trip() {
-        let c = encode_cursor("2026-11-23T07:24:48.000Z", "abc");
-        assert_eq!(
-            decode_cursor(&c),
-            Some(("2026-11-23T07:24:48.000Z".into(), "abc".into()))
-        );
+    fn a_cursor_carries_its_filter_and_position_whatever_comes_with_it() {
+        let search = Search::parse(
+            &json!({"search": {"filter": {"buyerInfo.email": "a@b.co"}, "cursorPaging": {"limit": 1}}}),
+            none,
+        )
+        .unwrap();
+        let rows = |ids: &[&str]| -> Vec<(Value, String, String)> {
+            ids.iter()
+                .map(|id| {
+                    (
+                        json!({"id": id}),
+                        "2026-12-01T00:00:00.000Z".to_owned(),
+                        id.to_string(),
+                    )
+                })
+                .collect()
+        };
+        let mut sealed = None;
+        let answer = page(rows(&["o-2", "o-1"]), &search, |p| {
+            sealed = Some(p);
+            Ok("CURSOR".into())
+        })
+        .unwrap();
+        assert_eq!(answer["metadata"]["cursors"]["next"], "CURSOR");
+        assert_eq!(answer["orders"], json!([{"id": "o-2"}]));
+        let position = sealed.unwrap();
+        // page 2: the cursor alone, or with another filter, asks the same search
+        for filter in [Value::Null, json!({"buyerInfo.email": "other@b.co"})] {
+            let next = Search::parse(
+                &json!({"search": {"filter": filter, "cursorPaging": {"cursor": "CURSOR"}}}),
+                |c| (c == "CURSOR").then(|| position.clone()),
+            )
+            .unwrap();
+            assert_eq!(next.email.as_deref(), Some("a@b.co"));
+            assert_eq!(
+                next.after,
+                Some(("2026-12-01T00:00:00.000Z".into(), "o-2".into()))
+            );
+        }
+        let last = page(rows(&["o-1"]), &search, |_| panic!("no next page")).unwrap();
+        assert_eq!(last["metadata"]["hasNext"], false);
     }
 }
