@@ -11,6 +11,7 @@ import { join, extname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root } from '../../scripts/lib.mjs';
 import { launchOptions } from '../support/browser.mjs';
+import { startWranglerDev, json, demoStore } from '../support/worker.mjs';
 
 let dir;
 let tarball;
@@ -118,5 +119,52 @@ test('a plain <script type="module"> page uses it straight from node_modules, ev
     await page.close();
   } finally {
     site.close();
+  }
+});
+
+test('the element from the tarball, on a page of another origin, renders a checkout, prices live, and its edits reach the worker', async () => {
+  const w = await startWranglerDev();
+  const app = join(dir, 'app');
+  const shop = await serve(app);
+  const stranger = await serve(app);
+  try {
+    // the store lists the shop's origin; the stranger's is not listed
+    const store = { ...demoStore(), allowedOrigins: [shop.url] };
+    let r = await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey));
+    assert.equal(r.status, 200, await r.text());
+    r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
+    const { checkout } = await r.json();
+    writeFileSync(join(app, 'shop.html'), `<!doctype html><html lang="en"><body>
+      <edge-checkout checkout-id="${checkout.id}" api-base="${w.url}" publishable-key="${w.a.publishableKey}"></edge-checkout>
+      <script type="module">import '/node_modules/edge-checkout/js/element.js';</script></body></html>`);
+
+    const page = await browser.newPage({ locale: 'en-US' });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(`${shop.url}/shop.html`);
+    const quantity = 'edge-checkout [data-line-item-id] input[name=quantity]';
+    await page.waitForSelector(quantity);
+    assert.equal(await page.textContent('[data-summary=total]'), '$21.64');
+    const answered = page.waitForResponse((res) => res.url().includes('/update-line-items-quantity') && res.request().method() === 'POST');
+    await page.fill(quantity, '3');
+    assert.equal(await page.textContent('[data-summary=total]'), '$64.92', 'priced in the page at once');
+    assert.equal((await answered).status(), 200);
+    r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.publishableKey));
+    assert.equal((await r.json()).checkout.lineItems[0].quantity, 3, 'the edit reached the worker');
+    assert.deepEqual(errors, []);
+
+    // the stranger's page: the browser is refused before anything is read or changed
+    const other = await browser.newPage();
+    await other.goto(`${stranger.url}/shop.html`);
+    await other.waitForSelector('edge-checkout [role=alert]:not(:empty)');
+    assert.equal(await other.$(quantity), null, 'no checkout is shown');
+    r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.publishableKey));
+    assert.equal((await r.json()).checkout.lineItems[0].quantity, 3);
+    await page.close();
+    await other.close();
+  } finally {
+    shop.close();
+    stranger.close();
+    await w.close();
   }
 });

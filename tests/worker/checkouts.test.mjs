@@ -275,6 +275,33 @@ test('create-order: the order, stock, gift card and coupon change together; a se
   assert.equal(code(r.body), 'GIFT_CARD_IS_EMPTY');
 });
 
+test("the publishable key sets no buyer identity nor channel, and sees no more of a gift card than it uses", async () => {
+  for (const extra of [
+    { checkoutInfo: { buyerInfo: { memberId: 'member-1' } } },
+    { checkoutInfo: { buyerInfo: { contactId: 'contact-1' } } },
+    { checkoutInfo: { buyerInfo: { visitorId: 'visitor-1' } } },
+    { channelType: 'POS' },
+  ]) {
+    const r = await call('POST', '/ecom/v1/checkouts', { lineItems: [item('mug')], channelType: 'WEB', ...extra });
+    assert.equal(r.status, 403, JSON.stringify(extra));
+    assert.equal(code(r.body), 'PERMISSION_DENIED');
+  }
+  // the store's backend sets them with the secret key; the page may send them back unchanged
+  const c = await newCheckout([item('mug')], { channelType: 'POS', checkoutInfo: { buyerInfo: { memberId: 'member-1' } } }, sk);
+  assert.equal(c.channelType, 'POS');
+  let r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { id: c.id, buyerInfo: { memberId: 'member-1', email: 'ada@example.com' } } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { id: c.id, buyerInfo: { memberId: 'member-2' } } });
+  assert.equal(r.status, 403);
+  assert.equal((await call('GET', `/ecom/v1/checkouts/${c.id}`)).body.checkout.buyerInfo.memberId, 'member-1');
+  // a 25.00 card (tenant b's, unspent) on a 12.50 mug, its tax and shipping: the page learns what it pays, not the balance
+  assert.equal((await call('PUT', '/admin/v1/store', demoStore(), w.b.secretKey)).status, 200);
+  const g = await newCheckout([item('mug')], { giftCardCode: 'GIFT-25', checkoutInfo: buyer }, w.b.publishableKey, '?include=pricingInput');
+  assert.equal(g.pricingInput.giftCard.balance, g.giftCard.amount.amount);
+  assert.notEqual(g.pricingInput.giftCard.balance, '25.00');
+  assert.ok(!JSON.stringify(g).includes('25.00'), 'the balance shows nowhere');
+});
+
 test('orders are searched by status, email and date, newest first, with cursor paging', async () => {
   const ids = [];
   for (let i = 0; i < 5; i++) {

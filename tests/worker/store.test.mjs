@@ -2,6 +2,7 @@
 // built worker in workerd (miniflare) with a local D1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 
 let w;
@@ -72,6 +73,50 @@ test('malformed JSON is 400, a body over 256 KiB is 413, never a 500', async () 
   r = await w.fetch('/admin/v1/store', { method: 'PUT', headers: { authorization: w.a.secretKey }, body: ' '.repeat(256 * 1024 + 1) });
   assert.equal(r.status, 413);
   assert.equal((await r.json()).details.applicationError.code, 'PAYLOAD_TOO_LARGE');
+  // without a Content-Length (sent chunked, and endless): cut off once past the limit
+  const cut = await endlessBody(new URL('/ecom/v1/checkouts', w.url), w.a.publishableKey);
+  assert.ok(cut.sent < 16 * 1024 * 1024, `the worker read on: ${cut.sent} bytes sent`);
+  if (cut.status !== undefined) {
+    assert.equal(cut.status, 413);
+    assert.equal(JSON.parse(cut.body).details.applicationError.code, 'PAYLOAD_TOO_LARGE');
+  } else {
+    assert.match(cut.error, /ECONNRESET|EPIPE/, 'answered, or hung up on, before the body ended');
+  }
+});
+
+/**
+ * Posts a chunked body of spaces that would go on for 64 MiB; resolves with the
+ * answer (`status`, `body`) or the error the connection ended with, and how much was sent.
+ */
+function endlessBody(url, key) {
+  return new Promise((resolve) => {
+    const chunk = Buffer.alloc(64 * 1024, 32);
+    const req = request(url, { method: 'POST', headers: { authorization: key, 'transfer-encoding': 'chunked' } });
+    let sent = 0;
+    let over = false;
+    const finish = (result) => { if (!over) { over = true; resolve({ sent, ...result }); } };
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => { finish({ status: res.statusCode, body }); req.destroy(); });
+    });
+    req.on('error', (e) => finish({ error: e.code ?? String(e) }));
+    const pump = () => {
+      while (!over && sent < 64 * 1024 * 1024) {
+        sent += chunk.length;
+        if (!req.write(chunk)) { req.once('drain', pump); return; }
+      }
+      if (!over) req.end();
+    };
+    pump();
+  });
+}
+
+test('the Bearer scheme is case-insensitive', async () => {
+  for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+    const r = await w.fetch('/admin/v1/store', { headers: { authorization: `${scheme} ${w.b.secretKey}` } });
+    assert.equal(r.status, 404, `${scheme}: authenticated, and b has no store`);
+  }
 });
 
 test('an unknown route is 404 and a wrong method 405, both in the error shape', async () => {
@@ -92,4 +137,56 @@ test('every request is logged as one JSON line with its request id', async () =>
   assert.equal(line.status, r.status);
   assert.equal(line.path, '/admin/v1/store');
   assert.equal(line.tenant, w.a.tenant.appDefId);
+});
+
+test('CORS: listed storefront origins only, publishable-key routes only, never a secret key from a page', async () => {
+  const shop = 'https://shop.example';
+  const r0 = await w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), allowedOrigins: [shop] }, w.a.secretKey));
+  assert.equal(r0.status, 200, await r0.text());
+  const preflight = (path, origin) => w.fetch(path, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  });
+  let r = await preflight('/ecom/v1/checkouts', shop);
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get('access-control-allow-origin'), shop);
+  assert.equal(r.headers.get('access-control-allow-methods'), 'POST');
+  assert.match(r.headers.get('access-control-allow-headers'), /authorization/);
+  assert.equal(r.headers.get('access-control-max-age'), '600');
+  assert.match(r.headers.get('vary'), /Origin/);
+  r = await preflight('/ecom/v1/checkouts/abc', shop);
+  assert.equal(r.headers.get('access-control-allow-methods'), 'GET, PATCH');
+  for (const [path, origin] of [['/ecom/v1/checkouts', 'https://evil.example'], ['/admin/v1/store', shop], ['/v2/order-sessions', shop]]) {
+    r = await preflight(path, origin);
+    assert.equal(r.headers.get('access-control-allow-origin'), null, `${path} from ${origin}`);
+  }
+
+  const create = (origin, key) => w.fetch('/ecom/v1/checkouts', {
+    method: 'POST',
+    headers: { origin, authorization: key, 'content-type': 'application/json' },
+    body: JSON.stringify({ channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }),
+  });
+  r = await create(shop, w.a.publishableKey);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('access-control-allow-origin'), shop);
+  assert.match(r.headers.get('access-control-expose-headers'), /x-wix-request-id/);
+  // an error to a listed page is readable too
+  r = await w.fetch('/ecom/v1/checkouts/nope', { headers: { origin: shop, authorization: w.a.publishableKey } });
+  assert.equal(r.status, 404);
+  assert.equal(r.headers.get('access-control-allow-origin'), shop);
+  for (const [origin, key, why] of [
+    ['https://evil.example', w.a.publishableKey, 'an origin the store does not list'],
+    [shop, w.b.publishableKey, "another tenant's key: its store does not list the origin"],
+    [shop, w.a.secretKey, 'a secret key from a page'],
+  ]) {
+    r = await create(origin, key);
+    assert.equal(r.status, 403, why);
+    assert.equal((await r.json()).details.applicationError.code, 'ORIGIN_NOT_ALLOWED', why);
+    assert.equal(r.headers.get('access-control-allow-origin'), null, why);
+  }
+  // the worker's own pages, and callers without an Origin, are not affected
+  r = await create(w.url, w.a.publishableKey);
+  assert.equal(r.status, 200);
+  r = await w.fetch('/admin/v1/store', json('GET', undefined, w.a.secretKey));
+  assert.equal(r.status, 200);
 });

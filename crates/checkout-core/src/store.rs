@@ -33,7 +33,14 @@ pub struct StoreConfig {
     pub gift_cards: Vec<StoreGiftCard>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    /// The storefront origins (`scheme://host[:port]`) whose pages may call
+    /// the publishable-key routes (CORS); the worker's own origin always may.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_origins: Vec<String>,
 }
+
+/// Most storefront origins a store lists.
+pub const MAX_ALLOWED_ORIGINS: usize = 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -153,7 +160,34 @@ impl StoreConfig {
         self.validate_tax_regions()?;
         self.validate_shipping_options(currency)?;
         self.validate_coupons(currency)?;
-        self.validate_gift_cards(currency)
+        self.validate_gift_cards(currency)?;
+        self.validate_allowed_origins()
+    }
+
+    fn validate_allowed_origins(&self) -> Result<()> {
+        if self.allowed_origins.len() > MAX_ALLOWED_ORIGINS {
+            return Err(Error::invalid(
+                "allowedOrigins",
+                format!("at most {MAX_ALLOWED_ORIGINS} origins"),
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, origin) in self.allowed_origins.iter().enumerate() {
+            let path = format!("allowedOrigins[{i}]");
+            if !is_origin(origin) {
+                return Err(Error::invalid(
+                    path,
+                    "an origin, scheme://host[:port] with no path, as https://shop.example",
+                ));
+            }
+            unique(&mut seen, origin, path)?;
+        }
+        Ok(())
+    }
+
+    /// Whether a page of `origin` may call this store's publishable-key routes.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins.iter().any(|o| o == origin)
     }
 
     fn validate_catalog(&self, currency: Currency) -> Result<()> {
@@ -243,6 +277,33 @@ impl StoreConfig {
     pub fn catalog_item(&self, id: &str) -> Option<&CatalogItem> {
         self.catalog.iter().find(|c| c.id == id)
     }
+}
+
+/// An origin as a browser sends it: `http` or `https`, a host of letters,
+/// digits, dots and dashes (or an IPv6 address in brackets), an optional
+/// port, nothing else; lower case.
+fn is_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) if !rest.ends_with(']') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !v6.is_empty()
+            && v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    };
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    matches!(scheme, "http" | "https") && host_ok && port_ok && origin.len() <= 200
 }
 
 /// An amount of the store's currency, by the pricing input's rule for money.
@@ -566,6 +627,32 @@ mod tests {
                 (code, field.to_owned()),
                 "{pointer}"
             );
+        }
+    }
+
+    #[test]
+    fn allowed_origins_are_origins_as_browsers_send_them() {
+        for ok in [
+            "https://shop.example",
+            "http://127.0.0.1:5173",
+            "https://a-b.c.example:8443",
+            "http://[::1]:3000",
+        ] {
+            assert!(is_origin(ok), "{ok}");
+        }
+        for bad in [
+            "https://shop.example/",
+            "https://shop.example/path",
+            "shop.example",
+            "ftp://shop.example",
+            "https://Shop.example",
+            "https://shop.example:",
+            "https://shop.example:123456",
+            "https://",
+            "*",
+            "null",
+        ] {
+            assert!(!is_origin(bad), "{bad}");
         }
     }
 

@@ -40,6 +40,9 @@ pub enum ApiError {
     Unauthenticated,
     /// 403: the key is valid but may not do this.
     Forbidden,
+    /// 403: a page of an origin the tenant's store does not list (or a
+    /// secret key used from a page).
+    OriginNotAllowed,
     /// 404: no such route, or no such entity for this tenant.
     NotFound(&'static str),
     /// 405: the path exists, the method does not.
@@ -79,7 +82,7 @@ impl ApiError {
             | ApiError::NoLineItems
             | ApiError::InvalidOrderSession => 400,
             ApiError::Unauthenticated => 401,
-            ApiError::Forbidden => 403,
+            ApiError::Forbidden | ApiError::OriginNotAllowed => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::AlreadyOrdered { .. } | ApiError::KeptChanging(_) => 409,
@@ -112,6 +115,7 @@ impl ApiError {
             ApiError::InvalidOrderSession => "INVALID_ORDER_SESSION_ID",
             ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden => "PERMISSION_DENIED",
+            ApiError::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ApiError::AlreadyOrdered { .. } => "CHECKOUT_ALREADY_PAID",
@@ -146,6 +150,9 @@ impl ApiError {
                 "a valid API key is required in the Authorization header".into()
             }
             ApiError::Forbidden => "this key may not do this".into(),
+            ApiError::OriginNotAllowed => {
+                "pages of this origin may not call this store: list it in the store's allowedOrigins (and use the publishable key)".into()
+            }
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::MethodNotAllowed => "method not allowed on this path".into(),
             ApiError::AlreadyOrdered { .. } => {
@@ -309,6 +316,7 @@ mod tests {
             ),
             (ApiError::Unauthenticated, "UNAUTHENTICATED", 401),
             (ApiError::Forbidden, "PERMISSION_DENIED", 403),
+            (ApiError::OriginNotAllowed, "ORIGIN_NOT_ALLOWED", 403),
             (core(ErrorCode::PermissionDenied), "PERMISSION_DENIED", 403),
             (ApiError::NotFound("checkout"), "NOT_FOUND", 404),
             (core(ErrorCode::PlanNotFound), "NOT_FOUND", 404),

@@ -9,6 +9,7 @@
 //! per concept), and refused through [`error`], the one place that knows
 //! HTTP status numbers.
 
+mod cors;
 mod db;
 mod delivery;
 mod error;
@@ -25,7 +26,7 @@ use checkout_core::time::Timestamp;
 use error::{ApiError, ApiResult};
 use request::Call;
 use routes::Miss;
-use worker::{event, js_sys, Context, Env, Request, Response};
+use worker::{event, js_sys, Context, Env, Method, Request, Response};
 
 fn now() -> Timestamp {
     Timestamp::from_millis(js_sys::Date::now() as i64)
@@ -56,15 +57,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     let started = js_sys::Date::now();
     let method = req.method().to_string();
     let path = req.path();
-    let (status, body, tenant) = match handle(req, &env).await {
-        Ok((body, tenant)) => (200, body, tenant),
-        Err(e) => {
-            if let ApiError::Internal(detail) = &e {
-                log::internal(&request_id, detail);
-            }
-            (e.status(), e.body().to_string(), None)
-        }
-    };
+    if req.method() == Method::Options {
+        return match cors::preflight(&req, &env).await {
+            Ok(resp) => Ok(resp),
+            Err(e) => answer(&request_id, Err(e), None),
+        };
+    }
+    let (result, tenant, cors_origin) = handle(req, &env).await;
+    let status = result.as_ref().map_or_else(ApiError::status, |_| 200);
     log::access(
         &env,
         log::Access {
@@ -72,28 +72,62 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             method: &method,
             path: &path,
             status,
-            tenant: tenant.as_deref(),
+            tenant: tenant.as_deref().filter(|_| result.is_ok()),
             ms: js_sys::Date::now() - started,
         },
     );
+    answer(&request_id, result, cors_origin.as_deref())
+}
+
+/// The HTTP answer: the body, or the error in Wix's shape (an internal one
+/// logged with its cause), with the request id and, for a page of an allowed
+/// origin, the CORS headers.
+fn answer(
+    request_id: &str,
+    result: ApiResult<String>,
+    cors_origin: Option<&str>,
+) -> worker::Result<Response> {
+    let (status, body) = match result {
+        Ok(body) => (200, body),
+        Err(e) => {
+            if let ApiError::Internal(detail) = &e {
+                log::internal(request_id, detail);
+            }
+            (e.status(), e.body().to_string())
+        }
+    };
     let mut resp = Response::ok(body)?.with_status(status);
     let headers = resp.headers_mut();
     headers.set("content-type", "application/json")?;
-    headers.set("x-wix-request-id", &request_id)?;
-    headers.set("x-request-id", &request_id)?;
+    headers.set("x-wix-request-id", request_id)?;
+    headers.set("x-request-id", request_id)?;
     headers.set("cache-control", "no-store")?;
+    headers.set("vary", "Origin")?;
+    if let Some(origin) = cors_origin {
+        cors::allow(headers, origin).map_err(|e| worker::Error::RustError(format!("{e:?}")))?;
+    }
     Ok(resp)
 }
 
-/// Routes, reads and dispatches; the tenant id is returned for the log.
-async fn handle(req: Request, env: &Env) -> ApiResult<(String, Option<String>)> {
+/// Routes, authenticates, reads and dispatches: the answer, the tenant (for
+/// the log) and the page origin the answer may be read from.
+async fn handle(req: Request, env: &Env) -> (ApiResult<String>, Option<String>, Option<String>) {
     let method = req.method().to_string();
     let path = req.path();
-    let (route, params) = routes::find(&method, &path).map_err(|m| match m {
-        Miss::NotFound => ApiError::NotFound("route"),
-        Miss::MethodNotAllowed => ApiError::MethodNotAllowed,
-    })?;
-    let call = Call::read(req, env, route, params, now()).await?;
-    let out = handlers::dispatch(route.op, &call).await?;
-    Ok((out, call.tenant.map(|t| t.app_def_id)))
+    let (route, params) = match routes::find(&method, &path) {
+        Ok(found) => found,
+        Err(Miss::NotFound) => return (Err(ApiError::NotFound("route")), None, None),
+        Err(Miss::MethodNotAllowed) => return (Err(ApiError::MethodNotAllowed), None, None),
+    };
+    let who = match request::authenticate(&req, env, route).await {
+        Ok(who) => who,
+        Err(e) => return (Err(e), None, None),
+    };
+    let cors_origin = who.cors_origin.clone();
+    let tenant = who.tenant.as_ref().map(|t| t.app_def_id.clone());
+    let result = async {
+        let call = Call::read(req, env, who, route, params, now()).await?;
+        handlers::dispatch(route.op, &call).await
+    };
+    (result.await, tenant, cors_origin)
 }

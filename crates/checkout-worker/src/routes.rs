@@ -289,6 +289,15 @@ pub fn find<'p>(method: &str, path: &'p str) -> Result<(&'static Route, Vec<&'p 
     })
 }
 
+/// The methods of the routes of `access` on a path (for a CORS preflight).
+pub fn methods_of(path: &str, access: Access) -> Vec<&'static str> {
+    ROUTES
+        .iter()
+        .filter(|r| r.access == access && match_path(r.path, path).is_some())
+        .map(|r| r.method)
+        .collect()
+}
+
 fn match_path<'p>(template: &str, path: &'p str) -> Option<Vec<&'p str>> {
     let mut params = Vec::new();
     let mut t = template.split('/');

@@ -77,7 +77,40 @@ pub fn load(env: &Env) -> ApiResult<Rc<Vec<Tenant>>> {
 pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
     let tenants: Vec<Tenant> = serde_json::from_str(json)
         .map_err(|e| format!("TENANTS is not a valid tenant list: {e}"))?;
-    for t in &tenants {
+    for (i, t) in tenants.iter().enumerate() {
+        // which earlier tenant repeats this one's id or a key; the keys are never quoted
+        let earlier = &tenants[..i];
+        let repeats = |what: &str, same: &dyn Fn(&Tenant) -> bool| {
+            earlier.iter().find(|e| same(e)).map(|e| {
+                format!(
+                    "TENANTS entries {:?} and {:?} have the same {what}: each tenant needs its own",
+                    e.app_def_id, t.app_def_id
+                )
+            })
+        };
+        if let Some(why) = repeats("appDefId", &|e| e.app_def_id == t.app_def_id)
+            .or_else(|| {
+                repeats("secret key", &|e| {
+                    e.secret_key_sha256
+                        .eq_ignore_ascii_case(&t.secret_key_sha256)
+                })
+            })
+            .or_else(|| {
+                repeats("publishable key", &|e| {
+                    e.publishable_key == t.publishable_key
+                })
+            })
+            .or_else(|| {
+                // one tenant's public key may never be another's secret key
+                let secret_of = |k: &str| hex(&Sha256::digest(k.as_bytes()));
+                repeats("key, public for one and secret for the other", &|e| {
+                    secret_of(&e.publishable_key).eq_ignore_ascii_case(&t.secret_key_sha256)
+                        || secret_of(&t.publishable_key).eq_ignore_ascii_case(&e.secret_key_sha256)
+                })
+            })
+        {
+            return Err(why);
+        }
         if t.session_keys.iter().any(|k| k.key().is_none()) {
             return Err(format!(
                 "TENANTS entry {:?} has a session key whose k is not the base64url of 32 bytes",
@@ -104,10 +137,11 @@ pub fn authenticate<'t>(
     authorization: Option<&str>,
 ) -> Option<(&'t Tenant, KeyKind)> {
     let header = authorization?.trim();
-    let key = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .unwrap_or(header);
+    // the scheme is case-insensitive (RFC 9110): `Bearer`, `bearer`, `BEARER`
+    let key = match header.split_once(' ') {
+        Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => key.trim(),
+        _ => header,
+    };
     if key.is_empty() {
         return None;
     }
@@ -156,6 +190,11 @@ mod tests {
         let who = |h: Option<&str>| authenticate(&t, h).map(|(t, k)| (t.app_def_id.as_str(), k));
         assert_eq!(who(Some("sk_1")), Some(("app-1", KeyKind::Secret)));
         assert_eq!(who(Some("Bearer sk_2")), Some(("app-2", KeyKind::Secret)));
+        assert_eq!(who(Some("bearer sk_2")), Some(("app-2", KeyKind::Secret)));
+        assert_eq!(
+            who(Some("BEARER  pk_2")),
+            Some(("app-2", KeyKind::Publishable))
+        );
         assert_eq!(who(Some("pk_2")), Some(("app-2", KeyKind::Publishable)));
         assert_eq!(
             who(Some("Bearer pk_1")),
@@ -179,5 +218,38 @@ mod tests {
         assert!(
             parse(r#"[{"appDefId":"a","secretKeySha256":"abc","publishableKey":"pk"}]"#).is_err()
         );
+    }
+
+    #[test]
+    fn rejects_a_repeated_tenant_or_key_without_quoting_it() {
+        let entry = |id: &str, secret: &[u8], pk: &str| {
+            format!(
+                r#"{{"appDefId":"{id}","secretKeySha256":"{}","publishableKey":"{pk}"}}"#,
+                hex(&Sha256::digest(secret))
+            )
+        };
+        for (second, what) in [
+            (entry("app-1", b"sk_2", "pk_2"), "appDefId"),
+            (entry("app-2", b"sk_1", "pk_2"), "secret key"),
+            (entry("app-2", b"sk_2", "pk_1"), "publishable key"),
+            (
+                entry("app-2", b"pk_1", "pk_2"),
+                "public for one and secret for the other",
+            ),
+        ] {
+            let list = format!("[{},{second}]", entry("app-1", b"sk_1", "pk_1"));
+            let why = parse(&list).unwrap_err();
+            assert!(why.contains(what), "{why}");
+            assert!(
+                !why.contains("pk_") && !why.contains(&hex(&Sha256::digest(b"sk_1"))),
+                "{why}"
+            );
+        }
+        assert!(parse(&format!(
+            "[{},{}]",
+            entry("app-1", b"sk_1", "pk_1"),
+            entry("app-2", b"sk_2", "pk_2")
+        ))
+        .is_ok());
     }
 }

@@ -23,7 +23,7 @@ impl CheckoutRecord {
             id: ids.new_id(),
             created_date: now,
             updated_date: now,
-            channel_type: channel_type(req.channel_type.as_deref())?,
+            channel_type: channel_type(req.channel_type.as_deref(), caller)?,
             purchase_flow_id: ids.new_id(),
             line_items: Vec::new(),
             billing_info: None,
@@ -39,7 +39,7 @@ impl CheckoutRecord {
             order_id: None,
         };
         if let Some(info) = req.checkout_info {
-            record.apply_info(info, store, "checkoutInfo")?;
+            record.apply_info(info, store, caller, "checkoutInfo")?;
         }
         record.add_items(
             req.line_items,
@@ -77,7 +77,7 @@ impl CheckoutRecord {
             ));
         }
         if let Some(info) = req.checkout {
-            self.apply_info(info, store, "checkout")?;
+            self.apply_info(info, store, caller, "checkout")?;
         }
         self.add_items(
             req.line_items,
@@ -275,6 +275,53 @@ mod tests {
             record.checkout_url(&store, "https://x/"),
             "https://shop.example/pay"
         );
+    }
+
+    #[test]
+    fn only_the_secret_key_sets_the_buyers_identity_and_the_channel() {
+        let store = store();
+        let mut ids = SeqIds::default();
+        let create = |body, caller| {
+            CheckoutRecord::create(request(body), &store, caller, &mut SeqIds::default(), now())
+        };
+        for body in [
+            json!({"checkoutInfo": {"buyerInfo": {"memberId": "m-1"}}}),
+            json!({"checkoutInfo": {"buyerInfo": {"contactId": "c-1"}}}),
+            json!({"checkoutInfo": {"buyerInfo": {"visitorId": "v-1"}}}),
+            json!({"channelType": "POS"}),
+        ] {
+            assert_eq!(
+                code(create(body.clone(), Caller::Storefront)),
+                ErrorCode::PermissionDenied,
+                "{body}"
+            );
+            assert!(create(body, Caller::Merchant).is_ok());
+        }
+        assert_eq!(
+            create(json!({"channelType": "WEB"}), Caller::Storefront)
+                .unwrap()
+                .channel_type,
+            "WEB"
+        );
+        let mut record = create(
+            json!({"checkoutInfo": {"buyerInfo": {"memberId": "m-1"}}, "channelType": "POS"}),
+            Caller::Merchant,
+        )
+        .unwrap();
+        // the page may send back what the checkout holds, and change nothing else of it
+        let echo: UpdateCheckout =
+            request(json!({"checkout": {"buyerInfo": {"memberId": "m-1", "email": "a@b.co"}}}));
+        record
+            .update(echo, &store, Caller::Storefront, &mut ids, now())
+            .unwrap();
+        let other: UpdateCheckout =
+            request(json!({"checkout": {"buyerInfo": {"memberId": "m-2"}}}));
+        assert_eq!(
+            code(record.update(other, &store, Caller::Storefront, &mut ids, now())),
+            ErrorCode::PermissionDenied
+        );
+        assert_eq!(record.buyer_info.member_id.as_deref(), Some("m-1"));
+        assert_eq!(record.channel_type, "POS");
     }
 
     #[test]

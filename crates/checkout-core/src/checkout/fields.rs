@@ -14,6 +14,7 @@ impl CheckoutRecord {
         &mut self,
         info: CheckoutInfo,
         store: &Store,
+        caller: Caller,
         path: &str,
     ) -> Result<()> {
         if let Some(billing) = info.billing_info {
@@ -66,12 +67,22 @@ impl CheckoutRecord {
                 (buyer.contact_id, "contactId"),
             ] {
                 if let Some(v) = value {
-                    check_len(&v, 100, &format!("{path}.buyerInfo.{key}"))?;
-                    match key {
-                        "visitorId" => self.buyer_info.visitor_id = Some(v),
-                        "memberId" => self.buyer_info.member_id = Some(v),
-                        _ => self.buyer_info.contact_id = Some(v),
+                    let field = format!("{path}.buyerInfo.{key}");
+                    check_len(&v, 100, &field)?;
+                    let held = match key {
+                        "visitorId" => &mut self.buyer_info.visitor_id,
+                        "memberId" => &mut self.buyer_info.member_id,
+                        _ => &mut self.buyer_info.contact_id,
+                    };
+                    // a page may send back what the checkout holds, never change it
+                    if caller == Caller::Storefront && held.as_deref() != Some(v.as_str()) {
+                        return Err(Error::new(
+                            ErrorCode::PermissionDenied,
+                            field,
+                            "the buyer's identity is set by the store's backend, with the secret key",
+                        ));
                     }
+                    *held = Some(v);
                 }
             }
         }
@@ -308,7 +319,9 @@ impl CustomLineItemInput {
     }
 }
 
-pub(super) fn channel_type(value: Option<&str>) -> Result<String> {
+/// The sales channel: `WEB` unless the store's backend (the secret key) says
+/// otherwise.
+pub(super) fn channel_type(value: Option<&str>, caller: Caller) -> Result<String> {
     const CHANNELS: &[&str] = &[
         "UNSPECIFIED",
         "WEB",
@@ -331,11 +344,16 @@ pub(super) fn channel_type(value: Option<&str>) -> Result<String> {
     ];
     match value {
         None => Ok("WEB".into()),
-        Some(c) if CHANNELS.contains(&c) => Ok(c.into()),
-        Some(_) => Err(Error::invalid(
+        Some(c) if !CHANNELS.contains(&c) => Err(Error::invalid(
             "channelType",
             "channelType is one of Wix's ChannelType values, as WEB",
         )),
+        Some(c) if caller == Caller::Storefront && c != "WEB" => Err(Error::new(
+            ErrorCode::PermissionDenied,
+            "channelType",
+            "the channel is set by the store's backend, with the secret key",
+        )),
+        Some(c) => Ok(c.into()),
     }
 }
 

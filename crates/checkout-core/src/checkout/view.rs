@@ -74,7 +74,7 @@ impl<'s> Quote<'s> {
             created_date: record.created_date,
             updated_date: record.updated_date,
             purchase_flow_id: &record.purchase_flow_id,
-            pricing_input: with_input.then_some(&self.input),
+            pricing_input: with_input.then(|| self.input_for_page(pricing)),
         }
     }
 
@@ -163,6 +163,16 @@ impl<'s> Quote<'s> {
             });
         }
         (!errors.is_empty()).then_some(errors)
+    }
+
+    /// The pricing input as a page may see it: a gift card's balance is
+    /// shown only as far as this checkout uses it, never the whole of it.
+    fn input_for_page(&self, pricing: &Pricing) -> RawInput<'static> {
+        let mut input = self.input.clone();
+        if let (Some(card), Some(applied)) = (input.gift_card.as_mut(), &pricing.gift_card) {
+            card.balance = Some(Text::from(applied.amount.to_string()));
+        }
+        input
     }
 
     /// The checkout as JSON text.
@@ -307,7 +317,7 @@ pub struct CheckoutView<'a> {
     pub purchase_flow_id: &'a str,
     /// Not in Wix: the pricing input this checkout was priced from (on request).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pricing_input: Option<&'a RawInput<'static>>,
+    pub pricing_input: Option<RawInput<'static>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -546,5 +556,35 @@ impl<'a> Logistics<'a> {
                 pickup_method: "STORE_PICKUP",
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checkout::quote::Quote;
+    use crate::testing::{now, store, CheckoutBuilder};
+    use serde_json::Value;
+
+    fn view(record: &crate::checkout::CheckoutRecord, with_input: bool) -> Value {
+        let store = store();
+        let quote = Quote::new(record, &store, now()).unwrap();
+        serde_json::from_str(&quote.checkout_json(record, with_input)).unwrap()
+    }
+
+    #[test]
+    fn the_pricing_input_shows_a_gift_card_only_as_far_as_it_is_used() {
+        // a 20.00 tee, 1.65 tax, 5.00 shipping and 0.41 tax on it: 27.06 of the card's 30.00
+        let record = CheckoutBuilder::ready()
+            .gift_card("GIFT-30")
+            .build(&store());
+        let v = view(&record, true);
+        assert_eq!(v["giftCard"]["amount"]["amount"], "27.06");
+        assert_eq!(v["pricingInput"]["giftCard"]["balance"], "27.06");
+        assert_eq!(v["payNow"]["total"]["amount"], "0.00");
+        assert!(
+            !v.to_string().contains("30.00"),
+            "the balance shows nowhere"
+        );
+        assert_eq!(view(&record, false).get("pricingInput"), None);
     }
 }

@@ -18,6 +18,20 @@ pub use plans::{PlanOrderFilter, StoredPlanOrder};
 
 use crate::error::{ApiError, ApiResult};
 use worker::wasm_bindgen::JsValue;
+
+/// Whether any tenant's store lists `origin` among its storefront origins
+/// (a preflight carries no key, so it cannot say which tenant it is for).
+pub async fn any_store_allows_origin(d1: &D1Database, origin: &str) -> ApiResult<bool> {
+    let found: Option<i64> = d1
+        .prepare(
+            "SELECT 1 AS found FROM stores, json_each(stores.config, '$.allowedOrigins') AS o
+             WHERE o.value = ?1 LIMIT 1",
+        )
+        .bind(&[JsValue::from_str(origin)])?
+        .first(Some("found"))
+        .await?;
+    Ok(found.is_some())
+}
 use worker::{D1Database, D1PreparedStatement};
 
 pub struct Db {

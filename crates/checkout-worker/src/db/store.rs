@@ -74,6 +74,19 @@ impl Db {
         Ok((store, checkout))
     }
 
+    /// Whether the tenant's store lists `origin` among its storefront origins.
+    pub async fn allows_origin(&self, origin: &str) -> ApiResult<bool> {
+        let found: Option<i64> = self
+            .stmt(
+                "SELECT 1 AS found FROM stores, json_each(stores.config, '$.allowedOrigins') AS o
+                 WHERE stores.app_def_id = ?1 AND o.value = ?2",
+                &[origin.into()],
+            )?
+            .first(Some("found"))
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// The tenant's store with its counters; `None` when it has none.
     pub async fn store(&self) -> ApiResult<Option<Store>> {
         Ok(self.read("").await?.0)

@@ -5,6 +5,7 @@
 
 pub mod search;
 
+use crate::cors;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::{Access, Route};
@@ -12,6 +13,7 @@ use crate::tenants::{self, KeyKind, Tenant};
 use checkout_core::checkout::Caller;
 use checkout_core::pricing::input;
 use checkout_core::time::Timestamp;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use worker::{Env, Request};
@@ -36,28 +38,69 @@ pub struct Call<'a> {
     pub query: Vec<(String, String)>,
 }
 
+/// Who calls: the tenant and kind of the key (none on a public route), and
+/// the page's origin when it is another than the worker's and may call.
+pub struct Who {
+    pub tenant: Option<Tenant>,
+    pub kind: Option<KeyKind>,
+    pub cors_origin: Option<String>,
+}
+
+/// Checks the key for the route, and a page's origin: from another origin
+/// than the worker's, only a publishable-key route of a tenant whose store
+/// lists the origin may be called (a secret key is never used from a page).
+pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<Who> {
+    let (tenant, kind) = match route.access {
+        Access::Public => {
+            return Ok(Who {
+                tenant: None,
+                kind: None,
+                cors_origin: None,
+            })
+        }
+        access => {
+            let tenants = tenants::load(env)?;
+            let auth = req.headers().get("authorization")?;
+            let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref())
+                .ok_or(ApiError::Unauthenticated)?;
+            if access == Access::Secret && kind != KeyKind::Secret {
+                return Err(ApiError::Forbidden);
+            }
+            (tenant.clone(), kind)
+        }
+    };
+    let cors_origin = match cors::foreign_origin(req)? {
+        Some(origin) => {
+            let may = route.access == Access::Storefront
+                && kind == KeyKind::Publishable
+                && Db::new(env.d1("DB")?, &tenant.app_def_id)
+                    .allows_origin(&origin)
+                    .await?;
+            if !may {
+                return Err(ApiError::OriginNotAllowed);
+            }
+            Some(origin)
+        }
+        None => None,
+    };
+    Ok(Who {
+        tenant: Some(tenant),
+        kind: Some(kind),
+        cors_origin,
+    })
+}
+
 impl<'a> Call<'a> {
-    /// Authenticates the request for its route and reads it.
+    /// Reads the request of a caller [`authenticate`]d for its route.
     pub async fn read(
         mut req: Request,
         env: &'a Env,
+        who: Who,
         route: &Route,
         params: Vec<&str>,
         now: Timestamp,
     ) -> ApiResult<Call<'a>> {
-        let (tenant, kind) = match route.access {
-            Access::Public => (None, None),
-            access => {
-                let tenants = tenants::load(env)?;
-                let auth = req.headers().get("authorization")?;
-                let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref())
-                    .ok_or(ApiError::Unauthenticated)?;
-                if access == Access::Secret && kind != KeyKind::Secret {
-                    return Err(ApiError::Forbidden);
-                }
-                (Some(tenant.clone()), Some(kind))
-            }
-        };
+        let Who { tenant, kind, .. } = who;
         let url = req.url().ok();
         let origin = url
             .as_ref()
@@ -127,7 +170,9 @@ impl<'a> Call<'a> {
     }
 }
 
-/// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty.
+/// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty. A
+/// larger body is refused when its `Content-Length` says so, and otherwise
+/// while it streams in, as soon as it passes the limit: never held whole.
 async fn read_json(req: &mut Request) -> ApiResult<Value> {
     let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
     let declared = req
@@ -137,9 +182,16 @@ async fn read_json(req: &mut Request) -> ApiResult<Value> {
     if declared.is_some_and(|l| l > MAX_BODY) {
         return Err(too_large);
     }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_BODY {
-        return Err(too_large);
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0));
+    if req.inner().body().is_some() {
+        let mut stream = req.stream()?;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            if bytes.len() + chunk.len() > MAX_BODY {
+                return Err(too_large);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
