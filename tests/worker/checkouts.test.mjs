@@ -369,6 +369,9 @@ test('hostile input: wrong types, 301 lines, a 1001-character note, malformed JS
     [{ lineItems: [item('mug')], checkoutInfo: { buyerInfo: { email: 'not an email' } } }, 400],
     [{ lineItems: [item('mug')], checkoutInfo: { billingInfo: { address: { country: 'usa' } } } }, 400],
     [{ lineItems: [item('mug')], channelType: 'CARRIER_PIGEON' }, 400],
+    [{ lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug', options: { x: 'o'.repeat(250) } } }] }, 400],
+    [{ lineItems: [item('mug')], checkoutInfo: { customFields: Array.from({ length: 21 }, () => ({ title: 't', value: 'v' })) } }, 400],
+    [{ lineItems: [item('mug')], checkoutInfo: { customFields: [{ title: 't', value: 'v'.repeat(500) }] } }, 400],
     [[1, 2, 3], 400],
   ];
   for (const [body, status] of cases) {

@@ -32,6 +32,9 @@ pub enum ErrorCode {
     PlanNotFound,
     /// The buyer holds as many orders of the plan as it allows.
     PurchaseLimitReached,
+    /// A stored checkout or an event would pass its ceiling in bytes.
+    CheckoutTooLarge,
+    EventTooLarge,
 }
 
 impl ErrorCode {
@@ -50,6 +53,8 @@ impl ErrorCode {
             ErrorCode::PermissionDenied => "PERMISSION_DENIED",
             ErrorCode::PlanNotFound => "PLAN_NOT_FOUND",
             ErrorCode::PurchaseLimitReached => "PURCHASE_LIMIT_REACHED",
+            ErrorCode::CheckoutTooLarge => "CHECKOUT_TOO_LARGE",
+            ErrorCode::EventTooLarge => "EVENT_TOO_LARGE",
         }
     }
 }

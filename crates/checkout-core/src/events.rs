@@ -4,6 +4,7 @@
 //! The public key is served as a JWK set; signatures are deterministic
 //! (RFC 6979), so signing needs no randomness.
 
+use crate::error::{Error, ErrorCode, Result};
 use crate::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -27,6 +28,12 @@ pub const CHECKOUT: &str = "wix.ecom.v1.checkout";
 pub const ORDER: &str = "wix.ecom.v1.order";
 
 /// The envelope as JSON text. `entity_json` is the entity's JSON, embedded as it is.
+/// Ceiling of an event's JSON text, in bytes: a change whose event would pass
+/// it is refused whole. The field limits keep every event well below it.
+pub const MAX_EVENT_BYTES: usize = 512 * 1024;
+
+/// The event of a change of an entity (`entity_json` as the API shows it),
+/// or `EVENT_TOO_LARGE` above [`MAX_EVENT_BYTES`].
 pub fn envelope(
     id: &str,
     entity_fqdn: &str,
@@ -34,7 +41,7 @@ pub fn envelope(
     entity_id: &str,
     entity_json: &str,
     now: Timestamp,
-) -> String {
+) -> Result<String> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Head<'a> {
@@ -65,10 +72,21 @@ pub fn envelope(
     } else {
         entity_json.to_owned()
     };
-    format!(
+    let event = format!(
         "{},\"{key}\":{{\"{inner}\":{body}}}}}",
         head.trim_end_matches('}')
-    )
+    );
+    if event.len() > MAX_EVENT_BYTES {
+        return Err(Error::new(
+            ErrorCode::EventTooLarge,
+            "",
+            format!(
+                "its event would take {} bytes; at most {MAX_EVENT_BYTES}",
+                event.len()
+            ),
+        ));
+    }
+    Ok(event)
 }
 
 fn entity_name(fqdn: &str) -> &str {
@@ -131,32 +149,37 @@ mod tests {
     use p256::ecdsa::VerifyingKey;
 
     #[test]
+    fn an_event_above_its_ceiling_is_refused() {
+        let big = format!("{{\"x\":\"{}\"}}", "a".repeat(MAX_EVENT_BYTES));
+        let e = envelope(
+            "e",
+            CHECKOUT,
+            Kind::Updated,
+            "c",
+            &big,
+            Timestamp::from_millis(0),
+        );
+        assert_eq!(e.unwrap_err().code, ErrorCode::EventTooLarge);
+    }
+
+    #[test]
     fn envelopes_embed_the_entity_under_the_wix_key() {
         let now = Timestamp::from_millis(0);
-        let e: serde_json::Value = serde_json::from_str(&envelope(
-            "e1",
-            CHECKOUT,
-            Kind::Created,
-            "c1",
-            r#"{"id":"c1"}"#,
-            now,
-        ))
+        let e: serde_json::Value = serde_json::from_str(
+            &envelope("e1", CHECKOUT, Kind::Created, "c1", r#"{"id":"c1"}"#, now).unwrap(),
+        )
         .unwrap();
         assert_eq!(e["slug"], "created");
         assert_eq!(e["createdEvent"]["entity"]["id"], "c1");
         assert_eq!(e["triggeredByAnonymizeRequest"], false);
-        let e: serde_json::Value =
-            serde_json::from_str(&envelope("e2", CHECKOUT, Kind::Updated, "c1", "{}", now))
-                .unwrap();
+        let e: serde_json::Value = serde_json::from_str(
+            &envelope("e2", CHECKOUT, Kind::Updated, "c1", "{}", now).unwrap(),
+        )
+        .unwrap();
         assert!(e["updatedEvent"]["currentEntity"].is_object());
-        let e: serde_json::Value = serde_json::from_str(&envelope(
-            "e3",
-            CHECKOUT,
-            Kind::Action("completed"),
-            "c1",
-            "{}",
-            now,
-        ))
+        let e: serde_json::Value = serde_json::from_str(
+            &envelope("e3", CHECKOUT, Kind::Action("completed"), "c1", "{}", now).unwrap(),
+        )
         .unwrap();
         assert_eq!(e["slug"], "completed");
         assert!(e["actionEvent"]["body"]["checkout"].is_object());

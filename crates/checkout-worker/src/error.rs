@@ -55,6 +55,12 @@ pub enum ApiError {
     OrderSessionExpired,
     /// 413: the request body is larger than `limit` bytes.
     PayloadTooLarge { limit: usize },
+    /// 413: what the change would store (the checkout, its event) passes its
+    /// ceiling in bytes.
+    TooLargeToStore {
+        code: &'static str,
+        description: String,
+    },
     /// 428: the tenant has no store configuration yet (PUT /admin/v1/store).
     StoreNotConfigured,
     /// 428: the entity's state does not allow the change (a completed
@@ -87,7 +93,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => 405,
             ApiError::AlreadyOrdered { .. } | ApiError::KeptChanging(_) => 409,
             ApiError::OrderSessionExpired => 410,
-            ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
             ApiError::StoreNotConfigured
             | ApiError::StateDoesNotAllow { .. }
             | ApiError::Preconditions(_)
@@ -109,7 +115,9 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::Invalid { .. } => "INVALID_ARGUMENT",
-            ApiError::Rejected { code, .. } | ApiError::StateDoesNotAllow { code, .. } => code,
+            ApiError::Rejected { code, .. }
+            | ApiError::StateDoesNotAllow { code, .. }
+            | ApiError::TooLargeToStore { code, .. } => code,
             ApiError::CheckoutNotCompleted => "CHECKOUT_NOT_COMPLETED",
             ApiError::NoLineItems => "NO_LINE_ITEMS",
             ApiError::InvalidOrderSession => "INVALID_ORDER_SESSION_ID",
@@ -142,7 +150,8 @@ impl ApiError {
                 field, description, ..
             } if !field.is_empty() => format!("{field}: {description}"),
             ApiError::Rejected { description, .. }
-            | ApiError::StateDoesNotAllow { description, .. } => description.clone(),
+            | ApiError::StateDoesNotAllow { description, .. }
+            | ApiError::TooLargeToStore { description, .. } => description.clone(),
             ApiError::CheckoutNotCompleted => "the checkout session is not COMPLETED".into(),
             ApiError::NoLineItems => "the checkout session has no items".into(),
             ApiError::InvalidOrderSession => "this is not a valid order session id".into(),
@@ -242,6 +251,10 @@ impl From<checkout_core::Error> for ApiError {
             },
             ErrorCode::PermissionDenied => ApiError::Forbidden,
             ErrorCode::PlanNotFound => ApiError::NotFound("plan"),
+            ErrorCode::CheckoutTooLarge | ErrorCode::EventTooLarge => ApiError::TooLargeToStore {
+                code: e.code.as_str(),
+                description: e.message,
+            },
             ErrorCode::CheckoutIsComplete | ErrorCode::PurchaseLimitReached => {
                 ApiError::StateDoesNotAllow {
                     code: e.code.as_str(),

@@ -2,6 +2,7 @@
 //! the change it tells of, and sent later by [`crate::delivery`]; the core
 //! makes its envelope (`checkout_core::events`).
 
+use crate::error::ApiResult;
 use crate::ids::Uuids;
 use checkout_core::checkout::Ids;
 use checkout_core::events::{envelope, Kind};
@@ -15,7 +16,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// An event of an entity (`fqdn`, as `wix.ecom.v1.checkout`) with a fresh id.
+    /// An event of an entity (`fqdn`, as `wix.ecom.v1.checkout`) with a fresh
+    /// id; refused above the core's ceiling of an event.
     pub fn new(
         ids: &mut Uuids,
         fqdn: &str,
@@ -23,12 +25,12 @@ impl Event {
         entity_id: &str,
         entity: &str,
         at: Timestamp,
-    ) -> Event {
+    ) -> ApiResult<Event> {
         let id = ids.new_id();
-        Event {
-            body: envelope(&id, fqdn, kind, entity_id, entity, at),
+        Ok(Event {
+            body: envelope(&id, fqdn, kind, entity_id, entity, at)?,
             id,
             at,
-        }
+        })
     }
 }

@@ -462,6 +462,103 @@ mod tests {
         assert_eq!(record.gift_card_code.as_deref(), Some("GIFT-30"));
     }
 
+    /// The largest checkout a publishable-key caller can make: 300 lines each
+    /// with options at their limit, every custom field at its limit, the
+    /// longest note, addresses and contacts at their limits, a coupon and a
+    /// gift card. Its sizes are in RELIABILITY.md (Abuse); run with
+    /// `--nocapture` to see them.
+    #[test]
+    fn the_largest_checkout_a_page_can_make_stays_under_the_ceilings() {
+        let store = crate::testing::store();
+        let options = |i: usize| {
+            // a JSON object of exactly MAX_OPTIONS_BYTES bytes, different on every line
+            let fill = MAX_OPTIONS_BYTES - format!("{{\"n\":{i},\"x\":\"\"}}").len();
+            json!({"n": i, "x": "é".repeat(fill / 2)})
+        };
+        let lines: Vec<_> = (0..MAX_LINE_ITEMS)
+            .map(|i| {
+                json!({"quantity": 100_000, "catalogReference": {"catalogItemId": "ebook",
+                "appId": "a".repeat(100), "options": options(i)}})
+            })
+            .collect();
+        let address = json!({"country": "US", "subdivision": "s".repeat(50), "city": "c".repeat(50),
+            "postalCode": "p".repeat(50), "addressLine": "l".repeat(150), "addressLine2": "m".repeat(100),
+            "formattedAddress": "f".repeat(500), "hint": "h".repeat(500),
+            "streetAddress": {"number": "1".repeat(150), "name": "n".repeat(150), "apt": "a".repeat(150)}});
+        let contact = json!({"firstName": "f".repeat(100), "lastName": "l".repeat(100), "phone": "1".repeat(50),
+            "company": "c".repeat(1000), "vatId": {"id": "v".repeat(50), "type": "t".repeat(20)}});
+        let field = json!({"title": "t".repeat(MAX_CUSTOM_FIELD_TITLE),
+            "translatedTitle": "u".repeat(MAX_CUSTOM_FIELD_TITLE),
+            "value": "v".repeat(MAX_CUSTOM_FIELD_VALUE_BYTES - 2)});
+        let req: CreateCheckout = request(json!({
+            "lineItems": lines,
+            "checkoutInfo": {
+                "billingInfo": {"address": address, "contactDetails": contact},
+                "shippingInfo": {"shippingDestination": {"address": address, "contactDetails": contact}},
+                "buyerInfo": {"email": format!("{}@example.com", "b".repeat(200))},
+                "buyerNote": "n".repeat(MAX_BUYER_NOTE),
+                "customFields": vec![field; MAX_CUSTOM_FIELDS],
+            },
+            "couponCode": "SAVE10",
+            "giftCardCode": "GIFT-30",
+        }));
+        let record = CheckoutRecord::create(
+            req,
+            &store,
+            Caller::Storefront,
+            &mut SeqIds::default(),
+            now(),
+        )
+        .expect("within every field limit");
+        let stored = record
+            .to_stored_json()
+            .expect("under the record ceiling")
+            .len();
+        let quote = crate::checkout::quote::Quote::new(&record, &store, now()).unwrap();
+        let view = quote.checkout_json(&record, false);
+        let event = crate::events::envelope(
+            "e",
+            crate::events::CHECKOUT,
+            crate::events::Kind::Updated,
+            &record.id,
+            &view,
+            now(),
+        )
+        .expect("under the event ceiling")
+        .len();
+        let draft = crate::checkout::order::draft(&record, &quote, "o", "g", now())
+            .expect("an order can be made of it");
+        let order_event = crate::events::envelope(
+            "e",
+            crate::events::ORDER,
+            crate::events::Kind::Created,
+            "o",
+            &draft.body,
+            now(),
+        )
+        .expect("under the event ceiling")
+        .len();
+        println!(
+            "largest record {stored} bytes; checkout view {} bytes, its event {event}; order {} bytes, its event {order_event}",
+            view.len(),
+            draft.body.len()
+        );
+        assert!(stored <= MAX_RECORD_BYTES * 3 / 4, "record {stored}");
+        for e in [event, order_event] {
+            assert!(e <= crate::events::MAX_EVENT_BYTES * 3 / 4, "event {e}");
+        }
+        // one byte more of options is refused at its field
+        let mut over = options(0);
+        over["x"] = json!(format!("{}a", over["x"].as_str().unwrap()));
+        let req: AddToCheckout = request(json!({"lineItems": [{"quantity": 1,
+            "catalogReference": {"catalogItemId": "ebook", "options": over}}]}));
+        let e = record
+            .clone()
+            .add_to_checkout(req, &store, Caller::Storefront, &mut SeqIds::default())
+            .unwrap_err();
+        assert_eq!(e.field, "lineItems[0].catalogReference.options");
+    }
+
     #[test]
     fn a_checkout_holds_at_most_300_lines() {
         let store = store();

@@ -96,14 +96,23 @@ impl CheckoutRecord {
             self.buyer_note = (!note.is_empty()).then_some(note);
         }
         if let Some(fields) = info.custom_fields {
-            if fields.len() > 100 {
+            if fields.len() > MAX_CUSTOM_FIELDS {
                 return Err(Error::invalid(
                     format!("{path}.customFields"),
-                    "at most 100 custom fields",
+                    format!("at most {MAX_CUSTOM_FIELDS} custom fields"),
                 ));
             }
             for (i, f) in fields.iter().enumerate() {
-                check_len(&f.title, 1000, &format!("{path}.customFields[{i}].title"))?;
+                let at = format!("{path}.customFields[{i}]");
+                check_len(&f.title, MAX_CUSTOM_FIELD_TITLE, &format!("{at}.title"))?;
+                if let Some(t) = &f.translated_title {
+                    check_len(t, MAX_CUSTOM_FIELD_TITLE, &format!("{at}.translatedTitle"))?;
+                }
+                check_json_size(
+                    &f.value,
+                    MAX_CUSTOM_FIELD_VALUE_BYTES,
+                    &format!("{at}.value"),
+                )?;
             }
             self.custom_fields = fields;
         }
@@ -200,6 +209,7 @@ impl CheckoutRecord {
                 app_id: reference.app_id,
                 options: reference.options,
             };
+            reference.check(&format!("{path}.catalogReference"))?;
             match lines
                 .iter_mut()
                 .find(|l| l.custom.is_none() && l.catalog_reference.as_ref() == Some(&reference))
@@ -301,6 +311,9 @@ impl CustomLineItemInput {
             app_id: r.app_id,
             options: r.options,
         });
+        if let Some(r) = &reference {
+            r.check(&format!("{path}.catalogReference"))?;
+        }
         Ok(StoredLine {
             id: ids.new_id(),
             quantity,
@@ -316,6 +329,20 @@ impl CustomLineItemInput {
                 quantity_available: self.quantity_available.and_then(|q| u32::try_from(q).ok()),
             }),
         })
+    }
+}
+
+impl CatalogReference {
+    /// The free-form parts of a reference within their limits.
+    fn check(&self, path: &str) -> Result<()> {
+        check_len(&self.catalog_item_id, 100, &format!("{path}.catalogItemId"))?;
+        if let Some(app) = &self.app_id {
+            check_len(app, 100, &format!("{path}.appId"))?;
+        }
+        if let Some(options) = &self.options {
+            check_json_size(options, MAX_OPTIONS_BYTES, &format!("{path}.options"))?;
+        }
+        Ok(())
     }
 }
 

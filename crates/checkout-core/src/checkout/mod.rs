@@ -19,12 +19,23 @@ pub mod view;
 
 pub use requests::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Longest buyer note, in characters.
 pub const MAX_BUYER_NOTE: usize = 1000;
+/// Longest JSON text of a line's `catalogReference.options`, in bytes.
+pub const MAX_OPTIONS_BYTES: usize = 256;
+/// Most custom fields a checkout holds, the longest title (in characters) and
+/// the longest JSON text of a value (in bytes).
+pub const MAX_CUSTOM_FIELDS: usize = 20;
+pub const MAX_CUSTOM_FIELD_TITLE: usize = 200;
+pub const MAX_CUSTOM_FIELD_VALUE_BYTES: usize = 500;
+/// Ceiling of a stored checkout record's JSON text, in bytes. The field limits
+/// keep every checkout well below it (`RELIABILITY.md`, Abuse); it is the
+/// backstop if one is ever missed.
+pub const MAX_RECORD_BYTES: usize = 256 * 1024;
 
 /// What is stored of a checkout. Everything else in the Wix checkout object
 /// is computed from it and the store by [`view::CheckoutView`].
@@ -120,6 +131,34 @@ pub trait Ids {
 impl<F: FnMut() -> String> Ids for F {
     fn new_id(&mut self) -> String {
         self()
+    }
+}
+
+/// The JSON text of a request's free-form value, refused above `max` bytes.
+pub(crate) fn check_json_size(value: &impl Serialize, max: usize, path: &str) -> Result<()> {
+    let len = serde_json::to_vec(value).map_or(usize::MAX, |v| v.len());
+    if len > max {
+        return Err(Error::invalid(path, format!("at most {max} bytes of JSON")));
+    }
+    Ok(())
+}
+
+impl CheckoutRecord {
+    /// The record's JSON text as it is stored, or `CHECKOUT_TOO_LARGE` above
+    /// [`MAX_RECORD_BYTES`].
+    pub fn to_stored_json(&self) -> Result<String> {
+        let text = crate::to_json(self, 1024 + self.line_items.len() * 160)?;
+        if text.len() > MAX_RECORD_BYTES {
+            return Err(Error::new(
+                ErrorCode::CheckoutTooLarge,
+                "",
+                format!(
+                    "the checkout would take {} bytes; at most {MAX_RECORD_BYTES}",
+                    text.len()
+                ),
+            ));
+        }
+        Ok(text)
     }
 }
 

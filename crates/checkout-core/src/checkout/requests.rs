@@ -346,6 +346,15 @@ impl AddressWithContact {
                     check_len(v, max, &p(field))?;
                 }
             }
+            if let Some(vat) = &c.vat_id {
+                for (value, field, max) in
+                    [(&vat.id, "vatId.id", 50), (&vat.kind, "vatId.type", 20)]
+                {
+                    if let Some(v) = value {
+                        check_len(v, max, &p(field))?;
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Checkouts: inserted with their `created` event, written over the version
 //! they were read at with their change's event.
 
-use super::{first_changed, internal, to_js, Db};
+use super::{first_changed, to_js, Db};
 use crate::error::ApiResult;
 use crate::events::Event;
 use checkout_core::checkout::CheckoutRecord;
@@ -15,7 +15,7 @@ pub struct Stored {
 impl Db {
     /// A new checkout and its `created` event.
     pub async fn insert_checkout(&self, record: &CheckoutRecord, event: &Event) -> ApiResult<()> {
-        let text = serde_json::to_string(record).map_err(internal)?;
+        let text = record.to_stored_json()?;
         let created = record.created_date.to_string();
         self.d1
             .batch(vec![
@@ -38,7 +38,7 @@ impl Db {
         version: i64,
         event: &Event,
     ) -> ApiResult<bool> {
-        let text = serde_json::to_string(record).map_err(internal)?;
+        let text = record.to_stored_json()?;
         let results = self
             .d1
             .batch(vec![

@@ -101,7 +101,7 @@ impl Db {
         let mut completed = record.clone();
         completed.completed = true;
         completed.order_id = Some(order_id.to_owned());
-        let text = serde_json::to_string(&completed).map_err(internal)?;
+        let text = completed.to_stored_json()?;
         batch.push(self.stmt(
             "UPDATE checkouts SET record = ?2, version = version + 1, completed = 1, updated_date = ?3
              WHERE app_def_id = ?1 AND id = ?4 AND version = ?5",
