@@ -22,9 +22,12 @@ function tenants() {
 
 /**
  * The worker under miniflare: `{ fetch(path, init), a, b, scheduled(), close }`.
- * `bindings` adds or overrides variables (EVENTS_RETRY_BASE_MS, say).
+ * `bindings` adds or overrides variables (EVENTS_RETRY_BASE_MS, say); `limits`
+ * sets the rate limits per minute (`{storefront, codes}`), high by default so
+ * that the suites' own traffic never meets them.
  */
-export async function startMiniflare(bindings = {}) {
+export async function startMiniflare(bindings = {}, limits = {}) {
+  const { storefront = 1_000_000, codes = 1_000_000 } = limits;
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-mf-'));
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
@@ -40,6 +43,10 @@ export async function startMiniflare(bindings = {}) {
     d1Databases: { DB: field('database_id') },
     d1Persist: join(dir, 'v3', 'd1'),
     bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), ...bindings },
+    ratelimits: {
+      STOREFRONT_RATE_LIMIT: { simple: { limit: storefront, period: 60 } },
+      CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },
+    },
     unsafeTriggerHandlers: true,
   });
   const url = await mf.ready;

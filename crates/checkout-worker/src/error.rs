@@ -53,6 +53,8 @@ pub enum ApiError {
     KeptChanging(Contended),
     /// 410: the order session's token has expired.
     OrderSessionExpired,
+    /// 429: the caller spent its rate limit; try again after `retry_after` seconds.
+    RateLimited { retry_after: u32 },
     /// 413: the request body is larger than `limit` bytes.
     PayloadTooLarge { limit: usize },
     /// 413: what the change would store (the checkout, its event) passes its
@@ -94,6 +96,7 @@ impl ApiError {
             ApiError::AlreadyOrdered { .. } | ApiError::KeptChanging(_) => 409,
             ApiError::OrderSessionExpired => 410,
             ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
+            ApiError::RateLimited { .. } => 429,
             ApiError::StoreNotConfigured
             | ApiError::StateDoesNotAllow { .. }
             | ApiError::Preconditions(_)
@@ -108,6 +111,14 @@ impl ApiError {
             field: field.into(),
             description: description.into(),
             rule: "VALIDATION",
+        }
+    }
+
+    /// Seconds to wait before trying again (`Retry-After`), where that is the answer.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
         }
     }
 
@@ -131,6 +142,7 @@ impl ApiError {
             ApiError::KeptChanging(Contended::PlanOrder) => "ORDER_CHANGED",
             ApiError::OrderSessionExpired => "ORDER_SESSION_EXPIRED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            ApiError::RateLimited { .. } => "TOO_MANY_REQUESTS",
             ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
             ApiError::Preconditions(violations) => violations
                 .first()
@@ -177,6 +189,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } => {
                 format!("the request body is larger than {limit} bytes")
             }
+            ApiError::RateLimited { retry_after } => {
+                format!("too many requests: try again in {retry_after} seconds")
+            }
             ApiError::StoreNotConfigured => {
                 "the store is not configured yet: PUT /admin/v1/store first".into()
             }
@@ -208,6 +223,7 @@ impl ApiError {
             ApiError::OrderStatus(r) => {
                 json!({ "currentStatus": r.current.as_str(), "action": r.action })
             }
+            ApiError::RateLimited { retry_after } => json!({ "retryAfterSeconds": retry_after }),
             _ => json!({}),
         }
     }

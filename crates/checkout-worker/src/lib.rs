@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod handlers;
 mod ids;
+mod limits;
 mod log;
 mod request;
 mod retry;
@@ -87,17 +88,20 @@ fn answer(
     result: ApiResult<String>,
     cors_origin: Option<&str>,
 ) -> worker::Result<Response> {
-    let (status, body) = match result {
-        Ok(body) => (200, body),
+    let (status, body, retry_after) = match result {
+        Ok(body) => (200, body, None),
         Err(e) => {
             if let ApiError::Internal(detail) = &e {
                 log::internal(request_id, detail);
             }
-            (e.status(), e.body().to_string())
+            (e.status(), e.body().to_string(), e.retry_after())
         }
     };
     let mut resp = Response::ok(body)?.with_status(status);
     let headers = resp.headers_mut();
+    if let Some(seconds) = retry_after {
+        headers.set("retry-after", &seconds.to_string())?;
+    }
     headers.set("content-type", "application/json")?;
     headers.set("x-wix-request-id", request_id)?;
     headers.set("x-request-id", request_id)?;

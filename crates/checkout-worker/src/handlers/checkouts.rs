@@ -11,7 +11,8 @@ use crate::request::Call;
 use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::quote::Quote;
 use checkout_core::checkout::{
-    AddToCheckout, CheckoutRecord, RemoveLineItems, UpdateCheckout, UpdateLineItemsQuantity,
+    AddToCheckout, CheckoutRecord, CreateCheckout, RemoveLineItems, UpdateCheckout,
+    UpdateLineItemsQuantity,
 };
 use checkout_core::events;
 use checkout_core::store::Store;
@@ -45,7 +46,10 @@ fn respond(
 
 pub async fn create(call: &Call<'_>) -> ApiResult<String> {
     let db = call.db()?;
-    let req = call.request()?;
+    let req: CreateCheckout = call.request()?;
+    if req.coupon_code.is_some() || req.gift_card_code.is_some() {
+        call.spend_code_attempt().await?;
+    }
     let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
     let now = call.now;
     let mut ids = Uuids::default();
@@ -130,6 +134,9 @@ where
 pub async fn update(call: &Call<'_>) -> ApiResult<String> {
     let (caller, now) = (call.caller(), call.now);
     let req: UpdateCheckout = call.request()?;
+    if req.coupon_code.is_some() || req.gift_card_code.is_some() {
+        call.spend_code_attempt().await?;
+    }
     change_and_respond(call, |record, store, ids| {
         record.update(req.clone(), store, caller, ids, now)
     })

@@ -8,6 +8,7 @@ pub mod search;
 use crate::cors;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::limits;
 use crate::routes::{Access, Route};
 use crate::tenants::{self, KeyKind, Tenant};
 use checkout_core::checkout::Caller;
@@ -36,6 +37,7 @@ pub struct Call<'a> {
     pub include_pricing_input: bool,
     /// The query string's pairs, decoded.
     pub query: Vec<(String, String)>,
+    limit_key: String,
 }
 
 /// Who calls: the tenant and kind of the key (none on a public route), and
@@ -44,6 +46,8 @@ pub struct Who {
     pub tenant: Option<Tenant>,
     pub kind: Option<KeyKind>,
     pub cors_origin: Option<String>,
+    /// Whom the rate limits count this call against.
+    pub limit_key: String,
 }
 
 /// Checks the key for the route, and a page's origin: from another origin
@@ -56,6 +60,7 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
                 tenant: None,
                 kind: None,
                 cors_origin: None,
+                limit_key: String::new(),
             })
         }
         access => {
@@ -69,6 +74,10 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
             (tenant.clone(), kind)
         }
     };
+    let limit_key = limits::key(req, &tenant.app_def_id)?;
+    if kind == KeyKind::Publishable {
+        limits::spend(env, limits::STOREFRONT, limit_key.clone()).await?;
+    }
     let cors_origin = match cors::foreign_origin(req)? {
         Some(origin) => {
             let may = route.access == Access::Storefront
@@ -87,6 +96,7 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         tenant: Some(tenant),
         kind: Some(kind),
         cors_origin,
+        limit_key,
     })
 }
 
@@ -100,7 +110,12 @@ impl<'a> Call<'a> {
         params: Vec<&str>,
         now: Timestamp,
     ) -> ApiResult<Call<'a>> {
-        let Who { tenant, kind, .. } = who;
+        let Who {
+            tenant,
+            kind,
+            limit_key,
+            ..
+        } = who;
         let url = req.url().ok();
         let origin = url
             .as_ref()
@@ -131,6 +146,7 @@ impl<'a> Call<'a> {
             now,
             include_pricing_input,
             query,
+            limit_key,
         })
     }
 
@@ -149,6 +165,15 @@ impl<'a> Call<'a> {
     /// The tenant's storage.
     pub fn db(&self) -> ApiResult<Db> {
         Ok(Db::new(self.env.d1("DB")?, &self.tenant()?.app_def_id))
+    }
+
+    /// A publishable-key call that tries a coupon or gift card code spends
+    /// the stricter limit too.
+    pub async fn spend_code_attempt(&self) -> ApiResult<()> {
+        if self.kind == Some(KeyKind::Publishable) {
+            limits::spend(self.env, limits::CODES, self.limit_key.clone()).await?;
+        }
+        Ok(())
     }
 
     /// The `i`th path parameter (`""` when the route has none).

@@ -1,0 +1,48 @@
+// Rate limits on what the publishable key may call (Cloudflare's rate-limiting
+// binding, here with small limits): every call per tenant and client, and
+// more strictly the calls that try a coupon or gift card code. 429 with
+// Retry-After, in Wix's error shape; the secret key and other tenants are
+// not counted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+
+let w;
+before(async () => {
+  w = await startMiniflare({}, { storefront: 8, codes: 3 });
+  for (const t of [w.a, w.b]) {
+    const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), t.secretKey));
+    assert.equal(r.status, 200, await r.text());
+  }
+  // the binding counts in windows of the clock's minutes: start early in one,
+  // so that these few seconds of calls are counted together
+  const into = Date.now() % 60_000;
+  if (into > 40_000) await new Promise((r) => setTimeout(r, 60_000 - into + 100));
+});
+after(async () => { await w?.close(); });
+
+const create = (key, extra = {}) => w.fetch('/ecom/v1/checkouts',
+  json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }], ...extra }, key));
+
+test('guessing codes meets the stricter limit first: 429 with Retry-After in Wix\'s shape', async () => {
+  const statuses = [];
+  for (const code of ['NOPE-1', 'NOPE-2', 'NOPE-3', 'NOPE-4']) statuses.push((await create(w.a.publishableKey, { couponCode: code })).status);
+  assert.deepEqual(statuses, [400, 400, 400, 429], 'three tries a minute, then refused before the code is looked at');
+  const r = await create(w.a.publishableKey, { giftCardCode: 'GIFT-25' });
+  assert.equal(r.status, 429, 'a real code too, once the tries are spent');
+  assert.equal(r.headers.get('retry-after'), '60');
+  const body = await r.json();
+  assert.equal(body.details.applicationError.code, 'TOO_MANY_REQUESTS');
+  assert.equal(body.details.applicationError.data.retryAfterSeconds, 60);
+  // a call without a code is not refused by it
+  assert.equal((await create(w.a.publishableKey)).status, 200);
+});
+
+test('every publishable-key call is counted per tenant; the secret key and other tenants are not', async () => {
+  // the first test made 6 calls with a's publishable key: two more pass, then 429
+  const statuses = [];
+  for (let i = 0; i < 3; i++) statuses.push((await create(w.a.publishableKey)).status);
+  assert.deepEqual(statuses, [200, 200, 429]);
+  assert.equal((await create(w.b.publishableKey)).status, 200, 'another tenant has its own count');
+  assert.equal((await create(w.a.secretKey)).status, 200, "the store's backend is not limited");
+});
