@@ -56,6 +56,8 @@ export async function startMiniflare(bindings = {}, limits = {}) {
     /** The worker's log lines so far. */
     logs: () => logs,
     fetch: (path, init) => fetch(new URL(path, url), init),
+    /** The worker's D1 database, to look at (or age) what it stored. */
+    d1: () => mf.getD1Database('DB'),
     /** Runs the cron trigger once (event delivery) and waits for it. */
     scheduled: async () => { await (await fetch(new URL('/cdn-cgi/handler/scheduled', url))).text(); },
     close: async () => { await mf.dispose(); rmSync(dir, { recursive: true, force: true }); },

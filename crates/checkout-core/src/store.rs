@@ -37,7 +37,14 @@ pub struct StoreConfig {
     /// the publishable-key routes (CORS); the worker's own origin always may.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_origins: Vec<String>,
+    /// Days a checkout is kept after its last change (1 to 365; 30 when
+    /// absent); then it is gone, with the buyer's data it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_retention_days: Option<u32>,
 }
+
+/// Days a checkout is kept after its last change when the store does not say.
+pub const DEFAULT_CHECKOUT_RETENTION_DAYS: u32 = 30;
 
 /// Most storefront origins a store lists.
 pub const MAX_ALLOWED_ORIGINS: usize = 20;
@@ -161,7 +168,25 @@ impl StoreConfig {
         self.validate_shipping_options(currency)?;
         self.validate_coupons(currency)?;
         self.validate_gift_cards(currency)?;
-        self.validate_allowed_origins()
+        self.validate_allowed_origins()?;
+        if self
+            .checkout_retention_days
+            .is_some_and(|d| !(1..=365).contains(&d))
+        {
+            return Err(Error::invalid(
+                "checkoutRetentionDays",
+                "a whole number of days from 1 to 365",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The instant before which a checkout's last change makes it expired at `now`.
+    pub fn checkout_cutoff(&self, now: Timestamp) -> Timestamp {
+        let days = self
+            .checkout_retention_days
+            .unwrap_or(DEFAULT_CHECKOUT_RETENTION_DAYS);
+        now.plus_millis(-i64::from(days) * 86_400_000)
     }
 
     fn validate_allowed_origins(&self) -> Result<()> {

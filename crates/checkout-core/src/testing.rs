@@ -50,7 +50,8 @@ pub fn config() -> Value {
             {"code": "GIFT-30", "balance": "30.00"},
             {"code": "GIFT-OLD", "balance": "5.00", "expiresAt": "2026-01-01T00:00:00Z"}
         ],
-        "allowedOrigins": ["https://shop.example"]
+        "allowedOrigins": ["https://shop.example"],
+        "checkoutRetentionDays": 30
     })
 }
 

@@ -33,7 +33,8 @@ fn now() -> Timestamp {
     Timestamp::from_millis(js_sys::Date::now() as i64)
 }
 
-/// The cron trigger: moves plan orders with the clock, then delivers the events that are due.
+/// The cron trigger: moves plan orders with the clock, deletes the checkouts
+/// their stores no longer keep, then delivers the events that are due.
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = now();
@@ -41,6 +42,7 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         for tenant in tenants::load(&env)?.iter() {
             let db = db::Db::new(env.d1("DB")?, &tenant.app_def_id);
             handlers::advance_plan_orders(&db, now).await?;
+            handlers::forget_idle_checkouts(&db, now).await?;
         }
         Ok::<(), ApiError>(())
     };

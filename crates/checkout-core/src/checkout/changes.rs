@@ -560,6 +560,17 @@ mod tests {
     }
 
     #[test]
+    fn a_checkout_expires_when_idle_longer_than_its_store_keeps_it() {
+        let store = store();
+        let record = CheckoutBuilder::new().line("tee", 1).build(&store);
+        let day = 86_400_000;
+        assert!(!record.expired(&store, now().plus_millis(30 * day)));
+        assert!(record.expired(&store, now().plus_millis(30 * day + 1)));
+        let brief = crate::testing::store_with(|c| c["checkoutRetentionDays"] = json!(1));
+        assert!(record.expired(&brief, now().plus_millis(day + 1)));
+    }
+
+    #[test]
     fn a_checkout_holds_at_most_300_lines() {
         let store = store();
         let lines: Vec<serde_json::Value> = (0..=MAX_LINE_ITEMS)

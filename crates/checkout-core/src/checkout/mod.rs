@@ -144,6 +144,13 @@ pub(crate) fn check_json_size(value: &impl Serialize, max: usize, path: &str) ->
 }
 
 impl CheckoutRecord {
+    /// Whether the checkout is past its store's retention at `now`: idle for
+    /// more days than the store keeps checkouts. It is then gone (`404`), and
+    /// the scheduled job deletes it.
+    pub fn expired(&self, store: &crate::store::Store, now: Timestamp) -> bool {
+        self.updated_date < store.config.checkout_cutoff(now)
+    }
+
     /// The record's JSON text as it is stored, or `CHECKOUT_TOO_LARGE` above
     /// [`MAX_RECORD_BYTES`].
     pub fn to_stored_json(&self) -> Result<String> {

@@ -5,6 +5,7 @@ use super::{first_changed, to_js, Db};
 use crate::error::ApiResult;
 use crate::events::Event;
 use checkout_core::checkout::CheckoutRecord;
+use checkout_core::time::Timestamp;
 
 /// A checkout as read: the record and the version a change must write over.
 pub struct Stored {
@@ -52,5 +53,19 @@ impl Db {
             ])
             .await?;
         first_changed(&results)
+    }
+
+    /// Deletes the checkouts whose last change was before `cutoff`, with the
+    /// buyer's data they hold (orders keep their own copy); how many.
+    pub async fn delete_idle_checkouts(&self, cutoff: Timestamp) -> ApiResult<usize> {
+        let result = self
+            .stmt(
+                "DELETE FROM checkouts WHERE app_def_id = ?1 AND updated_date < ?2",
+                &[cutoff.to_string().into()],
+            )?
+            .run()
+            .await?;
+        let deleted = result.meta()?.and_then(|m| m.changes).unwrap_or(0);
+        Ok(deleted)
     }
 }

@@ -4,6 +4,7 @@
 use super::{internal, Db, Stored};
 use crate::error::{ApiError, ApiResult};
 use checkout_core::store::{Counters, Store, StoreConfig};
+use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -92,11 +93,15 @@ impl Db {
         Ok(self.read("").await?.0)
     }
 
-    /// The store and one checkout, read together (one round trip, one snapshot).
-    pub async fn store_and_checkout(&self, id: &str) -> ApiResult<(Store, Stored)> {
+    /// The store and one checkout, read together (one round trip, one
+    /// snapshot); a checkout its store no longer keeps at `now` is not found.
+    pub async fn store_and_checkout(&self, id: &str, now: Timestamp) -> ApiResult<(Store, Stored)> {
         let (store, checkout) = self.read(id).await?;
-        let checkout = checkout.ok_or(ApiError::NotFound("checkout"))?;
-        Ok((store.ok_or(ApiError::StoreNotConfigured)?, checkout))
+        let store = store.ok_or(ApiError::StoreNotConfigured)?;
+        let checkout = checkout
+            .filter(|c| !c.record.expired(&store, now))
+            .ok_or(ApiError::NotFound("checkout"))?;
+        Ok((store, checkout))
     }
 
     /// Replaces the store configuration and resets its counters to it, in one batch.

@@ -3,7 +3,7 @@
 //! read at (re-reading and re-applying when another change came first) and
 //! answer with the checkout priced by the core.
 
-use crate::db::Stored;
+use crate::db::{Db, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
 use crate::events::Event;
 use crate::ids::Uuids;
@@ -16,6 +16,7 @@ use checkout_core::checkout::{
 };
 use checkout_core::events;
 use checkout_core::store::Store;
+use checkout_core::time::Timestamp;
 use serde_json::{json, Value};
 
 /// The checkout as JSON text, priced now (with `pricingInput` when asked).
@@ -69,12 +70,18 @@ pub async fn create(call: &Call<'_>) -> ApiResult<String> {
 }
 
 pub async fn get(call: &Call<'_>) -> ApiResult<String> {
-    let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
+    let (store, stored) = call
+        .db()?
+        .store_and_checkout(call.param(0), call.now)
+        .await?;
     respond(call, &stored.record, &store, None)
 }
 
 pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
-    let (store, stored) = call.db()?.store_and_checkout(call.param(0)).await?;
+    let (store, stored) = call
+        .db()?
+        .store_and_checkout(call.param(0), call.now)
+        .await?;
     Ok(json!({ "checkoutUrl": stored.record.checkout_url(&store, &format!("{}/", call.origin)) }))
 }
 
@@ -93,7 +100,7 @@ where
                 mut record,
                 version,
             },
-        ) = db.store_and_checkout(call.param(0)).await?;
+        ) = db.store_and_checkout(call.param(0), call.now).await?;
         let was_completed = record.completed;
         let mut ids = Uuids::default();
         apply(&mut record, &store, &mut ids)?;
@@ -184,4 +191,16 @@ pub async fn mark_as_completed(call: &Call<'_>) -> ApiResult<Value> {
     })
     .await?;
     Ok(json!({}))
+}
+
+/// Deletes the tenant's checkouts idle longer than its store keeps them (the
+/// scheduled handler, every minute); how many.
+pub async fn forget_idle(db: &Db, now: Timestamp) -> ApiResult<usize> {
+    match db.store().await? {
+        Some(store) => {
+            db.delete_idle_checkouts(store.config.checkout_cutoff(now))
+                .await
+        }
+        None => Ok(0),
+    }
 }

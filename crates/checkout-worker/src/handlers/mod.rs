@@ -8,6 +8,7 @@ mod plans;
 mod sessions;
 mod store;
 
+pub use checkouts::forget_idle as forget_idle_checkouts;
 pub use plans::advance as advance_plan_orders;
 
 use crate::delivery;

@@ -67,7 +67,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
     let (order_id, gateway_id) = (ids.new_id(), ids.new_id());
     ids.check()?;
     over_version(Contended::Checkout, async || {
-        let (store, Stored { record, version }) = db.store_and_checkout(id).await?;
+        let (store, Stored { record, version }) = db.store_and_checkout(id, call.now).await?;
         if let Some(existing) = record.order_id.clone() {
             return Err(ApiError::AlreadyOrdered {
                 order_id: Some(existing),
@@ -140,7 +140,7 @@ pub async fn of_completed_checkout(call: &Call<'_>) -> ApiResult<Value> {
         })?;
     let db = call.db()?;
     let order_id = over_version(Contended::Checkout, async || {
-        let (store, Stored { record, version }) = db.store_and_checkout(id).await?;
+        let (store, Stored { record, version }) = db.store_and_checkout(id, call.now).await?;
         if let Some(order_id) = &record.order_id {
             return Ok(Attempt::Done(order_id.clone()));
         }
