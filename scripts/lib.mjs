@@ -199,6 +199,22 @@ export function newTenant(name = 'demo') {
   return { tenant, secretKey, publishableKey };
 }
 
+/** What the worker reads of its environment; nothing else of .dev.vars is handed to it. */
+export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS'];
+
+/**
+ * The worker's part of `vars` in an env file of its own under .wrangler/
+ * (git-ignored), for `wrangler dev --env-file`: the demo keys kept for the
+ * start command never reach the worker.
+ */
+export function workerVarsFile(vars) {
+  const file = join(root, '.wrangler', 'worker.vars');
+  mkdirSync(dirname(file), { recursive: true });
+  const picked = Object.fromEntries(Object.entries(vars).filter(([k]) => WORKER_VARS.includes(k)));
+  writeVars(file, picked, '# written by npm start from .dev.vars: only what the worker reads\n');
+  return file;
+}
+
 /** Reads KEY=value lines (the .dev.vars format). */
 export function readVars(file) {
   const vars = {};

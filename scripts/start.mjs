@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  root, log, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars, migrateLocal, startWrangler,
+  root, log, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars, workerVarsFile, migrateLocal, startWrangler,
   demoStore, writeDemoConfig, seedStore,
 } from './lib.mjs';
 
@@ -33,7 +33,7 @@ migrateLocal();
 const store = demoStore(`http://127.0.0.1:${port}`);
 writeDemoConfig(publishableKey, store);
 
-const server = await startWrangler({ port });
+const server = await startWrangler({ port, envFile: workerVarsFile(vars) });
 process.on('SIGINT', () => { server.stop(); process.exit(0); });
 process.on('SIGTERM', () => { server.stop(); process.exit(0); });
 

@@ -190,3 +190,27 @@ test('CORS: listed storefront origins only, publishable-key routes only, never a
   r = await w.fetch('/admin/v1/store', json('GET', undefined, w.a.secretKey));
   assert.equal(r.status, 200);
 });
+
+test("the checkout URL is the store's page or the worker's PUBLIC_URL, never the request's Host", async () => {
+  const { checkoutUrl, ...store } = demoStore();
+  assert.ok(checkoutUrl);
+  const forge = async (mf, t) => {
+    let r = await mf.fetch('/admin/v1/store', json('PUT', store, t.secretKey));
+    assert.equal(r.status, 200, await r.text());
+    r = await mf.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, t.publishableKey));
+    const { checkout } = await r.json();
+    r = await mf.fetch(`/ecom/v1/checkouts/${checkout.id}/checkout-url`, { headers: { authorization: t.publishableKey, host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
+    return { status: r.status, body: await r.json(), id: checkout.id };
+  };
+  let r = await forge(w, w.b);
+  assert.equal(r.status, 428);
+  assert.equal(r.body.details.applicationError.code, 'CHECKOUT_URL_NOT_CONFIGURED');
+  const configured = await startMiniflare({ PUBLIC_URL: 'https://checkout.example/' });
+  try {
+    r = await forge(configured, configured.a);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.checkoutUrl, `https://checkout.example/?checkoutId=${r.id}`);
+  } finally {
+    await configured.close();
+  }
+});

@@ -65,6 +65,9 @@ pub enum ApiError {
     },
     /// 428: the tenant has no store configuration yet (PUT /admin/v1/store).
     StoreNotConfigured,
+    /// 428: neither the store (`checkoutUrl`) nor the worker (`PUBLIC_URL`)
+    /// names the checkout page.
+    CheckoutUrlNotConfigured,
     /// 428: the entity's state does not allow the change (a completed
     /// checkout, a plan the buyer holds as often as it allows).
     StateDoesNotAllow {
@@ -98,6 +101,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
             ApiError::RateLimited { .. } => 429,
             ApiError::StoreNotConfigured
+            | ApiError::CheckoutUrlNotConfigured
             | ApiError::StateDoesNotAllow { .. }
             | ApiError::Preconditions(_)
             | ApiError::OrderStatus(_) => 428,
@@ -144,6 +148,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::RateLimited { .. } => "TOO_MANY_REQUESTS",
             ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
+            ApiError::CheckoutUrlNotConfigured => "CHECKOUT_URL_NOT_CONFIGURED",
             ApiError::Preconditions(violations) => violations
                 .first()
                 .map_or(Precondition::CalculationError, |v| v.code)
@@ -194,6 +199,9 @@ impl ApiError {
             }
             ApiError::StoreNotConfigured => {
                 "the store is not configured yet: PUT /admin/v1/store first".into()
+            }
+            ApiError::CheckoutUrlNotConfigured => {
+                "no checkout page is configured: give the store a checkoutUrl, or the worker a PUBLIC_URL".into()
             }
             ApiError::Preconditions(violations) => violations
                 .iter()
@@ -372,6 +380,11 @@ mod tests {
                 413,
             ),
             (ApiError::StoreNotConfigured, "STORE_NOT_CONFIGURED", 428),
+            (
+                ApiError::CheckoutUrlNotConfigured,
+                "CHECKOUT_URL_NOT_CONFIGURED",
+                428,
+            ),
             (
                 core(ErrorCode::CheckoutIsComplete),
                 "CHECKOUT_IS_COMPLETE",

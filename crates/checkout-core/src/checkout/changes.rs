@@ -201,13 +201,16 @@ impl CheckoutRecord {
     }
 
     /// The checkout page: the override URL when set, else the store's page with the id.
-    pub fn checkout_url(&self, store: &Store, default_base: &str) -> String {
+    /// The checkout page: the override URL when set, else the store's page
+    /// (or, when the store names none, `default_base`, the worker's configured
+    /// public URL) with the checkout's id; `None` when there is neither.
+    pub fn checkout_url(&self, store: &Store, default_base: Option<&str>) -> Option<String> {
         if let Some(url) = &self.override_checkout_url {
-            return url.clone();
+            return Some(url.clone());
         }
-        let base = store.config.checkout_url.as_deref().unwrap_or(default_base);
+        let base = store.config.checkout_url.as_deref().or(default_base)?;
         let sep = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{sep}checkoutId={}", self.id)
+        Some(format!("{base}{sep}checkoutId={}", self.id))
     }
 
     fn ensure_open(&self) -> Result<()> {
@@ -272,8 +275,8 @@ mod tests {
             .update(url, &store, Caller::Merchant, &mut ids, now())
             .unwrap();
         assert_eq!(
-            record.checkout_url(&store, "https://x/"),
-            "https://shop.example/pay"
+            record.checkout_url(&store, Some("https://x/")).as_deref(),
+            Some("https://shop.example/pay")
         );
     }
 
@@ -557,6 +560,30 @@ mod tests {
             .add_to_checkout(req, &store, Caller::Storefront, &mut SeqIds::default())
             .unwrap_err();
         assert_eq!(e.field, "lineItems[0].catalogReference.options");
+    }
+
+    #[test]
+    fn the_checkout_url_is_the_stores_page_or_the_configured_one_never_guessed() {
+        let store = store();
+        let record = CheckoutBuilder::new().line("tee", 1).build(&store);
+        assert_eq!(
+            record.checkout_url(&store, Some("https://checkout.example/")),
+            Some(format!(
+                "https://checkout.example/?checkoutId={}",
+                record.id
+            ))
+        );
+        assert_eq!(record.checkout_url(&store, None), None);
+        let with_page = crate::testing::store_with(|c| {
+            c["checkoutUrl"] = json!("https://shop.example/pay?x=1")
+        });
+        assert_eq!(
+            record.checkout_url(&with_page, Some("https://checkout.example/")),
+            Some(format!(
+                "https://shop.example/pay?x=1&checkoutId={}",
+                record.id
+            ))
+        );
     }
 
     #[test]

@@ -82,7 +82,13 @@ pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
         .db()?
         .store_and_checkout(call.param(0), call.now)
         .await?;
-    Ok(json!({ "checkoutUrl": stored.record.checkout_url(&store, &format!("{}/", call.origin)) }))
+    // never built from the request's Host: the store's page, or the worker's PUBLIC_URL
+    let public_url = call.env.var("PUBLIC_URL").ok().map(|v| v.to_string());
+    let url = stored
+        .record
+        .checkout_url(&store, public_url.as_deref())
+        .ok_or(ApiError::CheckoutUrlNotConfigured)?;
+    Ok(json!({ "checkoutUrl": url }))
 }
 
 /// Applies a change to a checkout without ever losing another: the write

@@ -30,8 +30,6 @@ pub struct Call<'a> {
     pub body: Value,
     /// The path parameters, in order (`{id}`).
     params: Vec<String>,
-    /// `scheme://host` of the request, for URLs that point back here.
-    pub origin: String,
     pub now: Timestamp,
     /// `?include=pricingInput`: checkouts carry the input they were priced from.
     pub include_pricing_input: bool,
@@ -117,10 +115,6 @@ impl<'a> Call<'a> {
             ..
         } = who;
         let url = req.url().ok();
-        let origin = url
-            .as_ref()
-            .map(|u| u.origin().ascii_serialization())
-            .unwrap_or_default();
         let query: Vec<(String, String)> = url
             .as_ref()
             .map(|u| {
@@ -142,7 +136,6 @@ impl<'a> Call<'a> {
             kind,
             body,
             params: params.into_iter().map(String::from).collect(),
-            origin,
             now,
             include_pricing_input,
             query,
