@@ -2,9 +2,10 @@
 //! Workers with D1. A thin shell: prices, validation and every rule come from
 //! `checkout-core`; this crate authenticates, stores and answers.
 //!
-//! This file holds only the entry points: `fetch` (route, read, dispatch,
-//! answer, log) and `scheduled` (plan orders moved with the clock, then the
-//! outbox delivered). The request is read in [`request`], handled in
+//! This file holds only the entry points: `fetch` (a CORS preflight
+//! answered in [`cors`]; else route, read, dispatch, answer, log) and
+//! `scheduled` (plan orders moved with the clock, idle checkouts deleted, then
+//! the outbox delivered). The request is read in [`request`], handled in
 //! [`handlers`] (one module per resource), stored through [`db`] (one module
 //! per concept), and refused through [`error`], the one place that knows
 //! HTTP status numbers.
