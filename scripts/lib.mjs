@@ -200,7 +200,7 @@ export function newTenant(name = 'demo') {
 }
 
 /** What the worker reads of its environment; nothing else of .dev.vars is handed to it. */
-export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS'];
+export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'ALLOW_LOCAL_WEBHOOKS'];
 
 /**
  * The worker's part of `vars` in an env file of its own under .wrangler/
@@ -210,7 +210,8 @@ export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLI
 export function workerVarsFile(vars) {
   const file = join(root, '.wrangler', 'worker.vars');
   mkdirSync(dirname(file), { recursive: true });
-  const picked = Object.fromEntries(Object.entries(vars).filter(([k]) => WORKER_VARS.includes(k)));
+  // local development: events may go to a receiver on this machine over plain http
+  const picked = { ALLOW_LOCAL_WEBHOOKS: 'true', ...Object.fromEntries(Object.entries(vars).filter(([k]) => WORKER_VARS.includes(k))) };
   writeVars(file, picked, '# written by npm start from .dev.vars: only what the worker reads\n');
   return file;
 }

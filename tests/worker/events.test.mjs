@@ -5,6 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../../scripts/lib.mjs';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 
 let w;
@@ -28,7 +31,7 @@ before(async () => {
     });
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  w = await startMiniflare({ EVENTS_RETRY_BASE_MS: '5' });
+  w = await startMiniflare({ EVENTS_RETRY_BASE_MS: '5', ALLOW_LOCAL_WEBHOOKS: 'true' });
   const store = { ...demoStore(), webhooks: { url: `http://127.0.0.1:${receiver.address().port}/hooks` } };
   assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey))).status, 200);
 });
@@ -65,9 +68,15 @@ test('every event of a checkout and its order arrives, signed, at least once, th
   const jwks = createLocalJWKSet(await (await w.fetch('/.well-known/jwks.json')).json());
   const events = [];
   for (const token of received) {
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { algorithms: ['ES256'] });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      algorithms: ['ES256'], issuer: 'edge-checkout', audience: w.a.tenant.appDefId, requiredClaims: ['exp', 'jti'],
+    });
     assert.equal(protectedHeader.alg, 'ES256');
-    events.push(JSON.parse(payload.data));
+    assert.ok(protectedHeader.kid);
+    assert.ok(payload.exp - payload.iat <= 300, 'a short-lived token');
+    const event = JSON.parse(payload.data);
+    assert.equal(payload.jti, event.id, 'jti is the event id');
+    events.push(event);
   }
   const byId = new Map(events.map((e) => [e.id, e]));
   const kinds = [...byId.values()].map((e) => `${e.entityFqdn} ${e.slug}`).sort();
@@ -88,4 +97,47 @@ test('every event of a checkout and its order arrives, signed, at least once, th
   const count = received.length;
   await w.scheduled();
   assert.equal(received.length, count);
+});
+
+test("tenant B's genuine event does not verify at tenant A's receiver", async () => {
+  const store = { ...demoStore(), webhooks: { url: `http://127.0.0.1:${receiver.address().port}/b` } };
+  assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, w.b.secretKey))).status, 200);
+  const before = received.length;
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.b.publishableKey));
+  assert.equal(r.status, 200);
+  for (let i = 0; i < 50 && received.length === before; i++) {
+    await w.scheduled();
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const token = received[received.length - 1];
+  const jwks = createLocalJWKSet(await (await w.fetch('/.well-known/jwks.json')).json());
+  // verified as tenant A's receiver does: the signature is good, the audience is not
+  await assert.rejects(
+    jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: 'edge-checkout', audience: w.a.tenant.appDefId }),
+    (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'aud',
+  );
+  const { payload } = await jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: 'edge-checkout', audience: w.b.tenant.appDefId });
+  assert.equal(JSON.parse(payload.data).entityFqdn, 'wix.ecom.v1.checkout');
+});
+
+test("the README's receiver, run as written, takes tenant A's events and refuses tenant B's", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const code = readme.split('<!-- receiver -->')[1].split('```js')[1].split('```')[0];
+  const dir = join(root, 'node_modules', '.cache');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `readme-receiver-${process.pid}.mjs`);
+  writeFileSync(file, `const workerUrl = ${JSON.stringify(w.url)};\nconst appDefId = ${JSON.stringify(w.a.tenant.appDefId)};\n${code}`);
+  try {
+    const { receive } = await import(file);
+    const jwks = createLocalJWKSet(await (await w.fetch('/.well-known/jwks.json')).json());
+    const audienceOf = async (token) => (await jwtVerify(token, jwks, { algorithms: ['ES256'] })).payload.aud;
+    const mine = [];
+    const theirs = [];
+    for (const token of received) ((await audienceOf(token)) === w.a.tenant.appDefId ? mine : theirs).push(token);
+    assert.ok(mine.length >= 4 && theirs.length >= 1, `${mine.length} of A, ${theirs.length} of B`);
+    for (const token of mine) assert.match((await receive(token)).entityFqdn, /^wix\.ecom\.v1\./);
+    for (const token of theirs) await assert.rejects(receive(token), /aud/);
+  } finally {
+    rmSync(file, { force: true });
+  }
 });

@@ -37,7 +37,7 @@ before(async () => {
     req.on('end', () => { received.push(body); res.end('ok'); });
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
-  w = await startMiniflare({ EVENTS_RETRY_BASE_MS: '5' });
+  w = await startMiniflare({ EVENTS_RETRY_BASE_MS: '5', ALLOW_LOCAL_WEBHOOKS: 'true' });
   const base = demoStore();
   const store = {
     ...base,

@@ -214,3 +214,14 @@ test("the checkout URL is the store's page or the worker's PUBLIC_URL, never the
     await configured.close();
   }
 });
+
+test('events go to https URLs of public hosts only; plain http to this machine only where the worker allows it', async () => {
+  const put = (url) => w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), webhooks: { url } }, w.b.secretKey));
+  for (const url of ['http://127.0.0.1:9000/hooks', 'https://127.0.0.1/', 'https://10.1.2.3/', 'https://169.254.169.254/latest',
+    'https://[::1]/', 'https://localhost/', 'ftp://hooks.example.com/', 'https://intranet/']) {
+    const r = await put(url);
+    assert.equal(r.status, 400, url);
+    assert.equal((await r.json()).details.validationError.fieldViolations[0].field, 'webhooks.url');
+  }
+  assert.equal((await put('https://hooks.example.com/edge')).status, 200);
+});

@@ -93,6 +93,9 @@ fn entity_name(fqdn: &str) -> &str {
     fqdn.rsplit('.').next().unwrap_or(fqdn)
 }
 
+/// How long an event's token is valid after it is signed (each attempt signs anew).
+pub const EVENT_TOKEN_SECONDS: i64 = 300;
+
 /// The ES256 key that signs event JWTs.
 pub struct EventSigner {
     kid: String,
@@ -120,13 +123,26 @@ impl EventSigner {
         json!({"keys": [{"kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": self.kid, "alg": "ES256", "use": "sig"}]})
     }
 
-    /// A JWT whose `data` claim is the envelope: `{iss, iat, data}`.
-    pub fn sign(&self, issuer: &str, envelope: &str, now: Timestamp) -> String {
+    /// The JWT that delivers one event to one tenant: `{iss, aud, iat, exp,
+    /// jti, data}`, where `aud` is the tenant's `appDefId` (a receiver checks
+    /// it, so another tenant's genuine event does not verify there), `exp` is
+    /// [`EVENT_TOKEN_SECONDS`] after signing, `jti` is the event's id (what a
+    /// receiver drops duplicates by) and `data` the envelope as JSON text.
+    pub fn sign(
+        &self,
+        issuer: &str,
+        tenant: &str,
+        event_id: &str,
+        envelope: &str,
+        now: Timestamp,
+    ) -> String {
         let header = URL_SAFE_NO_PAD
             .encode(json!({"alg": "ES256", "kid": self.kid, "typ": "JWT"}).to_string());
+        let iat = now.millis().div_euclid(1000);
         let claims = URL_SAFE_NO_PAD.encode(
-            json!({"iss": issuer, "iat": now.millis().div_euclid(1000), "data": envelope})
-                .to_string(),
+            json!({"iss": issuer, "aud": tenant, "iat": iat, "exp": iat + EVENT_TOKEN_SECONDS,
+                   "jti": event_id, "data": envelope})
+            .to_string(),
         );
         let signing_input = format!("{header}.{claims}");
         let signature: Signature = self.key.sign(signing_input.as_bytes());
@@ -191,8 +207,21 @@ mod tests {
             EventSigner::from_base64url("ev1", &URL_SAFE_NO_PAD.encode([7u8; 32])).unwrap();
         let jwt = signer.sign(
             "edge-checkout",
+            "app-1",
+            "e1",
             r#"{"id":"e1"}"#,
             Timestamp::from_millis(1_000_000),
+        );
+        let claims: serde_json::Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(jwt.split('.').nth(1).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            claims,
+            json!({"iss": "edge-checkout", "aud": "app-1", "iat": 1000, "exp": 1300,
+                   "jti": "e1", "data": r#"{"id":"e1"}"#})
         );
         let (input, sig) = jwt.rsplit_once('.').unwrap();
         let sig = Signature::from_slice(&URL_SAFE_NO_PAD.decode(sig).unwrap()).unwrap();

@@ -6,6 +6,7 @@
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use checkout_core::events::{backoff_seconds, EventSigner};
+use checkout_core::store::webhook_url_allowed;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -63,8 +64,16 @@ pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
         else {
             continue;
         };
+        // a URL stored before the rules held is kept, not called
+        if !webhook_url_allowed(&url, crate::handlers::allow_local_webhooks(env)) {
+            console_log!(
+                "{}",
+                json!({"level": "warn", "tenant": tenant.app_def_id, "message": "the webhook URL is not an https URL of a public host: events are kept, not sent"})
+            );
+            continue;
+        }
         for (id, body, attempts) in db.due_events(now, BATCH).await? {
-            let jwt = signer.sign(ISSUER, &body, now);
+            let jwt = signer.sign(ISSUER, &tenant.app_def_id, &id, &body, now);
             let delivered = send(&url, jwt).await;
             let next = now.plus_millis(retry_delay_ms(env, attempts));
             db.event_attempted(&id, delivered.then_some(now), next)
