@@ -240,8 +240,10 @@ export function migrateLocal({ persistTo, quiet = false } = {}) {
 }
 
 /** Starts `wrangler dev`; resolves when it answers, with a stop function. */
-export async function startWrangler({ port, persistTo, envFile, quiet = false }) {
+export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false }) {
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
+  // `/__scheduled` runs the cron trigger's handler, which `wrangler dev` does not run by itself
+  if (scheduled) args.push('--test-scheduled');
   if (persistTo) args.push('--persist-to', persistTo);
   if (envFile) args.push('--env-file', envFile);
   const child = spawn(bin('wrangler'), args, {

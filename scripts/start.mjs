@@ -33,7 +33,12 @@ migrateLocal();
 const store = demoStore(`http://127.0.0.1:${port}`);
 writeDemoConfig(publishableKey, store);
 
-const server = await startWrangler({ port, envFile: workerVarsFile(vars) });
+const server = await startWrangler({ port, envFile: workerVarsFile(vars), scheduled: true });
+// the cron trigger, every minute as wrangler.toml says: plan orders, idle checkouts, event retries
+const cron = setInterval(() => {
+  fetch(`${server.base}/__scheduled?cron=*+*+*+*+*`).then((r) => r.text()).catch(() => {});
+}, 60_000);
+cron.unref();
 process.on('SIGINT', () => { server.stop(); process.exit(0); });
 process.on('SIGTERM', () => { server.stop(); process.exit(0); });
 

@@ -1,10 +1,12 @@
-//! Delivery of the outbox (`docs/api.md`, Events): the scheduled handler sends each
-//! tenant's due events to its webhook URL as ES256-signed JWTs, and retries
-//! those the receiver did not take (any answer but 2xx, or none) with
-//! backoff. The public key is served at `GET /.well-known/jwks.json`.
+//! Delivery of the outbox (`docs/api.md`, Events): a change's events are sent
+//! right after it commits (in the request's `waitUntil`), to the tenant's
+//! webhook URL as ES256-signed JWTs; the scheduled handler retries those the
+//! receiver did not take (any answer but 2xx, or none) with backoff. The
+//! public key is served at `GET /.well-known/jwks.json`.
 
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::tenants::Tenant;
 use checkout_core::events::{backoff_seconds, EventSigner};
 use checkout_core::store::webhook_url_allowed;
 use checkout_core::time::Timestamp;
@@ -46,43 +48,75 @@ fn retry_delay_ms(env: &Env, attempts: i64) -> i64 {
     backoff_seconds(u32::try_from(attempts).unwrap_or(u32::MAX)).saturating_mul(base)
 }
 
-/// One run: every tenant's due events, each sent once.
+fn no_signer() {
+    console_log!(
+        "{}",
+        json!({"level": "warn", "message": "no EVENTS_SIGNING_KEY: events are kept, not sent"})
+    );
+}
+
+/// One run of the scheduled handler (the retry path): every tenant's due
+/// events, each sent once. A tenant whose run fails does not stop the others.
 pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
     let Some(signer) = signer(env) else {
-        console_log!(
-            "{}",
-            json!({"level": "warn", "message": "no EVENTS_SIGNING_KEY: events are kept, not sent"})
-        );
+        no_signer();
         return Ok(());
     };
     for tenant in crate::tenants::load(env)?.iter() {
-        let db = Db::new(env.d1("DB")?, &tenant.app_def_id);
-        let Some(url) = db
-            .store()
-            .await?
-            .and_then(|s| s.config.webhooks.map(|w| w.url))
-        else {
-            continue;
-        };
-        // a URL stored before the rules held is kept, not called
-        if !webhook_url_allowed(&url, crate::handlers::allow_local_webhooks(env)) {
-            console_log!(
-                "{}",
-                json!({"level": "warn", "tenant": tenant.app_def_id, "message": "the webhook URL is not an https URL of a public host: events are kept, not sent"})
-            );
-            continue;
+        if let Err(e) = deliver_tenant(env, &signer, tenant, now).await {
+            crate::log::failure("delivery", &e);
         }
-        for (id, body, attempts) in db.due_events(now, BATCH).await? {
-            let jwt = signer.sign(ISSUER, &tenant.app_def_id, &id, &body, now);
-            let delivered = send(&url, jwt).await;
-            let next = now.plus_millis(retry_delay_ms(env, attempts));
-            db.event_attempted(&id, delivered.then_some(now), next)
-                .await?;
-            console_log!(
-                "{}",
-                json!({"level": "info", "event": id, "tenant": tenant.app_def_id, "delivered": delivered, "attempt": attempts + 1})
-            );
-        }
+    }
+    Ok(())
+}
+
+/// The first attempt at a change's events, right after the change committed
+/// (from the request's `waitUntil`): the tenant's due events, sent now.
+pub async fn deliver_now(env: &Env, tenant_id: &str, now: Timestamp) -> ApiResult<()> {
+    let Some(signer) = signer(env) else {
+        no_signer();
+        return Ok(());
+    };
+    let tenants = crate::tenants::load(env)?;
+    match tenants.iter().find(|t| t.app_def_id == tenant_id) {
+        Some(tenant) => deliver_tenant(env, &signer, tenant, now).await,
+        None => Ok(()),
+    }
+}
+
+/// A tenant's due events, each sent once to its store's webhook URL.
+async fn deliver_tenant(
+    env: &Env,
+    signer: &EventSigner,
+    tenant: &Tenant,
+    now: Timestamp,
+) -> ApiResult<()> {
+    let db = Db::new(env.d1("DB")?, &tenant.app_def_id);
+    let Some(url) = db
+        .store()
+        .await?
+        .and_then(|s| s.config.webhooks.map(|w| w.url))
+    else {
+        return Ok(());
+    };
+    // a URL stored before the rules held is kept, not called
+    if !webhook_url_allowed(&url, crate::handlers::allow_local_webhooks(env)) {
+        console_log!(
+            "{}",
+            json!({"level": "warn", "tenant": tenant.app_def_id, "message": "the webhook URL is not an https URL of a public host: events are kept, not sent"})
+        );
+        return Ok(());
+    }
+    for (id, body, attempts) in db.due_events(now, BATCH).await? {
+        let jwt = signer.sign(ISSUER, &tenant.app_def_id, &id, &body, now);
+        let delivered = send(&url, jwt).await;
+        let next = now.plus_millis(retry_delay_ms(env, attempts));
+        db.event_attempted(&id, delivered.then_some(now), next)
+            .await?;
+        console_log!(
+            "{}",
+            json!({"level": "info", "event": id, "tenant": tenant.app_def_id, "delivered": delivered, "attempt": attempts + 1})
+        );
     }
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! This file holds only the entry points: `fetch` (a CORS preflight
 //! answered in [`cors`]; else route, read, dispatch, answer, log) and
 //! `scheduled` (plan orders moved with the clock, idle checkouts deleted, then
-//! the outbox delivered). The request is read in [`request`], handled in
+//! the outbox's retries delivered). After a change, its events leave at once,
+//! in the request's `waitUntil`. The request is read in [`request`], handled in
 //! [`handlers`] (one module per resource), stored through [`db`] (one module
 //! per concept), and refused through [`error`], the one place that knows
 //! HTTP status numbers.
@@ -56,7 +57,7 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     let request_id = ids::uuid_v4().unwrap_or_else(|_| "no-request-id".into());
     let started = js_sys::Date::now();
     let method = req.method().to_string();
@@ -67,7 +68,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             Err(e) => answer(&request_id, Err(e), None),
         };
     }
+    let writes = matches!(req.method(), Method::Post | Method::Put | Method::Patch);
     let (result, tenant, cors_origin) = handle(req, &env).await;
+    // a change's events leave at once, after the answer; the cron trigger retries
+    if let (true, Ok(_), Some(tenant)) = (writes, &result, tenant.clone()) {
+        let env = env.clone();
+        ctx.wait_until(async move {
+            if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
+                log::failure("delivery", &e);
+            }
+        });
+    }
     let status = result.as_ref().map_or_else(ApiError::status, |_| 200);
     log::access(
         &env,
