@@ -19,6 +19,7 @@ pub mod plans;
 pub mod session;
 pub mod store;
 pub mod time;
+pub mod web;
 
 #[cfg(test)]
 mod testing;

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, ErrorCode, PricingCode, Result};
 use crate::time::Timestamp;
+use crate::web::is_origin;
 use checkout_pricing::amount::parse_decimal;
 use checkout_pricing::cart::ItemType;
 use checkout_pricing::currency::Currency;
@@ -302,94 +303,6 @@ impl StoreConfig {
     pub fn catalog_item(&self, id: &str) -> Option<&CatalogItem> {
         self.catalog.iter().find(|c| c.id == id)
     }
-}
-
-/// Whether events may be sent to `url`: `https` to a public host; never a
-/// private, loopback, link-local or unspecified address, nor `localhost`.
-/// With `allow_local_http` (a `[vars]` flag `npm start` sets) plain `http`
-/// to a loopback host is allowed too, for a receiver in local development.
-pub fn webhook_url_allowed(url: &str, allow_local_http: bool) -> bool {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') || authority.is_empty() || url.len() > 2000 {
-        return false;
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => match v6.split_once(']') {
-            Some((h, port)) if port.is_empty() || port.starts_with(':') => h,
-            _ => return false,
-        },
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-    }
-    .to_ascii_lowercase();
-    let loopback = is_loopback(&host);
-    match scheme {
-        "https" => !loopback && !is_private(&host),
-        "http" => allow_local_http && loopback,
-        _ => false,
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "::1"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// An address no public receiver has: private, link-local, shared (CGNAT),
-/// unspecified, or a name that only resolves locally.
-fn is_private(host: &str) -> bool {
-    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
-        let [a, b, ..] = ip.octets();
-        return ip.is_private()
-            || ip.is_link_local()
-            || ip.is_unspecified()
-            || ip.is_broadcast()
-            || a == 0
-            || (a == 100 && (64..128).contains(&b));
-    }
-    if let Ok(ip) = host.parse::<std::net::Ipv6Addr>() {
-        let first = ip.segments()[0];
-        return ip.is_unspecified()
-            || (first & 0xfe00) == 0xfc00
-            || (first & 0xffc0) == 0xfe80
-            || ip
-                .to_ipv4_mapped()
-                .is_some_and(|v4| is_private(&v4.to_string()) || v4.is_loopback());
-    }
-    host.ends_with(".local") || host.ends_with(".internal") || !host.contains('.')
-}
-
-/// An origin as a browser sends it: `http` or `https`, a host of letters,
-/// digits, dots and dashes (or an IPv6 address in brackets), an optional
-/// port, nothing else; lower case.
-fn is_origin(origin: &str) -> bool {
-    let Some((scheme, rest)) = origin.split_once("://") else {
-        return false;
-    };
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((host, port)) if !rest.ends_with(']') => (host, Some(port)),
-        _ => (rest, None),
-    };
-    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        !v6.is_empty()
-            && v6
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-    } else {
-        !host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-    };
-    let port_ok =
-        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
-    matches!(scheme, "http" | "https") && host_ok && port_ok && origin.len() <= 200
 }
 
 /// An amount of the store's currency, by the pricing input's rule for money.
@@ -713,81 +626,6 @@ mod tests {
                 (code, field.to_owned()),
                 "{pointer}"
             );
-        }
-    }
-
-    #[test]
-    fn events_go_to_public_https_receivers_only() {
-        for ok in [
-            "https://hooks.example.com/edge",
-            "https://hooks.example.com:8443/a?b=c",
-            "https://[2606:4700::1]/x",
-        ] {
-            assert!(webhook_url_allowed(ok, false), "{ok}");
-        }
-        for bad in [
-            "http://hooks.example.com/",
-            "ftp://hooks.example.com/",
-            "https://localhost/",
-            "https://api.localhost/",
-            "https://127.0.0.1/",
-            "https://10.0.0.8/",
-            "https://172.16.4.4/",
-            "https://192.168.1.1/",
-            "https://169.254.169.254/latest/meta-data",
-            "https://100.64.0.1/",
-            "https://0.0.0.0/",
-            "https://[::1]/",
-            "https://[fd00::1]/",
-            "https://[fe80::1]/",
-            "https://[::ffff:10.0.0.1]/",
-            "https://printer.local/",
-            "https://intranet/",
-            "https://user@hooks.example.com/",
-            "https:///nohost",
-            "not a url",
-        ] {
-            assert!(!webhook_url_allowed(bad, false), "{bad}");
-            assert!(
-                !webhook_url_allowed(bad, true) || bad.starts_with("http://"),
-                "{bad}"
-            );
-        }
-        // local development: plain http to a loopback receiver, when the worker allows it
-        for local in [
-            "http://127.0.0.1:9000/hooks",
-            "http://localhost:3000/",
-            "http://[::1]:8080/",
-        ] {
-            assert!(webhook_url_allowed(local, true), "{local}");
-            assert!(!webhook_url_allowed(local, false), "{local}");
-        }
-        assert!(!webhook_url_allowed("http://10.0.0.1/", true));
-    }
-
-    #[test]
-    fn allowed_origins_are_origins_as_browsers_send_them() {
-        for ok in [
-            "https://shop.example",
-            "http://127.0.0.1:5173",
-            "https://a-b.c.example:8443",
-            "http://[::1]:3000",
-        ] {
-            assert!(is_origin(ok), "{ok}");
-        }
-        for bad in [
-            "https://shop.example/",
-            "https://shop.example/path",
-            "shop.example",
-            "ftp://shop.example",
-            "https://Shop.example",
-            "https://shop.example:",
-            "https://shop.example:123456",
-            "https://",
-            "*",
-            "null",
-        ] {
-            assert!(!is_origin(bad), "{bad}");
         }
     }
 

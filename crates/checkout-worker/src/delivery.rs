@@ -8,8 +8,8 @@ use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::tenants::Tenant;
 use checkout_core::events::{backoff_seconds, EventSigner};
-use checkout_core::store::webhook_url_allowed;
 use checkout_core::time::Timestamp;
+use checkout_core::web::webhook_url_allowed;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::{console_log, Env, Fetch, Headers, Method, Request, RequestInit};
@@ -46,6 +46,14 @@ fn retry_delay_ms(env: &Env, attempts: i64) -> i64 {
         .and_then(|v| v.to_string().parse::<i64>().ok())
         .unwrap_or(1000);
     backoff_seconds(u32::try_from(attempts).unwrap_or(u32::MAX)).saturating_mul(base)
+}
+
+/// Whether plain `http` to a loopback receiver is allowed (`ALLOW_LOCAL_WEBHOOKS
+/// = "true"`, which `npm start` sets for local development; never in
+/// `wrangler.toml`).
+pub fn allow_local_webhooks(env: &Env) -> bool {
+    env.var("ALLOW_LOCAL_WEBHOOKS")
+        .is_ok_and(|v| v.to_string() == "true")
 }
 
 fn no_signer() {
@@ -100,7 +108,7 @@ async fn deliver_tenant(
         return Ok(());
     };
     // a URL stored before the rules held is kept, not called
-    if !webhook_url_allowed(&url, crate::handlers::allow_local_webhooks(env)) {
+    if !webhook_url_allowed(&url, allow_local_webhooks(env)) {
         console_log!(
             "{}",
             json!({"level": "warn", "tenant": tenant.app_def_id, "message": "the webhook URL is not an https URL of a public host: events are kept, not sent"})

@@ -10,7 +10,6 @@ mod store;
 
 pub use checkouts::forget_idle as forget_idle_checkouts;
 pub use plans::advance as advance_plan_orders;
-pub use store::allow_local_webhooks;
 
 use crate::delivery;
 use crate::error::ApiResult;

@@ -1,11 +1,12 @@
 //! The store configuration (`docs/api.md`, Store configuration): read with its live
 //! counters, replaced whole.
 
+use crate::delivery;
 use crate::error::{ApiError, ApiResult};
 use crate::request::Call;
-use checkout_core::store::{webhook_url_allowed, Counters, Store, StoreConfig};
+use checkout_core::store::{Counters, Store, StoreConfig};
+use checkout_core::web::webhook_url_allowed;
 use serde_json::{json, Value};
-use worker::Env;
 
 pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
     let store = call
@@ -22,7 +23,7 @@ pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     let store = body.get("store").unwrap_or(&body);
     let config = StoreConfig::from_json(&store.to_string())?;
     if let Some(hooks) = &config.webhooks {
-        if !webhook_url_allowed(&hooks.url, allow_local_webhooks(call.env)) {
+        if !webhook_url_allowed(&hooks.url, delivery::allow_local_webhooks(call.env)) {
             return Err(ApiError::invalid(
                 "webhooks.url",
                 "an https URL of a public host (no private, loopback or link-local address)",
@@ -32,12 +33,4 @@ pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     let store = Store::new(config, Counters::default())?;
     call.db()?.put_store(&store, &call.now.to_string()).await?;
     Ok(json!({ "store": store.config_with_counters() }))
-}
-
-/// Whether plain `http` to a loopback receiver is allowed (`ALLOW_LOCAL_WEBHOOKS
-/// = "true"`, which `npm start` sets for local development; never in
-/// `wrangler.toml`).
-pub fn allow_local_webhooks(env: &Env) -> bool {
-    env.var("ALLOW_LOCAL_WEBHOOKS")
-        .is_ok_and(|v| v.to_string() == "true")
 }
