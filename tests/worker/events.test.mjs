@@ -40,10 +40,10 @@ after(async () => {
   receiver?.close();
 });
 
-test('every event of a checkout and its order arrives, signed, at least once, through failures', async () => {
+test('a receiver down for its first two attempts gets every event of a checkout and its order, signed, once by id', async () => {
   const pk = w.a.publishableKey;
-  // the first three attempts fail: sent at once after each change, then retried by the cron trigger
-  refuse = 3;
+  // the first two attempts fail: sent at once after each change, then retried by the cron trigger
+  refuse = 2;
   const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', addressLine: '1 Main St' };
   let r = await w.fetch('/ecom/v1/checkouts', json('POST', {
     lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }],
@@ -64,7 +64,7 @@ test('every event of a checkout and its order arrives, signed, at least once, th
     await w.scheduled();
     await new Promise((res) => setTimeout(res, 100));
   }
-  assert.equal(refuse, 0, 'the receiver failed three times first');
+  assert.equal(refuse, 0, 'the receiver failed twice first');
 
   const jwks = createLocalJWKSet(await (await w.fetch('/.well-known/jwks.json')).json());
   const events = [];
@@ -79,6 +79,7 @@ test('every event of a checkout and its order arrives, signed, at least once, th
     assert.equal(payload.jti, event.id, 'jti is the event id');
     events.push(event);
   }
+  assert.equal(new Set(events.map((e) => e.id)).size, events.length, 'no event taken twice');
   const byId = new Map(events.map((e) => [e.id, e]));
   const kinds = [...byId.values()].map((e) => `${e.entityFqdn} ${e.slug}`).sort();
   assert.deepEqual(kinds, ['wix.ecom.v1.checkout completed', 'wix.ecom.v1.checkout created', 'wix.ecom.v1.checkout updated', 'wix.ecom.v1.order created']);

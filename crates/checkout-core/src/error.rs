@@ -32,9 +32,8 @@ pub enum ErrorCode {
     PlanNotFound,
     /// The buyer holds as many orders of the plan as it allows.
     PurchaseLimitReached,
-    /// A stored checkout or an event would pass its ceiling in bytes.
+    /// A stored checkout would pass its ceiling in bytes.
     CheckoutTooLarge,
-    EventTooLarge,
 }
 
 impl ErrorCode {
@@ -54,7 +53,6 @@ impl ErrorCode {
             ErrorCode::PlanNotFound => "PLAN_NOT_FOUND",
             ErrorCode::PurchaseLimitReached => "PURCHASE_LIMIT_REACHED",
             ErrorCode::CheckoutTooLarge => "CHECKOUT_TOO_LARGE",
-            ErrorCode::EventTooLarge => "EVENT_TOO_LARGE",
         }
     }
 }

@@ -4,14 +4,13 @@
 //! The public key is served as a JWK set; signatures are deterministic
 //! (RFC 6979), so signing needs no randomness.
 
-use crate::error::{Error, ErrorCode, Result};
 use crate::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// What happened to an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,13 +26,14 @@ pub enum Kind {
 pub const CHECKOUT: &str = "wix.ecom.v1.checkout";
 pub const ORDER: &str = "wix.ecom.v1.order";
 
-/// The envelope as JSON text. `entity_json` is the entity's JSON, embedded as it is.
-/// Ceiling of an event's JSON text, in bytes: a change whose event would pass
-/// it is refused whole. The field limits keep every event well below it.
-pub const MAX_EVENT_BYTES: usize = 512 * 1024;
+/// The most of an entity an event carries, in bytes of its JSON. A larger
+/// entity's snapshot keeps its `id` and as many of its other top-level fields
+/// as fit, smallest first; the envelope names the rest in `omittedFields`, and
+/// a receiver reads them from the API.
+pub const MAX_SNAPSHOT_BYTES: usize = 32 * 1024;
 
-/// The event of a change of an entity (`entity_json` as the API shows it),
-/// or `EVENT_TOO_LARGE` above [`MAX_EVENT_BYTES`].
+/// The event of a change of an entity (`entity_json` as the API shows it) as
+/// JSON text, its entity bounded by [`MAX_SNAPSHOT_BYTES`].
 pub fn envelope(
     id: &str,
     entity_fqdn: &str,
@@ -41,7 +41,7 @@ pub fn envelope(
     entity_id: &str,
     entity_json: &str,
     now: Timestamp,
-) -> Result<String> {
+) -> String {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Head<'a> {
@@ -51,12 +51,15 @@ pub fn envelope(
         entity_id: &'a str,
         event_time: Timestamp,
         triggered_by_anonymize_request: bool,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        omitted_fields: &'a [String],
     }
     let (slug, key, inner) = match kind {
         Kind::Created => ("created", "createdEvent", "entity"),
         Kind::Updated => ("updated", "updatedEvent", "currentEntity"),
         Kind::Action(slug) => (slug, "actionEvent", "body"),
     };
+    let (entity_json, omitted) = snapshot(entity_json, MAX_SNAPSHOT_BYTES);
     let head = Head {
         id,
         entity_fqdn,
@@ -64,29 +67,51 @@ pub fn envelope(
         entity_id,
         event_time: now,
         triggered_by_anonymize_request: false,
+        omitted_fields: &omitted,
     };
     // A struct of strings and a bool: serializing cannot fail.
     let head = serde_json::to_string(&head).unwrap_or_default();
     let body = if matches!(kind, Kind::Action(_)) {
         format!("{{\"{}\":{entity_json}}}", entity_name(entity_fqdn))
     } else {
-        entity_json.to_owned()
+        entity_json
     };
-    let event = format!(
+    format!(
         "{},\"{key}\":{{\"{inner}\":{body}}}}}",
         head.trim_end_matches('}')
-    );
-    if event.len() > MAX_EVENT_BYTES {
-        return Err(Error::new(
-            ErrorCode::EventTooLarge,
-            "",
-            format!(
-                "its event would take {} bytes; at most {MAX_EVENT_BYTES}",
-                event.len()
-            ),
-        ));
+    )
+}
+
+/// The entity's JSON within `cap` bytes, and the top-level fields left out
+/// to keep it there (sorted): the largest go first, `id` never.
+fn snapshot(entity_json: &str, cap: usize) -> (String, Vec<String>) {
+    if entity_json.len() <= cap {
+        return (entity_json.to_owned(), Vec::new());
     }
-    Ok(event)
+    let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(entity_json) else {
+        // not an object: nothing of it can be kept by field
+        return ("{}".to_owned(), Vec::new());
+    };
+    // a field's share of the compact JSON: `"key":value,`
+    let share = |k: &String, v: &Value| json!(k).to_string().len() + v.to_string().len() + 2;
+    let mut by_size: Vec<(usize, String)> = fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != "id")
+        .map(|(k, v)| (share(k, v), k.clone()))
+        .collect();
+    by_size.sort_by(|a, b| b.cmp(a));
+    let mut size = Value::Object(fields.clone()).to_string().len();
+    let mut omitted = Vec::new();
+    for (share, key) in by_size {
+        if size <= cap {
+            break;
+        }
+        fields.remove(&key);
+        size = size.saturating_sub(share);
+        omitted.push(key);
+    }
+    omitted.sort();
+    (Value::Object(fields).to_string(), omitted)
 }
 
 fn entity_name(fqdn: &str) -> &str {
@@ -153,9 +178,74 @@ impl EventSigner {
     }
 }
 
-/// Seconds to wait before attempt `n + 1` of a delivery: 10 s doubling, at most an hour.
-pub fn backoff_seconds(attempts: u32) -> i64 {
-    (10i64 << attempts.min(9)).min(3600)
+/// Where an event's delivery stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Not taken yet: its next attempt is due at a time.
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed (dead-lettered): kept for the merchant to redeliver.
+    Failed,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Pending, Status::Delivered, Status::Failed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "PENDING",
+            Status::Delivered => "DELIVERED",
+            Status::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Attempts at an event before it is dead-lettered: with the waits of
+/// [`next_attempt`], one to two days of retries.
+pub const MAX_ATTEMPTS: u32 = 24;
+/// The longest wait between two attempts, in seconds.
+const MAX_WAIT_SECONDS: i64 = 3 * 3600;
+/// Days a delivered event is kept, for the merchant to look up.
+const DELIVERED_KEPT_DAYS: i64 = 7;
+/// Days any other event is kept (a failed one, or one never sent because the
+/// store has no webhook URL): no buyer's data stays in the outbox longer.
+const KEPT_DAYS: i64 = 30;
+
+/// The outbox's retention at `now`: events delivered before the first
+/// instant, and any event created before the second, are deleted.
+pub fn retention_cutoffs(now: Timestamp) -> (Timestamp, Timestamp) {
+    (
+        now.minus_days(DELIVERED_KEPT_DAYS),
+        now.minus_days(KEPT_DAYS),
+    )
+}
+
+/// When the attempt after attempt number `attempts` (1 for the first), which
+/// the receiver did not take, is due; `None` when it was the last. The wait is
+/// 10 s doubling up to 3 h, with equal jitter: half of it, plus up to the
+/// other half by `jitter` (uniform over `u16`), so that a receiver coming
+/// back is not met by every event at once. `second_ms` is a second's length
+/// (1000; tests shorten it).
+pub fn next_attempt(
+    attempts: u32,
+    now: Timestamp,
+    second_ms: i64,
+    jitter: u16,
+) -> Option<Timestamp> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let doublings = attempts.saturating_sub(1).min(20);
+    let full = (10i64 << doublings)
+        .min(MAX_WAIT_SECONDS)
+        .saturating_mul(second_ms);
+    let half = full / 2;
+    Some(now.plus_millis(half + half * i64::from(jitter) / i64::from(u16::MAX)))
 }
 
 #[cfg(test)]
@@ -165,37 +255,84 @@ mod tests {
     use p256::ecdsa::VerifyingKey;
 
     #[test]
-    fn an_event_above_its_ceiling_is_refused() {
-        let big = format!("{{\"x\":\"{}\"}}", "a".repeat(MAX_EVENT_BYTES));
-        let e = envelope(
-            "e",
-            CHECKOUT,
-            Kind::Updated,
-            "c",
-            &big,
-            Timestamp::from_millis(0),
+    fn a_large_entity_is_carried_as_a_bounded_snapshot_naming_what_it_left_out() {
+        let now = Timestamp::from_millis(0);
+        let entity = json!({"id": "c1", "lineItems": ["a".repeat(MAX_SNAPSHOT_BYTES)],
+            "customFields": ["b".repeat(MAX_SNAPSHOT_BYTES / 2)], "currency": "USD", "completed": false});
+        let text = envelope("e", CHECKOUT, Kind::Updated, "c1", &entity.to_string(), now);
+        assert!(text.len() <= MAX_SNAPSHOT_BYTES + 512, "{}", text.len());
+        let e: Value = serde_json::from_str(&text).unwrap();
+        // the largest field went first; the next would have fitted
+        assert_eq!(e["omittedFields"], json!(["lineItems"]));
+        let kept = &e["updatedEvent"]["currentEntity"];
+        assert_eq!(kept["id"], "c1");
+        assert_eq!(kept["currency"], "USD");
+        assert!(kept["customFields"].is_array());
+        assert!(kept.get("lineItems").is_none());
+        // an entity within the bound is carried whole, and the envelope does not name the field
+        let small = envelope("e", CHECKOUT, Kind::Updated, "c1", r#"{"id":"c1"}"#, now);
+        assert!(!small.contains("omittedFields"));
+        // the id stays however large the rest
+        let (json, omitted) = snapshot(
+            &json!({"id": "x", "a": "a".repeat(100), "b": "b".repeat(50)}).to_string(),
+            20,
         );
-        assert_eq!(e.unwrap_err().code, ErrorCode::EventTooLarge);
+        assert_eq!(json, r#"{"id":"x"}"#);
+        assert_eq!(omitted, ["a", "b"]);
+    }
+
+    #[test]
+    fn retries_wait_longer_each_time_with_jitter_and_stop_after_the_last_attempt() {
+        let now = Timestamp::from_millis(0);
+        let wait = |n, jitter| next_attempt(n, now, 1000, jitter).map(|t| t.millis());
+        assert_eq!(wait(1, 0), Some(5_000));
+        assert_eq!(wait(1, u16::MAX), Some(10_000));
+        assert_eq!(wait(2, u16::MAX), Some(20_000));
+        assert_eq!(wait(30, u16::MAX), None);
+        let mut total = 0;
+        for n in 1..MAX_ATTEMPTS {
+            let (low, high) = (wait(n, 0).unwrap(), wait(n, u16::MAX).unwrap());
+            assert!(low * 2 == high && high <= 3 * 3600 * 1000, "attempt {n}");
+            if n > 1 {
+                assert!(high >= wait(n - 1, u16::MAX).unwrap());
+            }
+            total += high;
+        }
+        assert_eq!(wait(MAX_ATTEMPTS, 0), None);
+        // every attempt within two days of the first
+        assert!(total <= 48 * 3600 * 1000, "{total}");
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
     }
 
     #[test]
     fn envelopes_embed_the_entity_under_the_wix_key() {
         let now = Timestamp::from_millis(0);
-        let e: serde_json::Value = serde_json::from_str(
-            &envelope("e1", CHECKOUT, Kind::Created, "c1", r#"{"id":"c1"}"#, now).unwrap(),
-        )
+        let e: serde_json::Value = serde_json::from_str(&envelope(
+            "e1",
+            CHECKOUT,
+            Kind::Created,
+            "c1",
+            r#"{"id":"c1"}"#,
+            now,
+        ))
         .unwrap();
         assert_eq!(e["slug"], "created");
         assert_eq!(e["createdEvent"]["entity"]["id"], "c1");
         assert_eq!(e["triggeredByAnonymizeRequest"], false);
-        let e: serde_json::Value = serde_json::from_str(
-            &envelope("e2", CHECKOUT, Kind::Updated, "c1", "{}", now).unwrap(),
-        )
-        .unwrap();
+        let e: serde_json::Value =
+            serde_json::from_str(&envelope("e2", CHECKOUT, Kind::Updated, "c1", "{}", now))
+                .unwrap();
         assert!(e["updatedEvent"]["currentEntity"].is_object());
-        let e: serde_json::Value = serde_json::from_str(
-            &envelope("e3", CHECKOUT, Kind::Action("completed"), "c1", "{}", now).unwrap(),
-        )
+        let e: serde_json::Value = serde_json::from_str(&envelope(
+            "e3",
+            CHECKOUT,
+            Kind::Action("completed"),
+            "c1",
+            "{}",
+            now,
+        ))
         .unwrap();
         assert_eq!(e["slug"], "completed");
         assert!(e["actionEvent"]["body"]["checkout"].is_object());
@@ -240,7 +377,5 @@ mod tests {
         let key = VerifyingKey::from_encoded_point(&point).unwrap();
         assert!(key.verify(input.as_bytes(), &sig).is_ok());
         assert!(key.verify(b"tampered", &sig).is_err());
-        assert_eq!(backoff_seconds(0), 10);
-        assert_eq!(backoff_seconds(20), 3600);
     }
 }

@@ -187,7 +187,7 @@ impl StoreConfig {
         let days = self
             .checkout_retention_days
             .unwrap_or(DEFAULT_CHECKOUT_RETENTION_DAYS);
-        now.plus_millis(-i64::from(days) * 86_400_000)
+        now.minus_days(i64::from(days))
     }
 
     fn validate_allowed_origins(&self) -> Result<()> {

@@ -86,6 +86,11 @@ impl Timestamp {
     pub fn plus_millis(self, ms: i64) -> Timestamp {
         Timestamp(self.0.saturating_add(ms))
     }
+
+    /// The same instant `days` days (of 24 hours) earlier.
+    pub fn minus_days(self, days: i64) -> Timestamp {
+        self.plus_millis(days.saturating_mul(-86_400_000))
+    }
 }
 
 impl fmt::Display for Timestamp {

@@ -1,21 +1,30 @@
 //! Delivery of the outbox (`docs/api.md`, Events): a change's events are sent
 //! right after it commits (in the request's `waitUntil`), to the tenant's
 //! webhook URL as ES256-signed JWTs; the scheduled handler retries those the
-//! receiver did not take (any answer but 2xx, or none) with backoff. The
-//! public key is served at `GET /.well-known/jwks.json`.
+//! receiver did not take (any answer but 2xx, or none within the timeout)
+//! with the core's backoff, until they are dead-lettered. Each event is
+//! claimed before it is sent, so overlapping runs never send it twice within
+//! the claim. The public key is served at `GET /.well-known/jwks.json`.
 
-use crate::db::Db;
+use crate::db::{Attempted, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::tenants::Tenant;
-use checkout_core::events::{backoff_seconds, EventSigner};
+use checkout_core::events::{next_attempt, EventSigner, Status};
 use checkout_core::time::Timestamp;
 use checkout_core::web::webhook_url_allowed;
+use futures_util::future::{join_all, select, Either};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use worker::{console_log, Env, Fetch, Headers, Method, Request, RequestInit};
+use std::pin::pin;
+use std::time::Duration;
+use worker::{
+    console_log, AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit,
+};
 
-/// Events sent to one tenant in one run of the scheduled handler.
-const BATCH: u32 = 50;
+/// Events sent to one tenant in one run (of the scheduled handler, or after a change).
+const BATCH: u32 = 25;
+/// How much longer than an attempt's timeout its claim holds the event.
+const LEASE_MARGIN_MS: i64 = 20_000;
 const ISSUER: &str = "edge-checkout";
 
 /// The signing key from the `EVENTS_SIGNING_KEY` secret: `{"kid", "d"}` (a P-256 JWK's private part).
@@ -38,14 +47,33 @@ pub fn jwks(env: &Env) -> Value {
     signer(env).map_or_else(|| json!({ "keys": [] }), |s| s.jwks())
 }
 
-/// Milliseconds to wait before the next attempt (`EVENTS_RETRY_BASE_MS` scales it for tests).
-fn retry_delay_ms(env: &Env, attempts: i64) -> i64 {
-    let base = env
-        .var("EVENTS_RETRY_BASE_MS")
+/// A var of whole milliseconds, or its default.
+fn millis_var(env: &Env, name: &str, default: i64) -> i64 {
+    env.var(name)
         .ok()
         .and_then(|v| v.to_string().parse::<i64>().ok())
-        .unwrap_or(1000);
-    backoff_seconds(u32::try_from(attempts).unwrap_or(u32::MAX)).saturating_mul(base)
+        .filter(|ms| *ms > 0)
+        .unwrap_or(default)
+}
+
+/// How long one attempt may take (`EVENTS_TIMEOUT_MS`, 10 s by default).
+fn timeout_ms(env: &Env) -> i64 {
+    millis_var(env, "EVENTS_TIMEOUT_MS", 10_000)
+}
+
+/// A second of the retries' waits (`EVENTS_RETRY_BASE_MS` shortens it for tests).
+fn second_ms(env: &Env) -> i64 {
+    millis_var(env, "EVENTS_RETRY_BASE_MS", 1000)
+}
+
+/// A uniform `u16` for the retries' jitter (the middle if the generator fails:
+/// the wait is then only less spread).
+fn jitter() -> u16 {
+    let mut b = [0u8; 2];
+    match getrandom::fill(&mut b) {
+        Ok(()) => u16::from_le_bytes(b),
+        Err(_) => u16::MAX / 2,
+    }
 }
 
 /// Whether plain `http` to a loopback receiver is allowed (`ALLOW_LOCAL_WEBHOOKS
@@ -64,14 +92,20 @@ fn no_signer() {
 }
 
 /// One run of the scheduled handler (the retry path): every tenant's due
-/// events, each sent once. A tenant whose run fails does not stop the others.
+/// events, the tenants side by side, so that a slow or failing receiver
+/// delays no other tenant's events; a tenant whose run fails does not stop
+/// the others.
 pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
     let Some(signer) = signer(env) else {
         no_signer();
         return Ok(());
     };
-    for tenant in crate::tenants::load(env)?.iter() {
-        if let Err(e) = deliver_tenant(env, &signer, tenant, now).await {
+    let tenants = crate::tenants::load(env)?;
+    let runs = tenants
+        .iter()
+        .map(|tenant| deliver_tenant(env, &signer, tenant, now));
+    for result in join_all(runs).await {
+        if let Err(e) = result {
             crate::log::failure("delivery", &e);
         }
     }
@@ -92,7 +126,9 @@ pub async fn deliver_now(env: &Env, tenant_id: &str, now: Timestamp) -> ApiResul
     }
 }
 
-/// A tenant's due events, each sent once to its store's webhook URL.
+/// A tenant's due events, one at a time, each claimed before it is sent; at
+/// most [`BATCH`], and none after one the receiver did not take (it is down
+/// or slow: the rest wait for the next run rather than meet it again).
 async fn deliver_tenant(
     env: &Env,
     signer: &EventSigner,
@@ -115,38 +151,107 @@ async fn deliver_tenant(
         );
         return Ok(());
     }
-    for (id, body, attempts) in db.due_events(now, BATCH).await? {
-        let jwt = signer.sign(ISSUER, &tenant.app_def_id, &id, &body, now);
-        let delivered = send(&url, jwt).await;
-        let next = now.plus_millis(retry_delay_ms(env, attempts));
-        db.event_attempted(&id, delivered.then_some(now), next)
-            .await?;
+    let timeout = timeout_ms(env);
+    for _ in 0..BATCH {
+        // each attempt at its own time: a run may last as long as its attempts
+        let at = crate::now().max(now);
+        let Some(event) = db
+            .claim_due_event(at, at.plus_millis(timeout + LEASE_MARGIN_MS))
+            .await?
+        else {
+            break;
+        };
+        let jwt = signer.sign(ISSUER, &tenant.app_def_id, &event.id, &event.body, at);
+        let sent = send(&url, jwt, timeout).await;
+        let (status, next_attempt) = match &sent {
+            Sent::Taken(_) => (Status::Delivered, None),
+            _ => match next_attempt(event.attempts, crate::now(), second_ms(env), jitter()) {
+                Some(next) => (Status::Pending, Some(next)),
+                None => (Status::Failed, None),
+            },
+        };
+        let (http_status, error) = sent.outcome(timeout);
+        db.event_attempted(
+            &event.id,
+            &Attempted {
+                status,
+                next_attempt,
+                at,
+                http_status,
+                error: error.as_deref(),
+            },
+        )
+        .await?;
         console_log!(
             "{}",
-            json!({"level": "info", "event": id, "tenant": tenant.app_def_id, "delivered": delivered, "attempt": attempts + 1})
+            json!({"level": if status == Status::Delivered { "info" } else { "warn" },
+                   "event": event.id, "tenant": tenant.app_def_id, "status": status.as_str(),
+                   "attempt": event.attempts, "httpStatus": http_status, "error": error})
         );
+        if status != Status::Delivered {
+            break;
+        }
     }
     Ok(())
 }
 
-async fn send(url: &str, jwt: String) -> bool {
+/// How an attempt ended.
+enum Sent {
+    /// Answered 2xx.
+    Taken(u16),
+    /// Answered another status.
+    Refused(u16),
+    /// No answer within the timeout.
+    TimedOut,
+    /// No answer: the request could not be made or the connection failed.
+    Failed(String),
+}
+
+impl Sent {
+    /// The answer's status and, if it was not taken, why, as the merchant sees them.
+    fn outcome(&self, timeout_ms: i64) -> (Option<u16>, Option<String>) {
+        match self {
+            Sent::Taken(status) => (Some(*status), None),
+            Sent::Refused(status) => (
+                Some(*status),
+                Some(format!("the receiver answered {status}")),
+            ),
+            Sent::TimedOut => (None, Some(format!("no answer within {timeout_ms} ms"))),
+            Sent::Failed(e) => (None, Some(e.chars().take(200).collect())),
+        }
+    }
+}
+
+/// One attempt: the token posted to the receiver, given up after `timeout_ms`.
+async fn send(url: &str, jwt: String, timeout_ms: i64) -> Sent {
     let headers = Headers::new();
-    if headers
-        .set("content-type", "text/plain; charset=utf-8")
-        .is_err()
-    {
-        return false;
+    if let Err(e) = headers.set("content-type", "text/plain; charset=utf-8") {
+        return Sent::Failed(e.to_string());
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_headers(headers)
         .with_body(Some(jwt.into()));
-    let Ok(request) = Request::new_with_init(url, &init) else {
-        return false;
+    let request = match Request::new_with_init(url, &init) {
+        Ok(request) => request,
+        Err(e) => return Sent::Failed(e.to_string()),
     };
-    match Fetch::Request(request).send().await {
-        Ok(response) => (200..300).contains(&response.status_code()),
-        Err(_) => false,
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let answer = pin!(fetch.send_with_signal(&signal));
+    let wait = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(10_000));
+    let timer = pin!(Delay::from(wait));
+    match select(answer, timer).await {
+        Either::Left((Ok(response), _)) => match response.status_code() {
+            status @ 200..=299 => Sent::Taken(status),
+            status => Sent::Refused(status),
+        },
+        Either::Left((Err(e), _)) => Sent::Failed(e.to_string()),
+        Either::Right(_) => {
+            controller.abort();
+            Sent::TimedOut
+        }
     }
 }
 

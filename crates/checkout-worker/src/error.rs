@@ -275,7 +275,7 @@ impl From<checkout_core::Error> for ApiError {
             },
             ErrorCode::PermissionDenied => ApiError::Forbidden,
             ErrorCode::PlanNotFound => ApiError::NotFound("plan"),
-            ErrorCode::CheckoutTooLarge | ErrorCode::EventTooLarge => ApiError::TooLargeToStore {
+            ErrorCode::CheckoutTooLarge => ApiError::TooLargeToStore {
                 code: e.code.as_str(),
                 description: e.message,
             },

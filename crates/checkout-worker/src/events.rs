@@ -2,7 +2,6 @@
 //! the change it tells of, and sent later by [`crate::delivery`]; the core
 //! makes its envelope (`checkout_core::events`).
 
-use crate::error::ApiResult;
 use crate::ids::Uuids;
 use checkout_core::checkout::Ids;
 use checkout_core::events::{envelope, Kind};
@@ -17,7 +16,7 @@ pub struct Event {
 
 impl Event {
     /// An event of an entity (`fqdn`, as `wix.ecom.v1.checkout`) with a fresh
-    /// id; refused above the core's ceiling of an event.
+    /// id, carrying the core's bounded snapshot of the entity.
     pub fn new(
         ids: &mut Uuids,
         fqdn: &str,
@@ -25,12 +24,12 @@ impl Event {
         entity_id: &str,
         entity: &str,
         at: Timestamp,
-    ) -> ApiResult<Event> {
+    ) -> Event {
         let id = ids.new_id();
-        Ok(Event {
-            body: envelope(&id, fqdn, kind, entity_id, entity, at)?,
+        Event {
+            body: envelope(&id, fqdn, kind, entity_id, entity, at),
             id,
             at,
-        })
+        }
     }
 }

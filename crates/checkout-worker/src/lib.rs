@@ -36,20 +36,27 @@ fn now() -> Timestamp {
 }
 
 /// The cron trigger: moves plan orders with the clock, deletes the checkouts
-/// their stores no longer keep, then delivers the events that are due.
+/// their stores no longer keep and the events kept long enough, then
+/// delivers the events that are due.
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = now();
-    let moved = async {
-        for tenant in tenants::load(&env)?.iter() {
+    let tenants = match tenants::load(&env) {
+        Ok(tenants) => tenants,
+        Err(e) => return log::failure("scheduled", &e),
+    };
+    for tenant in tenants.iter() {
+        // one tenant's failure does not stop the others' upkeep
+        let upkeep = async {
             let db = db::Db::new(env.d1("DB")?, &tenant.app_def_id);
             handlers::advance_plan_orders(&db, now).await?;
             handlers::forget_idle_checkouts(&db, now).await?;
+            handlers::forget_old_events(&db, now).await?;
+            Ok::<(), ApiError>(())
+        };
+        if let Err(e) = upkeep.await {
+            log::failure("scheduled", &e);
         }
-        Ok::<(), ApiError>(())
-    };
-    if let Err(e) = moved.await {
-        log::failure("scheduled", &e);
     }
     if let Err(e) = delivery::deliver(&env, now).await {
         log::failure("scheduled", &e);

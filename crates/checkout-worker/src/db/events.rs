@@ -1,13 +1,59 @@
-//! The outbox: events written in their change's batch, read when due, and
-//! marked attempted or delivered.
+//! The outbox: events written in their change's batch, claimed one at a time
+//! when due, their attempts recorded, listed and redelivered for the
+//! merchant, and deleted when kept long enough
+//! (`migrations/0006_event_delivery.sql`).
 
 use super::{to_js, Db};
 use crate::error::ApiResult;
 use crate::events::Event;
+use checkout_core::events::Status;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
+
+/// An event claimed for an attempt.
+#[derive(Deserialize)]
+pub struct Claimed {
+    pub id: String,
+    pub body: String,
+    /// Attempts made, this one included.
+    pub attempts: u32,
+}
+
+/// How an attempt ended, as the merchant sees it.
+pub struct Attempted<'a> {
+    pub status: Status,
+    /// The next attempt (when still pending).
+    pub next_attempt: Option<Timestamp>,
+    pub at: Timestamp,
+    pub http_status: Option<u16>,
+    pub error: Option<&'a str>,
+}
+
+/// An event as the merchant's routes show it.
+#[derive(Deserialize)]
+pub struct EventRow {
+    pub id: String,
+    pub entity_fqdn: Option<String>,
+    pub slug: Option<String>,
+    pub entity_id: Option<String>,
+    pub created_date: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_ms: i64,
+    pub delivered_date: Option<String>,
+    pub last_attempt_date: Option<String>,
+    pub last_http_status: Option<i64>,
+    pub last_error: Option<String>,
+    /// The envelope (read for one event only).
+    pub body: Option<String>,
+}
+
+const EVENT_COLUMNS: &str = "id, json_extract(body, '$.entityFqdn') AS entity_fqdn,
+    json_extract(body, '$.slug') AS slug, json_extract(body, '$.entityId') AS entity_id,
+    created_date, status, attempts, next_attempt_ms, delivered_date, last_attempt_date,
+    last_http_status, last_error";
 
 impl Db {
     /// An event for the outbox, written by the same batch as its change;
@@ -33,48 +79,129 @@ impl Db {
         )
     }
 
-    /// Events not yet delivered whose next attempt is due, oldest first.
-    pub async fn due_events(
+    /// Claims the pending event due first, if one is due: counts the attempt
+    /// and moves its next one to `lease_until`, in one statement, so no other
+    /// run takes it before then (nor ever, once the attempt is recorded).
+    pub async fn claim_due_event(
         &self,
         now: Timestamp,
-        limit: u32,
-    ) -> ApiResult<Vec<(String, String, i64)>> {
-        #[derive(Deserialize)]
-        struct Row {
-            id: String,
-            body: String,
-            attempts: i64,
-        }
-        let rows = self
+        lease_until: Timestamp,
+    ) -> ApiResult<Option<Claimed>> {
+        let mut rows = self
             .stmt(
-                &format!(
-                    "SELECT id, body, attempts FROM events WHERE app_def_id = ?1 AND delivered_date IS NULL
-                     AND next_attempt_ms <= ?2 ORDER BY next_attempt_ms, created_date LIMIT {limit}"
-                ),
-                &[to_js(now.millis())],
+                "UPDATE events SET attempts = attempts + 1, next_attempt_ms = ?3, last_attempt_date = ?4
+                 WHERE rowid = (SELECT rowid FROM events WHERE app_def_id = ?1 AND status = 'PENDING'
+                                AND next_attempt_ms <= ?2 ORDER BY next_attempt_ms, created_date LIMIT 1)
+                   AND status = 'PENDING' AND next_attempt_ms <= ?2
+                 RETURNING id, body, attempts",
+                &[
+                    to_js(now.millis()),
+                    to_js(lease_until.millis()),
+                    now.to_string().into(),
+                ],
             )?
             .all()
             .await?
-            .results::<Row>()?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.id, r.body, r.attempts))
-            .collect())
+            .results::<Claimed>()?;
+        Ok(rows.pop())
     }
 
-    /// Records a delivery attempt: delivered, or when to try again.
-    pub async fn event_attempted(
-        &self,
-        id: &str,
-        delivered: Option<Timestamp>,
-        next_attempt: Timestamp,
-    ) -> ApiResult<()> {
+    /// Records how a claimed event's attempt ended.
+    pub async fn event_attempted(&self, id: &str, a: &Attempted<'_>) -> ApiResult<()> {
+        let delivered = (a.status == Status::Delivered).then(|| a.at.to_string());
         self.stmt(
-            "UPDATE events SET attempts = attempts + 1, delivered_date = ?3, next_attempt_ms = ?4 WHERE app_def_id = ?1 AND id = ?2",
-            &[id.into(), delivered.map_or(JsValue::NULL, |t| t.to_string().into()), to_js(next_attempt.millis())],
+            "UPDATE events SET status = ?3, delivered_date = ?4, next_attempt_ms = ?5,
+                last_attempt_date = ?6, last_http_status = ?7, last_error = ?8
+             WHERE app_def_id = ?1 AND id = ?2",
+            &[
+                id.into(),
+                a.status.as_str().into(),
+                delivered.map_or(JsValue::NULL, JsValue::from),
+                to_js(a.next_attempt.unwrap_or(a.at).millis()),
+                a.at.to_string().into(),
+                a.http_status.map_or(JsValue::NULL, to_js),
+                a.error.map_or(JsValue::NULL, JsValue::from),
+            ],
         )?
         .run()
         .await?;
         Ok(())
+    }
+
+    /// A page of events, newest first: of one status or all, after the event
+    /// `starting_after` (the last of the page before); one more than `limit`
+    /// tells that there is a next page.
+    pub async fn list_events(
+        &self,
+        status: Option<Status>,
+        starting_after: Option<&str>,
+        limit: usize,
+    ) -> ApiResult<Vec<EventRow>> {
+        Ok(self
+            .stmt(
+                &format!(
+                    "SELECT {EVENT_COLUMNS}, NULL AS body FROM events WHERE app_def_id = ?1
+                     AND (?2 IS NULL OR status = ?2)
+                     AND (?3 IS NULL OR (created_date, id) <
+                          (SELECT created_date, id FROM events WHERE app_def_id = ?1 AND id = ?3))
+                     ORDER BY created_date DESC, id DESC LIMIT {}",
+                    limit + 1
+                ),
+                &[
+                    status.map_or(JsValue::NULL, |s| s.as_str().into()),
+                    starting_after.map_or(JsValue::NULL, JsValue::from),
+                ],
+            )?
+            .all()
+            .await?
+            .results::<EventRow>()?)
+    }
+
+    /// One event, with its envelope.
+    pub async fn event_by_id(&self, id: &str) -> ApiResult<Option<EventRow>> {
+        Ok(self
+            .stmt(
+                &format!(
+                    "SELECT {EVENT_COLUMNS}, body FROM events WHERE app_def_id = ?1 AND id = ?2"
+                ),
+                &[id.into()],
+            )?
+            .first::<EventRow>(None)
+            .await?)
+    }
+
+    /// Makes an event pending again, due now, with a fresh run of attempts;
+    /// whether there is such an event.
+    pub async fn redeliver_event(&self, id: &str, now: Timestamp) -> ApiResult<bool> {
+        let result = self
+            .stmt(
+                "UPDATE events SET status = 'PENDING', attempts = 0, next_attempt_ms = ?3, delivered_date = NULL
+                 WHERE app_def_id = ?1 AND id = ?2",
+                &[id.into(), to_js(now.millis())],
+            )?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+    }
+
+    /// Deletes delivered events older than `delivered_before` and every event
+    /// older than `created_before`; how many.
+    pub async fn delete_old_events(
+        &self,
+        delivered_before: Timestamp,
+        created_before: Timestamp,
+    ) -> ApiResult<usize> {
+        let result = self
+            .stmt(
+                "DELETE FROM events WHERE app_def_id = ?1
+                 AND ((status = 'DELIVERED' AND delivered_date < ?2) OR created_date < ?3)",
+                &[
+                    delivered_before.to_string().into(),
+                    created_before.to_string().into(),
+                ],
+            )?
+            .run()
+            .await?;
+        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
     }
 }

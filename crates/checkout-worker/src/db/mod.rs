@@ -13,6 +13,7 @@ mod plans;
 mod store;
 
 pub use checkouts::Stored;
+pub use events::{Attempted, EventRow};
 pub use orders::{OrderOf, Refusal, Search};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
 

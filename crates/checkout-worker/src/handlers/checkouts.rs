@@ -63,7 +63,7 @@ pub async fn create(call: &Call<'_>) -> ApiResult<String> {
         &record.id,
         &written,
         now,
-    )?;
+    );
     ids.check()?;
     db.insert_checkout(&record, &created).await?;
     respond(call, &record, &store, Some(written))
@@ -124,7 +124,7 @@ where
             &record.id,
             &written,
             call.now,
-        )?;
+        );
         ids.check()?;
         Ok(if db.save_checkout(&record, version, &changed).await? {
             Attempt::Done((record, store, written))

@@ -3,12 +3,14 @@
 //! [`Call`], runs the core's rule and answers JSON text.
 
 mod checkouts;
+mod events;
 mod orders;
 mod plans;
 mod sessions;
 mod store;
 
 pub use checkouts::forget_idle as forget_idle_checkouts;
+pub use events::forget_old as forget_old_events;
 pub use plans::advance as advance_plan_orders;
 
 use crate::delivery;
@@ -28,6 +30,9 @@ pub async fn dispatch(op: Op, call: &Call<'_>) -> ApiResult<String> {
         Op::Jwks => delivery::jwks(call.env).to_string(),
         Op::GetStore => store::get(call).await?.to_string(),
         Op::PutStore => store::put(call).await?.to_string(),
+        Op::ListEvents => events::list(call).await?.to_string(),
+        Op::GetEvent => events::get(call).await?.to_string(),
+        Op::RedeliverEvent => events::redeliver(call).await?.to_string(),
         Op::CreateCheckout => checkouts::create(call).await?,
         Op::GetCheckout => checkouts::get(call).await?,
         Op::UpdateCheckout => checkouts::update(call).await?,

@@ -35,7 +35,7 @@ fn order_events(
         &draft.order_id,
         &draft.body,
         call.now,
-    )?;
+    );
     let checkout_event = if completes {
         let mut completed = record.clone();
         completed.completed = true;
@@ -49,7 +49,7 @@ fn order_events(
             &record.id,
             &written,
             call.now,
-        )?)
+        ))
     } else {
         None
     };

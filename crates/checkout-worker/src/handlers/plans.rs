@@ -51,7 +51,7 @@ fn events(
                 &after.id,
                 &entity,
                 now,
-            )?);
+            ));
             let mut blank = after.clone();
             blank.state.history.clear();
             after.events_since(&blank)
@@ -59,14 +59,7 @@ fn events(
         Some(before) => after.events_since(before),
     };
     for (kind, at) in kinds {
-        out.push(Event::new(
-            ids,
-            order::ENTITY,
-            kind,
-            &after.id,
-            &entity,
-            at,
-        )?);
+        out.push(Event::new(ids, order::ENTITY, kind, &after.id, &entity, at));
     }
     ids.check()?;
     Ok(out)
