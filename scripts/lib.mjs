@@ -200,7 +200,7 @@ export function newTenant(name = 'demo') {
 }
 
 /** What the worker reads of its environment; nothing else of .dev.vars is handed to it. */
-export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'ALLOW_LOCAL_WEBHOOKS'];
+export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'EVENTS_TIMEOUT_MS', 'ALLOW_LOCAL_WEBHOOKS'];
 
 /**
  * The worker's part of `vars` in an env file of its own under .wrangler/
@@ -240,6 +240,11 @@ export function migrateLocal({ persistTo, quiet = false } = {}) {
 }
 
 /** Starts `wrangler dev`; resolves when it answers, with a stop function. */
+/** Runs the cron trigger's handler of a `wrangler dev --test-scheduled` once, as the platform would every minute. */
+export async function runCron(base) {
+  await (await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).text();
+}
+
 export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false }) {
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
   // `/__scheduled` runs the cron trigger's handler, which `wrangler dev` does not run by itself

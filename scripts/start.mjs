@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  root, log, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars, workerVarsFile, migrateLocal, startWrangler,
+  root, log, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars, workerVarsFile, migrateLocal, startWrangler, runCron,
   demoStore, writeDemoConfig, seedStore,
 } from './lib.mjs';
 
@@ -35,9 +35,7 @@ writeDemoConfig(publishableKey, store);
 
 const server = await startWrangler({ port, envFile: workerVarsFile(vars), scheduled: true });
 // the cron trigger, every minute as wrangler.toml says: plan orders, idle checkouts, event retries
-const cron = setInterval(() => {
-  fetch(`${server.base}/__scheduled?cron=*+*+*+*+*`).then((r) => r.text()).catch(() => {});
-}, 60_000);
+const cron = setInterval(() => { runCron(server.base).catch(() => {}); }, 60_000);
 cron.unref();
 process.on('SIGINT', () => { server.stop(); process.exit(0); });
 process.on('SIGTERM', () => { server.stop(); process.exit(0); });

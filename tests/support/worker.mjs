@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 import {
-  root, newTenant, newEventsKey, migrateLocal, startWrangler, demoStore as demoStoreAt, writeDemoConfig, seedStore,
+  root, newTenant, newEventsKey, migrateLocal, startWrangler, runCron, demoStore as demoStoreAt, writeDemoConfig, seedStore,
 } from '../../scripts/lib.mjs';
 
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
@@ -74,9 +74,11 @@ async function freePort() {
 
 /**
  * The worker and site under a real `wrangler dev` on a free port; tenant `a`
- * has the demo store and is the storefront page's tenant. `vars` adds variables (LOG_LEVEL, say).
+ * has the demo store and is the storefront page's tenant. `vars` adds
+ * variables (LOG_LEVEL, say); `scheduled` serves `/__scheduled` (`cron()`
+ * runs it), as `npm start` does.
  */
-export async function startWranglerDev(vars = {}) {
+export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-wd-'));
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
@@ -86,13 +88,14 @@ export async function startWranglerDev(vars = {}) {
   const port = await freePort();
   const store = demoStoreAt(`http://127.0.0.1:${port}`);
   writeDemoConfig(t.a.publishableKey, store);
-  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
+  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, scheduled });
   await seedStore(server.base, t.a.secretKey, store);
   return {
     ...t,
     url: server.base,
     logs: server.logs,
     fetch: (path, init) => fetch(new URL(path, server.base), init),
+    cron: () => runCron(server.base),
     close: async () => { server.stop(); await new Promise((r) => setTimeout(r, 200)); rmSync(dir, { recursive: true, force: true }); },
   };
 }
