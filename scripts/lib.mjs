@@ -195,6 +195,8 @@ export function newTenant(name = 'demo') {
     secretKeySha256: createHash('sha256').update(secretKey).digest('hex'),
     publishableKey,
     sessionKeys: [{ kid: `${name}-1`, k: randomBytes(32).toString('base64url') }],
+    // Stripe's webhook signing secret; replace it with your endpoint's (or `stripe listen`'s)
+    stripeWebhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
   };
   return { tenant, secretKey, publishableKey };
 }

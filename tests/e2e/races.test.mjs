@@ -48,7 +48,8 @@ test('100 concurrent create-order calls on one checkout: exactly one order', asy
   assert.equal(ok.length, 1, statuses(results));
   for (const r of results.filter((x) => x.status !== 200)) {
     assert.equal(r.status, 409, statuses([r]));
-    assert.equal(code(r.body), 'CHECKOUT_ALREADY_PAID');
+    // the winner's order awaits payment
+    assert.equal(code(r.body), 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS');
     assert.equal(r.body.details.applicationError.data.orderId, ok[0].body.orderId);
   }
   const found = await call('POST', '/ecom/v1/orders/search', { search: { cursorPaging: { limit: 100 } } });

@@ -232,7 +232,7 @@ test('create-order lists every failing precondition with 428', async () => {
   assert.equal(r.body.paymentGatewayOrderId, undefined);
 });
 
-test('create-order: the order, stock, gift card and coupon change together; a second call is 409 with the order id', async () => {
+test('create-order: the order, stock, gift card and coupon change together; a second call is 409 with the order id, in progress until it is paid', async () => {
   const before = (await call('GET', '/admin/v1/store', undefined, sk)).body.store;
   const stockOf = (store, id) => store.catalog.find((i) => i.id === id).stock;
   const c = await readyCheckout([item('tee-classic', 2), item('hoodie')], { couponCode: 'LIMITED', giftCardCode: 'GIFT-25' });
@@ -244,11 +244,15 @@ test('create-order: the order, stock, gift card and coupon change together; a se
 
   r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, { id: c.id });
   assert.equal(r.status, 409);
-  assert.equal(code(r.body), 'CHECKOUT_ALREADY_PAID');
+  assert.equal(code(r.body), 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS');
   assert.equal(r.body.details.applicationError.data.orderId, orderId);
 
+  // money is due: the checkout is completed when its order is paid, and cannot change meanwhile
   const got = await call('GET', `/ecom/v1/checkouts/${c.id}`);
-  assert.equal(got.body.checkout.completed, true);
+  assert.equal(got.body.checkout.completed, false);
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { buyerNote: 'late change' });
+  assert.equal(r.status, 409);
+  assert.equal(code(r.body), 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS');
 
   r = await call('GET', `/ecom/v1/orders/${orderId}?id=${orderId}`, undefined, pk);
   assert.equal(r.status, 403, 'orders need the secret key');
@@ -257,7 +261,9 @@ test('create-order: the order, stock, gift card and coupon change together; a se
   const order = r.body.order;
   assert.equal(order.checkoutId, c.id);
   assert.match(order.number, /^\d+$/);
+  assert.equal(order.status, 'INITIALIZED');
   assert.equal(order.paymentStatus, 'NOT_PAID');
+  assert.ok(Date.parse(order.payByDate) > Date.now(), 'it holds what it took until its deadline');
   assert.deepEqual(order.priceSummary, got.body.checkout.priceSummary);
   assert.deepEqual(order.lineItems.map((l) => l.quantity), [2, 1]);
   assert.equal(order.shippingInfo.code, 'standard');
@@ -268,6 +274,15 @@ test('create-order: the order, stock, gift card and coupon change together; a se
   assert.equal(stockOf(after, 'hoodie'), stockOf(before, 'hoodie') - 1);
   assert.equal(after.giftCards[0].balance, '0.00');
   assert.equal(after.coupons.find((x) => x.code === 'LIMITED').uses, 1);
+
+  // paid (offline): approved, the checkout completed, a second create-order is "already paid"
+  r = await call('POST', `/ecom/v1/orders/${orderId}/mark-as-paid`, {}, sk);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.order.status, 'APPROVED');
+  assert.equal(r.body.order.paymentStatus, 'PAID');
+  assert.equal((await call('GET', `/ecom/v1/checkouts/${c.id}`)).body.checkout.completed, true);
+  r = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, { id: c.id });
+  assert.equal(code(r.body), 'CHECKOUT_ALREADY_PAID');
 
   // the spent gift card can no longer be applied
   r = await call('POST', '/ecom/v1/checkouts', { lineItems: [item('mug')], giftCardCode: 'GIFT-25' });
@@ -334,7 +349,7 @@ test('orders are searched by status, email and date, newest first, with cursor p
   assert.equal(r.status, 400, JSON.stringify(r.body));
   r = await search(undefined, { cursor: second }, w.b.secretKey);
   assert.equal(r.status, 400, 'another tenant cannot page with it');
-  r = await search({ status: { $in: ['APPROVED'] }, createdDate: { $gte: '2000-01-01T00:00:00Z' } }, { limit: 100 });
+  r = await search({ status: { $in: ['INITIALIZED'] }, createdDate: { $gte: '2000-01-01T00:00:00Z' } }, { limit: 100 });
   assert.ok(r.body.orders.length >= 5);
   r = await search({ createdDate: { $lt: '2000-01-01T00:00:00Z' } });
   assert.deepEqual(r.body.orders, []);

@@ -59,8 +59,11 @@ test('a receiver down for its first two attempts gets every event of a checkout 
   r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/create-order`, json('POST', {}, pk));
   const { orderId } = await r.json();
   assert.ok(orderId);
+  // paid: the order is approved and the checkout completed, each with its event
+  r = await w.fetch(`/ecom/v1/orders/${orderId}/mark-as-paid`, json('POST', {}, w.a.secretKey));
+  assert.equal(r.status, 200);
 
-  for (let i = 0; i < 60 && new Set(received).size < 4; i++) {
+  for (let i = 0; i < 60 && new Set(received).size < 5; i++) {
     await w.scheduled();
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -82,16 +85,20 @@ test('a receiver down for its first two attempts gets every event of a checkout 
   assert.equal(new Set(events.map((e) => e.id)).size, events.length, 'no event taken twice');
   const byId = new Map(events.map((e) => [e.id, e]));
   const kinds = [...byId.values()].map((e) => `${e.entityFqdn} ${e.slug}`).sort();
-  assert.deepEqual(kinds, ['wix.ecom.v1.checkout completed', 'wix.ecom.v1.checkout created', 'wix.ecom.v1.checkout updated', 'wix.ecom.v1.order created']);
+  assert.deepEqual(kinds, ['wix.ecom.v1.checkout completed', 'wix.ecom.v1.checkout created', 'wix.ecom.v1.checkout updated', 'wix.ecom.v1.order approved', 'wix.ecom.v1.order created']);
   const created = [...byId.values()].find((e) => e.slug === 'created' && e.entityFqdn === 'wix.ecom.v1.checkout');
   assert.equal(created.entityId, checkout.id);
   assert.equal(created.createdEvent.entity.id, checkout.id);
   assert.equal(created.triggeredByAnonymizeRequest, false);
   const updated = [...byId.values()].find((e) => e.slug === 'updated');
   assert.equal(updated.updatedEvent.currentEntity.appliedDiscounts[0].coupon.code, 'SAVE10');
-  const order = [...byId.values()].find((e) => e.entityFqdn === 'wix.ecom.v1.order');
+  const order = [...byId.values()].find((e) => e.entityFqdn === 'wix.ecom.v1.order' && e.slug === 'created');
   assert.equal(order.entityId, orderId);
   assert.match(order.createdEvent.entity.number, /^\d+$/);
+  assert.equal(order.createdEvent.entity.status, 'INITIALIZED');
+  const approved = [...byId.values()].find((e) => e.slug === 'approved');
+  assert.equal(approved.actionEvent.body.order.paymentStatus, 'PAID');
+  assert.equal(approved.actionEvent.body.order.number, order.createdEvent.entity.number);
   const completed = [...byId.values()].find((e) => e.slug === 'completed');
   assert.equal(completed.actionEvent.body.checkout.completed, true);
 

@@ -124,9 +124,12 @@ test('POST /api/v1/orders/checkout: the order of a completed checkout in the ord
   assert.deepEqual(made.items.map((i) => [i.productId, i.price, i.quantity]), [['guide', '10.00', 2]]);
   assert.deepEqual(made.billingAddress, { street: '1 Main St', city: 'San Francisco', state: 'US-CA', country: 'US', postalCode: null });
 
-  // an order made by create-order is returned as it is
+  // an order made by create-order is returned as it is, once it is paid and its checkout completed
   const placed = await checkout([item('lamp')]);
   const { orderId } = (await order(placed)).body;
+  r = await call('POST', '/api/v1/orders/checkout', { checkoutSessionId: placed.id });
+  assert.equal(r.body.details.applicationError.code, 'CHECKOUT_NOT_COMPLETED');
+  assert.equal((await call('POST', `/ecom/v1/orders/${orderId}/mark-as-paid`, {})).status, 200);
   r = await call('POST', '/api/v1/orders/checkout', { checkoutSessionId: placed.id });
   assert.equal(r.body.id, orderId);
   assert.equal(r.body.shippingAddress.city, 'San Francisco');

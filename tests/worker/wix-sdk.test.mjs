@@ -67,11 +67,16 @@ test('@wix/sdk runs a whole checkout against the worker: create, update, lines, 
   assert.ok(placed.orderId);
   assert.ok(placed.paymentGatewayOrderId);
   await assert.rejects(store.checkout.createOrder(id, {}), (e) => {
-    assert.equal(e.details.applicationError.code, 'CHECKOUT_ALREADY_PAID');
+    assert.equal(e.details.applicationError.code, 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS');
     assert.equal(e.details.applicationError.data.orderId, placed.orderId);
     assert.ok(e.requestId);
     return true;
   });
+  // paid, as the merchant's backend tells it through Wix's SDK
+  const { order: paid } = await wix.orders.paymentCollectionMarkOrderAsPaid(placed.orderId);
+  assert.equal(paid.paymentStatus, 'PAID');
+  assert.equal(paid.status, 'APPROVED');
+  await assert.rejects(store.checkout.createOrder(id, {}), (e) => e.details.applicationError.code === 'CHECKOUT_ALREADY_PAID');
 
   const order = await wix.orders.getOrder(placed.orderId);
   assert.equal(order._id, placed.orderId);
@@ -79,6 +84,11 @@ test('@wix/sdk runs a whole checkout against the worker: create, update, lines, 
   assert.equal(order.priceSummary.total.amount, plain.priceSummary.total.amount);
   const found = await wix.orders.searchOrders({ filter: { 'buyerInfo.email': 'grace@example.com' } });
   assert.deepEqual(found.orders.map((o) => o._id), [placed.orderId]);
+
+  // canceled through Wix's SDK: given back, a repeat changes nothing
+  const { order: canceled } = await wix.orders.cancelOrder(placed.orderId, {});
+  assert.equal(canceled.status, 'CANCELED');
+  assert.equal((await wix.orders.cancelOrder(placed.orderId, {})).order.status, 'CANCELED');
 
   const other = await store.checkout.createCheckout({ channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'ebook' } }] });
   assert.equal(await wix.checkout.markCheckoutAsCompleted(other._id), undefined);

@@ -34,6 +34,12 @@ pub enum ErrorCode {
     PurchaseLimitReached,
     /// A stored checkout would pass its ceiling in bytes.
     CheckoutTooLarge,
+    /// An order's status does not allow what was asked (mark a canceled order paid).
+    OrderStatusDoesNotAllow,
+    /// The checkout's order awaits payment: it cannot change meanwhile.
+    CheckoutPaymentInProgress,
+    /// A payment provider's webhook call that does not verify or cannot be read.
+    WebhookRefused,
 }
 
 impl ErrorCode {
@@ -53,6 +59,9 @@ impl ErrorCode {
             ErrorCode::PlanNotFound => "PLAN_NOT_FOUND",
             ErrorCode::PurchaseLimitReached => "PURCHASE_LIMIT_REACHED",
             ErrorCode::CheckoutTooLarge => "CHECKOUT_TOO_LARGE",
+            ErrorCode::OrderStatusDoesNotAllow => "ORDER_STATUS_DOES_NOT_ALLOW",
+            ErrorCode::CheckoutPaymentInProgress => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
+            ErrorCode::WebhookRefused => "WEBHOOK_REFUSED",
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod events;
 pub mod plans;
 pub mod session;
 pub mod store;
+pub mod stripe;
 pub mod time;
 pub mod web;
 

@@ -42,10 +42,17 @@ pub struct StoreConfig {
     /// absent); then it is gone, with the buyer's data it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_retention_days: Option<u32>,
+    /// Minutes an order with money due holds what it took (stock, coupon
+    /// use, gift card amount) awaiting payment (1 to 1440; 30 when absent);
+    /// then it is canceled and all of it given back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_timeout_minutes: Option<u32>,
 }
 
 /// Days a checkout is kept after its last change when the store does not say.
 pub const DEFAULT_CHECKOUT_RETENTION_DAYS: u32 = 30;
+/// Minutes an order awaits payment when the store does not say.
+pub const DEFAULT_PAYMENT_TIMEOUT_MINUTES: u32 = 30;
 
 /// Most storefront origins a store lists.
 pub const MAX_ALLOWED_ORIGINS: usize = 20;
@@ -179,7 +186,24 @@ impl StoreConfig {
                 "a whole number of days from 1 to 365",
             ));
         }
+        if self
+            .payment_timeout_minutes
+            .is_some_and(|m| !(1..=1440).contains(&m))
+        {
+            return Err(Error::invalid(
+                "paymentTimeoutMinutes",
+                "a whole number of minutes from 1 to 1440",
+            ));
+        }
         Ok(())
+    }
+
+    /// When an order created at `now` with money due is canceled unpaid.
+    pub fn payment_deadline(&self, now: Timestamp) -> Timestamp {
+        let minutes = self
+            .payment_timeout_minutes
+            .unwrap_or(DEFAULT_PAYMENT_TIMEOUT_MINUTES);
+        now.plus_millis(i64::from(minutes) * 60_000)
     }
 
     /// The instant before which a checkout's last change makes it expired at `now`.

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contended {
     Checkout,
-    PlanOrder,
+    /// An order or a plan order.
+    Order,
 }
 
 #[derive(Debug)]
@@ -47,8 +48,12 @@ pub enum ApiError {
     NotFound(&'static str),
     /// 405: the path exists, the method does not.
     MethodNotAllowed,
-    /// 409: the checkout already has an order (its id, when known).
-    AlreadyOrdered { order_id: Option<String> },
+    /// 409: the checkout already has an order (its id, when known), paid or
+    /// awaiting payment.
+    AlreadyOrdered {
+        order_id: Option<String>,
+        paid: bool,
+    },
     /// 409: every attempt to write found the entity changed by another request.
     KeptChanging(Contended),
     /// 410: the order session's token has expired.
@@ -141,9 +146,10 @@ impl ApiError {
             ApiError::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            ApiError::AlreadyOrdered { .. } => "CHECKOUT_ALREADY_PAID",
+            ApiError::AlreadyOrdered { paid: true, .. } => "CHECKOUT_ALREADY_PAID",
+            ApiError::AlreadyOrdered { paid: false, .. } => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
             ApiError::KeptChanging(Contended::Checkout) => "CHECKOUT_CHANGED",
-            ApiError::KeptChanging(Contended::PlanOrder) => "ORDER_CHANGED",
+            ApiError::KeptChanging(Contended::Order) => "ORDER_CHANGED",
             ApiError::OrderSessionExpired => "ORDER_SESSION_EXPIRED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::RateLimited { .. } => "TOO_MANY_REQUESTS",
@@ -181,13 +187,16 @@ impl ApiError {
             }
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::MethodNotAllowed => "method not allowed on this path".into(),
-            ApiError::AlreadyOrdered { .. } => {
+            ApiError::AlreadyOrdered { paid: true, .. } => {
                 "an order was already created for this checkout".into()
+            }
+            ApiError::AlreadyOrdered { paid: false, .. } => {
+                "this checkout's order awaits payment: pay it, or wait until it is canceled".into()
             }
             ApiError::KeptChanging(Contended::Checkout) => {
                 "the checkout kept changing; try again".into()
             }
-            ApiError::KeptChanging(Contended::PlanOrder) => {
+            ApiError::KeptChanging(Contended::Order) => {
                 "the order kept changing; try again".into()
             }
             ApiError::OrderSessionExpired => "this order session has expired".into(),
@@ -224,7 +233,9 @@ impl ApiError {
             ApiError::Rejected { field, .. } | ApiError::StateDoesNotAllow { field, .. } => {
                 json!({ "field": field })
             }
-            ApiError::AlreadyOrdered { order_id: Some(id) } => json!({ "orderId": id }),
+            ApiError::AlreadyOrdered {
+                order_id: Some(id), ..
+            } => json!({ "orderId": id }),
             ApiError::Preconditions(violations) => {
                 json!({ "violations": violations.iter().map(Violation::to_json).collect::<Vec<_>>() })
             }
@@ -279,13 +290,17 @@ impl From<checkout_core::Error> for ApiError {
                 code: e.code.as_str(),
                 description: e.message,
             },
-            ErrorCode::CheckoutIsComplete | ErrorCode::PurchaseLimitReached => {
-                ApiError::StateDoesNotAllow {
-                    code: e.code.as_str(),
-                    field: e.field,
-                    description: e.message,
-                }
-            }
+            ErrorCode::CheckoutPaymentInProgress => ApiError::AlreadyOrdered {
+                order_id: None,
+                paid: false,
+            },
+            ErrorCode::CheckoutIsComplete
+            | ErrorCode::PurchaseLimitReached
+            | ErrorCode::OrderStatusDoesNotAllow => ApiError::StateDoesNotAllow {
+                code: e.code.as_str(),
+                field: e.field,
+                description: e.message,
+            },
             code => ApiError::Rejected {
                 code: code.as_str(),
                 field: e.field,
@@ -359,7 +374,10 @@ mod tests {
             (core(ErrorCode::PlanNotFound), "NOT_FOUND", 404),
             (ApiError::MethodNotAllowed, "METHOD_NOT_ALLOWED", 405),
             (
-                ApiError::AlreadyOrdered { order_id: None },
+                ApiError::AlreadyOrdered {
+                    order_id: None,
+                    paid: true,
+                },
                 "CHECKOUT_ALREADY_PAID",
                 409,
             ),
@@ -369,7 +387,7 @@ mod tests {
                 409,
             ),
             (
-                ApiError::KeptChanging(Contended::PlanOrder),
+                ApiError::KeptChanging(Contended::Order),
                 "ORDER_CHANGED",
                 409,
             ),
@@ -395,6 +413,17 @@ mod tests {
                 "PURCHASE_LIMIT_REACHED",
                 428,
             ),
+            (
+                core(ErrorCode::OrderStatusDoesNotAllow),
+                "ORDER_STATUS_DOES_NOT_ALLOW",
+                428,
+            ),
+            (
+                core(ErrorCode::CheckoutPaymentInProgress),
+                "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
+                409,
+            ),
+            (core(ErrorCode::WebhookRefused), "WEBHOOK_REFUSED", 400),
             (
                 ApiError::Preconditions(vec![
                     violation(Precondition::EmptyCheckout),
@@ -445,6 +474,7 @@ mod tests {
     fn data_carries_what_a_client_acts_on() {
         let e = ApiError::AlreadyOrdered {
             order_id: Some("o-1".into()),
+            paid: false,
         };
         assert_eq!(
             e.body()["details"]["applicationError"]["data"],

@@ -35,9 +35,10 @@ fn now() -> Timestamp {
     Timestamp::from_millis(js_sys::Date::now() as i64)
 }
 
-/// The cron trigger: moves plan orders with the clock, deletes the checkouts
-/// their stores no longer keep and the events kept long enough, then
-/// delivers the events that are due.
+/// The cron trigger: moves plan orders with the clock, cancels the orders
+/// left unpaid past their deadline (giving back what they hold), deletes the
+/// checkouts their stores no longer keep and the events kept long enough,
+/// then delivers the events that are due.
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = now();
@@ -50,6 +51,7 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         let upkeep = async {
             let db = db::Db::new(env.d1("DB")?, &tenant.app_def_id);
             handlers::advance_plan_orders(&db, now).await?;
+            handlers::expire_unpaid_orders(&db, now).await?;
             handlers::forget_idle_checkouts(&db, now).await?;
             handlers::forget_old_events(&db, now).await?;
             Ok::<(), ApiError>(())

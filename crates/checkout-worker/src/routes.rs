@@ -10,6 +10,9 @@ pub enum Access {
     Secret,
     /// The secret key or the publishable key (storefront operations).
     Storefront,
+    /// No key: a provider's call, authenticated by its signature over the
+    /// body with the secret of the tenant the query names (`?tenant=`).
+    Signed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +54,9 @@ pub enum Op {
     PlanCancel,
     PlanPause,
     PlanResume,
+    MarkOrderPaid,
+    CancelOrder,
+    StripeWebhook,
 }
 
 pub struct Route {
@@ -187,6 +193,31 @@ pub const ROUTES: &[Route] = &[
         path: "/ecom/v1/orders/search",
         op: Op::SearchOrders,
         access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/orders/{id}/mark-as-paid",
+        op: Op::MarkOrderPaid,
+        access: Access::Secret,
+    },
+    // the same, where Wix's SDK sends it (`orders.paymentCollectionMarkOrderAsPaid`)
+    Route {
+        method: "POST",
+        path: "/ecom/v1/payments-collector/orders/{id}/mark-as-paid",
+        op: Op::MarkOrderPaid,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/orders/{id}/cancel",
+        op: Op::CancelOrder,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/payments/v1/stripe/webhook",
+        op: Op::StripeWebhook,
+        access: Access::Signed,
     },
     Route {
         method: "POST",

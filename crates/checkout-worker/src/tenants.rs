@@ -18,6 +18,10 @@ pub struct Tenant {
     pub publishable_key: String,
     #[serde(default)]
     pub session_keys: Vec<SessionKey>,
+    /// The signing secret (`whsec_…`) of the tenant's Stripe webhook
+    /// endpoint, which authenticates Stripe's calls to it.
+    #[serde(default)]
+    pub stripe_webhook_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -221,6 +221,13 @@ impl CheckoutRecord {
                 "this checkout is completed and can no longer change",
             ));
         }
+        if let Some(order) = &self.order_id {
+            return Err(Error::new(
+                ErrorCode::CheckoutPaymentInProgress,
+                "id",
+                format!("this checkout's order {order} awaits payment: the checkout cannot change until it is paid or canceled"),
+            ));
+        }
         Ok(())
     }
 

@@ -13,6 +13,7 @@
 mod changes;
 mod fields;
 pub mod order;
+pub mod payment;
 pub mod quote;
 mod requests;
 pub mod view;

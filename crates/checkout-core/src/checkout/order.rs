@@ -4,6 +4,7 @@
 //! The worker carries the draft out in one D1 transaction whose constraints
 //! refuse it whole if a counter moved since the draft was made.
 
+use super::payment::{OrderState, OrderStatus};
 use super::quote::{Availability, LineFacts, Quote};
 use super::view::{
     DiscountView, GiftCardView, LineView, Logistics, SelectedCost, SummaryView, TaxSummary,
@@ -120,8 +121,9 @@ pub struct OrderDraft {
     pub order_id: String,
     /// The Wix order object as JSON, without its `number` (given by storage).
     pub body: String,
-    pub status: &'static str,
-    pub payment_status: &'static str,
+    pub state: OrderState,
+    /// When the order is canceled unpaid (an order with money due).
+    pub pay_by: Option<Timestamp>,
     pub created_date: Timestamp,
     pub payment_gateway_order_id: Option<String>,
     /// Units to take from the stock of each item that has a stock.
@@ -150,13 +152,14 @@ pub fn draft(
     if !violations.is_empty() {
         return Err(violations);
     }
+    let state = OrderState::new(pricing.pay_now.total.amount.minor() > 0);
     Ok(build(
         record,
         quote,
         &pricing,
+        state,
         stock,
-        order_id,
-        payment_gateway_order_id,
+        (order_id, payment_gateway_order_id),
         now,
     ))
 }
@@ -302,7 +305,7 @@ fn stock_wanted(record: &CheckoutRecord, quote: &Quote) -> BTreeMap<String, u64>
 }
 
 /// The order of a checkout as it is priced now, without checking anything:
-/// for a checkout completed in another system (`mark-as-completed`).
+/// for a checkout completed, and paid, in another system (`mark-as-completed`).
 pub fn snapshot(
     record: &CheckoutRecord,
     quote: &Quote,
@@ -315,9 +318,9 @@ pub fn snapshot(
         record,
         quote,
         &pricing,
+        OrderState::new(false),
         stock_wanted(record, quote),
-        order_id,
-        payment_gateway_order_id,
+        (order_id, payment_gateway_order_id),
         now,
     )
 }
@@ -328,18 +331,15 @@ fn build(
     record: &CheckoutRecord,
     quote: &Quote,
     pricing: &Pricing,
+    state: OrderState,
     stock: BTreeMap<String, u64>,
-    order_id: &str,
-    payment_gateway_order_id: &str,
+    (order_id, payment_gateway_order_id): (&str, &str),
     now: Timestamp,
 ) -> OrderDraft {
     let pay_now = pricing.pay_now.total.amount;
     let checkout = quote.checkout(record, pricing, false);
-    let payment_status = if pay_now.minor() > 0 {
-        "NOT_PAID"
-    } else {
-        "PAID"
-    };
+    let pay_by = (state.status == OrderStatus::Initialized)
+        .then(|| quote.store.config.payment_deadline(now));
     let shipping_info = checkout
         .shipping_info
         .selected_carrier_service_option
@@ -357,8 +357,8 @@ fn build(
         id: order_id,
         checkout_id: &record.id,
         purchase_flow_id: &record.purchase_flow_id,
-        status: ORDER_STATUS,
-        payment_status,
+        status: state.status.as_str(),
+        payment_status: state.payment_status.as_str(),
         currency: checkout.currency,
         tax_included_in_price: checkout.tax_included_in_price,
         weight_unit: checkout.weight_unit,
@@ -379,13 +379,14 @@ fn build(
         created_date: now,
         updated_date: now,
         payment_gateway_order_id: (pay_now.minor() > 0).then_some(payment_gateway_order_id),
+        pay_by_date: pay_by,
     };
     OrderDraft {
         order_id: order_id.to_owned(),
         // Serializing these types cannot fail: string keys only.
         body: serde_json::to_string(&order).unwrap_or_default(),
-        status: ORDER_STATUS,
-        payment_status,
+        state,
+        pay_by,
         created_date: now,
         payment_gateway_order_id: order.payment_gateway_order_id.map(String::from),
         stock,
@@ -401,9 +402,6 @@ fn build(
         pay_now,
     }
 }
-
-/// Orders are created approved; `paymentStatus` tells whether money is due.
-pub const ORDER_STATUS: &str = "APPROVED";
 
 /// The Wix order object: a snapshot of the checkout as it was ordered.
 #[derive(Debug, Serialize)]
@@ -437,6 +435,9 @@ struct OrderView<'a> {
     updated_date: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     payment_gateway_order_id: Option<&'a str>,
+    /// When an order awaiting payment is canceled unpaid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_by_date: Option<Timestamp>,
 }
 
 #[derive(Debug, Serialize)]

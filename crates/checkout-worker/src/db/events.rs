@@ -63,19 +63,34 @@ impl Db {
         event: &Event,
         only_if_changed: bool,
     ) -> ApiResult<D1PreparedStatement> {
-        let sql = if only_if_changed {
-            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() = 1"
-        } else {
-            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5)"
-        };
+        self.event_when(
+            event,
+            if only_if_changed {
+                "changes() = 1"
+            } else {
+                "true"
+            },
+            &[],
+        )
+    }
+
+    /// An event written only when `condition` (SQL over `?6` on, from `args`) holds.
+    pub(super) fn event_when(
+        &self,
+        event: &Event,
+        condition: &str,
+        args: &[JsValue],
+    ) -> ApiResult<D1PreparedStatement> {
+        let mut all = vec![
+            event.id.as_str().into(),
+            event.body.as_str().into(),
+            event.at.to_string().into(),
+            to_js(event.at.millis()),
+        ];
+        all.extend_from_slice(args);
         self.stmt(
-            sql,
-            &[
-                event.id.as_str().into(),
-                event.body.as_str().into(),
-                event.at.to_string().into(),
-                to_js(event.at.millis()),
-            ],
+            &format!("INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) SELECT ?1, ?2, ?3, ?4, ?5 WHERE {condition}"),
+            &all,
         )
     }
 

@@ -14,7 +14,7 @@ mod store;
 
 pub use checkouts::Stored;
 pub use events::{Attempted, EventRow};
-pub use orders::{OrderOf, Refusal, Search};
+pub use orders::{OrderOf, OrderRow, Refusal, Search};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
 
 use crate::error::{ApiError, ApiResult};

@@ -5,12 +5,14 @@
 mod checkouts;
 mod events;
 mod orders;
+mod payments;
 mod plans;
 mod sessions;
 mod store;
 
 pub use checkouts::forget_idle as forget_idle_checkouts;
 pub use events::forget_old as forget_old_events;
+pub use payments::expire_unpaid as expire_unpaid_orders;
 pub use plans::advance as advance_plan_orders;
 
 use crate::delivery;
@@ -47,6 +49,9 @@ pub async fn dispatch(op: Op, call: &Call<'_>) -> ApiResult<String> {
         Op::CreateOrder => orders::create(call).await?.to_string(),
         Op::GetOrder => orders::get(call).await?.to_string(),
         Op::SearchOrders => orders::search(call).await?.to_string(),
+        Op::MarkOrderPaid => payments::mark_as_paid(call).await?.to_string(),
+        Op::CancelOrder => payments::cancel(call).await?.to_string(),
+        Op::StripeWebhook => payments::stripe_webhook(call).await?.to_string(),
         Op::CheckoutSessionOrder => orders::of_completed_checkout(call).await?.to_string(),
         Op::CreateOrderSession => sessions::create(call).await?.to_string(),
         Op::GetOrderSession => sessions::get(call).await?.to_string(),

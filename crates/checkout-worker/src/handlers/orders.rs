@@ -3,6 +3,7 @@
 //! integration's `POST /api/v1/orders/checkout`), one order, and the search.
 
 use super::checkouts::view;
+use super::payments::{self, OrderKey};
 use crate::db::{OrderOf, Refusal, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
 use crate::events::Event;
@@ -11,6 +12,7 @@ use crate::request::search::{page, Search};
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::order::{self, OrderDraft, Precondition, Violation};
+use checkout_core::checkout::payment::{Happening, OrderStatus};
 use checkout_core::checkout::quote::Quote;
 use checkout_core::checkout::{CheckoutRecord, CreateOrderRequest, Ids};
 use checkout_core::store::Store;
@@ -58,7 +60,9 @@ fn order_events(
 }
 
 /// `create-order`: every precondition checked, then the order, the stock, the
-/// gift card, the coupon use and the checkout's completion in one D1 batch.
+/// gift card, the coupon use and the checkout naming its order in one D1
+/// batch; the checkout is completed at once when nothing is due, else when
+/// the order is paid.
 pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
     call.request::<CreateOrderRequest>()?;
     let db = call.db()?;
@@ -69,8 +73,23 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
     over_version(Contended::Checkout, async || {
         let (store, Stored { record, version }) = db.store_and_checkout(id, call.now).await?;
         if let Some(existing) = record.order_id.clone() {
+            if record.completed {
+                return Err(ApiError::AlreadyOrdered {
+                    order_id: Some(existing),
+                    paid: true,
+                });
+            }
+            // awaiting payment, unless its deadline passed: then it is canceled
+            // now, which reopens the checkout, and the checkout is read again
+            let timed_out = Happening::TimedOut { deadline: None };
+            let order =
+                payments::change(&db, OrderKey::Id(&existing), &timed_out, call.now).await?;
+            if order["status"] == OrderStatus::Canceled.as_str() {
+                return Ok(Attempt::Lost);
+            }
             return Err(ApiError::AlreadyOrdered {
                 order_id: Some(existing),
+                paid: false,
             });
         }
         if record.completed {
@@ -84,7 +103,8 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
         let quote = Quote::new(&record, &store, call.now)?;
         let draft = order::draft(&record, &quote, &order_id, &gateway_id, call.now)
             .map_err(ApiError::Preconditions)?;
-        let (checkout_event, order_event) = order_events(call, &record, &store, &draft, true)?;
+        let paid = draft.state.status == OrderStatus::Approved;
+        let (checkout_event, order_event) = order_events(call, &record, &store, &draft, paid)?;
         let refusal = match db
             .create_order(
                 &draft,
@@ -106,9 +126,8 @@ pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
             Err(refusal) => refusal,
         };
         match refusal {
-            Refusal::AlreadyOrdered => Err(ApiError::AlreadyOrdered {
-                order_id: db.order_id_of_checkout(id).await?,
-            }),
+            // another create-order came first: read again, and answer with its order
+            Refusal::AlreadyOrdered => Ok(Attempt::Lost),
             Refusal::GiftCardSpent => Err(ApiError::Preconditions(vec![Violation {
                 code: Precondition::GiftCardBalanceChanged,
                 description: "the gift card's balance changed; review the checkout and order again"
@@ -141,11 +160,12 @@ pub async fn of_completed_checkout(call: &Call<'_>) -> ApiResult<Value> {
     let db = call.db()?;
     let order_id = over_version(Contended::Checkout, async || {
         let (store, Stored { record, version }) = db.store_and_checkout(id, call.now).await?;
-        if let Some(order_id) = &record.order_id {
-            return Ok(Attempt::Done(order_id.clone()));
-        }
+        // a checkout whose order awaits payment is not completed yet
         if !record.completed {
             return Err(ApiError::CheckoutNotCompleted);
+        }
+        if let Some(order_id) = &record.order_id {
+            return Ok(Attempt::Done(order_id.clone()));
         }
         if record.line_items.is_empty() {
             return Err(ApiError::NoLineItems);
@@ -177,12 +197,17 @@ pub async fn of_completed_checkout(call: &Call<'_>) -> ApiResult<Value> {
     Ok(order::checkout_session_order(&order))
 }
 
+/// `GET /ecom/v1/orders/{id}`: the order as of now (one unpaid past its
+/// deadline is canceled first, as the scheduled handler would).
 pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
-    let order = call
-        .db()?
-        .order(call.param(0))
-        .await?
-        .ok_or(ApiError::NotFound("order"))?;
+    let timed_out = Happening::TimedOut { deadline: None };
+    let order = payments::change(
+        &call.db()?,
+        OrderKey::Id(call.param(0)),
+        &timed_out,
+        call.now,
+    )
+    .await?;
     Ok(json!({ "order": order }))
 }
 

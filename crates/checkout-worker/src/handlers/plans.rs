@@ -120,7 +120,7 @@ pub async fn create_offline(call: &Call<'_>) -> ApiResult<String> {
     let store = store(&db).await?;
     let buyer = req.buyer()?;
     let plan_id = req.plan_id()?;
-    over_version(Contended::PlanOrder, async || {
+    over_version(Contended::Order, async || {
         let held = db.plan_orders_held(&buyer.member_id, plan_id).await?;
         let mut ids = Uuids::default();
         let id = ids.new_id();
@@ -204,7 +204,7 @@ pub async fn change(
 ) -> ApiResult<String> {
     let body = call.body_or_empty();
     let db = call.db()?;
-    over_version(Contended::PlanOrder, async || {
+    over_version(Contended::Order, async || {
         // an unknown (or another tenant's) order is 404 whatever the body
         let StoredPlanOrder { record, version } = db
             .plan_order(call.param(0))

@@ -28,6 +28,9 @@ pub struct Call<'a> {
     kind: Option<KeyKind>,
     /// The body as JSON (`{}` when empty); `Null` for methods without one.
     pub body: Value,
+    /// The body's bytes as they came (what a provider's signature covers).
+    pub raw: Vec<u8>,
+    pub headers: worker::Headers,
     /// The path parameters, in order (`{id}`).
     params: Vec<String>,
     pub now: Timestamp,
@@ -52,14 +55,27 @@ pub struct Who {
 /// than the worker's, only a publishable-key route of a tenant whose store
 /// lists the origin may be called (a secret key is never used from a page).
 pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<Who> {
+    let keyless = |tenant| Who {
+        tenant,
+        kind: None,
+        cors_origin: None,
+        limit_key: String::new(),
+    };
     let (tenant, kind) = match route.access {
-        Access::Public => {
-            return Ok(Who {
-                tenant: None,
-                kind: None,
-                cors_origin: None,
-                limit_key: String::new(),
-            })
+        Access::Public => return Ok(keyless(None)),
+        Access::Signed => {
+            let url = req.url()?;
+            let named = url
+                .query_pairs()
+                .find(|(k, _)| k == "tenant")
+                .map(|(_, v)| v.into_owned())
+                .ok_or_else(|| ApiError::invalid("tenant", "the tenant's appDefId, as ?tenant="))?;
+            let tenant = tenants::load(env)?
+                .iter()
+                .find(|t| t.app_def_id == named)
+                .cloned()
+                .ok_or(ApiError::NotFound("tenant"))?;
+            return Ok(keyless(Some(tenant)));
         }
         access => {
             let tenants = tenants::load(env)?;
@@ -126,15 +142,17 @@ impl<'a> Call<'a> {
         let include_pricing_input = query
             .iter()
             .any(|(k, v)| k == "include" && v.split(',').any(|x| x == "pricingInput"));
-        let body = match route.method {
+        let (body, raw) = match route.method {
             "POST" | "PUT" | "PATCH" => read_json(&mut req).await?,
-            _ => Value::Null,
+            _ => (Value::Null, Vec::new()),
         };
         Ok(Call {
             env,
             tenant,
             kind,
             body,
+            raw,
+            headers: req.headers().clone(),
             params: params.into_iter().map(String::from).collect(),
             now,
             include_pricing_input,
@@ -188,10 +206,11 @@ impl<'a> Call<'a> {
     }
 }
 
-/// The request body as JSON: at most [`MAX_BODY`] bytes, `{}` when empty. A
-/// larger body is refused when its `Content-Length` says so, and otherwise
-/// while it streams in, as soon as it passes the limit: never held whole.
-async fn read_json(req: &mut Request) -> ApiResult<Value> {
+/// The request body as JSON, and its bytes: at most [`MAX_BODY`] bytes, `{}`
+/// when empty. A larger body is refused when its `Content-Length` says so,
+/// and otherwise while it streams in, as soon as it passes the limit: never
+/// held whole.
+async fn read_json(req: &mut Request) -> ApiResult<(Value, Vec<u8>)> {
     let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
     let declared = req
         .headers()
@@ -212,11 +231,12 @@ async fn read_json(req: &mut Request) -> ApiResult<Value> {
         }
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
+        return Ok((json!({}), bytes));
     }
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::Invalid {
+    let json = serde_json::from_slice(&bytes).map_err(|e| ApiError::Invalid {
         field: String::new(),
         description: format!("the body is not valid JSON: {e}"),
         rule: "FORMAT",
-    })
+    })?;
+    Ok((json, bytes))
 }

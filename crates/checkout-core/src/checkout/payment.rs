@@ -1,0 +1,479 @@
+//! An order's payment lifecycle (`docs/api.md`, Payment): what each thing
+//! that happens to an order does to its `status` and `paymentStatus`,
+//! whether it gives back what the order holds (stock, coupon use, gift card
+//! amount) and completes or reopens its checkout, and the order object after
+//! it. Every repeat (a provider's second delivery, a second cancel) changes
+//! nothing; a payment that arrives for a canceled order, or for another
+//! amount than the order's, is recorded and flagged for the merchant, never
+//! lost.
+//!
+//! | status / payment | paid | payment failed | canceled | payment timeout |
+//! | --- | --- | --- | --- | --- |
+//! | `INITIALIZED` / `NOT_PAID`, `DECLINED` | `APPROVED` / `PAID`, checkout completed | `DECLINED` | `CANCELED` / `CANCELED`, given back, checkout reopened | the same, once the deadline passed |
+//! | `APPROVED` / `PAID` | repeat | repeat | `CANCELED` / `PAID`, given back | repeat |
+//! | `CANCELED` / `CANCELED` | recorded, flagged (`PAID_AFTER_CANCELLATION`); refused from the merchant | repeat | repeat | repeat |
+//! | `CANCELED` / `PAID` | repeat | repeat | repeat | repeat |
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::pricing::input::{self, Text};
+use crate::pricing::Currency;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderStatus {
+    /// Created, awaiting payment: it holds what it took.
+    Initialized,
+    /// Paid (or nothing was due): for the merchant to fulfil.
+    Approved,
+    Canceled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PaymentStatus {
+    NotPaid,
+    Paid,
+    /// The last payment attempt was declined; another may still succeed.
+    Declined,
+    /// Canceled before it was paid.
+    Canceled,
+}
+
+impl OrderStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Initialized => "INITIALIZED",
+            OrderStatus::Approved => "APPROVED",
+            OrderStatus::Canceled => "CANCELED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        [
+            OrderStatus::Initialized,
+            OrderStatus::Approved,
+            OrderStatus::Canceled,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+impl PaymentStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::NotPaid => "NOT_PAID",
+            PaymentStatus::Paid => "PAID",
+            PaymentStatus::Declined => "DECLINED",
+            PaymentStatus::Canceled => "CANCELED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PaymentStatus> {
+        [
+            PaymentStatus::NotPaid,
+            PaymentStatus::Paid,
+            PaymentStatus::Declined,
+            PaymentStatus::Canceled,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// Where an order stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrderState {
+    pub status: OrderStatus,
+    pub payment_status: PaymentStatus,
+}
+
+impl OrderState {
+    /// A new order: awaiting payment when money is due, else approved and paid.
+    pub fn new(money_due: bool) -> OrderState {
+        if money_due {
+            OrderState {
+                status: OrderStatus::Initialized,
+                payment_status: PaymentStatus::NotPaid,
+            }
+        } else {
+            OrderState {
+                status: OrderStatus::Approved,
+                payment_status: PaymentStatus::Paid,
+            }
+        }
+    }
+}
+
+/// A payment as a provider reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderPayment {
+    /// `stripe`.
+    pub provider: &'static str,
+    /// The provider's id of the payment (a PaymentIntent's `pi_…`).
+    pub id: String,
+    /// Minor units received, and the currency (ISO 4217, any case).
+    pub minor: u128,
+    pub currency: String,
+}
+
+/// What happened to an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Happening {
+    /// A provider confirmed a payment.
+    Paid(ProviderPayment),
+    /// The merchant marked the order paid (an offline payment).
+    MarkedPaid,
+    /// A provider declined a payment attempt.
+    PaymentFailed(ProviderPayment),
+    /// The merchant canceled the order.
+    Canceled,
+    /// The store's payment timeout passed; `deadline` is the order's.
+    TimedOut { deadline: Option<Timestamp> },
+}
+
+/// Something the merchant should look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attention {
+    /// A payment arrived for an order already canceled: refund or re-create it.
+    PaidAfterCancellation,
+    /// A payment of another amount or currency than the order's `payNow`.
+    AmountMismatch,
+}
+
+impl Attention {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Attention::PaidAfterCancellation => "PAID_AFTER_CANCELLATION",
+            Attention::AmountMismatch => "PAYMENT_AMOUNT_MISMATCH",
+        }
+    }
+}
+
+/// The money an order asks for: its `payNow` total, in minor units of its currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Due {
+    pub minor: u128,
+    pub currency: Currency,
+}
+
+impl Due {
+    /// Read from the order object (`currency`, `payNow.total.amount`).
+    pub fn of_order(order: &Value) -> Option<Due> {
+        let currency = Currency::from_code(order.get("currency")?.as_str()?)?;
+        let amount = order.pointer("/payNow/total/amount")?.as_str()?;
+        let minor = input::money(Some(&Text::Str(amount.into())), currency, "").ok()?;
+        Some(Due { minor, currency })
+    }
+}
+
+/// What a happening changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub to: OrderState,
+    /// What the order holds goes back: stock, coupon use, gift card amount.
+    pub gives_back: bool,
+    /// Its checkout is completed (paid).
+    pub completes_checkout: bool,
+    /// Its checkout is open again, without an order (canceled unpaid).
+    pub reopens_checkout: bool,
+    pub attention: Option<Attention>,
+    /// The order event's slug (`approved`, `canceled`, `payment_status_updated`).
+    pub event: &'static str,
+}
+
+/// What `happening` does to an order in `from` that asks for `due`, at `now`: `Ok(None)` when nothing changes (a repeat, or a
+/// timeout not yet due), `ORDER_STATUS_DOES_NOT_ALLOW` when the merchant
+/// asks what the status does not allow.
+pub fn transition(
+    from: OrderState,
+    due: Due,
+    happening: &Happening,
+    now: Timestamp,
+) -> Result<Option<Transition>> {
+    use OrderStatus::{Approved, Canceled, Initialized};
+    let to = |status, payment_status| OrderState {
+        status,
+        payment_status,
+    };
+    let change = |state, event| Transition {
+        to: state,
+        gives_back: false,
+        completes_checkout: false,
+        reopens_checkout: false,
+        attention: None,
+        event,
+    };
+    let paid = from.payment_status == PaymentStatus::Paid;
+    Ok(match (from.status, happening) {
+        (Initialized, Happening::Paid(p)) if !matches_amount(p, due) => Some(Transition {
+            attention: Some(Attention::AmountMismatch),
+            ..change(from, "payment_status_updated")
+        }),
+        (Initialized, Happening::Paid(_) | Happening::MarkedPaid) => Some(Transition {
+            completes_checkout: true,
+            ..change(to(Approved, PaymentStatus::Paid), "approved")
+        }),
+        (Initialized, Happening::PaymentFailed(_)) => {
+            (from.payment_status != PaymentStatus::Declined).then(|| {
+                change(
+                    to(Initialized, PaymentStatus::Declined),
+                    "payment_status_updated",
+                )
+            })
+        }
+        (Initialized, Happening::TimedOut { deadline }) if deadline.is_none_or(|d| now < d) => None,
+        (Initialized, Happening::Canceled | Happening::TimedOut { .. }) => Some(Transition {
+            gives_back: true,
+            reopens_checkout: true,
+            ..change(to(Canceled, PaymentStatus::Canceled), "canceled")
+        }),
+        (Approved, Happening::Canceled) => Some(Transition {
+            gives_back: true,
+            ..change(to(Canceled, from.payment_status), "canceled")
+        }),
+        (Canceled, Happening::Paid(_)) if !paid => Some(Transition {
+            attention: Some(Attention::PaidAfterCancellation),
+            ..change(to(Canceled, PaymentStatus::Paid), "payment_status_updated")
+        }),
+        (Canceled, Happening::MarkedPaid) if !paid => {
+            return Err(Error::new(
+                ErrorCode::OrderStatusDoesNotAllow,
+                "id",
+                "the order is CANCELED: it can no longer be marked paid",
+            ))
+        }
+        _ => None,
+    })
+}
+
+/// Whether a provider's payment is the order's amount in its currency.
+fn matches_amount(p: &ProviderPayment, due: Due) -> bool {
+    p.minor == due.minor && p.currency.eq_ignore_ascii_case(due.currency.code())
+}
+
+/// The order object after `t`: its statuses and `updatedDate`; the provider's
+/// payment appended to `payments` and a flag to `attention`, when there are.
+pub fn apply_to_order(order: &mut Value, t: &Transition, happening: &Happening, now: Timestamp) {
+    order["status"] = json!(t.to.status.as_str());
+    order["paymentStatus"] = json!(t.to.payment_status.as_str());
+    order["updatedDate"] = json!(now);
+    if t.to.status != OrderStatus::Initialized {
+        if let Some(o) = order.as_object_mut() {
+            o.remove("payByDate");
+        }
+    }
+    let payment = match happening {
+        Happening::Paid(p) => Some((p, "SUCCEEDED")),
+        Happening::PaymentFailed(p) => Some((p, "FAILED")),
+        _ => None,
+    };
+    if let Some((p, status)) = payment {
+        push(
+            order,
+            "payments",
+            json!({"provider": p.provider, "id": p.id, "status": status,
+                   "amountMinor": p.minor.to_string(), "currency": p.currency.to_ascii_uppercase(), "date": now}),
+        );
+    }
+    if let Some(a) = t.attention {
+        push(order, "attention", json!({"code": a.as_str(), "date": now}));
+    }
+}
+
+fn push(order: &mut Value, key: &str, item: Value) {
+    match order.get_mut(key).and_then(Value::as_array_mut) {
+        Some(list) => list.push(item),
+        None => order[key] = json!([item]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::Currency;
+
+    const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
+
+    fn usd(minor: u128) -> Due {
+        Due {
+            minor,
+            currency: Currency::from_code("USD").unwrap(),
+        }
+    }
+
+    fn state(status: OrderStatus, payment_status: PaymentStatus) -> OrderState {
+        OrderState {
+            status,
+            payment_status,
+        }
+    }
+
+    fn stripe(minor: u128) -> ProviderPayment {
+        ProviderPayment {
+            provider: "stripe",
+            id: "pi_1".into(),
+            minor,
+            currency: "usd".into(),
+        }
+    }
+
+    fn after(from: OrderState, h: Happening) -> Option<Transition> {
+        transition(from, usd(2500), &h, NOW).unwrap()
+    }
+
+    const UNPAID: OrderState = OrderState {
+        status: OrderStatus::Initialized,
+        payment_status: PaymentStatus::NotPaid,
+    };
+
+    #[test]
+    fn a_payment_of_the_orders_amount_approves_it_and_completes_its_checkout() {
+        for h in [Happening::Paid(stripe(2500)), Happening::MarkedPaid] {
+            let t = after(UNPAID, h).unwrap();
+            assert_eq!(t.to, state(OrderStatus::Approved, PaymentStatus::Paid));
+            assert!(t.completes_checkout && !t.gives_back && t.attention.is_none());
+            assert_eq!(t.event, "approved");
+        }
+        // a repeat changes nothing
+        let paid = state(OrderStatus::Approved, PaymentStatus::Paid);
+        assert_eq!(after(paid, Happening::Paid(stripe(2500))), None);
+        assert_eq!(after(paid, Happening::MarkedPaid), None);
+        assert_eq!(after(paid, Happening::PaymentFailed(stripe(2500))), None);
+        assert_eq!(
+            after(
+                paid,
+                Happening::TimedOut {
+                    deadline: Some(NOW)
+                }
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_payment_of_another_amount_is_recorded_and_flagged_not_accepted() {
+        let mut other_currency = stripe(2500);
+        other_currency.currency = "eur".into();
+        for p in [stripe(2499), other_currency] {
+            let t = after(UNPAID, Happening::Paid(p)).unwrap();
+            assert_eq!(t.to, UNPAID);
+            assert_eq!(t.attention, Some(Attention::AmountMismatch));
+            assert!(!t.completes_checkout);
+        }
+    }
+
+    #[test]
+    fn cancel_and_timeout_give_back_once_and_reopen_an_unpaid_checkout() {
+        let t = after(UNPAID, Happening::Canceled).unwrap();
+        assert_eq!(t.to, state(OrderStatus::Canceled, PaymentStatus::Canceled));
+        assert!(t.gives_back && t.reopens_checkout);
+        // not before the deadline
+        let later = NOW.plus_millis(1);
+        assert_eq!(
+            after(
+                UNPAID,
+                Happening::TimedOut {
+                    deadline: Some(later)
+                }
+            ),
+            None
+        );
+        let t = after(
+            UNPAID,
+            Happening::TimedOut {
+                deadline: Some(NOW),
+            },
+        )
+        .unwrap();
+        assert!(t.gives_back && t.reopens_checkout);
+        // a declined order still awaits payment, and times out the same way
+        let declined = state(OrderStatus::Initialized, PaymentStatus::Declined);
+        assert!(
+            after(
+                declined,
+                Happening::TimedOut {
+                    deadline: Some(NOW)
+                }
+            )
+            .unwrap()
+            .gives_back
+        );
+        // a paid order canceled gives back, keeps its checkout completed and stays paid
+        let t = after(
+            state(OrderStatus::Approved, PaymentStatus::Paid),
+            Happening::Canceled,
+        )
+        .unwrap();
+        assert_eq!(t.to, state(OrderStatus::Canceled, PaymentStatus::Paid));
+        assert!(t.gives_back && !t.reopens_checkout);
+        // canceled is final: nothing is given back twice
+        for s in [PaymentStatus::Canceled, PaymentStatus::Paid] {
+            let canceled = state(OrderStatus::Canceled, s);
+            assert_eq!(after(canceled, Happening::Canceled), None);
+            assert_eq!(
+                after(
+                    canceled,
+                    Happening::TimedOut {
+                        deadline: Some(NOW)
+                    }
+                ),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn a_payment_after_cancellation_is_recorded_and_flagged_the_merchant_cannot_mark_it_paid() {
+        let canceled = state(OrderStatus::Canceled, PaymentStatus::Canceled);
+        let t = after(canceled, Happening::Paid(stripe(2500))).unwrap();
+        assert_eq!(t.to, state(OrderStatus::Canceled, PaymentStatus::Paid));
+        assert_eq!(t.attention, Some(Attention::PaidAfterCancellation));
+        assert!(!t.gives_back && !t.completes_checkout);
+        let e = transition(canceled, usd(2500), &Happening::MarkedPaid, NOW).unwrap_err();
+        assert_eq!(e.code, ErrorCode::OrderStatusDoesNotAllow);
+    }
+
+    #[test]
+    fn a_declined_payment_is_noted_once_and_the_order_still_awaits_payment() {
+        let t = after(UNPAID, Happening::PaymentFailed(stripe(2500))).unwrap();
+        assert_eq!(
+            t.to,
+            state(OrderStatus::Initialized, PaymentStatus::Declined)
+        );
+        assert_eq!(after(t.to, Happening::PaymentFailed(stripe(2500))), None);
+        assert!(after(t.to, Happening::Paid(stripe(2500))).is_some());
+    }
+
+    #[test]
+    fn what_an_order_asks_for_is_read_from_its_object() {
+        let order = json!({"currency": "JPY", "payNow": {"total": {"amount": "1200"}}});
+        assert_eq!(Due::of_order(&order).map(|d| d.minor), Some(1200));
+        let order = json!({"currency": "USD", "payNow": {"total": {"amount": "25.5"}}});
+        assert_eq!(Due::of_order(&order).map(|d| d.minor), Some(2550));
+        assert_eq!(Due::of_order(&json!({"currency": "USD"})), None);
+    }
+
+    #[test]
+    fn the_order_object_shows_the_change_its_payments_and_what_needs_attention() {
+        let mut order = json!({"id": "o", "status": "INITIALIZED", "paymentStatus": "NOT_PAID",
+                               "payByDate": NOW});
+        let h = Happening::Paid(stripe(2500));
+        let t = after(UNPAID, h.clone()).unwrap();
+        apply_to_order(&mut order, &t, &h, NOW);
+        assert_eq!(order["status"], "APPROVED");
+        assert_eq!(order["paymentStatus"], "PAID");
+        assert!(order.get("payByDate").is_none());
+        assert_eq!(order["payments"][0]["id"], "pi_1");
+        assert_eq!(order["payments"][0]["amountMinor"], "2500");
+        assert_eq!(order["payments"][0]["currency"], "USD");
+        let h = Happening::Paid(stripe(1));
+        let t = after(UNPAID, h.clone()).unwrap();
+        apply_to_order(&mut order, &t, &h, NOW);
+        assert_eq!(order["payments"].as_array().unwrap().len(), 2);
+        assert_eq!(order["attention"][0]["code"], "PAYMENT_AMOUNT_MISMATCH");
+    }
+}

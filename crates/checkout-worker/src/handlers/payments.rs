@@ -1,0 +1,183 @@
+//! An order's payment lifecycle (`docs/api.md`, Payment): the merchant's
+//! mark-as-paid and cancel, Stripe's webhook, and the payment timeout (the
+//! scheduled handler, and every read of the order). Each runs the core's
+//! transition on the stored order and writes it, with what it gives back,
+//! its checkout completed or reopened, and its events, in one batch over the
+//! version it read; a repeat changes nothing and answers the order as it is.
+
+use crate::db::{Db, OrderRow, Stored};
+use crate::error::{ApiError, ApiResult, Contended};
+use crate::events::Event;
+use crate::ids::Uuids;
+use crate::request::Call;
+use crate::retry::{over_version, Attempt};
+use checkout_core::checkout::payment::{self, Due, Happening};
+use checkout_core::checkout::quote::Quote;
+use checkout_core::checkout::Ids;
+use checkout_core::events::{self, Kind};
+use checkout_core::stripe;
+use checkout_core::time::Timestamp;
+use serde_json::{json, Value};
+
+/// Orders given up unpaid in one run of the scheduled handler, per tenant.
+const EXPIRED_PER_RUN: u32 = 50;
+
+/// Which order: by its id, or by the payment gateway id create-order handed out.
+#[derive(Clone, Copy)]
+pub enum OrderKey<'a> {
+    Id(&'a str),
+    GatewayId(&'a str),
+}
+
+/// What `happening` does to the order: the order as it is after.
+pub async fn change(
+    db: &Db,
+    key: OrderKey<'_>,
+    happening: &Happening,
+    now: Timestamp,
+) -> ApiResult<Value> {
+    over_version(Contended::Order, async || {
+        let row = match key {
+            OrderKey::Id(id) => db.order_row(id, false).await?,
+            OrderKey::GatewayId(id) => db.order_row(id, true).await?,
+        }
+        .ok_or(ApiError::NotFound("order"))?;
+        let mut order = row.json()?;
+        let due = Due::of_order(&order)
+            .ok_or_else(|| ApiError::Internal(format!("order {} has no payNow", row.id)))?;
+        let happening = match happening {
+            Happening::TimedOut { .. } => Happening::TimedOut {
+                deadline: row.pay_by_ms.map(Timestamp::from_millis),
+            },
+            other => other.clone(),
+        };
+        let Some(t) = payment::transition(row.state()?, due, &happening, now)? else {
+            return Ok(Attempt::Done(order));
+        };
+        payment::apply_to_order(&mut order, &t, &happening, now);
+        let mut ids = Uuids::default();
+        let mut out = vec![Event::new(
+            &mut ids,
+            events::ORDER,
+            Kind::Action(t.event),
+            &row.id,
+            &order.to_string(),
+            now,
+        )];
+        if t.completes_checkout {
+            if let Some(event) = checkout_completed(db, &row, &mut ids, now).await? {
+                out.push(event);
+            }
+        }
+        let token = ids.new_id();
+        ids.check()?;
+        let mut body = order.clone();
+        if let Some(o) = body.as_object_mut() {
+            o.remove("number");
+        }
+        let written = db
+            .change_order(&row, &t, &body.to_string(), &out, &token, now)
+            .await?;
+        Ok(if written {
+            Attempt::Done(order)
+        } else {
+            Attempt::Lost
+        })
+    })
+    .await
+}
+
+/// The checkout's `completed` event, when its order is paid (none when the
+/// checkout is no longer kept).
+async fn checkout_completed(
+    db: &Db,
+    row: &OrderRow,
+    ids: &mut Uuids,
+    now: Timestamp,
+) -> ApiResult<Option<Event>> {
+    let Ok((store, Stored { mut record, .. })) = db.store_and_checkout(&row.checkout_id, now).await
+    else {
+        return Ok(None);
+    };
+    record.completed = true;
+    record.updated_date = now;
+    let view = Quote::new(&record, &store, now)?.checkout_json(&record, false);
+    Ok(Some(Event::new(
+        ids,
+        events::CHECKOUT,
+        Kind::Action("completed"),
+        &record.id,
+        &view,
+        now,
+    )))
+}
+
+/// `POST /ecom/v1/orders/{id}/mark-as-paid`: paid offline → `{order}`.
+pub async fn mark_as_paid(call: &Call<'_>) -> ApiResult<Value> {
+    let order = change(
+        &call.db()?,
+        OrderKey::Id(call.param(0)),
+        &Happening::MarkedPaid,
+        call.now,
+    )
+    .await?;
+    Ok(json!({ "order": order }))
+}
+
+/// `POST /ecom/v1/orders/{id}/cancel`: canceled, what it holds given back → `{order}`.
+pub async fn cancel(call: &Call<'_>) -> ApiResult<Value> {
+    let order = change(
+        &call.db()?,
+        OrderKey::Id(call.param(0)),
+        &Happening::Canceled,
+        call.now,
+    )
+    .await?;
+    Ok(json!({ "order": order }))
+}
+
+/// The scheduled handler's payment timeout: orders unpaid past their
+/// deadline canceled, what they hold given back; how many.
+pub async fn expire_unpaid(db: &Db, now: Timestamp) -> ApiResult<usize> {
+    let overdue = db.overdue_orders(now, EXPIRED_PER_RUN).await?;
+    for id in &overdue {
+        change(
+            db,
+            OrderKey::Id(id),
+            &Happening::TimedOut { deadline: None },
+            now,
+        )
+        .await?;
+    }
+    Ok(overdue.len())
+}
+
+/// `POST /payments/v1/stripe/webhook?tenant={appDefId}`: a Stripe event,
+/// authenticated by its `Stripe-Signature` with the tenant's webhook secret
+/// (no key). A PaymentIntent's success or failure changes the order it
+/// names; any other event is taken and ignored → `{received: true}`.
+pub async fn stripe_webhook(call: &Call<'_>) -> ApiResult<Value> {
+    let secret = call
+        .tenant()?
+        .stripe_webhook_secret
+        .as_deref()
+        .ok_or(ApiError::NotFound("Stripe webhook endpoint"))?;
+    let signature = call.headers.get("stripe-signature")?.ok_or_else(|| {
+        ApiError::invalid("Stripe-Signature", "the header Stripe signs its calls with")
+    })?;
+    stripe::verify(&call.raw, &signature, secret, call.now)?;
+    let Some(event) = stripe::payment_event(&call.raw)? else {
+        return Ok(json!({ "received": true }));
+    };
+    let key = OrderKey::GatewayId(&event.gateway_order_id);
+    let order = match change(&call.db()?, key, &event.happening, call.now).await {
+        Err(ApiError::NotFound(_)) => {
+            return Err(ApiError::invalid(
+                "data.object.metadata.paymentGatewayOrderId",
+                "no order of this tenant has this payment gateway id",
+            ))
+        }
+        other => other?,
+    };
+    Ok(json!({ "received": true, "orderId": order["id"] }))
+}
