@@ -41,10 +41,13 @@ function operations() {
       if (!op) continue;
       const security = op.security ?? doc.security ?? [];
       const schemes = security.flatMap((s) => Object.keys(s));
-      const id = path.startsWith('/ecom/v1/orders') ? ids.order
-        : path.startsWith('/pricing-plans') ? ids.planOrder : ids.checkout;
-      const url = path.replace('{id}', id).replace('{orderSessionId}', ids.session);
-      ops.push({ method: method.toUpperCase(), path, url, schemes, hasId: path.includes('{') });
+      const id = path.startsWith('/pricing-plans') ? ids.planOrder
+        : path.includes('/orders/') ? ids.order : ids.checkout;
+      // catalog items and gift cards are named within each tenant's own store: routes of the own tenant
+      const own = path.includes('{itemId}') || path.includes('{code}');
+      const url = path.replace('{id}', id).replace('{orderSessionId}', ids.session)
+        .replace('{itemId}', 'mug').replace('{code}', 'GIFT-25');
+      ops.push({ method: method.toUpperCase(), path, url, schemes, hasId: path.includes('{') && !own });
     }
   }
   return ops;

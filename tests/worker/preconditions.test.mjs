@@ -33,7 +33,19 @@ async function call(method, path, body) {
   const r = await w.fetch(path, json(method, body, sk));
   return { status: r.status, body: await r.json() };
 }
-const put = async (s) => assert.equal((await call('PUT', '/admin/v1/store', s)).status, 200);
+/** The configuration, and the live counters set back to it (a PUT keeps them), as a merchant does: a set guarded by the value read. */
+const put = async (s) => {
+  const r = await call('PUT', '/admin/v1/store', s);
+  assert.equal(r.status, 200);
+  for (const item of s.catalog.filter((i) => i.stock !== undefined)) {
+    const now = r.body.store.catalog.find((i) => i.id === item.id).stock;
+    assert.equal((await call('POST', `/admin/v1/catalog/${item.id}/stock`, { set: item.stock, expected: now })).status, 200);
+  }
+  for (const card of s.giftCards) {
+    const now = r.body.store.giftCards.find((g) => g.code === card.code).balance;
+    assert.equal((await call('POST', `/admin/v1/gift-cards/${card.code}/balance`, { set: card.balance, expected: now })).status, 200);
+  }
+};
 const codes = (r) => r.body.details.applicationError.data.violations.map((v) => v.code);
 const info = {
   buyerInfo: { email: 'p@example.com' },

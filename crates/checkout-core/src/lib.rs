@@ -12,6 +12,7 @@
 //! worker (`checkout-worker`) is a thin shell around this crate.
 
 pub mod checkout;
+pub mod counters;
 pub mod cursor;
 pub mod error;
 pub mod events;

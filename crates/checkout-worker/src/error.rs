@@ -56,6 +56,12 @@ pub enum ApiError {
     },
     /// 409: every attempt to write found the entity changed by another request.
     KeptChanging(Contended),
+    /// 409: a live counter's change was not made: a guarded set found another
+    /// value, or a delta would take it below zero; its value now, as shown.
+    CounterConflict {
+        would_be_negative: bool,
+        current: Value,
+    },
     /// 410: the order session's token has expired.
     OrderSessionExpired,
     /// 429: the caller spent its rate limit; try again after `retry_after` seconds.
@@ -101,7 +107,9 @@ impl ApiError {
             ApiError::Forbidden | ApiError::OriginNotAllowed => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::AlreadyOrdered { .. } | ApiError::KeptChanging(_) => 409,
+            ApiError::AlreadyOrdered { .. }
+            | ApiError::KeptChanging(_)
+            | ApiError::CounterConflict { .. } => 409,
             ApiError::OrderSessionExpired => 410,
             ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
             ApiError::RateLimited { .. } => 429,
@@ -148,6 +156,14 @@ impl ApiError {
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ApiError::AlreadyOrdered { paid: true, .. } => "CHECKOUT_ALREADY_PAID",
             ApiError::AlreadyOrdered { paid: false, .. } => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
+            ApiError::CounterConflict {
+                would_be_negative: true,
+                ..
+            } => "COUNTER_WOULD_BE_NEGATIVE",
+            ApiError::CounterConflict {
+                would_be_negative: false,
+                ..
+            } => "COUNTER_CHANGED",
             ApiError::KeptChanging(Contended::Checkout) => "CHECKOUT_CHANGED",
             ApiError::KeptChanging(Contended::Order) => "ORDER_CHANGED",
             ApiError::OrderSessionExpired => "ORDER_SESSION_EXPIRED",
@@ -196,6 +212,14 @@ impl ApiError {
             ApiError::KeptChanging(Contended::Checkout) => {
                 "the checkout kept changing; try again".into()
             }
+            ApiError::CounterConflict {
+                would_be_negative: true,
+                current,
+            } => format!("the change would take it below zero: it is {current}"),
+            ApiError::CounterConflict {
+                would_be_negative: false,
+                current,
+            } => format!("it is {current}, not the value expected: read it again"),
             ApiError::KeptChanging(Contended::Order) => {
                 "the order kept changing; try again".into()
             }
@@ -243,6 +267,7 @@ impl ApiError {
                 json!({ "currentStatus": r.current.as_str(), "action": r.action })
             }
             ApiError::RateLimited { retry_after } => json!({ "retryAfterSeconds": retry_after }),
+            ApiError::CounterConflict { current, .. } => json!({ "current": current }),
             _ => json!({}),
         }
     }
@@ -424,6 +449,22 @@ mod tests {
                 409,
             ),
             (core(ErrorCode::WebhookRefused), "WEBHOOK_REFUSED", 400),
+            (
+                ApiError::CounterConflict {
+                    would_be_negative: false,
+                    current: json!(3),
+                },
+                "COUNTER_CHANGED",
+                409,
+            ),
+            (
+                ApiError::CounterConflict {
+                    would_be_negative: true,
+                    current: json!("1.00"),
+                },
+                "COUNTER_WOULD_BE_NEGATIVE",
+                409,
+            ),
             (
                 ApiError::Preconditions(vec![
                     violation(Precondition::EmptyCheckout),

@@ -21,6 +21,8 @@ pub enum Op {
     Jwks,
     GetStore,
     PutStore,
+    ChangeStock,
+    ChangeGiftCardBalance,
     ListEvents,
     GetEvent,
     RedeliverEvent,
@@ -90,6 +92,18 @@ pub const ROUTES: &[Route] = &[
         method: "PUT",
         path: "/admin/v1/store",
         op: Op::PutStore,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/admin/v1/catalog/{itemId}/stock",
+        op: Op::ChangeStock,
+        access: Access::Secret,
+    },
+    Route {
+        method: "POST",
+        path: "/admin/v1/gift-cards/{code}/balance",
+        op: Op::ChangeGiftCardBalance,
         access: Access::Secret,
     },
     Route {

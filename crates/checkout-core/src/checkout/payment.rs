@@ -250,6 +250,27 @@ pub fn transition(
     })
 }
 
+/// Whether the order has recorded this provider's report already (the same
+/// payment with the same outcome): a second delivery of it, which changes nothing.
+pub fn already_recorded(order: &Value, happening: &Happening) -> bool {
+    let (p, status) = match happening {
+        Happening::Paid(p) => (p, "SUCCEEDED"),
+        Happening::PaymentFailed(p) => (p, "FAILED"),
+        _ => return false,
+    };
+    order
+        .get("payments")
+        .and_then(Value::as_array)
+        .is_some_and(|list| {
+            list.iter().any(|r| {
+                r["provider"] == p.provider
+                    && r["id"] == p.id.as_str()
+                    && r["status"] == status
+                    && r["amountMinor"] == p.minor.to_string().as_str()
+            })
+        })
+}
+
 /// Whether a provider's payment is the order's amount in its currency.
 fn matches_amount(p: &ProviderPayment, due: Due) -> bool {
     p.minor == due.minor && p.currency.eq_ignore_ascii_case(due.currency.code())
@@ -471,9 +492,18 @@ mod tests {
         assert_eq!(order["payments"][0]["amountMinor"], "2500");
         assert_eq!(order["payments"][0]["currency"], "USD");
         let h = Happening::Paid(stripe(1));
+        assert!(!already_recorded(&order, &h));
         let t = after(UNPAID, h.clone()).unwrap();
         apply_to_order(&mut order, &t, &h, NOW);
         assert_eq!(order["payments"].as_array().unwrap().len(), 2);
         assert_eq!(order["attention"][0]["code"], "PAYMENT_AMOUNT_MISMATCH");
+        // the same report again is a repeat; another outcome of the same payment is not
+        assert!(already_recorded(&order, &h));
+        assert!(already_recorded(&order, &Happening::Paid(stripe(2500))));
+        assert!(!already_recorded(
+            &order,
+            &Happening::PaymentFailed(stripe(2500))
+        ));
+        assert!(!already_recorded(&order, &Happening::MarkedPaid));
     }
 }

@@ -16,6 +16,7 @@ pub use checkouts::Stored;
 pub use events::{Attempted, EventRow};
 pub use orders::{OrderOf, OrderRow, Refusal, Search};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
+pub use store::{Counter, CounterRefusal};
 
 use crate::error::{ApiError, ApiResult};
 use worker::wasm_bindgen::JsValue;

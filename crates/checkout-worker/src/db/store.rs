@@ -1,12 +1,15 @@
 //! The store: its configuration and live counters, read in one statement
-//! together with one checkout (one round trip, one snapshot).
+//! together with one checkout (one round trip, one snapshot); the
+//! configuration replaced, and a counter changed on its own.
 
-use super::{internal, Db, Stored};
+use super::{failure_text, internal, to_js, Db, Stored};
 use crate::error::{ApiError, ApiResult};
+use checkout_core::counters::Change;
 use checkout_core::store::{Counters, Store, StoreConfig};
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
+use worker::wasm_bindgen::JsValue;
 
 #[derive(Deserialize)]
 struct ReadRow {
@@ -104,17 +107,22 @@ impl Db {
         Ok((store, checkout))
     }
 
-    /// Replaces the store configuration and resets its counters to it, in one batch.
-    /// Coupon uses are kept: a limit is never lowered below the uses made.
+    /// Replaces the store configuration, in one batch. Live counters are
+    /// not configuration: an item's stock and a gift card's balance are taken
+    /// from it only for items and cards that have no counter yet, and the
+    /// counters of those it no longer names are dropped; coupon limits follow
+    /// it, never below the uses made.
     pub async fn put_store(&self, store: &Store, now: &str) -> ApiResult<()> {
         let config = serde_json::to_string(&store.config).map_err(internal)?;
         let balances: Vec<Value> = store
             .config
             .gift_cards
             .iter()
-            .map(|g| serde_json::json!({"code": g.code, "minor": store.money(&g.balance) as f64}))
+            .map(|g| serde_json::json!({"code": g.code, "minor": store.money(&g.balance).to_string()}))
             .collect();
         let balances = serde_json::to_string(&balances).map_err(internal)?;
+        const STOCKED: &str = "SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.stock') AS stock
+                               FROM json_each(?2, '$.catalog') WHERE json_extract(value, '$.stock') IS NOT NULL";
         self.d1
             .batch(vec![
                 self.stmt(
@@ -122,18 +130,26 @@ impl Db {
                      ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
                     &[config.as_str().into(), now.into()],
                 )?,
-                self.stmt("DELETE FROM stock WHERE app_def_id = ?1", &[])?,
                 self.stmt(
-                    "INSERT INTO stock (app_def_id, item_id, stock)
-                     SELECT ?1, json_extract(value, '$.id'), json_extract(value, '$.stock')
-                     FROM json_each(?2, '$.catalog') WHERE json_extract(value, '$.stock') IS NOT NULL",
+                    &format!("DELETE FROM stock WHERE app_def_id = ?1 AND item_id NOT IN (SELECT id FROM ({STOCKED}))"),
                     &[config.as_str().into()],
                 )?,
-                self.stmt("DELETE FROM gift_card_balances WHERE app_def_id = ?1", &[])?,
+                self.stmt(
+                    &format!("INSERT INTO stock (app_def_id, item_id, stock) SELECT ?1, id, stock FROM ({STOCKED}) WHERE true
+                              ON CONFLICT (app_def_id, item_id) DO NOTHING"),
+                    &[config.as_str().into()],
+                )?,
+                self.stmt(
+                    "DELETE FROM gift_card_balances WHERE app_def_id = ?1
+                     AND code NOT IN (SELECT json_extract(value, '$.code') FROM json_each(?2))",
+                    &[balances.as_str().into()],
+                )?,
                 self.stmt(
                     "INSERT INTO gift_card_balances (app_def_id, code, balance_minor)
-                     SELECT ?1, json_extract(value, '$.code'), json_extract(value, '$.minor') FROM json_each(?2)",
-                    &[balances.into()],
+                     SELECT ?1, json_extract(value, '$.code'), CAST(json_extract(value, '$.minor') AS INTEGER)
+                     FROM json_each(?2) WHERE true
+                     ON CONFLICT (app_def_id, code) DO NOTHING",
+                    &[balances.as_str().into()],
                 )?,
                 self.stmt(
                     "INSERT INTO coupon_uses (app_def_id, code, uses, usage_limit)
@@ -147,4 +163,76 @@ impl Db {
             .await?;
         Ok(())
     }
+
+    /// Changes a live counter (an item's stock, a gift card's balance) in one
+    /// statement: by a delta, never below zero, or to a value if it is still
+    /// the one expected.
+    pub async fn change_counter(
+        &self,
+        counter: Counter,
+        key: &str,
+        change: Change,
+    ) -> ApiResult<Result<u128, CounterRefusal>> {
+        let (table, column, key_column) = match counter {
+            Counter::Stock => ("stock", "stock", "item_id"),
+            Counter::GiftCard => ("gift_card_balances", "balance_minor", "code"),
+        };
+        let (sql, args): (String, Vec<JsValue>) = match change {
+            Change::By(delta) => (
+                format!("UPDATE {table} SET {column} = {column} + ?3 WHERE app_def_id = ?1 AND {key_column} = ?2 RETURNING {column} AS value"),
+                vec![key.into(), to_js(i64::try_from(delta).map_err(internal)?)],
+            ),
+            Change::To { value, expected } => (
+                format!("UPDATE {table} SET {column} = ?3 WHERE app_def_id = ?1 AND {key_column} = ?2 AND {column} = ?4 RETURNING {column} AS value"),
+                vec![key.into(), to_js(i64::try_from(value).map_err(internal)?), to_js(i64::try_from(expected).map_err(internal)?)],
+            ),
+        };
+        #[derive(Deserialize)]
+        struct Row {
+            value: i64,
+        }
+        let changed = match self.stmt(&sql, &args)?.all().await {
+            Ok(result) => result.results::<Row>()?.pop(),
+            Err(e) if failure_text(&e).contains("never_negative") => {
+                return Ok(Err(CounterRefusal::WouldBeNegative(
+                    self.counter(counter, key).await?.unwrap_or(0),
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match changed {
+            Some(row) => Ok(Ok(u128::try_from(row.value).unwrap_or(0))),
+            None => Ok(Err(match self.counter(counter, key).await? {
+                Some(current) => CounterRefusal::NotExpected(current),
+                None => CounterRefusal::NoCounter,
+            })),
+        }
+    }
+
+    async fn counter(&self, counter: Counter, key: &str) -> ApiResult<Option<u128>> {
+        let sql = match counter {
+            Counter::Stock => "SELECT stock AS value FROM stock WHERE app_def_id = ?1 AND item_id = ?2",
+            Counter::GiftCard => "SELECT balance_minor AS value FROM gift_card_balances WHERE app_def_id = ?1 AND code = ?2",
+        };
+        let value: Option<i64> = self.stmt(sql, &[key.into()])?.first(Some("value")).await?;
+        Ok(value.map(|v| u128::try_from(v).unwrap_or(0)))
+    }
+}
+
+/// A live counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counter {
+    Stock,
+    GiftCard,
+}
+
+/// Why a counter's change was not made; the counter's current value.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CounterRefusal {
+    /// No such item with a stock, or no such gift card.
+    NoCounter,
+    /// A guarded set found another value.
+    NotExpected(u128),
+    /// The delta would take it below zero.
+    WouldBeNegative(u128),
 }

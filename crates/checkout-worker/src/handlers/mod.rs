@@ -15,6 +15,7 @@ pub use events::forget_old as forget_old_events;
 pub use payments::expire_unpaid as expire_unpaid_orders;
 pub use plans::advance as advance_plan_orders;
 
+use crate::db::Counter;
 use crate::delivery;
 use crate::error::ApiResult;
 use crate::request::Call;
@@ -32,6 +33,12 @@ pub async fn dispatch(op: Op, call: &Call<'_>) -> ApiResult<String> {
         Op::Jwks => delivery::jwks(call.env).to_string(),
         Op::GetStore => store::get(call).await?.to_string(),
         Op::PutStore => store::put(call).await?.to_string(),
+        Op::ChangeStock => store::change_counter(call, Counter::Stock)
+            .await?
+            .to_string(),
+        Op::ChangeGiftCardBalance => store::change_counter(call, Counter::GiftCard)
+            .await?
+            .to_string(),
         Op::ListEvents => events::list(call).await?.to_string(),
         Op::GetEvent => events::get(call).await?.to_string(),
         Op::RedeliverEvent => events::redeliver(call).await?.to_string(),

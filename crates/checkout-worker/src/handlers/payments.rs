@@ -51,6 +51,9 @@ pub async fn change(
             },
             other => other.clone(),
         };
+        if payment::already_recorded(&order, &happening) {
+            return Ok(Attempt::Done(order));
+        }
         let Some(t) = payment::transition(row.state()?, due, &happening, now)? else {
             return Ok(Attempt::Done(order));
         };

@@ -1,9 +1,12 @@
 //! The store configuration (`docs/api.md`, Store configuration): read with its live
-//! counters, replaced whole.
+//! counters, replaced whole (the counters it already has kept); a live
+//! counter changed on its own.
 
+use crate::db::{Counter, CounterRefusal};
 use crate::delivery;
 use crate::error::{ApiError, ApiResult};
 use crate::request::Call;
+use checkout_core::counters::{self, Unit};
 use checkout_core::store::{Counters, Store, StoreConfig};
 use checkout_core::web::webhook_url_allowed;
 use serde_json::{json, Value};
@@ -31,6 +34,34 @@ pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
         }
     }
     let store = Store::new(config, Counters::default())?;
-    call.db()?.put_store(&store, &call.now.to_string()).await?;
+    let db = call.db()?;
+    db.put_store(&store, &call.now.to_string()).await?;
+    // with the live counters it kept
+    let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
     Ok(json!({ "store": store.config_with_counters() }))
+}
+
+/// `POST /admin/v1/catalog/{itemId}/stock` and `POST
+/// /admin/v1/gift-cards/{code}/balance`: a live counter changed by
+/// `{delta}` or `{set, expected}` → `{stock}` or `{balance}`, its value now.
+pub async fn change_counter(call: &Call<'_>, counter: Counter) -> ApiResult<Value> {
+    let db = call.db()?;
+    let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
+    let (unit, name, what) = match counter {
+        Counter::Stock => (Unit::Units, "stock", "item with a stock"),
+        Counter::GiftCard => (Unit::Money(store.currency()), "balance", "gift card"),
+    };
+    let change = counters::read(&call.body_or_empty(), unit)?;
+    match db.change_counter(counter, call.param(0), change).await? {
+        Ok(value) => Ok(json!({ name: unit.show(value) })),
+        Err(CounterRefusal::NoCounter) => Err(ApiError::NotFound(what)),
+        Err(CounterRefusal::NotExpected(current)) => Err(ApiError::CounterConflict {
+            would_be_negative: false,
+            current: unit.show(current),
+        }),
+        Err(CounterRefusal::WouldBeNegative(current)) => Err(ApiError::CounterConflict {
+            would_be_negative: true,
+            current: unit.show(current),
+        }),
+    }
 }
