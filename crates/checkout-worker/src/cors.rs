@@ -15,9 +15,9 @@ use worker::{Env, Headers, Request, Response};
 /// How long a browser may keep a preflight's answer.
 const MAX_AGE_SECONDS: &str = "600";
 /// The request headers a storefront page sends.
-const ALLOWED_HEADERS: &str = "authorization, content-type";
+const ALLOWED_HEADERS: &str = "authorization, content-type, idempotency-key";
 /// The response headers a page may read.
-const EXPOSED_HEADERS: &str = "x-wix-request-id, x-request-id";
+const EXPOSED_HEADERS: &str = "x-wix-request-id, x-request-id, idempotent-replayed, retry-after";
 
 /// The `Origin` of a cross-origin call: present and not the worker's own.
 pub fn foreign_origin(req: &Request) -> ApiResult<Option<String>> {

@@ -56,6 +56,10 @@ pub enum ApiError {
     },
     /// 409: every attempt to write found the entity changed by another request.
     KeptChanging(Contended),
+    /// 400: an idempotency key sent again with another request.
+    IdempotencyKeyReused,
+    /// 409: the first request with this idempotency key is still running.
+    IdempotencyKeyInUse,
     /// 409: a live counter's change was not made: a guarded set found another
     /// value, or a delta would take it below zero; its value now, as shown.
     CounterConflict {
@@ -102,13 +106,15 @@ impl ApiError {
             | ApiError::Rejected { .. }
             | ApiError::CheckoutNotCompleted
             | ApiError::NoLineItems
-            | ApiError::InvalidOrderSession => 400,
+            | ApiError::InvalidOrderSession
+            | ApiError::IdempotencyKeyReused => 400,
             ApiError::Unauthenticated => 401,
             ApiError::Forbidden | ApiError::OriginNotAllowed => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::AlreadyOrdered { .. }
             | ApiError::KeptChanging(_)
+            | ApiError::IdempotencyKeyInUse
             | ApiError::CounterConflict { .. } => 409,
             ApiError::OrderSessionExpired => 410,
             ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
@@ -135,6 +141,7 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             ApiError::RateLimited { retry_after } => Some(*retry_after),
+            ApiError::IdempotencyKeyInUse => Some(1),
             _ => None,
         }
     }
@@ -156,6 +163,8 @@ impl ApiError {
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ApiError::AlreadyOrdered { paid: true, .. } => "CHECKOUT_ALREADY_PAID",
             ApiError::AlreadyOrdered { paid: false, .. } => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
+            ApiError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            ApiError::IdempotencyKeyInUse => "IDEMPOTENCY_KEY_IN_USE",
             ApiError::CounterConflict {
                 would_be_negative: true,
                 ..
@@ -211,6 +220,12 @@ impl ApiError {
             }
             ApiError::KeptChanging(Contended::Checkout) => {
                 "the checkout kept changing; try again".into()
+            }
+            ApiError::IdempotencyKeyReused => {
+                "this Idempotency-Key was used with another request (method, path or body): use a new key".into()
+            }
+            ApiError::IdempotencyKeyInUse => {
+                "the first request with this Idempotency-Key is still running: retry shortly".into()
             }
             ApiError::CounterConflict {
                 would_be_negative: true,
@@ -449,6 +464,12 @@ mod tests {
                 409,
             ),
             (core(ErrorCode::WebhookRefused), "WEBHOOK_REFUSED", 400),
+            (
+                ApiError::IdempotencyKeyReused,
+                "IDEMPOTENCY_KEY_REUSED",
+                400,
+            ),
+            (ApiError::IdempotencyKeyInUse, "IDEMPOTENCY_KEY_IN_USE", 409),
             (
                 ApiError::CounterConflict {
                     would_be_negative: false,

@@ -17,6 +17,7 @@ mod delivery;
 mod error;
 mod events;
 mod handlers;
+mod idempotency;
 mod ids;
 mod limits;
 mod log;
@@ -27,6 +28,7 @@ pub mod tenants;
 
 use checkout_core::time::Timestamp;
 use error::{ApiError, ApiResult};
+use idempotency::Reply;
 use request::Call;
 use routes::Miss;
 use worker::{event, js_sys, Context, Env, Method, Request, Response};
@@ -54,6 +56,8 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
             handlers::expire_unpaid_orders(&db, now).await?;
             handlers::forget_idle_checkouts(&db, now).await?;
             handlers::forget_old_events(&db, now).await?;
+            db.delete_old_idempotency_keys(idempotency::cutoff(now))
+                .await?;
             Ok::<(), ApiError>(())
         };
         if let Err(e) = upkeep.await {
@@ -80,7 +84,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
     let writes = matches!(req.method(), Method::Post | Method::Put | Method::Patch);
     let (result, tenant, cors_origin) = handle(req, &env).await;
     // a change's events leave at once, after the answer; the cron trigger retries
-    if let (true, Ok(_), Some(tenant)) = (writes, &result, tenant.clone()) {
+    let changed = result.as_ref().is_ok_and(|r| !r.replayed);
+    if let (true, true, Some(tenant)) = (writes, changed, tenant.clone()) {
         let env = env.clone();
         ctx.wait_until(async move {
             if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
@@ -88,7 +93,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
             }
         });
     }
-    let status = result.as_ref().map_or_else(ApiError::status, |_| 200);
+    let status = result.as_ref().map_or_else(ApiError::status, |r| r.status);
     log::access(
         &env,
         log::Access {
@@ -103,25 +108,29 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
     answer(&request_id, result, cors_origin.as_deref())
 }
 
-/// The HTTP answer: the body, or the error in Wix's shape (an internal one
-/// logged with its cause), with the request id and, for a page of an allowed
-/// origin, the CORS headers.
+/// The HTTP answer: the body (or the one an idempotency key's first request
+/// got), or the error in Wix's shape (an internal one logged with its
+/// cause), with the request id and, for a page of an allowed origin, the
+/// CORS headers.
 fn answer(
     request_id: &str,
-    result: ApiResult<String>,
+    result: ApiResult<Reply>,
     cors_origin: Option<&str>,
 ) -> worker::Result<Response> {
-    let (status, body, retry_after) = match result {
-        Ok(body) => (200, body, None),
+    let (status, body, retry_after, replayed) = match result {
+        Ok(reply) => (reply.status, reply.body, None, reply.replayed),
         Err(e) => {
             if let ApiError::Internal(detail) = &e {
                 log::internal(request_id, detail);
             }
-            (e.status(), e.body().to_string(), e.retry_after())
+            (e.status(), e.body().to_string(), e.retry_after(), false)
         }
     };
     let mut resp = Response::ok(body)?.with_status(status);
     let headers = resp.headers_mut();
+    if replayed {
+        headers.set("idempotent-replayed", "true")?;
+    }
     if let Some(seconds) = retry_after {
         headers.set("retry-after", &seconds.to_string())?;
     }
@@ -138,7 +147,7 @@ fn answer(
 
 /// Routes, authenticates, reads and dispatches: the answer, the tenant (for
 /// the log) and the page origin the answer may be read from.
-async fn handle(req: Request, env: &Env) -> (ApiResult<String>, Option<String>, Option<String>) {
+async fn handle(req: Request, env: &Env) -> (ApiResult<Reply>, Option<String>, Option<String>) {
     let method = req.method().to_string();
     let path = req.path();
     let (route, params) = match routes::find(&method, &path) {
@@ -154,7 +163,11 @@ async fn handle(req: Request, env: &Env) -> (ApiResult<String>, Option<String>, 
     let tenant = who.tenant.as_ref().map(|t| t.app_def_id.clone());
     let result = async {
         let call = Call::read(req, env, who, route, params, now()).await?;
-        handlers::dispatch(route.op, &call).await
+        if route.op.creates() {
+            idempotency::run(&call, &method, &path, handlers::dispatch(route.op, &call)).await
+        } else {
+            Ok(Reply::fresh(handlers::dispatch(route.op, &call).await?))
+        }
     };
     (result.await, tenant, cors_origin)
 }

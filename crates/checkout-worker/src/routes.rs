@@ -61,6 +61,17 @@ pub enum Op {
     StripeWebhook,
 }
 
+impl Op {
+    /// Whether the operation creates something, so that a retry with the
+    /// same `Idempotency-Key` must not create it twice.
+    pub fn creates(self) -> bool {
+        matches!(
+            self,
+            Op::CreateCheckout | Op::CreateOrder | Op::PlanCreateOffline | Op::CreateOrderSession
+        )
+    }
+}
+
 pub struct Route {
     pub method: &'static str,
     /// OpenAPI-style template: `{name}` matches one non-empty path segment.

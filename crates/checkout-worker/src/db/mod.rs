@@ -8,6 +8,7 @@
 
 mod checkouts;
 mod events;
+mod idempotency;
 mod orders;
 mod plans;
 mod store;

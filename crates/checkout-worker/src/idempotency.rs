@@ -1,0 +1,168 @@
+//! Idempotency keys on the routes that create something (`docs/api.md`,
+//! Idempotency), as Stripe defines them: a request with an `Idempotency-Key`
+//! header claims the key and stores its answer (a success, or a refusal that
+//! would be the same again); the same key with the same method, path and
+//! body answers that again (`Idempotent-Replayed: true`) for 24 hours; with
+//! another request it is refused. An answer not worth repeating (a `5xx`, a
+//! rate limit, a change that kept losing its race) lets the key go, so a
+//! retry runs anew.
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids::hex;
+use crate::request::Call;
+use checkout_core::time::Timestamp;
+use sha2::{Digest, Sha256};
+use std::future::Future;
+
+/// How long a key's answer is kept.
+const KEPT_MS: i64 = 24 * 3600 * 1000;
+/// After how long a claim whose request never stored its answer (it
+/// crashed, say) may be taken over by a retry.
+const ABANDONED_MS: i64 = 60 * 1000;
+/// The longest key (Stripe's limit).
+const MAX_KEY: usize = 255;
+
+/// An answer: fresh, or repeated from a key's first request.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub replayed: bool,
+}
+
+impl Reply {
+    pub fn fresh(body: String) -> Reply {
+        Reply {
+            status: 200,
+            body,
+            replayed: false,
+        }
+    }
+}
+
+/// The `Idempotency-Key` header, if the request has one: 1 to 255 visible ASCII characters.
+fn key(call: &Call) -> ApiResult<Option<String>> {
+    let Some(key) = call.headers.get("idempotency-key")? else {
+        return Ok(None);
+    };
+    if key.is_empty() || key.len() > MAX_KEY || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            format!("1 to {MAX_KEY} visible ASCII characters (a UUID, say)"),
+        ));
+    }
+    Ok(Some(key))
+}
+
+/// What a key was first used for: the method, the path with its query and
+/// the body's bytes.
+fn fingerprint(method: &str, path: &str, query: &[(String, String)], body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(method.as_bytes());
+    h.update(b" ");
+    h.update(path.as_bytes());
+    for (k, v) in query {
+        h.update(format!("\n{}={}", k.len(), v.len()).as_bytes());
+        h.update(k.as_bytes());
+        h.update(v.as_bytes());
+    }
+    h.update(b"\n\n");
+    h.update(body);
+    hex(&h.finalize())
+}
+
+/// Whether a refusal is the answer the same request would get again, and so
+/// is stored: not a failure of ours, a rate limit or a lost race.
+fn repeatable(e: &ApiError) -> bool {
+    !matches!(
+        e,
+        ApiError::Internal(_) | ApiError::RateLimited { .. } | ApiError::KeptChanging(_)
+    )
+}
+
+/// Runs `handler` once per key: the request's answer, or the answer its
+/// key's first request stored.
+pub async fn run(
+    call: &Call<'_>,
+    method: &str,
+    path: &str,
+    handler: impl Future<Output = ApiResult<String>>,
+) -> ApiResult<Reply> {
+    let Some(key) = key(call)? else {
+        return handler.await.map(Reply::fresh);
+    };
+    let db = call.db()?;
+    let print = fingerprint(method, path, &call.query, &call.raw);
+    let now: Timestamp = call.now;
+    let found = db
+        .claim_idempotency_key(
+            &key,
+            &print,
+            now,
+            now.plus_millis(-KEPT_MS),
+            now.plus_millis(-ABANDONED_MS),
+        )
+        .await?;
+    if let Some(row) = found {
+        if row.fingerprint != print {
+            return Err(ApiError::IdempotencyKeyReused);
+        }
+        return match (row.status, row.response) {
+            (Some(status), Some(body)) => Ok(Reply {
+                status,
+                body,
+                replayed: true,
+            }),
+            _ => Err(ApiError::IdempotencyKeyInUse),
+        };
+    }
+    let result = handler.await;
+    let stored = match &result {
+        Ok(body) => db.store_idempotent_answer(&key, 200, body).await,
+        Err(e) if repeatable(e) => {
+            db.store_idempotent_answer(&key, e.status(), &e.body().to_string())
+                .await
+        }
+        Err(_) => db.release_idempotency_key(&key).await,
+    };
+    // the request's own answer stands; the key is taken over after a minute
+    if let Err(e) = stored {
+        crate::log::failure("idempotency", &e);
+    }
+    result.map(Reply::fresh)
+}
+
+/// The keys stored before this, at `now`, are deleted.
+pub fn cutoff(now: Timestamp) -> Timestamp {
+    now.plus_millis(-KEPT_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_tells_method_path_and_body_apart() {
+        let none = &[];
+        let f = fingerprint("POST", "/ecom/v1/checkouts", none, b"{}");
+        assert_eq!(f, fingerprint("POST", "/ecom/v1/checkouts", none, b"{}"));
+        assert_ne!(f, fingerprint("POST", "/ecom/v1/checkouts", none, b"{ }"));
+        assert_ne!(f, fingerprint("POST", "/v2/order-sessions", none, b"{}"));
+        let query = [("include".to_string(), "pricingInput".to_string())];
+        assert_ne!(f, fingerprint("POST", "/ecom/v1/checkouts", &query, b"{}"));
+        assert_eq!(f.len(), 64);
+    }
+
+    #[test]
+    fn only_answers_the_same_request_would_get_again_are_kept() {
+        assert!(repeatable(&ApiError::NotFound("checkout")));
+        assert!(repeatable(&ApiError::AlreadyOrdered {
+            order_id: None,
+            paid: true
+        }));
+        assert!(!repeatable(&ApiError::Internal("d1".into())));
+        assert!(!repeatable(&ApiError::RateLimited { retry_after: 60 }));
+        assert!(!repeatable(&ApiError::KeptChanging(
+            crate::error::Contended::Checkout
+        )));
+    }
+}
