@@ -35,7 +35,12 @@ test('SIGKILL during create-order load: no answered order lost, no checkout with
   server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
   const call = async (method, path, body) => {
     const r = await fetch(`${server.base}${path}`, json(method, body, a.secretKey));
-    return { status: r.status, body: await r.json() };
+    const text = await r.text();
+    try {
+      return { status: r.status, body: JSON.parse(text) };
+    } catch {
+      throw new Error(`${method} ${path}: ${r.status} and not JSON: ${text.slice(0, 300)}`);
+    }
   };
   assert.equal((await call('PUT', '/admin/v1/store', store)).status, 200);
   const info = { checkoutInfo: { buyerInfo: { email: 'k@example.com' }, billingInfo: { address: { country: 'US' } } } };

@@ -95,6 +95,56 @@ test('@wix/sdk runs a whole checkout against the worker: create, update, lines, 
   await assert.rejects(store.checkout.markCheckoutAsCompleted(other._id), (e) => e.details.applicationError.code === 'PERMISSION_DENIED');
 });
 
+test("@wix/sdk's other checkout calls: by cart id, Wix's checkout URL, create-order-and-charge; custom settings hold", async () => {
+  const wix = client(w.a.secretKey);
+  const store = client(w.a.publishableKey);
+  const cartId = '5d3f9a3e-2b1c-4e6f-8a7b-9c0d1e2f3a4b';
+  const created = await store.checkout.createCheckout({
+    channelType: 'WEB',
+    checkoutInfo: {
+      cartId,
+      customSettings: { lockCouponCode: true, disabledManualPayment: true },
+      buyerInfo: { email: 'cart@example.com' },
+      billingInfo: { address },
+      shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
+    },
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug', appId: 'edge-checkout' } }],
+  });
+  assert.equal(created.cartId, cartId);
+  assert.equal(created.customSettings.lockCouponCode, true);
+  assert.deepEqual(created.violations, []);
+  assert.deepEqual(created.membershipOptions.selectedMemberships.memberships, []);
+  assert.deepEqual(created.createdBy, {}, "a page's anonymous shopper");
+
+  const { checkout: found } = await store.checkout.getCheckoutByCartId(cartId);
+  assert.equal(found._id, created._id);
+  await assert.rejects(store.checkout.getCheckoutByCartId('6d3f9a3e-2b1c-4e6f-8a7b-9c0d1e2f3a4b'),
+    (e) => e.details.applicationError.code === 'NOT_FOUND');
+  // the page may not apply a coupon to a checkout that locks it; the merchant's backend may
+  await assert.rejects(store.checkout.updateCheckout(created._id, {}, { couponCode: 'SAVE10' }),
+    (e) => e.details.applicationError.code === 'PERMISSION_DENIED');
+  const merchant = await wix.checkout.updateCheckout(created._id, {}, { couponCode: 'SAVE10' });
+  assert.equal(merchant.appliedDiscounts[0].coupon.code, 'SAVE10');
+
+  // Wix's own checkout page, whatever the override
+  await wix.checkout.updateCheckout(created._id, {}, { overrideCheckoutUrl: 'https://elsewhere.example/pay' });
+  assert.equal((await store.checkout.getCheckoutUrl(created._id)).checkoutUrl, 'https://elsewhere.example/pay');
+  assert.match((await store.checkout.getWixCheckoutUrl(created._id)).checkoutUrl, new RegExp(`checkoutId=${created._id}$`));
+
+  // a payment token cannot be charged here, and nothing is created; without one it is createOrder
+  await assert.rejects(store.checkout.createOrderAndCharge(created._id, { paymentToken: 'tok_visa' }),
+    (e) => e.details.applicationError.code === 'PAYMENT_ERROR');
+  const placed = await store.checkout.createOrderAndCharge(created._id, {});
+  assert.ok(placed.orderId && placed.paymentGatewayOrderId);
+  // its checkout disabled manual payment: the order is paid through the provider only
+  await assert.rejects(wix.orders.paymentCollectionMarkOrderAsPaid(placed.orderId),
+    (e) => e.details.applicationError.code === 'MANUAL_PAYMENT_DISABLED');
+
+  // made by the merchant's backend: the app is its creator
+  const byApp = await wix.checkout.createCheckout({ channelType: 'WEB', lineItems: [] });
+  assert.equal(byApp.createdBy.appId, w.a.tenant.appDefId);
+});
+
 test('@wix/sdk sees validation errors as Wix does', async () => {
   const store = client(w.a.publishableKey);
   await assert.rejects(

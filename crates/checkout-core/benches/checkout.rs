@@ -29,8 +29,8 @@ fn bench(c: &mut Criterion) {
         format!("00000000-0000-4000-8000-{n:012}")
     };
     let now = Timestamp::from_millis(1_795_418_688_000);
-    let record =
-        CheckoutRecord::create(req, &store, Caller::Merchant, &mut ids, now).expect("checkout");
+    let record = CheckoutRecord::create(req, &store, (Caller::Merchant, "app"), &mut ids, now)
+        .expect("checkout");
     let stored = serde_json::to_string(&record).expect("record");
 
     let mut g = c.benchmark_group("checkout, 300 lines");

@@ -40,6 +40,10 @@ pub enum ErrorCode {
     CheckoutPaymentInProgress,
     /// A payment provider's webhook call that does not verify or cannot be read.
     WebhookRefused,
+    /// A payment could not be charged.
+    PaymentError,
+    /// The checkout disabled manual payment: its order cannot be marked paid offline.
+    ManualPaymentDisabled,
 }
 
 impl ErrorCode {
@@ -62,6 +66,8 @@ impl ErrorCode {
             ErrorCode::OrderStatusDoesNotAllow => "ORDER_STATUS_DOES_NOT_ALLOW",
             ErrorCode::CheckoutPaymentInProgress => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
             ErrorCode::WebhookRefused => "WEBHOOK_REFUSED",
+            ErrorCode::PaymentError => "PAYMENT_ERROR",
+            ErrorCode::ManualPaymentDisabled => "MANUAL_PAYMENT_DISABLED",
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct StoreConfig {
     /// then it is canceled and all of it given back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_timeout_minutes: Option<u32>,
+    /// The unit of the catalog's weights: `KG` (when absent) or `LB`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_unit: Option<String>,
 }
 
 /// Days a checkout is kept after its last change when the store does not say.
@@ -177,25 +180,26 @@ impl StoreConfig {
         self.validate_coupons(currency)?;
         self.validate_gift_cards(currency)?;
         self.validate_allowed_origins()?;
-        if self
-            .checkout_retention_days
-            .is_some_and(|d| !(1..=365).contains(&d))
-        {
-            return Err(Error::invalid(
-                "checkoutRetentionDays",
-                "a whole number of days from 1 to 365",
-            ));
+        within(
+            self.checkout_retention_days,
+            365,
+            "checkoutRetentionDays",
+            "days",
+        )?;
+        within(
+            self.payment_timeout_minutes,
+            1440,
+            "paymentTimeoutMinutes",
+            "minutes",
+        )
+    }
+
+    /// The unit of the catalog's weights (Wix's `weightUnit`).
+    pub fn weight_unit(&self) -> &'static str {
+        match self.weight_unit.as_deref() {
+            Some("LB") => "LB",
+            _ => "KG",
         }
-        if self
-            .payment_timeout_minutes
-            .is_some_and(|m| !(1..=1440).contains(&m))
-        {
-            return Err(Error::invalid(
-                "paymentTimeoutMinutes",
-                "a whole number of minutes from 1 to 1440",
-            ));
-        }
-        Ok(())
     }
 
     /// When an order created at `now` with money due is canceled unpaid.
@@ -327,6 +331,17 @@ impl StoreConfig {
     pub fn catalog_item(&self, id: &str) -> Option<&CatalogItem> {
         self.catalog.iter().find(|c| c.id == id)
     }
+}
+
+/// A setting of 1 to `max` (`unit`s), when it is set.
+fn within(value: Option<u32>, max: u32, field: &str, unit: &str) -> Result<()> {
+    if value.is_some_and(|v| !(1..=max).contains(&v)) {
+        return Err(Error::invalid(
+            field,
+            format!("a whole number of {unit} from 1 to {max}"),
+        ));
+    }
+    Ok(())
 }
 
 /// An amount of the store's currency, by the pricing input's rule for money.

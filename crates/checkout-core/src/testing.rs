@@ -163,7 +163,13 @@ impl CheckoutBuilder {
 
     /// The checkout as `caller` creates it, or the refusal.
     pub fn create(&self, store: &Store, caller: Caller) -> Result<CheckoutRecord> {
-        CheckoutRecord::create(self.request(), store, caller, &mut SeqIds::default(), now())
+        CheckoutRecord::create(
+            self.request(),
+            store,
+            (caller, "app-1"),
+            &mut SeqIds::default(),
+            now(),
+        )
     }
 
     /// The checkout as the merchant creates it.

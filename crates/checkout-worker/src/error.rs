@@ -56,6 +56,8 @@ pub enum ApiError {
     },
     /// 409: every attempt to write found the entity changed by another request.
     KeptChanging(Contended),
+    /// 402: a payment could not be charged.
+    PaymentFailed { description: String },
     /// 400: an idempotency key sent again with another request.
     IdempotencyKeyReused,
     /// 409: the first request with this idempotency key is still running.
@@ -116,6 +118,7 @@ impl ApiError {
             | ApiError::KeptChanging(_)
             | ApiError::IdempotencyKeyInUse
             | ApiError::CounterConflict { .. } => 409,
+            ApiError::PaymentFailed { .. } => 402,
             ApiError::OrderSessionExpired => 410,
             ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
             ApiError::RateLimited { .. } => 429,
@@ -163,6 +166,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ApiError::AlreadyOrdered { paid: true, .. } => "CHECKOUT_ALREADY_PAID",
             ApiError::AlreadyOrdered { paid: false, .. } => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
+            ApiError::PaymentFailed { .. } => "PAYMENT_ERROR",
             ApiError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             ApiError::IdempotencyKeyInUse => "IDEMPOTENCY_KEY_IN_USE",
             ApiError::CounterConflict {
@@ -221,6 +225,7 @@ impl ApiError {
             ApiError::KeptChanging(Contended::Checkout) => {
                 "the checkout kept changing; try again".into()
             }
+            ApiError::PaymentFailed { description } => description.clone(),
             ApiError::IdempotencyKeyReused => {
                 "this Idempotency-Key was used with another request (method, path or body): use a new key".into()
             }
@@ -334,8 +339,12 @@ impl From<checkout_core::Error> for ApiError {
                 order_id: None,
                 paid: false,
             },
+            ErrorCode::PaymentError => ApiError::PaymentFailed {
+                description: e.message,
+            },
             ErrorCode::CheckoutIsComplete
             | ErrorCode::PurchaseLimitReached
+            | ErrorCode::ManualPaymentDisabled
             | ErrorCode::OrderStatusDoesNotAllow => ApiError::StateDoesNotAllow {
                 code: e.code.as_str(),
                 field: e.field,
@@ -464,6 +473,8 @@ mod tests {
                 409,
             ),
             (core(ErrorCode::WebhookRefused), "WEBHOOK_REFUSED", 400),
+            (core(ErrorCode::PaymentError), "PAYMENT_ERROR", 402),
+            (core(ErrorCode::ManualPaymentDisabled), "MANUAL_PAYMENT_DISABLED", 428),
             (
                 ApiError::IdempotencyKeyReused,
                 "IDEMPOTENCY_KEY_REUSED",

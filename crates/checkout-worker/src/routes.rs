@@ -27,7 +27,9 @@ pub enum Op {
     GetEvent,
     RedeliverEvent,
     CreateCheckout,
+    GetCheckoutByCartId,
     GetCheckout,
+    GetWixCheckoutUrl,
     UpdateCheckout,
     GetCheckoutUrl,
     AddToCheckout,
@@ -38,6 +40,7 @@ pub enum Op {
     RemoveOverrideCheckoutUrl,
     MarkAsCompleted,
     CreateOrder,
+    CreateOrderAndCharge,
     GetOrder,
     SearchOrders,
     CreateOrderSession,
@@ -67,7 +70,11 @@ impl Op {
     pub fn creates(self) -> bool {
         matches!(
             self,
-            Op::CreateCheckout | Op::CreateOrder | Op::PlanCreateOffline | Op::CreateOrderSession
+            Op::CreateCheckout
+                | Op::CreateOrder
+                | Op::CreateOrderAndCharge
+                | Op::PlanCreateOffline
+                | Op::CreateOrderSession
         )
     }
 }
@@ -141,6 +148,13 @@ pub const ROUTES: &[Route] = &[
         op: Op::CreateCheckout,
         access: Access::Storefront,
     },
+    // before the routes of one checkout, whose `{id}` it would otherwise fill
+    Route {
+        method: "GET",
+        path: "/ecom/v1/checkouts/by-cart-id/{id}",
+        op: Op::GetCheckoutByCartId,
+        access: Access::Storefront,
+    },
     Route {
         method: "GET",
         path: "/ecom/v1/checkouts/{id}",
@@ -157,6 +171,12 @@ pub const ROUTES: &[Route] = &[
         method: "GET",
         path: "/ecom/v1/checkouts/{id}/checkout-url",
         op: Op::GetCheckoutUrl,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "GET",
+        path: "/ecom/v1/checkouts/{id}/wix-checkout-url",
+        op: Op::GetWixCheckoutUrl,
         access: Access::Storefront,
     },
     Route {
@@ -205,6 +225,12 @@ pub const ROUTES: &[Route] = &[
         method: "POST",
         path: "/ecom/v1/checkouts/{id}/create-order",
         op: Op::CreateOrder,
+        access: Access::Storefront,
+    },
+    Route {
+        method: "POST",
+        path: "/ecom/v1/checkouts/{id}/create-order-and-charge",
+        op: Op::CreateOrderAndCharge,
         access: Access::Storefront,
     },
     Route {

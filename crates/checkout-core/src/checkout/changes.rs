@@ -2,7 +2,7 @@
 //! request against the record and the store before anything changes, so a
 //! refused change leaves the record as it was.
 
-use super::fields::channel_type;
+use super::fields::{channel_type, is_guid};
 use super::*;
 use crate::error::{Error, ErrorCode, PricingCode, Result};
 use crate::store::Store;
@@ -12,35 +12,27 @@ use checkout_pricing::input::{self, Count};
 
 impl CheckoutRecord {
     /// A new checkout from a create request, checked whole.
+    /// `POST /ecom/v1/checkouts`, by `caller` of the tenant `app_id`.
     pub fn create(
         req: CreateCheckout,
         store: &Store,
-        caller: Caller,
+        (caller, app_id): (Caller, &str),
         ids: &mut dyn Ids,
         now: Timestamp,
     ) -> Result<CheckoutRecord> {
-        let mut record = CheckoutRecord {
-            id: ids.new_id(),
-            created_date: now,
-            updated_date: now,
-            channel_type: channel_type(req.channel_type.as_deref(), caller)?,
-            purchase_flow_id: ids.new_id(),
-            line_items: Vec::new(),
-            billing_info: None,
-            shipping_destination: None,
-            selected_shipping_option: None,
-            buyer_info: BuyerInfo::default(),
-            buyer_note: None,
-            custom_fields: Vec::new(),
-            coupon_code: None,
-            gift_card_code: None,
-            override_checkout_url: None,
-            completed: false,
-            order_id: None,
-        };
-        if let Some(info) = req.checkout_info {
+        let channel = channel_type(req.channel_type.as_deref(), caller)?;
+        let mut record = CheckoutRecord::empty(ids.new_id(), ids.new_id(), channel, now);
+        if let Some(mut info) = req.checkout_info {
+            record.custom_settings = info.custom_settings.take().unwrap_or_default();
+            if let Some(cart) = info.cart_id.take() {
+                if !is_guid(&cart) {
+                    return Err(Error::invalid("checkoutInfo.cartId", "a GUID"));
+                }
+                record.cart_id = Some(cart);
+            }
             record.apply_info(info, store, caller, "checkoutInfo")?;
         }
+        record.created_by = CreatedBy::of(&record.buyer_info, caller, app_id);
         record.add_items(
             req.line_items,
             req.custom_line_items,
@@ -76,7 +68,28 @@ impl CheckoutRecord {
                 "nothing to update: the request changes no field",
             ));
         }
-        if let Some(info) = req.checkout {
+        if let Some(mut info) = req.checkout {
+            // set when the checkout was created: may be sent back, not changed
+            if info
+                .custom_settings
+                .take()
+                .is_some_and(|s| s != self.custom_settings)
+            {
+                return Err(Error::invalid(
+                    "checkout.customSettings",
+                    "custom settings are set only when the checkout is created",
+                ));
+            }
+            if info
+                .cart_id
+                .take()
+                .is_some_and(|c| Some(&c) != self.cart_id.as_ref())
+            {
+                return Err(Error::invalid(
+                    "checkout.cartId",
+                    "the cart id is set only when the checkout is created",
+                ));
+            }
             self.apply_info(info, store, caller, "checkout")?;
         }
         self.add_items(
@@ -177,14 +190,16 @@ impl CheckoutRecord {
         Ok(())
     }
 
-    pub fn remove_coupon(&mut self) -> Result<()> {
+    pub fn remove_coupon(&mut self, caller: Caller) -> Result<()> {
         self.ensure_open()?;
+        self.custom_settings.check_codes(caller, true, false)?;
         self.coupon_code = None;
         Ok(())
     }
 
-    pub fn remove_gift_card(&mut self) -> Result<()> {
+    pub fn remove_gift_card(&mut self, caller: Caller) -> Result<()> {
         self.ensure_open()?;
+        self.custom_settings.check_codes(caller, false, true)?;
         self.gift_card_code = None;
         Ok(())
     }
@@ -208,6 +223,12 @@ impl CheckoutRecord {
         if let Some(url) = &self.override_checkout_url {
             return Some(url.clone());
         }
+        self.store_checkout_url(store, default_base)
+    }
+
+    /// The store's own checkout page for this checkout, whatever the
+    /// override (Wix's `getWixCheckoutUrl`).
+    pub fn store_checkout_url(&self, store: &Store, default_base: Option<&str>) -> Option<String> {
         let base = store.config.checkout_url.as_deref().or(default_base)?;
         let sep = if base.contains('?') { '&' } else { '?' };
         Some(format!("{base}{sep}checkoutId={}", self.id))
@@ -292,7 +313,13 @@ mod tests {
         let store = store();
         let mut ids = SeqIds::default();
         let create = |body, caller| {
-            CheckoutRecord::create(request(body), &store, caller, &mut SeqIds::default(), now())
+            CheckoutRecord::create(
+                request(body),
+                &store,
+                (caller, "app-1"),
+                &mut SeqIds::default(),
+                now(),
+            )
         };
         for body in [
             json!({"checkoutInfo": {"buyerInfo": {"memberId": "m-1"}}}),
@@ -405,7 +432,10 @@ mod tests {
             code(record.update(update, &store, Caller::Merchant, &mut ids, now())),
             ErrorCode::CheckoutIsComplete
         );
-        assert_eq!(code(record.remove_coupon()), ErrorCode::CheckoutIsComplete);
+        assert_eq!(
+            code(record.remove_coupon(Caller::Merchant)),
+            ErrorCode::CheckoutIsComplete
+        );
         let remove: RemoveLineItems = request(json!({"lineItemIds": ["id-3"]}));
         assert_eq!(
             code(record.remove_line_items(remove)),
@@ -515,7 +545,7 @@ mod tests {
         let record = CheckoutRecord::create(
             req,
             &store,
-            Caller::Storefront,
+            (Caller::Storefront, "app-1"),
             &mut SeqIds::default(),
             now(),
         )
@@ -613,10 +643,143 @@ mod tests {
         let made = CheckoutRecord::create(
             req,
             &store,
-            Caller::Storefront,
+            (Caller::Storefront, "app-1"),
             &mut SeqIds::default(),
             now(),
         );
         assert_eq!(code(made), PricingCode::TooManyLineItems.into());
+    }
+
+    #[test]
+    fn custom_settings_and_the_cart_are_set_on_create_only_and_the_locks_hold_for_the_page() {
+        let store = store();
+        let mut ids = SeqIds::default();
+        let cart = "0b9c7c5e-7d3a-4c1e-9a55-1f2e3d4c5b6a";
+        let mut record = CheckoutRecord::create(
+            request(json!({"checkoutInfo": {"cartId": cart,
+                "customSettings": {"lockCouponCode": true, "lockGiftCard": true, "disabledManualPayment": true}}})),
+            &store,
+            (Caller::Storefront, "app-1"),
+            &mut ids,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(record.cart_id.as_deref(), Some(cart));
+        assert!(
+            record.custom_settings.lock_coupon_code
+                && record.custom_settings.disabled_manual_payment
+        );
+        // the page may not add or remove the coupon or the gift card; the merchant may
+        for body in [
+            json!({"couponCode": "SAVE10"}),
+            json!({"giftCardCode": "GIFT-30"}),
+        ] {
+            let req: UpdateCheckout = request(body.clone());
+            assert_eq!(
+                code(record.update(req, &store, Caller::Storefront, &mut ids, now())),
+                ErrorCode::PermissionDenied,
+                "{body}"
+            );
+            let req: UpdateCheckout = request(body);
+            record
+                .update(req, &store, Caller::Merchant, &mut ids, now())
+                .unwrap();
+        }
+        assert_eq!(
+            code(record.remove_coupon(Caller::Storefront)),
+            ErrorCode::PermissionDenied
+        );
+        assert_eq!(
+            code(record.remove_gift_card(Caller::Storefront)),
+            ErrorCode::PermissionDenied
+        );
+        record.remove_coupon(Caller::Merchant).unwrap();
+        assert_eq!(
+            record
+                .custom_settings
+                .check_manual_payment()
+                .unwrap_err()
+                .code,
+            ErrorCode::ManualPaymentDisabled
+        );
+        // sent back unchanged on update, they are fine; changed, refused
+        let same: UpdateCheckout = request(json!({"checkout": {"cartId": cart, "buyerNote": "hi",
+            "customSettings": {"lockCouponCode": true, "lockGiftCard": true, "disabledManualPayment": true}}}));
+        record
+            .update(same, &store, Caller::Storefront, &mut ids, now())
+            .unwrap();
+        for body in [
+            json!({"checkout": {"customSettings": {"lockCouponCode": false}, "buyerNote": "x"}}),
+            json!({"checkout": {"cartId": "1b9c7c5e-7d3a-4c1e-9a55-1f2e3d4c5b6a", "buyerNote": "x"}}),
+        ] {
+            let req: UpdateCheckout = request(body.clone());
+            assert_eq!(
+                code(record.update(req, &store, Caller::Merchant, &mut ids, now())),
+                ErrorCode::Pricing(PricingCode::InvalidInput),
+                "{body}"
+            );
+        }
+        let bad = CheckoutRecord::create(
+            request(json!({"checkoutInfo": {"cartId": "not-a-guid"}})),
+            &store,
+            (Caller::Merchant, "app-1"),
+            &mut ids,
+            now(),
+        );
+        assert_eq!(bad.unwrap_err().field, "checkoutInfo.cartId");
+    }
+
+    #[test]
+    fn created_by_names_the_member_or_visitor_else_the_merchants_app() {
+        let store = store();
+        let made = |body, caller| {
+            CheckoutRecord::create(
+                request(body),
+                &store,
+                (caller, "app-1"),
+                &mut SeqIds::default(),
+                now(),
+            )
+            .unwrap()
+            .created_by
+        };
+        let by = made(
+            json!({"checkoutInfo": {"buyerInfo": {"memberId": "m-1", "visitorId": "v-1"}}}),
+            Caller::Merchant,
+        );
+        assert_eq!(
+            (by.member_id.as_deref(), by.visitor_id, by.app_id),
+            (Some("m-1"), None, None)
+        );
+        let by = made(
+            json!({"checkoutInfo": {"buyerInfo": {"visitorId": "v-1"}}}),
+            Caller::Merchant,
+        );
+        assert_eq!(by.visitor_id.as_deref(), Some("v-1"));
+        assert_eq!(
+            made(json!({}), Caller::Merchant).app_id.as_deref(),
+            Some("app-1")
+        );
+        assert_eq!(made(json!({}), Caller::Storefront), CreatedBy::default());
+    }
+
+    #[test]
+    fn the_stores_own_page_ignores_the_override() {
+        let store =
+            crate::testing::store_with(|c| c["checkoutUrl"] = json!("https://shop.example/pay"));
+        let mut record = CheckoutBuilder::new().line("tee", 1).build(&store);
+        record.override_checkout_url = Some("https://elsewhere.example/".into());
+        assert_eq!(
+            record.checkout_url(&store, None).as_deref(),
+            Some("https://elsewhere.example/")
+        );
+        assert_eq!(
+            record.store_checkout_url(&store, None),
+            Some(format!("https://shop.example/pay?checkoutId={}", record.id))
+        );
+        let charge: CreateOrderAndChargeRequest = request(json!({"paymentToken": "tok"}));
+        assert_eq!(charge.check().unwrap_err().code, ErrorCode::PaymentError);
+        let plain: CreateOrderAndChargeRequest = request(json!({}));
+        assert!(plain.check().is_ok());
     }
 }

@@ -128,6 +128,8 @@ impl CheckoutRecord {
         caller: Caller,
         now: Timestamp,
     ) -> Result<()> {
+        self.custom_settings
+            .check_codes(caller, coupon.is_some(), gift_card.is_some())?;
         if let Some(code) = coupon {
             store.check_coupon(&code, now)?;
             self.coupon_code = Some(code);
@@ -381,6 +383,74 @@ pub(super) fn channel_type(value: Option<&str>, caller: Caller) -> Result<String
             "the channel is set by the store's backend, with the secret key",
         )),
         Some(c) => Ok(c.into()),
+    }
+}
+
+/// A GUID: 8-4-4-4-12 hexadecimal digits.
+pub(super) fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+impl CreatedBy {
+    /// The member or visitor the checkout is made for, else the app that
+    /// made it (the merchant's backend), else nobody known.
+    pub(super) fn of(buyer: &BuyerInfo, caller: Caller, app_id: &str) -> CreatedBy {
+        if let Some(member) = &buyer.member_id {
+            return CreatedBy {
+                member_id: Some(member.clone()),
+                ..CreatedBy::default()
+            };
+        }
+        if let Some(visitor) = &buyer.visitor_id {
+            return CreatedBy {
+                visitor_id: Some(visitor.clone()),
+                ..CreatedBy::default()
+            };
+        }
+        CreatedBy {
+            app_id: (caller == Caller::Merchant).then(|| app_id.to_owned()),
+            ..CreatedBy::default()
+        }
+    }
+}
+
+impl CustomSettings {
+    /// Whether `caller` may add or remove the coupon and the gift card: the
+    /// locks hold for the checkout page (the publishable key) only.
+    pub(super) fn check_codes(&self, caller: Caller, coupon: bool, gift_card: bool) -> Result<()> {
+        if caller == Caller::Merchant {
+            return Ok(());
+        }
+        let locked = |field: &str, what: &str| {
+            Err(Error::new(
+                ErrorCode::PermissionDenied,
+                field,
+                format!("this checkout's {what} is locked (customSettings): only the merchant's backend may change it"),
+            ))
+        };
+        if coupon && self.lock_coupon_code {
+            return locked("couponCode", "coupon code");
+        }
+        if gift_card && self.lock_gift_card {
+            return locked("giftCardCode", "gift card");
+        }
+        Ok(())
+    }
+
+    /// Whether an order of this checkout may be marked paid offline.
+    pub fn check_manual_payment(&self) -> Result<()> {
+        if self.disabled_manual_payment {
+            return Err(Error::new(
+                ErrorCode::ManualPaymentDisabled,
+                "id",
+                "this order's checkout disabled manual payment (customSettings): it is paid through the payment provider",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -72,6 +72,78 @@ pub struct CheckoutRecord {
     pub completed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    #[serde(default)]
+    pub created_by: CreatedBy,
+    /// Set when the checkout is created, never after.
+    #[serde(default)]
+    pub custom_settings: CustomSettings,
+    /// The cart it was created from (a GUID), which finds it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<String>,
+}
+
+impl CheckoutRecord {
+    /// A checkout with nothing in it yet.
+    pub fn empty(
+        id: String,
+        purchase_flow_id: String,
+        channel_type: String,
+        now: Timestamp,
+    ) -> Self {
+        CheckoutRecord {
+            id,
+            created_date: now,
+            updated_date: now,
+            channel_type,
+            purchase_flow_id,
+            line_items: Vec::new(),
+            billing_info: None,
+            shipping_destination: None,
+            selected_shipping_option: None,
+            buyer_info: BuyerInfo::default(),
+            buyer_note: None,
+            custom_fields: Vec::new(),
+            coupon_code: None,
+            gift_card_code: None,
+            override_checkout_url: None,
+            completed: false,
+            order_id: None,
+            created_by: CreatedBy::default(),
+            custom_settings: CustomSettings::default(),
+            cart_id: None,
+        }
+    }
+}
+
+/// Who created a checkout (Wix's `createdBy`): the member or visitor it was
+/// made for, else the app (the tenant) when the merchant's backend made it;
+/// none for a page's anonymous shopper.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedBy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+/// Wix's `customSettings`, set when a checkout is created. The locks keep
+/// the checkout page (the publishable key) from adding or removing a coupon
+/// or a gift card; the merchant's backend still may. With manual payment
+/// disabled, its order cannot be marked paid offline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomSettings {
+    #[serde(default)]
+    pub lock_gift_card: bool,
+    #[serde(default)]
+    pub lock_coupon_code: bool,
+    #[serde(default)]
+    pub disabled_policy_agreement_checkbox: bool,
+    #[serde(default)]
+    pub disabled_manual_payment: bool,
 }
 
 /// A line of a checkout: a catalog item (priced from the catalog) or a

@@ -425,7 +425,7 @@ struct OrderView<'a> {
     shipping_info: Option<OrderShipping<'a>>,
     price_summary: &'a SummaryView,
     pay_now: &'a TotalView,
-    tax_summary: &'a TaxSummary,
+    tax_summary: &'a TaxSummary<'a>,
     applied_discounts: &'a [DiscountView<'a>],
     #[serde(skip_serializing_if = "Option::is_none")]
     gift_card: Option<&'a GiftCardView>,

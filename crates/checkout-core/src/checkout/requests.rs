@@ -3,7 +3,7 @@
 //! (`docs/wix-wire.md`). Unknown fields are ignored: clients send
 //! back whole checkout objects with read-only fields in them.
 
-use super::check_len;
+use super::{check_len, CustomSettings};
 use crate::error::{Error, Result};
 use checkout_pricing::input::{Count, Text};
 use serde::{Deserialize, Serialize};
@@ -53,6 +53,10 @@ pub struct CheckoutInfo {
     pub buyer_info: Option<BuyerInfoInput>,
     pub buyer_note: Option<String>,
     pub custom_fields: Option<Vec<CustomField>>,
+    /// Only when the checkout is created (sent back unchanged on update).
+    pub custom_settings: Option<CustomSettings>,
+    /// Only when the checkout is created (sent back unchanged on update).
+    pub cart_id: Option<String>,
 }
 
 impl CheckoutInfo {
@@ -209,6 +213,32 @@ pub struct RemoveLineItems {
 pub struct CreateOrderRequest {
     pub save_payment_method: Option<bool>,
     pub delay_capture: Option<bool>,
+}
+
+/// `create-order-and-charge`: create-order, and a charge of `paymentToken`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrderAndChargeRequest {
+    pub payment_token: Option<String>,
+    pub save_payment_method: Option<bool>,
+    pub delay_capture: Option<bool>,
+}
+
+impl CreateOrderAndChargeRequest {
+    /// This engine charges through its payment provider's own flow (the
+    /// PaymentIntent names the order; its webhook pays it), never a token
+    /// handed to it: a `paymentToken` cannot be charged here, and nothing is
+    /// created. Without one, it is create-order.
+    pub fn check(&self) -> Result<()> {
+        if self.payment_token.is_some() {
+            return Err(Error::new(
+                crate::error::ErrorCode::PaymentError,
+                "paymentToken",
+                "this payment token cannot be charged here: create the order, then pay its paymentGatewayOrderId with the payment provider (docs/api.md, Payment)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

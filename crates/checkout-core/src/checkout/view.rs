@@ -3,14 +3,18 @@
 //! every price from the quote's pricing.
 
 use super::quote::{Availability, Quote, STORE_CARRIER_ID};
-use super::{AddressWithContact, BuyerInfo, CatalogReference, CheckoutRecord, CustomField};
+use super::{
+    AddressWithContact, BuyerInfo, CatalogReference, CheckoutRecord, CreatedBy, CustomField,
+    CustomSettings,
+};
 use crate::store::ShippingOption;
 use crate::time::Timestamp;
-use checkout_pricing::amount::Amount;
+use checkout_pricing::amount::{parse_decimal, Amount};
 use checkout_pricing::input::{RawInput, Text};
 use checkout_pricing::pricing::{
     AppliedDiscount, AppliedGiftCard, DiscountType, PricedLine, Pricing,
 };
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,6 +59,7 @@ impl<'s> Quote<'s> {
             tax_summary: TaxSummary {
                 taxable_amount: Money::of(Amount::new(taxable(pricing), exp)),
                 total_tax: Money::of(s.tax.amount),
+                tax_breakdown: self.tax_breakdown(pricing),
             },
             applied_discounts: pricing
                 .applied_discounts
@@ -65,7 +70,8 @@ impl<'s> Quote<'s> {
             calculation_errors: self.calculation_errors(pricing),
             additional_fees: [],
             custom_fields: &record.custom_fields,
-            weight_unit: "KG",
+            weight_unit: self.store.config.weight_unit(),
+            total_weight: self.total_weight(record),
             tax_included_in_price: self.store.config.tax_included_in_price,
             channel_type: &record.channel_type,
             site_language: "en",
@@ -74,8 +80,63 @@ impl<'s> Quote<'s> {
             created_date: record.created_date,
             updated_date: record.updated_date,
             purchase_flow_id: &record.purchase_flow_id,
+            created_by: &record.created_by,
+            custom_settings: record.custom_settings,
+            cart_id: record.cart_id.as_deref(),
+            membership_options: MembershipOptions::default(),
+            violations: [],
             pricing_input: with_input.then(|| self.input_for_page(pricing)),
         }
+    }
+
+    /// The tax of the priced lines by rate, lowest rate first: what each rate
+    /// was charged on and how much it came to.
+    fn tax_breakdown(&self, pricing: &Pricing) -> Vec<RateView<'_>> {
+        let exp = self.store.currency().exponent();
+        let mut by_rate: BTreeMap<Decimal, (&str, u128, u128)> = BTreeMap::new();
+        let priced = self.lines.iter().filter(|f| f.unit_price.is_some());
+        for (facts, line) in priced.zip(&pricing.line_items) {
+            let Ok(rate) = parse_decimal(&facts.tax_rate, 6) else {
+                continue;
+            };
+            if rate.is_zero() {
+                continue;
+            }
+            let entry = by_rate.entry(rate).or_insert((&facts.tax_rate, 0, 0));
+            entry.1 += line.taxable_amount.minor();
+            entry.2 += line.tax.minor();
+        }
+        by_rate
+            .into_values()
+            .map(|(rate, taxable, tax)| RateView {
+                rate,
+                taxable_amount: Money::of(Amount::new(taxable, exp)),
+                tax_amount: Money::of(Amount::new(tax, exp)),
+            })
+            .collect()
+    }
+
+    /// What the shippable lines weigh together (`weight` × `quantity`, in
+    /// the store's unit); `None` when no line has a weight.
+    fn total_weight(&self, record: &CheckoutRecord) -> Option<serde_json::Number> {
+        let mut total = Decimal::ZERO;
+        let mut any = false;
+        for (line, facts) in record.line_items.iter().zip(&self.lines) {
+            let weight = match (&line.custom, facts.item) {
+                (Some(c), _) => c.weight.as_deref(),
+                (None, Some(i)) => i.weight.as_deref(),
+                (None, None) => None,
+            };
+            if let Some(w) = weight
+                .filter(|_| facts.shippable)
+                .and_then(|w| parse_decimal(w, 6).ok())
+            {
+                total = total.checked_add(w.checked_mul(Decimal::from(line.quantity))?)?;
+                any = true;
+            }
+        }
+        any.then(|| total.normalize().to_string().parse().ok())
+            .flatten()
     }
 
     /// Each stored line with what the catalog says of it and its priced
@@ -298,7 +359,7 @@ pub struct CheckoutView<'a> {
     pub price_summary: SummaryView,
     pub pay_now: TotalView,
     pub pay_later: TotalView,
-    pub tax_summary: TaxSummary,
+    pub tax_summary: TaxSummary<'a>,
     pub applied_discounts: Vec<DiscountView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCardView>,
@@ -307,6 +368,9 @@ pub struct CheckoutView<'a> {
     pub additional_fees: [(); 0],
     pub custom_fields: &'a [CustomField],
     pub weight_unit: &'static str,
+    /// Not in Wix: what the shippable lines weigh together, in `weightUnit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_weight: Option<serde_json::Number>,
     pub tax_included_in_price: bool,
     pub channel_type: &'a str,
     pub site_language: &'static str,
@@ -315,6 +379,14 @@ pub struct CheckoutView<'a> {
     pub created_date: Timestamp,
     pub updated_date: Timestamp,
     pub purchase_flow_id: &'a str,
+    pub created_by: &'a CreatedBy,
+    pub custom_settings: CustomSettings,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<&'a str>,
+    /// No memberships apply in this engine: Wix's shape, empty.
+    pub membership_options: MembershipOptions,
+    /// No validations plugin runs: always empty.
+    pub violations: [(); 0],
     /// Not in Wix: the pricing input this checkout was priced from (on request).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_input: Option<RawInput<'static>>,
@@ -405,9 +477,34 @@ pub struct TotalView {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaxSummary {
+pub struct TaxSummary<'a> {
     pub taxable_amount: Money,
     pub total_tax: Money,
+    /// Not in Wix's checkout (its order has one): the tax by rate.
+    pub tax_breakdown: Vec<RateView<'a>>,
+}
+
+/// The tax of one rate.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateView<'a> {
+    pub rate: &'a str,
+    pub taxable_amount: Money,
+    pub tax_amount: Money,
+}
+
+/// Wix's `membershipOptions`, empty.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipOptions {
+    pub eligible_memberships: [(); 0],
+    pub invalid_memberships: [(); 0],
+    pub selected_memberships: SelectedMemberships,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct SelectedMemberships {
+    pub memberships: [(); 0],
 }
 
 #[derive(Debug, Serialize)]
@@ -586,5 +683,48 @@ mod tests {
             "the balance shows nowhere"
         );
         assert_eq!(view(&record, false).get("pricingInput"), None);
+    }
+
+    #[test]
+    fn weights_tax_by_rate_and_wixs_empty_lists() {
+        let store = crate::testing::store_with(|c| {
+            c["weightUnit"] = serde_json::json!("LB");
+            c["catalog"][0]["weight"] = serde_json::json!("0.25");
+            c["catalog"][1]["weight"] = serde_json::json!("1.5");
+        });
+        let record = CheckoutBuilder::new()
+            .line("tee", 2)
+            .line("mug", 1)
+            .line("ebook", 1)
+            .build(&store);
+        let quote = Quote::new(&record, &store, now()).unwrap();
+        let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
+        assert_eq!(v["weightUnit"], "LB");
+        assert_eq!(v["totalWeight"], serde_json::json!(2));
+        // 8.25% on the tee and the mug; the e-book's 0 rate is not listed
+        let by_rate = v["taxSummary"]["taxBreakdown"].as_array().unwrap();
+        assert_eq!(by_rate.len(), 1);
+        assert_eq!(by_rate[0]["rate"], "0.0825");
+        assert_eq!(by_rate[0]["taxableAmount"]["amount"], "52.50");
+        assert_eq!(
+            by_rate[0]["taxAmount"]["amount"],
+            v["priceSummary"]["tax"]["amount"]
+        );
+        assert_eq!(
+            v["membershipOptions"]["selectedMemberships"]["memberships"],
+            serde_json::json!([])
+        );
+        assert_eq!(v["violations"], serde_json::json!([]));
+        assert_eq!(v["customSettings"]["lockGiftCard"], false);
+        assert!(v["createdBy"].is_object());
+        // without weights there is no total
+        let plain = view(
+            &CheckoutBuilder::new()
+                .line("tee", 1)
+                .build(&crate::testing::store()),
+            false,
+        );
+        assert!(plain.get("totalWeight").is_none());
+        assert_eq!(plain["weightUnit"], "KG");
     }
 }

@@ -203,34 +203,19 @@ pub fn price(
     if let Some(code) = coupon {
         store.check_coupon(code, now)?;
     }
-    let record = CheckoutRecord {
-        id: String::new(),
-        created_date: now,
-        updated_date: now,
-        channel_type: "OTHER_PLATFORM".into(),
-        purchase_flow_id: String::new(),
-        line_items: vec![StoredLine {
-            id: "plan".into(),
-            quantity: 1,
-            catalog_reference: Some(CatalogReference {
-                catalog_item_id: item.id.clone(),
-                app_id: None,
-                options: None,
-            }),
-            custom: None,
-        }],
-        billing_info: None,
-        shipping_destination: None,
-        selected_shipping_option: None,
-        buyer_info: Default::default(),
-        buyer_note: None,
-        custom_fields: Vec::new(),
-        coupon_code: coupon.map(String::from),
-        gift_card_code: None,
-        override_checkout_url: None,
-        completed: false,
-        order_id: None,
-    };
+    let mut record =
+        CheckoutRecord::empty(String::new(), String::new(), "OTHER_PLATFORM".into(), now);
+    record.line_items = vec![StoredLine {
+        id: "plan".into(),
+        quantity: 1,
+        catalog_reference: Some(CatalogReference {
+            catalog_item_id: item.id.clone(),
+            app_id: None,
+            options: None,
+        }),
+        custom: None,
+    }];
+    record.coupon_code = coupon.map(String::from);
     let quote = Quote::new(&record, store, now)?;
     let pricing = quote.pricing();
     if let Some(e) = pricing.calculation_errors.first() {

@@ -68,4 +68,16 @@ impl Db {
         let deleted = result.meta()?.and_then(|m| m.changes).unwrap_or(0);
         Ok(deleted)
     }
+
+    /// The newest checkout made from the cart `cart_id`.
+    pub async fn checkout_id_of_cart(&self, cart_id: &str) -> ApiResult<Option<String>> {
+        Ok(self
+            .stmt(
+                "SELECT id FROM checkouts WHERE app_def_id = ?1 AND json_extract(record, '$.cartId') = ?2
+                 ORDER BY created_date DESC LIMIT 1",
+                &[cart_id.into()],
+            )?
+            .first(Some("id"))
+            .await?)
+    }
 }

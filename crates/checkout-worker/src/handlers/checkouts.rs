@@ -54,7 +54,13 @@ pub async fn create(call: &Call<'_>) -> ApiResult<String> {
     let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
     let now = call.now;
     let mut ids = Uuids::default();
-    let record = CheckoutRecord::create(req, &store, call.caller(), &mut ids, now)?;
+    let record = CheckoutRecord::create(
+        req,
+        &store,
+        (call.caller(), &call.tenant()?.app_def_id),
+        &mut ids,
+        now,
+    )?;
     let written = view(call, &record, &store, false)?;
     let created = Event::new(
         &mut ids,
@@ -77,18 +83,34 @@ pub async fn get(call: &Call<'_>) -> ApiResult<String> {
     respond(call, &stored.record, &store, None)
 }
 
-pub async fn checkout_url(call: &Call<'_>) -> ApiResult<Value> {
+/// `GET /ecom/v1/checkouts/by-cart-id/{cartId}`: `{checkout}`, the newest
+/// made from that cart.
+pub async fn by_cart_id(call: &Call<'_>) -> ApiResult<String> {
+    let db = call.db()?;
+    let id = db
+        .checkout_id_of_cart(call.param(0))
+        .await?
+        .ok_or(ApiError::NotFound("checkout"))?;
+    let (store, stored) = db.store_and_checkout(&id, call.now).await?;
+    respond(call, &stored.record, &store, None)
+}
+
+/// `checkout-url` (with `overriding`: the override URL when one is set) and
+/// `wix-checkout-url` (the store's page): `{checkoutUrl}`.
+pub async fn checkout_url(call: &Call<'_>, overriding: bool) -> ApiResult<Value> {
     let (store, stored) = call
         .db()?
         .store_and_checkout(call.param(0), call.now)
         .await?;
     // never built from the request's Host: the store's page, or the worker's PUBLIC_URL
     let public_url = call.env.var("PUBLIC_URL").ok().map(|v| v.to_string());
-    let url = stored
-        .record
-        .checkout_url(&store, public_url.as_deref())
-        .ok_or(ApiError::CheckoutUrlNotConfigured)?;
-    Ok(json!({ "checkoutUrl": url }))
+    let record = &stored.record;
+    let url = if overriding {
+        record.checkout_url(&store, public_url.as_deref())
+    } else {
+        record.store_checkout_url(&store, public_url.as_deref())
+    };
+    Ok(json!({ "checkoutUrl": url.ok_or(ApiError::CheckoutUrlNotConfigured)? }))
 }
 
 /// Applies a change to a checkout without ever losing another: the write
@@ -179,11 +201,11 @@ pub async fn update_quantities(call: &Call<'_>) -> ApiResult<String> {
 }
 
 pub async fn remove_coupon(call: &Call<'_>) -> ApiResult<String> {
-    change_and_respond(call, |record, _, _| record.remove_coupon()).await
+    change_and_respond(call, |record, _, _| record.remove_coupon(call.caller())).await
 }
 
 pub async fn remove_gift_card(call: &Call<'_>) -> ApiResult<String> {
-    change_and_respond(call, |record, _, _| record.remove_gift_card()).await
+    change_and_respond(call, |record, _, _| record.remove_gift_card(call.caller())).await
 }
 
 pub async fn remove_override_checkout_url(call: &Call<'_>) -> ApiResult<String> {

@@ -20,6 +20,7 @@ use crate::delivery;
 use crate::error::ApiResult;
 use crate::request::Call;
 use crate::routes::Op;
+use checkout_core::checkout::payment::Happening;
 use checkout_core::plans::order::{self as plan_order, Change};
 use checkout_core::plans::Action;
 
@@ -44,8 +45,10 @@ pub async fn dispatch(op: Op, call: &Call<'_>) -> ApiResult<String> {
         Op::RedeliverEvent => events::redeliver(call).await?.to_string(),
         Op::CreateCheckout => checkouts::create(call).await?,
         Op::GetCheckout => checkouts::get(call).await?,
+        Op::GetCheckoutByCartId => checkouts::by_cart_id(call).await?,
+        Op::GetWixCheckoutUrl => checkouts::checkout_url(call, false).await?.to_string(),
         Op::UpdateCheckout => checkouts::update(call).await?,
-        Op::GetCheckoutUrl => checkouts::checkout_url(call).await?.to_string(),
+        Op::GetCheckoutUrl => checkouts::checkout_url(call, true).await?.to_string(),
         Op::AddToCheckout => checkouts::add_to_checkout(call).await?,
         Op::RemoveLineItems => checkouts::remove_line_items(call).await?,
         Op::UpdateLineItemsQuantity => checkouts::update_quantities(call).await?,
@@ -54,10 +57,15 @@ pub async fn dispatch(op: Op, call: &Call<'_>) -> ApiResult<String> {
         Op::RemoveOverrideCheckoutUrl => checkouts::remove_override_checkout_url(call).await?,
         Op::MarkAsCompleted => checkouts::mark_as_completed(call).await?.to_string(),
         Op::CreateOrder => orders::create(call).await?.to_string(),
+        Op::CreateOrderAndCharge => orders::create_and_charge(call).await?.to_string(),
         Op::GetOrder => orders::get(call).await?.to_string(),
         Op::SearchOrders => orders::search(call).await?.to_string(),
-        Op::MarkOrderPaid => payments::mark_as_paid(call).await?.to_string(),
-        Op::CancelOrder => payments::cancel(call).await?.to_string(),
+        Op::MarkOrderPaid => payments::by_merchant(call, &Happening::MarkedPaid)
+            .await?
+            .to_string(),
+        Op::CancelOrder => payments::by_merchant(call, &Happening::Canceled)
+            .await?
+            .to_string(),
         Op::StripeWebhook => payments::stripe_webhook(call).await?.to_string(),
         Op::CheckoutSessionOrder => orders::of_completed_checkout(call).await?.to_string(),
         Op::CreateOrderSession => sessions::create(call).await?.to_string(),

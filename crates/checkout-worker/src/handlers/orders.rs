@@ -14,7 +14,9 @@ use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::order::{self, OrderDraft, Precondition, Violation};
 use checkout_core::checkout::payment::{Happening, OrderStatus};
 use checkout_core::checkout::quote::Quote;
-use checkout_core::checkout::{CheckoutRecord, CreateOrderRequest, Ids};
+use checkout_core::checkout::{
+    CheckoutRecord, CreateOrderAndChargeRequest, CreateOrderRequest, Ids,
+};
 use checkout_core::store::Store;
 use checkout_core::{cursor, events};
 use checkout_core::{Error, ErrorCode};
@@ -65,6 +67,17 @@ fn order_events(
 /// the order is paid.
 pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
     call.request::<CreateOrderRequest>()?;
+    place(call).await
+}
+
+/// `create-order-and-charge`: create-order; a `paymentToken` cannot be
+/// charged here (`402 PAYMENT_ERROR`, nothing created).
+pub async fn create_and_charge(call: &Call<'_>) -> ApiResult<Value> {
+    call.request::<CreateOrderAndChargeRequest>()?.check()?;
+    place(call).await
+}
+
+async fn place(call: &Call<'_>) -> ApiResult<Value> {
     let db = call.db()?;
     let id = call.param(0);
     let mut ids = Uuids::default();

@@ -115,27 +115,20 @@ async fn checkout_completed(
     )))
 }
 
-/// `POST /ecom/v1/orders/{id}/mark-as-paid`: paid offline → `{order}`.
-pub async fn mark_as_paid(call: &Call<'_>) -> ApiResult<Value> {
-    let order = change(
-        &call.db()?,
-        OrderKey::Id(call.param(0)),
-        &Happening::MarkedPaid,
-        call.now,
-    )
-    .await?;
-    Ok(json!({ "order": order }))
-}
-
-/// `POST /ecom/v1/orders/{id}/cancel`: canceled, what it holds given back → `{order}`.
-pub async fn cancel(call: &Call<'_>) -> ApiResult<Value> {
-    let order = change(
-        &call.db()?,
-        OrderKey::Id(call.param(0)),
-        &Happening::Canceled,
-        call.now,
-    )
-    .await?;
+/// The merchant's `POST /ecom/v1/orders/{id}/mark-as-paid` (paid offline)
+/// and `POST /ecom/v1/orders/{id}/cancel` (what it holds given back) → `{order}`.
+pub async fn by_merchant(call: &Call<'_>, happening: &Happening) -> ApiResult<Value> {
+    let db = call.db()?;
+    if *happening == Happening::MarkedPaid {
+        // unless its checkout disabled manual payment (a checkout no longer kept cannot say)
+        let row = db.order_row(call.param(0), false).await?;
+        if let Some(row) = row {
+            if let Ok((_, checkout)) = db.store_and_checkout(&row.checkout_id, call.now).await {
+                checkout.record.custom_settings.check_manual_payment()?;
+            }
+        }
+    }
+    let order = change(&db, OrderKey::Id(call.param(0)), happening, call.now).await?;
     Ok(json!({ "order": order }))
 }
 
