@@ -474,7 +474,11 @@ mod tests {
             ),
             (core(ErrorCode::WebhookRefused), "WEBHOOK_REFUSED", 400),
             (core(ErrorCode::PaymentError), "PAYMENT_ERROR", 402),
-            (core(ErrorCode::ManualPaymentDisabled), "MANUAL_PAYMENT_DISABLED", 428),
+            (
+                core(ErrorCode::ManualPaymentDisabled),
+                "MANUAL_PAYMENT_DISABLED",
+                428,
+            ),
             (
                 ApiError::IdempotencyKeyReused,
                 "IDEMPOTENCY_KEY_REUSED",

@@ -461,4 +461,15 @@ mod tests {
             .collect();
         assert_eq!(documented, served);
     }
+
+    /// The document lists create-order's preconditions as the core has them, in order.
+    #[test]
+    fn openapi_document_lists_the_preconditions() {
+        use checkout_core::checkout::order::Precondition;
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        let listed = &doc["components"]["schemas"]["CreateOrderPrecondition"]["enum"];
+        let core: Vec<&str> = Precondition::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(listed, &serde_json::json!(core));
+    }
 }

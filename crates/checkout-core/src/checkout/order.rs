@@ -37,10 +37,14 @@ pub enum Precondition {
     GiftCardIsEmpty,
     /// The balance moved between pricing and ordering (a concurrent order spent it).
     GiftCardBalanceChanged,
+    /// A gift card applied to a checkout that buys gift cards.
+    GiftCardForGiftCard,
+    /// A coupon applied to a checkout that buys gift cards.
+    CouponForGiftCard,
 }
 
 impl Precondition {
-    pub const ALL: [Precondition; 15] = [
+    pub const ALL: [Precondition; 17] = [
         Precondition::CalculationError,
         Precondition::EmptyCheckout,
         Precondition::LineItemNotAvailable,
@@ -56,6 +60,8 @@ impl Precondition {
         Precondition::GiftCardExpired,
         Precondition::GiftCardIsEmpty,
         Precondition::GiftCardBalanceChanged,
+        Precondition::GiftCardForGiftCard,
+        Precondition::CouponForGiftCard,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -75,6 +81,8 @@ impl Precondition {
             Precondition::GiftCardExpired => "GIFT_CARD_EXPIRED",
             Precondition::GiftCardIsEmpty => "GIFT_CARD_IS_EMPTY",
             Precondition::GiftCardBalanceChanged => "GIFT_CARD_BALANCE_CHANGED",
+            Precondition::GiftCardForGiftCard => "GIFT_CARD_CANNOT_BE_USED_TO_PURCHASE_GIFT_CARD",
+            Precondition::CouponForGiftCard => "COUPON_CANNOT_BE_USED_TO_PURCHASE_GIFT_CARD",
         }
     }
 
@@ -226,6 +234,31 @@ fn line_violations(
         "items are out of stock",
         lines_where(&|_, f| f.availability == Availability::NotAvailable),
     );
+    // a gift card is bought with money: not with a gift card, nor for less with a coupon
+    let gift_cards = || {
+        lines_where(&|l, f| {
+            let kind = match (&l.custom, f.item) {
+                (Some(c), _) => c.item_type.as_str(),
+                (None, Some(i)) => i.item_type.as_str(),
+                (None, None) => "",
+            };
+            kind == "GIFT_CARD"
+        })
+    };
+    if record.gift_card_code.is_some() {
+        push(
+            Precondition::GiftCardForGiftCard,
+            "a gift card cannot pay for a gift card: remove the gift card or these lines",
+            gift_cards(),
+        );
+    }
+    if record.coupon_code.is_some() {
+        push(
+            Precondition::CouponForGiftCard,
+            "a coupon cannot be used to buy a gift card: remove the coupon or these lines",
+            gift_cards(),
+        );
+    }
     push(
         Precondition::PartialOutOfStock,
         "less stock is left than the quantity ordered",
@@ -609,5 +642,34 @@ mod tests {
             codes,
             [Precondition::CalculationError, Precondition::CouponExpired]
         );
+    }
+
+    #[test]
+    fn a_gift_card_is_bought_neither_with_a_gift_card_nor_with_a_coupon() {
+        let store = store_with(|c| {
+            c["catalog"].as_array_mut().unwrap().push(
+                serde_json::json!({"id": "card", "name": "Gift card", "price": "25.00", "itemType": "GIFT_CARD"}),
+            )
+        });
+        let with = |b: CheckoutBuilder| {
+            draft_of(&store, b.line("card", 1))
+                .err()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            with(CheckoutBuilder::ready().gift_card("GIFT-30")),
+            [Precondition::GiftCardForGiftCard]
+        );
+        assert_eq!(
+            with(CheckoutBuilder::ready().coupon("SAVE10")),
+            [Precondition::CouponForGiftCard]
+        );
+        assert!(draft_of(&store, CheckoutBuilder::ready().line("card", 1)).is_ok());
+        // other goods may still be paid with them
+        assert!(draft_of(
+            &store,
+            CheckoutBuilder::ready().line("mug", 1).gift_card("GIFT-30")
+        )
+        .is_ok());
     }
 }
