@@ -47,6 +47,10 @@ pub struct StoreConfig {
     /// then it is canceled and all of it given back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_timeout_minutes: Option<u32>,
+    /// The store's language (a BCP 47 tag, `en` when absent): Wix's
+    /// `siteLanguage`, and the buyer's until the buyer names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_language: Option<String>,
     /// The unit of the catalog's weights: `KG` (when absent) or `LB`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<String>,
@@ -194,6 +198,11 @@ impl StoreConfig {
         )
     }
 
+    /// The store's language (Wix's `siteLanguage`).
+    pub fn site_language(&self) -> &str {
+        self.site_language.as_deref().unwrap_or("en")
+    }
+
     /// The unit of the catalog's weights (Wix's `weightUnit`).
     pub fn weight_unit(&self) -> &'static str {
         match self.weight_unit.as_deref() {
@@ -331,6 +340,21 @@ impl StoreConfig {
     pub fn catalog_item(&self, id: &str) -> Option<&CatalogItem> {
         self.catalog.iter().find(|c| c.id == id)
     }
+}
+
+/// What a language tag looks like, for a refusal.
+pub const LANGUAGE_TAG: &str = "a BCP 47 language tag, as en, de-AT or zh-Hant";
+
+/// Whether `tag` is a BCP 47 language tag as far as this engine reads one: a
+/// language of 2 or 3 letters, then subtags of 1 to 8 letters or digits, at
+/// most 35 characters.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or("");
+    tag.len() <= 35
+        && (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A setting of 1 to `max` (`unit`s), when it is set.

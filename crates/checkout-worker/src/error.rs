@@ -41,6 +41,9 @@ pub enum ApiError {
     Unauthenticated,
     /// 403: the key is valid but may not do this.
     Forbidden,
+    /// 403: the key may not set this field (a price, the buyer's identity, a
+    /// locked coupon), with why.
+    FieldForbidden { field: String, description: String },
     /// 403: a page of an origin the tenant's store does not list (or a
     /// secret key used from a page).
     OriginNotAllowed,
@@ -111,7 +114,9 @@ impl ApiError {
             | ApiError::InvalidOrderSession
             | ApiError::IdempotencyKeyReused => 400,
             ApiError::Unauthenticated => 401,
-            ApiError::Forbidden | ApiError::OriginNotAllowed => 403,
+            ApiError::Forbidden | ApiError::FieldForbidden { .. } | ApiError::OriginNotAllowed => {
+                403
+            }
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::AlreadyOrdered { .. }
@@ -160,7 +165,7 @@ impl ApiError {
             ApiError::NoLineItems => "NO_LINE_ITEMS",
             ApiError::InvalidOrderSession => "INVALID_ORDER_SESSION_ID",
             ApiError::Unauthenticated => "UNAUTHENTICATED",
-            ApiError::Forbidden => "PERMISSION_DENIED",
+            ApiError::Forbidden | ApiError::FieldForbidden { .. } => "PERMISSION_DENIED",
             ApiError::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
@@ -211,6 +216,7 @@ impl ApiError {
                 "a valid API key is required in the Authorization header".into()
             }
             ApiError::Forbidden => "this key may not do this".into(),
+            ApiError::FieldForbidden { description, .. } => description.clone(),
             ApiError::OriginNotAllowed => {
                 "pages of this origin may not call this store: list it in the store's allowedOrigins (and use the publishable key)".into()
             }
@@ -274,9 +280,9 @@ impl ApiError {
     /// The `applicationError.data` of the answer.
     fn data(&self) -> Value {
         match self {
-            ApiError::Rejected { field, .. } | ApiError::StateDoesNotAllow { field, .. } => {
-                json!({ "field": field })
-            }
+            ApiError::Rejected { field, .. }
+            | ApiError::StateDoesNotAllow { field, .. }
+            | ApiError::FieldForbidden { field, .. } => json!({ "field": field }),
             ApiError::AlreadyOrdered {
                 order_id: Some(id), ..
             } => json!({ "orderId": id }),
@@ -329,7 +335,10 @@ impl From<checkout_core::Error> for ApiError {
                 description: e.message,
                 rule: "VALIDATION",
             },
-            ErrorCode::PermissionDenied => ApiError::Forbidden,
+            ErrorCode::PermissionDenied => ApiError::FieldForbidden {
+                field: e.field,
+                description: e.message,
+            },
             ErrorCode::PlanNotFound => ApiError::NotFound("plan"),
             ErrorCode::CheckoutTooLarge => ApiError::TooLargeToStore {
                 code: e.code.as_str(),

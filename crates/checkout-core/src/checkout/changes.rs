@@ -277,6 +277,17 @@ mod tests {
         r.expect_err("refused").code
     }
 
+    /// A checkout created from `body` by `caller` of the tenant `app-1`.
+    fn create_as(body: serde_json::Value, caller: Caller, store: &Store) -> Result<CheckoutRecord> {
+        CheckoutRecord::create(
+            request(body),
+            store,
+            (caller, "app-1"),
+            &mut SeqIds::default(),
+            now(),
+        )
+    }
+
     fn request<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
         serde_json::from_value(v).expect("a well-formed request")
     }
@@ -312,15 +323,7 @@ mod tests {
     fn only_the_secret_key_sets_the_buyers_identity_and_the_channel() {
         let store = store();
         let mut ids = SeqIds::default();
-        let create = |body, caller| {
-            CheckoutRecord::create(
-                request(body),
-                &store,
-                (caller, "app-1"),
-                &mut SeqIds::default(),
-                now(),
-            )
-        };
+        let create = |body, caller| create_as(body, caller, &store);
         for body in [
             json!({"checkoutInfo": {"buyerInfo": {"memberId": "m-1"}}}),
             json!({"checkoutInfo": {"buyerInfo": {"contactId": "c-1"}}}),
@@ -732,17 +735,7 @@ mod tests {
     #[test]
     fn created_by_names_the_member_or_visitor_else_the_merchants_app() {
         let store = store();
-        let made = |body, caller| {
-            CheckoutRecord::create(
-                request(body),
-                &store,
-                (caller, "app-1"),
-                &mut SeqIds::default(),
-                now(),
-            )
-            .unwrap()
-            .created_by
-        };
+        let made = |body, caller| create_as(body, caller, &store).unwrap().created_by;
         let by = made(
             json!({"checkoutInfo": {"buyerInfo": {"memberId": "m-1", "visitorId": "v-1"}}}),
             Caller::Merchant,

@@ -86,6 +86,15 @@ impl CheckoutRecord {
                 }
             }
         }
+        if let Some(language) = info.buyer_language {
+            if !crate::store::is_language_tag(&language) {
+                return Err(Error::invalid(
+                    format!("{path}.buyerLanguage"),
+                    crate::store::LANGUAGE_TAG,
+                ));
+            }
+            self.buyer_language = Some(language);
+        }
         if let Some(note) = info.buyer_note {
             if note.chars().count() > MAX_BUYER_NOTE {
                 return Err(Error::invalid(

@@ -80,6 +80,9 @@ pub struct CheckoutRecord {
     /// The cart it was created from (a GUID), which finds it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
+    /// The buyer's language (a BCP 47 tag); the store's when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_language: Option<String>,
 }
 
 impl CheckoutRecord {
@@ -111,6 +114,7 @@ impl CheckoutRecord {
             created_by: CreatedBy::default(),
             custom_settings: CustomSettings::default(),
             cart_id: None,
+            buyer_language: None,
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct CheckoutInfo {
     pub custom_settings: Option<CustomSettings>,
     /// Only when the checkout is created (sent back unchanged on update).
     pub cart_id: Option<String>,
+    /// The buyer's language (Wix's `buyerLanguage`, which its requests carry
+    /// in a header; here a field, as a page knows it).
+    pub buyer_language: Option<String>,
 }
 
 impl CheckoutInfo {
@@ -76,6 +79,7 @@ impl CheckoutInfo {
             })
             && self.buyer_note.is_none()
             && self.custom_fields.is_none()
+            && self.buyer_language.is_none()
     }
 }
 

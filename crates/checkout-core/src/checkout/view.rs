@@ -74,8 +74,11 @@ impl<'s> Quote<'s> {
             total_weight: self.total_weight(record),
             tax_included_in_price: self.store.config.tax_included_in_price,
             channel_type: &record.channel_type,
-            site_language: "en",
-            buyer_language: "en",
+            site_language: self.store.config.site_language(),
+            buyer_language: record
+                .buyer_language
+                .as_deref()
+                .unwrap_or(self.store.config.site_language()),
             completed: record.completed,
             created_date: record.created_date,
             updated_date: record.updated_date,
@@ -373,8 +376,8 @@ pub struct CheckoutView<'a> {
     pub total_weight: Option<serde_json::Number>,
     pub tax_included_in_price: bool,
     pub channel_type: &'a str,
-    pub site_language: &'static str,
-    pub buyer_language: &'static str,
+    pub site_language: &'a str,
+    pub buyer_language: &'a str,
     pub completed: bool,
     pub created_date: Timestamp,
     pub updated_date: Timestamp,
@@ -726,5 +729,35 @@ mod tests {
         );
         assert!(plain.get("totalWeight").is_none());
         assert_eq!(plain["weightUnit"], "KG");
+    }
+
+    #[test]
+    fn the_buyers_language_is_the_stores_until_the_buyer_names_one() {
+        let store = crate::testing::store_with(|c| c["siteLanguage"] = serde_json::json!("de-AT"));
+        let record = CheckoutBuilder::new().line("tee", 1).build(&store);
+        let quote = Quote::new(&record, &store, now()).unwrap();
+        let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
+        assert_eq!(
+            (v["siteLanguage"].as_str(), v["buyerLanguage"].as_str()),
+            (Some("de-AT"), Some("de-AT"))
+        );
+        let mut record = record;
+        record.buyer_language = Some("he".into());
+        let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
+        assert_eq!(v["buyerLanguage"], "he");
+        for tag in ["en", "de-AT", "zh-Hant-TW", "es-419"] {
+            assert!(crate::store::is_language_tag(tag), "{tag}");
+        }
+        for tag in [
+            "",
+            "e",
+            "english-language",
+            "de_AT",
+            "de-",
+            "12",
+            "x-toolongsubtag",
+        ] {
+            assert!(!crate::store::is_language_tag(tag), "{tag}");
+        }
     }
 }
