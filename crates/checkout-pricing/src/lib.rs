@@ -20,6 +20,7 @@ pub mod amount;
 pub mod cart;
 pub mod currency;
 pub mod error;
+pub mod format;
 pub mod input;
 pub mod json;
 pub mod pricing;
