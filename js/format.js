@@ -1,29 +1,11 @@
-// Money formatting in the buyer's language with the currency's minor units.
-// `amount` is the decimal string the engine returns; Intl formats the string
-// itself, so no digit is lost to a float on the way.
+// Money formatting in the buyer's language with the currency's minor units:
+// the core's table (through the WebAssembly module), so that the text is the
+// worker's `formattedAmount` to the byte. `amount` is the decimal string the
+// engine returns (a leading `-` for a negative amount).
 
-export function makeFormatMoney(currencyDigits) {
-  const cache = new Map();
+export function makeFormatMoney(formatInCore) {
   return function formatMoney(amount, currency, locale) {
-    const lang = locale ?? globalThis.navigator?.language ?? 'en-US';
-    const key = `${lang}|${currency}`;
-    let format = cache.get(key);
-    if (!format) {
-      const digits = currencyDigits(currency);
-      if (digits === undefined) {
-        const err = new Error(`unsupported currency ${currency}`);
-        err.code = 'UNSUPPORTED_CURRENCY';
-        err.field = 'currency';
-        throw err;
-      }
-      format = new Intl.NumberFormat(lang, {
-        style: 'currency',
-        currency,
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-      });
-      cache.set(key, format);
-    }
-    return format.format(amount);
+    const lang = locale ?? globalThis.navigator?.language ?? 'en';
+    return formatInCore(String(amount), currency, lang);
   };
 }

@@ -138,5 +138,9 @@ export class Checkout {
 /** The number of fraction digits of a supported currency, or undefined. */
 export function currencyDigits(currency: CurrencyCode): number | undefined;
 
-/** Formats an amount in the buyer's language (or `locale`) with exactly the currency's minor units. */
+/**
+ * Formats an amount (a decimal string, `-` in front for a negative one) in the buyer's language
+ * (or `locale`, a BCP 47 tag) with exactly the currency's minor units: the worker's `formattedAmount`
+ * to the byte, from the same table. Throws `UNSUPPORTED_CURRENCY` or `INVALID_AMOUNT`.
+ */
 export function formatMoney(amount: Money, currency: CurrencyCode, locale?: string): string;

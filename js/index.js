@@ -1,6 +1,6 @@
 // The package's entry for browsers and bundlers: loads the WebAssembly module
 // next to this file once, then exposes the engine.
-import init, { priceJson, priceCompact, compactInput, Checkout, currencyDigits } from '../pkg/checkout_wasm.js';
+import init, { priceJson, priceCompact, compactInput, Checkout, currencyDigits, formatMoney as formatInCore } from '../pkg/checkout_wasm.js';
 import { makeFormatMoney } from './format.js';
 import { makePrice } from './compact.js';
 
@@ -8,4 +8,4 @@ const { memory } = await init({ module_or_path: new URL('../pkg/checkout_wasm_bg
 
 export const price = makePrice(memory, { priceJson, priceCompact, compactInput });
 export { Checkout, currencyDigits };
-export const formatMoney = makeFormatMoney(currencyDigits);
+export const formatMoney = makeFormatMoney(formatInCore);

@@ -1,6 +1,6 @@
 // The package's entry for Node: reads the WebAssembly module from disk.
 import { readFileSync } from 'node:fs';
-import { initSync, priceJson, priceCompact, compactInput, Checkout, currencyDigits } from '../pkg/checkout_wasm.js';
+import { initSync, priceJson, priceCompact, compactInput, Checkout, currencyDigits, formatMoney as formatInCore } from '../pkg/checkout_wasm.js';
 import { makeFormatMoney } from './format.js';
 import { makePrice } from './compact.js';
 
@@ -8,4 +8,4 @@ const { memory } = initSync({ module: readFileSync(new URL('../pkg/checkout_wasm
 
 export const price = makePrice(memory, { priceJson, priceCompact, compactInput });
 export { Checkout, currencyDigits };
-export const formatMoney = makeFormatMoney(currencyDigits);
+export const formatMoney = makeFormatMoney(formatInCore);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
-import { price } from '../../js/node.js';
+import { price, formatMoney } from '../../js/node.js';
 
 let w;
 let sk;
@@ -55,15 +55,20 @@ test('a checkout is priced by the core from the catalog, exactly as the browser 
   assert.equal(tee.availability.quantityAvailable, 40);
   assert.equal(tee.productName.original, 'Classic tee');
   assert.equal(mug.taxDetails.taxRate, '0.0825');
-  assert.deepEqual(c.priceSummary.subtotal, { amount: '52.48' });
-  assert.deepEqual(c.priceSummary.tax, { amount: '4.33' });
-  assert.deepEqual(c.priceSummary.total, { amount: '56.81' });
+  assert.deepEqual(c.priceSummary.subtotal, { amount: '52.48', formattedAmount: '$52.48' });
+  assert.deepEqual(c.priceSummary.tax, { amount: '4.33', formattedAmount: '$4.33' });
+  assert.deepEqual(c.priceSummary.total, { amount: '56.81', formattedAmount: '$56.81' });
   assert.equal(c.currency, 'USD');
   assert.equal(c.completed, false);
   assert.ok(!Number.isNaN(Date.parse(c.createdDate)));
-  // the browser module, given the checkout's pricing input, computes the same totals
+  // the browser module, given the checkout's pricing input, computes the same totals,
+  // and writes them as the worker does
   const local = price(c.pricingInput);
-  assert.deepEqual(local.priceSummary, c.priceSummary);
+  const amounts = (summary) => Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.amount]));
+  assert.deepEqual(amounts(local.priceSummary), amounts(c.priceSummary));
+  for (const [key, money] of Object.entries(c.priceSummary)) {
+    assert.equal(formatMoney(local.priceSummary[key].amount, c.currency, c.buyerLanguage), money.formattedAmount, key);
+  }
   assert.deepEqual(local.lineItems.map((l) => l.totalPriceAfterTax), c.lineItems.map((l) => l.totalPriceAfterTax.amount));
   // GET repeats it, path id in the query too; the pricing input only when asked for
   const got = await call('GET', `/ecom/v1/checkouts/${c.id}?id=${c.id}&include=pricingInput`);
@@ -75,7 +80,7 @@ test('a checkout is priced by the core from the catalog, exactly as the browser 
 });
 
 test('a publishable-key caller cannot set a price: the catalog price wins and custom items need the secret key', async () => {
-  const c = await newCheckout([{ ...item('mug'), price: { amount: '0.01' } }]);
+  const c = await newCheckout([{ ...item('mug'), price: { amount: '0.01', formattedAmount: '$0.01' } }]);
   assert.equal(c.lineItems[0].price.amount, '12.50');
   const custom = { quantity: 1, price: '1.00', productName: { original: 'Gift wrap' }, itemType: { preset: 'SERVICE' } };
   let r = await call('POST', '/ecom/v1/checkouts', { customLineItems: [custom] });
@@ -101,20 +106,20 @@ test('updates: buyer, addresses, shipping option, coupon, gift card; tax follows
   const options = u.shippingInfo.carrierServiceOptions[0].shippingOptions.map((o) => o.code);
   assert.deepEqual(options, ['standard', 'express', 'pickup']);
   assert.equal(u.shippingInfo.selectedCarrierServiceOption.code, 'standard');
-  assert.deepEqual(u.priceSummary.shipping, { amount: '5.00' });
-  assert.deepEqual(u.priceSummary.total, { amount: '48.69' }); // 39.98 + 5.00 + 3.71 tax
+  assert.deepEqual(u.priceSummary.shipping, { amount: '5.00', formattedAmount: '$5.00' });
+  assert.deepEqual(u.priceSummary.total, { amount: '48.69', formattedAmount: '$48.69' }); // 39.98 + 5.00 + 3.71 tax
 
   // Oregon has no sales tax
   r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, {
     checkout: { shippingInfo: { shippingDestination: { address: { ...address, subdivision: 'US-OR' } } } },
   });
   u = r.body.checkout;
-  assert.deepEqual(u.priceSummary.tax, { amount: '0.00' });
+  assert.deepEqual(u.priceSummary.tax, { amount: '0.00', formattedAmount: '$0.00' });
 
   r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: {}, couponCode: 'SAVE10' });
   assert.equal(r.status, 200);
   u = r.body.checkout;
-  assert.deepEqual(u.priceSummary.discount, { amount: '4.00' });
+  assert.deepEqual(u.priceSummary.discount, { amount: '4.00', formattedAmount: '$4.00' });
   assert.equal(u.appliedDiscounts[0].coupon.code, 'SAVE10');
   for (const [couponCode, expected] of [['NOPE', 'ERROR_COUPON_DOES_NOT_EXIST']]) {
     r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { couponCode });
@@ -123,13 +128,13 @@ test('updates: buyer, addresses, shipping option, coupon, gift card; tax follows
   }
   r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-coupon`, { id: c.id });
   assert.equal(r.status, 200);
-  assert.deepEqual(r.body.checkout.priceSummary.discount, { amount: '0.00' });
+  assert.deepEqual(r.body.checkout.priceSummary.discount, { amount: '0.00', formattedAmount: '$0.00' });
 
   r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { giftCardCode: 'GIFT-25' });
   assert.equal(r.status, 200);
   u = r.body.checkout;
-  assert.deepEqual(u.giftCard.amount, { amount: '25.00' });
-  assert.deepEqual(u.payNow.total, { amount: '19.98' });
+  assert.deepEqual(u.giftCard.amount, { amount: '25.00', formattedAmount: '$25.00' });
+  assert.deepEqual(u.payNow.total, { amount: '19.98', formattedAmount: '$19.98' });
   r = await call('POST', `/ecom/v1/checkouts/${c.id}/remove-gift-card`, {});
   assert.equal(r.body.checkout.giftCard, undefined);
 

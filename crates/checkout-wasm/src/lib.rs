@@ -115,6 +115,15 @@ pub fn currency_digits(code: &str) -> Option<u8> {
     Currency::from_code(code).map(Currency::exponent)
 }
 
+/// An amount (a decimal string, `-` in front when negative) of a currency,
+/// as the language `locale` writes it, from the core's table: the text the
+/// worker's `formattedAmount` has. Throws `UNSUPPORTED_CURRENCY` or
+/// `INVALID_AMOUNT`.
+#[wasm_bindgen(js_name = formatMoney)]
+pub fn format_money(amount: &str, currency: &str, locale: &str) -> Result<String, JsValue> {
+    checkout_pricing::format::format_text(amount, currency, locale).map_err(js_error)
+}
+
 /// A live checkout: parsed once, then changed one edit at a time. Every edit
 /// returns the new summary (totals, discounts, calculation errors).
 #[wasm_bindgen]

@@ -64,6 +64,8 @@ pub struct Quote<'s> {
     pub options: Vec<(&'s ShippingOption, Amount)>,
     pub selected: Option<&'s ShippingOption>,
     pub issues: Vec<CalculationIssue>,
+    /// The language prices are written in: the buyer's, else the store's.
+    pub language: String,
 }
 
 impl<'s> Quote<'s> {
@@ -132,6 +134,10 @@ impl<'s> Quote<'s> {
             options,
             selected,
             issues,
+            language: record
+                .buyer_language
+                .clone()
+                .unwrap_or_else(|| store.config.site_language().to_owned()),
         })
     }
 

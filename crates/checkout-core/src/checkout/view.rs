@@ -10,6 +10,7 @@ use super::{
 use crate::store::ShippingOption;
 use crate::time::Timestamp;
 use checkout_pricing::amount::{parse_decimal, Amount};
+use checkout_pricing::format::format_money;
 use checkout_pricing::input::{RawInput, Text};
 use checkout_pricing::pricing::{
     AppliedDiscount, AppliedGiftCard, DiscountType, PricedLine, Pricing,
@@ -43,30 +44,33 @@ impl<'s> Quote<'s> {
             conversion_currency: pricing.currency,
             payment_currency: pricing.currency,
             price_summary: SummaryView {
-                subtotal: Money::of(s.subtotal.amount),
-                shipping: Money::of(s.shipping.amount),
-                tax: Money::of(s.tax.amount),
-                discount: Money::of(s.discount.amount),
-                total: Money::of(s.total.amount),
-                additional_fees: Money::of(s.additional_fees.amount),
+                subtotal: self.money(s.subtotal.amount),
+                shipping: self.money(s.shipping.amount),
+                tax: self.money(s.tax.amount),
+                discount: self.money(s.discount.amount),
+                total: self.money(s.total.amount),
+                additional_fees: self.money(s.additional_fees.amount),
             },
             pay_now: TotalView {
-                total: Money::of(pricing.pay_now.total.amount),
+                total: self.money(pricing.pay_now.total.amount),
             },
             pay_later: TotalView {
-                total: Money::of(pricing.pay_later.total.amount),
+                total: self.money(pricing.pay_later.total.amount),
             },
             tax_summary: TaxSummary {
-                taxable_amount: Money::of(Amount::new(taxable(pricing), exp)),
-                total_tax: Money::of(s.tax.amount),
+                taxable_amount: self.money(Amount::new(taxable(pricing), exp)),
+                total_tax: self.money(s.tax.amount),
                 tax_breakdown: self.tax_breakdown(pricing),
             },
             applied_discounts: pricing
                 .applied_discounts
                 .iter()
-                .map(DiscountView::of)
+                .map(|d| DiscountView::of(d, self))
                 .collect(),
-            gift_card: pricing.gift_card.as_ref().map(GiftCardView::of),
+            gift_card: pricing
+                .gift_card
+                .as_ref()
+                .map(|g| GiftCardView::of(g, self)),
             calculation_errors: self.calculation_errors(pricing),
             additional_fees: [],
             custom_fields: &record.custom_fields,
@@ -113,8 +117,8 @@ impl<'s> Quote<'s> {
             .into_values()
             .map(|(rate, taxable, tax)| RateView {
                 rate,
-                taxable_amount: Money::of(Amount::new(taxable, exp)),
-                tax_amount: Money::of(Amount::new(tax, exp)),
+                taxable_amount: self.money(Amount::new(taxable, exp)),
+                tax_amount: self.money(Amount::new(tax, exp)),
             })
             .collect()
     }
@@ -162,8 +166,8 @@ impl<'s> Quote<'s> {
                 } else {
                     None
                 };
-                let unit = Money::of(Amount::new(facts.unit_price.unwrap_or(0), exp));
-                let of = |f: fn(&PricedLine) -> Amount| Money::of(p.map_or(zero, f));
+                let unit = self.money(Amount::new(facts.unit_price.unwrap_or(0), exp));
+                let of = |f: fn(&PricedLine) -> Amount| self.money(p.map_or(zero, f));
                 let (name, sku, weight, image, item_type) = match (&line.custom, facts.item) {
                     (Some(c), _) => (
                         c.name.as_str(),
@@ -279,14 +283,14 @@ impl<'s> Quote<'s> {
                     carrier_id: STORE_CARRIER_ID,
                     requested_shipping_option: true,
                     cost: SelectedCost {
-                        price: Money::of(s.price),
-                        total_discount: Money::of(s.discount),
-                        total_price_before_tax: Money::of(Amount::new(before_tax, exp)),
-                        total_price_after_tax: Money::of(Amount::new(after_tax, exp)),
+                        price: self.money(s.price),
+                        total_discount: self.money(s.discount),
+                        total_price_before_tax: self.money(Amount::new(before_tax, exp)),
+                        total_price_after_tax: self.money(Amount::new(after_tax, exp)),
                         tax_details: TaxDetails {
-                            taxable_amount: Money::of(Amount::new(before, exp)),
+                            taxable_amount: self.money(Amount::new(before, exp)),
                             tax_rate: rate.unwrap_or("0"),
-                            total_tax: Money::of(s.tax),
+                            total_tax: self.money(s.tax),
                         },
                     },
                 })
@@ -307,7 +311,7 @@ impl<'s> Quote<'s> {
                             title: &o.title,
                             logistics: Logistics::of(o),
                             cost: Cost {
-                                price: Money::of(*price),
+                                price: self.money(*price),
                             },
                         })
                         .collect(),
@@ -333,15 +337,22 @@ fn taxable(pricing: &Pricing) -> u128 {
 
 // The Wix checkout object, field by field (`docs/wix-wire.md`).
 
-/// A `MultiCurrencyPrice`.
-#[derive(Clone, Copy, Debug, Serialize)]
+/// A `MultiCurrencyPrice`: the amount, and the amount as the buyer's
+/// language writes it with the currency's symbol.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Money {
     pub amount: Amount,
+    pub formatted_amount: String,
 }
 
-impl Money {
-    pub fn of(amount: Amount) -> Money {
-        Money { amount }
+impl Quote<'_> {
+    /// A price of this checkout's currency, formatted in its language.
+    pub fn money(&self, amount: Amount) -> Money {
+        Money {
+            amount,
+            formatted_amount: format_money(amount, self.store.currency(), false, &self.language),
+        }
     }
 }
 
@@ -519,14 +530,14 @@ pub struct DiscountView<'a> {
 }
 
 impl<'a> DiscountView<'a> {
-    fn of(d: &'a AppliedDiscount<'a>) -> DiscountView<'a> {
+    fn of(d: &'a AppliedDiscount<'a>, quote: &Quote) -> DiscountView<'a> {
         DiscountView {
             discount_type: d.discount_type,
             coupon: CouponView {
                 id: d.coupon.code,
                 code: d.coupon.code,
                 name: d.coupon.code,
-                amount: Money::of(d.coupon.amount),
+                amount: quote.money(d.coupon.amount),
             },
             line_item_ids: &d.line_item_ids,
         }
@@ -550,11 +561,11 @@ pub struct GiftCardView {
 
 impl GiftCardView {
     /// The card as a checkout shows it: its code's last four characters only.
-    fn of(g: &AppliedGiftCard) -> GiftCardView {
+    fn of(g: &AppliedGiftCard, quote: &Quote) -> GiftCardView {
         let tail: Vec<char> = g.code.chars().rev().take(4).collect();
         GiftCardView {
             obfuscated_code: format!("****{}", tail.iter().rev().collect::<String>()),
-            amount: Money::of(g.amount),
+            amount: quote.money(g.amount),
         }
     }
 }
@@ -741,10 +752,25 @@ mod tests {
             (v["siteLanguage"].as_str(), v["buyerLanguage"].as_str()),
             (Some("de-AT"), Some("de-AT"))
         );
+        // every price is written in that language too
+        assert_eq!(v["priceSummary"]["subtotal"]["amount"], "20.00");
+        assert_eq!(
+            v["priceSummary"]["subtotal"]["formattedAmount"],
+            "20,00\u{a0}$"
+        );
+        assert_eq!(
+            v["lineItems"][0]["price"]["formattedAmount"],
+            "20,00\u{a0}$"
+        );
         let mut record = record;
         record.buyer_language = Some("he".into());
+        let quote = Quote::new(&record, &store, now()).unwrap();
         let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
         assert_eq!(v["buyerLanguage"], "he");
+        assert_eq!(
+            v["priceSummary"]["subtotal"]["formattedAmount"],
+            "\u{200f}20.00\u{a0}\u{200f}$"
+        );
         for tag in ["en", "de-AT", "zh-Hant-TW", "es-419"] {
             assert!(crate::store::is_language_tag(tag), "{tag}");
         }

@@ -12,6 +12,8 @@ mod data;
 
 use crate::amount::Amount;
 use crate::currency::Currency;
+use crate::error::{Error, ErrorCode, Result};
+use crate::input::{self, Text};
 
 /// A language's money format.
 pub(crate) struct Locale {
@@ -21,17 +23,21 @@ pub(crate) struct Locale {
     /// Digits the integer part needs before its first group separator shows
     /// (1: always from 4 digits on; 2: from 5, as Spanish writes `1234,50`).
     min_grouping: u8,
+    /// The size of the groups after the first, which has 3 digits (2 in
+    /// Hindi: `12,34,567`).
+    secondary_grouping: u8,
     /// Positive and negative templates: `¤` the symbol, `#` the number.
     templates: &'static [(&'static str, &'static str)],
-    /// Per currency, in the currency table's order: its symbol and template.
-    symbols: &'static [(&'static str, u8)],
+    /// The currencies whose symbol is not their code, or whose template is
+    /// not the first: `code\tsymbol\ttemplate\n` lines.
+    symbols: &'static str,
 }
 
 /// Where the table came from (ICU and CLDR versions).
 pub const SOURCE: &str = data::SOURCE;
 
 fn locale(tag: &str) -> &'static Locale {
-    let language = tag.split(['-', '_']).next().unwrap_or("");
+    let language = tag.split('-').next().unwrap_or("");
     data::LOCALES
         .iter()
         .find(|l| l.tag.eq_ignore_ascii_case(language))
@@ -42,15 +48,10 @@ fn locale(tag: &str) -> &'static Locale {
 /// as a negative amount (a discount, say).
 pub fn format_money(amount: Amount, currency: Currency, negative: bool, tag: &str) -> String {
     let locale = locale(tag);
-    let at = Currency::all().position(|c| c == currency).unwrap_or(0);
-    let (symbol, template) = locale
-        .symbols
-        .get(at)
-        .copied()
-        .unwrap_or((currency.code(), 0));
+    let (symbol, template) = symbol(locale, currency.code());
     let (positive, minus) = locale
         .templates
-        .get(usize::from(template))
+        .get(template)
         .copied()
         .unwrap_or(("¤#", "-¤#"));
     let number = digits(amount, locale);
@@ -66,15 +67,55 @@ pub fn format_money(amount: Amount, currency: Currency, negative: bool, tag: &st
     out
 }
 
+/// A currency's symbol in a language, and the index of its template.
+fn symbol(locale: &Locale, code: &'static str) -> (&'static str, usize) {
+    for line in locale.symbols.lines() {
+        let mut fields = line.split('\t');
+        if fields.next() == Some(code) {
+            let symbol = fields.next().unwrap_or(code);
+            let template = fields.next().and_then(|t| t.parse().ok()).unwrap_or(0);
+            return (symbol, template);
+        }
+    }
+    (code, 0)
+}
+
+/// An amount given as text (a decimal string of at most the currency's
+/// minor units, `-` in front for a negative one) of the currency `code`, as
+/// the language `tag` writes it: what the browser module's `formatMoney`
+/// answers.
+pub fn format_text(amount: &str, code: &str, tag: &str) -> Result<String> {
+    let currency = Currency::from_code(code).ok_or_else(|| {
+        Error::new(
+            ErrorCode::UnsupportedCurrency,
+            "currency",
+            "not a supported ISO 4217 currency code",
+        )
+    })?;
+    let (negative, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let minor = input::money(Some(&Text::Str(digits.into())), currency, "amount")?;
+    Ok(format_money(
+        Amount::new(minor, currency.exponent()),
+        currency,
+        negative && minor > 0,
+        tag,
+    ))
+}
+
 /// The number with the language's separators and grouping.
 fn digits(amount: Amount, locale: &Locale) -> String {
     let plain = amount.to_string();
     let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
-    let grouped = whole.len() >= 4 + usize::from(locale.min_grouping) - 1;
+    let grouped = whole.len() >= 3 + usize::from(locale.min_grouping);
+    let secondary = usize::from(locale.secondary_grouping.max(1));
+    // a separator before the digit with `left` digits after it (itself included)
+    let separates = |left: usize| left == 3 || (left > 3 && (left - 3) % secondary == 0);
     let mut out = String::with_capacity(plain.len() * 2);
     for (i, c) in whole.chars().enumerate() {
-        let left = whole.len() - i;
-        if grouped && i > 0 && left % 3 == 0 {
+        if grouped && i > 0 && separates(whole.len() - i) {
             out.push_str(locale.group);
         }
         out.push(c);
