@@ -112,7 +112,7 @@ fn digits(amount: Amount, locale: &Locale) -> String {
     let grouped = whole.len() >= 3 + usize::from(locale.min_grouping);
     let secondary = usize::from(locale.secondary_grouping.max(1));
     // a separator before the digit with `left` digits after it (itself included)
-    let separates = |left: usize| left == 3 || (left > 3 && (left - 3) % secondary == 0);
+    let separates = |left: usize| left == 3 || (left > 3 && (left - 3).is_multiple_of(secondary));
     let mut out = String::with_capacity(plain.len() * 2);
     for (i, c) in whole.chars().enumerate() {
         if grouped && i > 0 && separates(whole.len() - i) {
