@@ -483,3 +483,39 @@ test('concurrent edits of one checkout never lose an update', async () => {
   assert.equal(got.body.checkout.lineItems[0].quantity, 1 + applied);
   assert.ok(applied >= 10, `${applied} of 20 applied`);
 });
+
+test("the buyer's currency: every price converted as the pricing function converts, formatted in the buyer's language; the order keeps both", async () => {
+  const bsk = w.b.secretKey;
+  const store = { ...demoStore(), presentmentCurrencies: [{ currency: 'EUR', rate: '0.92' }, { currency: 'JPY', rate: '151.37' }] };
+  assert.equal((await call('PUT', '/admin/v1/store', store, bsk)).status, 200);
+  let r = await call('POST', '/ecom/v1/checkouts?include=pricingInput', {
+    lineItems: [item('tee-classic', 2)], channelType: 'WEB',
+    checkoutInfo: { ...buyer, conversionCurrency: 'EUR', buyerLanguage: 'de' },
+  }, w.b.publishableKey);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  let c = r.body.checkout;
+  assert.equal(c.currency, 'USD');
+  assert.equal(c.conversionCurrency, 'EUR');
+  // the browser module prices the same input to the same converted totals
+  const local = price(c.pricingInput);
+  for (const key of ['subtotal', 'shipping', 'tax', 'total']) {
+    assert.equal(c.priceSummary[key].convertedAmount, local.priceSummary[key].convertedAmount, key);
+    assert.equal(c.priceSummary[key].formattedConvertedAmount, formatMoney(local.priceSummary[key].convertedAmount, 'EUR', 'de'), key);
+  }
+  assert.match(c.priceSummary.total.formattedConvertedAmount, /^\d+,\d\d\u00a0€$/);
+  assert.ok(c.lineItems[0].price.convertedAmount, 'line prices too');
+  // switched to yen, and back to the store's currency
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { conversionCurrency: 'JPY' } }, w.b.publishableKey);
+  c = r.body.checkout;
+  assert.match(c.priceSummary.total.convertedAmount, /^\d+$/, 'yen have no minor units');
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { conversionCurrency: 'GBP' } }, w.b.publishableKey);
+  assert.equal(r.status, 400, 'a currency the store does not present');
+  // the order keeps the converted prices
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { conversionCurrency: 'EUR' } }, w.b.publishableKey);
+  const ordered = await call('POST', `/ecom/v1/checkouts/${c.id}/create-order`, {}, w.b.publishableKey);
+  assert.equal(ordered.status, 200, JSON.stringify(ordered.body));
+  const { order } = (await call('GET', `/ecom/v1/orders/${ordered.body.orderId}`, undefined, bsk)).body;
+  assert.equal(order.priceSummary.total.convertedAmount, r.body.checkout.priceSummary.total.convertedAmount);
+  r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { conversionCurrency: 'USD' } }, w.b.publishableKey);
+  assert.equal(r.status, 409, 'its order awaits payment');
+});

@@ -47,6 +47,10 @@ pub struct StoreConfig {
     /// then it is canceled and all of it given back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_timeout_minutes: Option<u32>,
+    /// The currencies a buyer may see prices in besides the store's, each
+    /// with its rate (`conversion.rate` of the pricing input); at most 20.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presentment_currencies: Vec<Presentment>,
     /// The store's language (a BCP 47 tag, `en` when absent): Wix's
     /// `siteLanguage`, and the buyer's until the buyer names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +59,17 @@ pub struct StoreConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<String>,
 }
+
+/// A currency prices are presented in, and how the store's converts to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presentment {
+    pub currency: String,
+    /// One unit of the store's currency in this one, a decimal string.
+    pub rate: String,
+}
+
+/// Most presentment currencies a store lists.
+pub const MAX_PRESENTMENT_CURRENCIES: usize = 20;
 
 /// Days a checkout is kept after its last change when the store does not say.
 pub const DEFAULT_CHECKOUT_RETENTION_DAYS: u32 = 30;
@@ -184,6 +199,21 @@ impl StoreConfig {
         self.validate_coupons(currency)?;
         self.validate_gift_cards(currency)?;
         self.validate_allowed_origins()?;
+        self.validate_presentment_currencies()?;
+        if self
+            .site_language
+            .as_deref()
+            .is_some_and(|l| !is_language_tag(l))
+        {
+            return Err(Error::invalid("siteLanguage", LANGUAGE_TAG));
+        }
+        if self
+            .weight_unit
+            .as_deref()
+            .is_some_and(|u| !matches!(u, "KG" | "LB"))
+        {
+            return Err(Error::invalid("weightUnit", "KG or LB"));
+        }
         within(
             self.checkout_retention_days,
             365,
@@ -196,6 +226,40 @@ impl StoreConfig {
             "paymentTimeoutMinutes",
             "minutes",
         )
+    }
+
+    /// Each presentment currency is supported, listed once, not the store's,
+    /// with a rate the pricing input accepts.
+    fn validate_presentment_currencies(&self) -> Result<()> {
+        if self.presentment_currencies.len() > MAX_PRESENTMENT_CURRENCIES {
+            return Err(Error::invalid(
+                "presentmentCurrencies",
+                format!("at most {MAX_PRESENTMENT_CURRENCIES} currencies"),
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, p) in self.presentment_currencies.iter().enumerate() {
+            let path = format!("presentmentCurrencies[{i}]");
+            if Currency::from_code(&p.currency).is_none() || p.currency == self.currency {
+                return Err(Error::invalid(
+                    format!("{path}.currency"),
+                    "a supported ISO 4217 code other than the store's currency",
+                ));
+            }
+            unique(&mut seen, &p.currency, format!("{path}.currency"))?;
+            input::rate(
+                Some(&Text::Str(p.rate.as_str().into())),
+                &format!("{path}.rate"),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The presentment currency `code`, if the store lists it.
+    pub fn presentment(&self, code: &str) -> Option<&Presentment> {
+        self.presentment_currencies
+            .iter()
+            .find(|p| p.currency == code)
     }
 
     /// The store's language (Wix's `siteLanguage`).
@@ -688,6 +752,47 @@ mod tests {
                 refusal(pointer, value),
                 (code, field.to_owned()),
                 "{pointer}"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_are_checked_at_their_paths() {
+        let with = |key: &str, value: Value| {
+            let mut c = config();
+            c[key] = value;
+            StoreConfig::from_json(&c.to_string()).map_err(|e| e.field)
+        };
+        assert_eq!(
+            with("weightUnit", json!("STONE")).unwrap_err(),
+            "weightUnit"
+        );
+        assert!(with("weightUnit", json!("LB")).is_ok());
+        assert_eq!(
+            with("siteLanguage", json!("english")).unwrap_err(),
+            "siteLanguage"
+        );
+        assert!(with("siteLanguage", json!("pt-BR")).is_ok());
+        assert_eq!(
+            with("paymentTimeoutMinutes", json!(0)).unwrap_err(),
+            "paymentTimeoutMinutes"
+        );
+        let p = |currency: &str, rate: &str| json!([{"currency": currency, "rate": rate}]);
+        assert!(with("presentmentCurrencies", p("EUR", "0.92")).is_ok());
+        for (list, field) in [
+            (p("USD", "1"), "presentmentCurrencies[0].currency"),
+            (p("XXX", "1"), "presentmentCurrencies[0].currency"),
+            (p("EUR", "-1"), "presentmentCurrencies[0].rate"),
+            (p("EUR", "0.12345678901"), "presentmentCurrencies[0].rate"),
+            (
+                json!([{"currency": "EUR", "rate": "1"}, {"currency": "EUR", "rate": "2"}]),
+                "presentmentCurrencies[1].currency",
+            ),
+        ] {
+            assert_eq!(
+                with("presentmentCurrencies", list.clone()).unwrap_err(),
+                field,
+                "{list}"
             );
         }
     }

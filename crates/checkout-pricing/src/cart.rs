@@ -190,6 +190,21 @@ pub struct Cart {
     pub(crate) conversion: Option<Conversion>,
 }
 
+impl Cart {
+    /// The presentment currency, when the cart converts its amounts.
+    pub fn conversion_currency(&self) -> Option<Currency> {
+        self.conversion.map(|c| c.currency)
+    }
+
+    /// An amount of the cart's currency in the presentment currency, by
+    /// pricing step 11's rule (`round(amount * rate)`, each on its own);
+    /// `None` when the cart does not convert.
+    pub fn convert(&self, amount: Amount) -> Option<Amount> {
+        self.conversion
+            .map(|c| crate::pricing::convert(amount.minor(), amount.exponent(), c))
+    }
+}
+
 impl Coupon {
     /// Whether this coupon covers a line of this catalog item.
     fn covers(&self, catalog_item_id: Option<&str>) -> bool {

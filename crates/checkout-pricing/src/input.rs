@@ -542,7 +542,7 @@ pub fn tax_rate(value: Option<&Text>, path: impl AsPath) -> Result<TaxRate> {
     })
 }
 
-fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
+pub fn rate(value: Option<&Text>, path: &str) -> Result<u128> {
     match value {
         Some(Text::Str(s)) => parse_units(s, 10).ok(),
         _ => None,

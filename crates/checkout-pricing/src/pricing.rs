@@ -503,7 +503,7 @@ fn largest_first<T: Ord + Copy>(keys: &mut [T], k: usize) {
 }
 
 /// `round(amount * rate)` in the minor units of the conversion currency.
-fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
+pub(crate) fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
     let to = c.currency.exponent();
     // minor * rate * 10^to / (10^exponent * 10^10); with the input limits
     // (amounts below 10^24 minor units, rates at most 10^9) the quotient fits.

@@ -775,4 +775,32 @@ mod tests {
         let plain: CreateOrderAndChargeRequest = request(json!({}));
         assert!(plain.check().is_ok());
     }
+
+    #[test]
+    fn the_buyer_chooses_a_currency_the_store_presents() {
+        let store = crate::testing::store_with(|c| {
+            c["presentmentCurrencies"] = json!([{"currency": "EUR", "rate": "0.92"}]);
+        });
+        let mut ids = SeqIds::default();
+        let mut record = create_as(
+            json!({"checkoutInfo": {"conversionCurrency": "EUR"}}),
+            Caller::Storefront,
+            &store,
+        )
+        .unwrap();
+        assert_eq!(record.conversion_currency.as_deref(), Some("EUR"));
+        let back: UpdateCheckout = request(json!({"checkout": {"conversionCurrency": "USD"}}));
+        record
+            .update(back, &store, Caller::Storefront, &mut ids, now())
+            .unwrap();
+        assert_eq!(
+            record.conversion_currency, None,
+            "the store's own currency: no conversion"
+        );
+        let other: UpdateCheckout = request(json!({"checkout": {"conversionCurrency": "GBP"}}));
+        let e = record
+            .update(other, &store, Caller::Storefront, &mut ids, now())
+            .unwrap_err();
+        assert_eq!(e.field, "checkout.conversionCurrency");
+    }
 }

@@ -86,6 +86,18 @@ impl CheckoutRecord {
                 }
             }
         }
+        if let Some(code) = info.conversion_currency {
+            if code == store.config.currency {
+                self.conversion_currency = None;
+            } else if store.config.presentment(&code).is_some() {
+                self.conversion_currency = Some(code);
+            } else {
+                return Err(Error::invalid(
+                    format!("{path}.conversionCurrency"),
+                    "the store's currency or one of its presentmentCurrencies",
+                ));
+            }
+        }
         if let Some(language) = info.buyer_language {
             if !crate::store::is_language_tag(&language) {
                 return Err(Error::invalid(

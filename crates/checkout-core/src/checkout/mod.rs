@@ -83,6 +83,9 @@ pub struct CheckoutRecord {
     /// The buyer's language (a BCP 47 tag); the store's when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
+    /// The presentment currency the buyer chose (one the store lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion_currency: Option<String>,
 }
 
 impl CheckoutRecord {
@@ -115,6 +118,7 @@ impl CheckoutRecord {
             custom_settings: CustomSettings::default(),
             cart_id: None,
             buyer_language: None,
+            conversion_currency: None,
         }
     }
 }

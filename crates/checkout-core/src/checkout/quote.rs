@@ -13,7 +13,9 @@ use crate::store::{CatalogItem, ShippingOption, Store, TaxRegion};
 use crate::time::Timestamp;
 use checkout_pricing::amount::Amount;
 use checkout_pricing::cart::{Cart, ItemType};
-use checkout_pricing::input::{Count, RawCharge, RawGiftCard, RawInput, RawLine, Text};
+use checkout_pricing::input::{
+    Count, RawCharge, RawConversion, RawGiftCard, RawInput, RawLine, Text,
+};
 use checkout_pricing::pricing::Pricing;
 use serde::Serialize;
 use serde_json::Value;
@@ -94,6 +96,15 @@ impl<'s> Quote<'s> {
             currency: text(store.config.currency.clone()),
             tax_included_in_price: Some(store.config.tax_included_in_price),
             line_items: Some(priced_lines(record, store, region, &mut lines)),
+            // the buyer's currency, while the store still presents it
+            conversion: record
+                .conversion_currency
+                .as_deref()
+                .and_then(|code| store.config.presentment(code))
+                .map(|p| RawConversion {
+                    currency: text(p.currency.clone()),
+                    rate: text(p.rate.clone()),
+                }),
             ..RawInput::default()
         };
         if let Some(code) = &record.coupon_code {

@@ -60,6 +60,9 @@ pub struct CheckoutInfo {
     /// The buyer's language (Wix's `buyerLanguage`, which its requests carry
     /// in a header; here a field, as a page knows it).
     pub buyer_language: Option<String>,
+    /// The currency the buyer sees prices in: one the store presents, or
+    /// the store's own (no conversion).
+    pub conversion_currency: Option<String>,
 }
 
 impl CheckoutInfo {
@@ -80,6 +83,7 @@ impl CheckoutInfo {
             && self.buyer_note.is_none()
             && self.custom_fields.is_none()
             && self.buyer_language.is_none()
+            && self.conversion_currency.is_none()
     }
 }
 

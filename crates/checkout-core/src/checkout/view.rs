@@ -41,7 +41,7 @@ impl<'s> Quote<'s> {
             buyer_info: &record.buyer_info,
             buyer_note: record.buyer_note.as_deref(),
             currency: pricing.currency,
-            conversion_currency: pricing.currency,
+            conversion_currency: pricing.conversion_currency.unwrap_or(pricing.currency),
             payment_currency: pricing.currency,
             price_summary: SummaryView {
                 subtotal: self.money(s.subtotal.amount),
@@ -344,14 +344,25 @@ fn taxable(pricing: &Pricing) -> u128 {
 pub struct Money {
     pub amount: Amount,
     pub formatted_amount: String,
+    /// In the buyer's presentment currency (`conversionCurrency`), when one is chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_amount: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_converted_amount: Option<String>,
 }
 
 impl Quote<'_> {
-    /// A price of this checkout's currency, formatted in its language.
+    /// A price of this checkout's currency, formatted in its language, and
+    /// converted (by pricing step 11's rule) when the buyer chose a currency.
     pub fn money(&self, amount: Amount) -> Money {
+        let converted = self.cart.convert(amount);
         Money {
             amount,
             formatted_amount: format_money(amount, self.store.currency(), false, &self.language),
+            converted_amount: converted,
+            formatted_converted_amount: converted
+                .zip(self.cart.conversion_currency())
+                .map(|(c, currency)| format_money(c, currency, false, &self.language)),
         }
     }
 }
@@ -785,5 +796,46 @@ mod tests {
         ] {
             assert!(!crate::store::is_language_tag(tag), "{tag}");
         }
+    }
+
+    #[test]
+    fn a_buyers_currency_converts_every_price_as_the_pricing_function_does() {
+        let store = crate::testing::store_with(|c| {
+            c["presentmentCurrencies"] = serde_json::json!([{"currency": "EUR", "rate": "0.92"}, {"currency": "JPY", "rate": "151.37"}]);
+        });
+        let mut record = CheckoutBuilder::ready().line("mug", 2).build(&store);
+        for (code, digits) in [("EUR", 2), ("JPY", 0)] {
+            record.conversion_currency = Some(code.into());
+            let quote = Quote::new(&record, &store, now()).unwrap();
+            let pricing = quote.pricing();
+            let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
+            assert_eq!(v["conversionCurrency"], code);
+            assert_eq!(v["currency"], "USD");
+            // the summary is the pricing function's own conversion
+            let total = pricing
+                .price_summary
+                .total
+                .converted_amount
+                .unwrap()
+                .to_string();
+            assert_eq!(
+                v["priceSummary"]["total"]["convertedAmount"],
+                total.as_str()
+            );
+            assert_eq!(total.split('.').nth(1).map_or(0, str::len), digits);
+            // and every other price is converted by the same rule
+            let line = &v["lineItems"][0]["price"];
+            assert!(line["convertedAmount"].is_string(), "{line}");
+            assert!(line["formattedConvertedAmount"]
+                .as_str()
+                .unwrap()
+                .contains(if code == "EUR" { "€" } else { "¥" }));
+        }
+        // the store's own currency, or none: no conversion
+        record.conversion_currency = None;
+        let quote = Quote::new(&record, &store, now()).unwrap();
+        let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
+        assert_eq!(v["conversionCurrency"], "USD");
+        assert!(v["priceSummary"]["total"].get("convertedAmount").is_none());
     }
 }
