@@ -1,5 +1,6 @@
-// The npm package's speed and size: price() of a 300-line cart and one
-// quantity change on a 300-line engine, in Node 20 and in headless Chromium,
+// The npm package's speed and size: price() of a 300-line cart, one
+// quantity change on a 300-line engine and formatMoney() (beside a cached
+// Intl.NumberFormat, for scale), in Node 20 and in headless Chromium,
 // and the gzipped size of the .wasm and the JS. Usage: node bench/browser.mjs
 // (after npm test or npm start built the package). Figures in BENCHMARKS.md.
 import { createServer } from 'node:http';
@@ -11,7 +12,7 @@ import { root } from '../scripts/lib.mjs';
 import { launchOptions } from '../tests/support/browser.mjs';
 
 /** The benchmark, as source, so that Node and the page run the very same code. */
-const bench = String(function run({ price, Checkout }) {
+const bench = String(function run({ price, Checkout, formatMoney }) {
   const input = (n) => ({
     currency: 'USD',
     lineItems: Array.from({ length: n }, (_, i) => ({
@@ -36,7 +37,11 @@ const bench = String(function run({ price, Checkout }) {
   };
   const big = input(300);
   const engine = new Checkout(big);
+  const amounts = Array.from({ length: 10 }, (_, i) => `${(i * 7919) % 100000}.${String(i * 9).padStart(2, '0')}`);
+  const intl = new Intl.NumberFormat('de', { style: 'currency', currency: 'EUR' });
   const out = {
+    'formatMoney(), de, EUR': time((i) => formatMoney(amounts[i % 10], 'EUR', 'de'), 1000),
+    'Intl.NumberFormat#format, cached (for scale)': time((i) => intl.format(amounts[i % 10]), 1000),
     'price(), 10 lines': time(() => price(input(10)), 200),
     'price(), 300 lines': time(() => price(big), 100),
     'setQuantity() on a 300-line engine': time((i) => engine.setQuantity('line-150', 1 + (i % 9)), 200),
