@@ -1,3 +1,5 @@
+import type { CheckoutObject } from './index.js';
+
 /**
  * `<edge-checkout checkout-id="…" api-base="https://…" publishable-key="pk_…">`:
  * a checkout from the edge checkout worker with live totals. Importing this
@@ -9,7 +11,7 @@
 export declare class EdgeCheckoutElement extends HTMLElement {
   static observedAttributes: string[];
   /** The checkout as the worker last sent it (Wix's REST shape), or null. */
-  readonly checkout: Record<string, unknown> | null;
+  readonly checkout: CheckoutObject | null;
   /** Loads the checkout named by `checkout-id` again. */
   load(): Promise<void>;
 }

@@ -130,6 +130,12 @@ export class Checkout {
   /** Replaces the applied coupon, if any. */
   applyCoupon(coupon: CouponInput): Summary;
   removeCoupon(): Summary;
+  /**
+   * An amount of the checkout's currency (a line's price, say) in the buyer's currency
+   * (`conversion.currency`) by the pricing function's rule, as every `convertedAmount`;
+   * undefined when the input has no conversion. Throws `INVALID_AMOUNT`.
+   */
+  convert(amount: Money): Money | undefined;
   /** Releases the WebAssembly memory now rather than at garbage collection. */
   free(): void;
   [Symbol.dispose](): void;
@@ -144,3 +150,5 @@ export function currencyDigits(currency: CurrencyCode): number | undefined;
  * to the byte, from the same table. Throws `UNSUPPORTED_CURRENCY` or `INVALID_AMOUNT`.
  */
 export function formatMoney(amount: Money, currency: CurrencyCode, locale?: string): string;
+
+export * from './api.js';

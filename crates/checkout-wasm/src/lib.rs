@@ -6,7 +6,8 @@
 //! `js/compact.js`); everything else, and whatever the compact format does not
 //! carry, crosses as JSON text.
 
-use checkout_pricing::input::Count;
+use checkout_pricing::amount::Amount;
+use checkout_pricing::input::{self, Count, Text};
 use checkout_pricing::{Cart, Currency, Error, ErrorCode};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -195,5 +196,17 @@ impl Checkout {
     pub fn remove_coupon(&mut self) -> Result<JsValue, JsValue> {
         self.cart.remove_coupon();
         self.summary()
+    }
+
+    /// An amount of the checkout's currency (a line's price, say) in the
+    /// buyer's currency (`conversion.currency`) by the pricing function's
+    /// rule, or `undefined` when the input has no conversion. Throws
+    /// `INVALID_AMOUNT`.
+    pub fn convert(&self, amount: &str) -> Result<Option<String>, JsValue> {
+        let currency = self.cart.currency();
+        let text = Text::from(amount.to_string());
+        let minor = input::money(Some(&text), currency, "amount").map_err(js_error)?;
+        let amount = Amount::new(minor, currency.exponent());
+        Ok(self.cart.convert(amount).map(|a| a.to_string()))
     }
 }

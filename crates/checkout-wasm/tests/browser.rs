@@ -90,3 +90,22 @@ fn live_checkout_matches_pricing_from_scratch() {
         stringify(&summary)
     );
 }
+
+#[wasm_bindgen_test]
+fn convert_is_the_pricing_functions_conversion() {
+    let input = r#"{"currency":"USD","lineItems":[{"id":"a","price":"19.99","quantity":3}],
+        "conversion":{"currency":"JPY","rate":"151.37"}}"#;
+    let checkout = Checkout::new(js(input)).expect("valid input");
+    let summary = stringify(&checkout.summary().unwrap());
+    // the subtotal 59.97 converts as the summary does; a line's price by the same rule
+    assert!(
+        summary.contains(r#""subtotal":{"amount":"59.97","convertedAmount":"9078"}"#),
+        "{summary}"
+    );
+    assert_eq!(checkout.convert("59.97").unwrap().as_deref(), Some("9078"));
+    assert_eq!(checkout.convert("19.99").unwrap().as_deref(), Some("3026"));
+    let err = checkout.convert("19.999").expect_err("three digits in USD");
+    assert_eq!(prop(&err, "code").as_deref(), Some("INVALID_AMOUNT"));
+    let plain = Checkout::new(js(r#"{"currency":"USD","lineItems":[]}"#)).unwrap();
+    assert_eq!(plain.convert("1.00").unwrap(), None);
+}

@@ -7,7 +7,7 @@ use super::{
     AddressWithContact, BuyerInfo, CatalogReference, CheckoutRecord, CreatedBy, CustomField,
     CustomSettings,
 };
-use crate::store::ShippingOption;
+use crate::store::{Presentment, ShippingOption};
 use crate::time::Timestamp;
 use checkout_pricing::amount::{parse_decimal, Amount};
 use checkout_pricing::format::format_money;
@@ -93,6 +93,7 @@ impl<'s> Quote<'s> {
             membership_options: MembershipOptions::default(),
             violations: [],
             pricing_input: with_input.then(|| self.input_for_page(pricing)),
+            presentment_currencies: with_input.then_some(&self.store.config.presentment_currencies),
         }
     }
 
@@ -415,6 +416,11 @@ pub struct CheckoutView<'a> {
     /// Not in Wix: the pricing input this checkout was priced from (on request).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_input: Option<RawInput<'static>>,
+    /// Not in Wix, with `pricingInput`: the currencies the buyer may choose
+    /// (`conversionCurrency`) besides the store's, with their rates, so that a
+    /// page can price the switch before the worker answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presentment_currencies: Option<&'a Vec<Presentment>>,
 }
 
 #[derive(Debug, Serialize)]

@@ -153,4 +153,11 @@ fn a_buyers_currency_converts_every_price_as_the_pricing_function_does() {
     let v: Value = serde_json::from_str(&quote.checkout_json(&record, false)).unwrap();
     assert_eq!(v["conversionCurrency"], "USD");
     assert!(v["priceSummary"]["total"].get("convertedAmount").is_none());
+    assert!(v.get("presentmentCurrencies").is_none());
+    // a page that prices live is told what the buyer may switch to
+    let v: Value = serde_json::from_str(&quote.checkout_json(&record, true)).unwrap();
+    assert_eq!(
+        v["presentmentCurrencies"],
+        serde_json::json!([{"currency": "EUR", "rate": "0.92"}, {"currency": "JPY", "rate": "151.37"}])
+    );
 }
