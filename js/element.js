@@ -1,27 +1,30 @@
-// <edge-checkout checkout-id api-base publishable-key>: a checkout from the
-// worker, with live totals. A quantity change or a coupon removal is priced at
-// once in the page by the WebAssembly engine (from the pricing input the worker
-// priced the checkout from), then sent to the worker; the worker's answer is
-// shown when it comes, and where it differs (stock lowered a quantity, say),
-// the worker wins and the element says what changed.
+// <edge-checkout checkout-id api-base publishable-key locale>: a checkout
+// from the worker that a shopper finishes, with live totals. A quantity
+// change, a coupon removal or a currency switch is priced at once in the page
+// by the WebAssembly engine (from the pricing input the worker priced the
+// checkout from), then sent to the worker; the worker's answer is shown when
+// it comes, and where it differs (stock lowered a quantity, say), the worker
+// wins and the element says what changed. Words come from ./element/messages.js,
+// places from ./element/places.js, styles from ./element/style.js.
 import { Checkout, formatMoney } from './index.js';
+import { languageOf, messagesOf, say, RIGHT_TO_LEFT } from './element/messages.js';
+import { countryNames, regionsOf, regionWord, postalRule } from './element/places.js';
+import { STYLES } from './element/style.js';
 
-const SUMMARY = [
-  ['subtotal', 'Subtotal'],
-  ['discount', 'Discount'],
-  ['shipping', 'Shipping'],
-  ['tax', 'Tax'],
-  ['additionalFees', 'Fees'],
-  ['total', 'Total'],
-];
+const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
+  ['additionalFees', 'fees'], ['giftCard', 'giftCard'], ['total', 'total']];
 const SYNC_DELAY_MS = 250;
+const SAVE_DELAY_MS = 400;
+const ZERO = /^0(\.0+)?$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
+    if (v === undefined) continue;
     if (k === 'dataset') Object.assign(node.dataset, v);
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (k in node && !k.includes('-')) node[k] = v;
+    else if (k in node && !k.includes('-') && k !== 'part') node[k] = v;
     else node.setAttribute(k, v);
   }
   node.append(...children.filter((c) => c != null));
@@ -31,41 +34,85 @@ function el(tag, props = {}, ...children) {
 let uid = 0;
 
 export class EdgeCheckoutElement extends HTMLElement {
-  static observedAttributes = ['checkout-id', 'api-base', 'publishable-key'];
+  static observedAttributes = ['checkout-id', 'locale', 'publishable-key', 'api-base'];
 
+  #root = null;
+  #ui = null;
+  #words = null;
+  #lang = 'en';
   #checkout = null;
   #engine = null;
+  #input = null; // the pricing input as the page has changed it
+  #conv = null; // the buyer's currency when it is not the store's
   #pending = new Map();
+  #failed = new Map();
   #seq = 0;
-  #id = `edge-checkout-${++uid}`;
+  #saveTimer = 0;
+  #inflight = new Set();
+  #orderKey = null;
+  #placed = false;
+  #id = `ec${++uid}`;
 
   connectedCallback() {
-    if (!this.#shell) this.#render();
-    this.load();
+    if (!this.getAttribute('checkout-id') && this.hasAttribute('checkout-id-from-url')) {
+      const fromUrl = new URLSearchParams(location.search).get('checkoutId');
+      if (fromUrl) this.setAttribute('checkout-id', fromUrl);
+    }
+    this.#start();
   }
 
   attributeChangedCallback(name, before, after) {
-    if (this.isConnected && before !== after && name === 'checkout-id') this.load();
+    if (!this.#ui || before === after) return;
+    if (name === 'locale') return this.#start();
+    if (name === 'checkout-id') {
+      this.#placed = false;
+      this.#ui.done.hidden = true;
+    }
+    this.load();
   }
 
+  /** The checkout as the worker last sent it, or null. */
   get checkout() {
     return this.#checkout;
   }
 
-  #shell = null;
+  get #locale() {
+    return this.getAttribute('locale') || this.closest('[lang]')?.lang || navigator.language || 'en';
+  }
 
-  #api(method, path, body) {
+  async #start() {
+    const lang = languageOf(this.#locale);
+    const words = await messagesOf(lang);
+    this.#root ??= this.attachShadow({ mode: 'open' });
+    this.#lang = lang;
+    this.#words = words;
+    this.#build();
+    if (this.#checkout) this.#show(this.#checkout);
+    else this.load();
+  }
+
+  #t(key, ...args) {
+    return say(this.#words, key, ...args);
+  }
+
+  #api(method, path, body, idempotencyKey) {
     const base = (this.getAttribute('api-base') ?? '').replace(/\/$/, '');
     const headers = { authorization: this.getAttribute('publishable-key') ?? '' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     const sep = path.includes('?') ? '&' : '?';
     return fetch(`${base}${path}${sep}include=pricingInput`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .catch((cause) => {
+        const err = new Error(cause.message);
+        err.code = 'NETWORK';
+        throw err;
+      })
       .then(async (r) => {
         const data = await r.json().catch(() => ({}));
         if (r.status !== 200) {
           const err = new Error(data.message ?? `HTTP ${r.status}`);
           err.status = r.status;
-          err.code = data.details?.applicationError?.code;
+          err.code = data.details?.applicationError?.code ?? (r.status >= 500 || r.status === 429 ? 'NETWORK' : undefined);
           err.violations = data.details?.applicationError?.data?.violations;
           throw err;
         }
@@ -73,133 +120,364 @@ export class EdgeCheckoutElement extends HTMLElement {
       });
   }
 
-  /** Loads the checkout named by `checkout-id`. */
+  /** Loads the checkout named by `checkout-id` again. */
   async load() {
     const id = this.getAttribute('checkout-id');
+    if (!this.#ui) return;
     if (!id) return this.#show(null);
+    this.#ui.box.setAttribute('aria-busy', 'true');
+    if (!this.#checkout) this.#ui.skeleton.hidden = false;
     try {
       const { checkout } = await this.#api('GET', `/ecom/v1/checkouts/${encodeURIComponent(id)}`);
-      this.#show(checkout);
+      if (id === this.getAttribute('checkout-id')) {
+        this.#error('');
+        this.#show(checkout);
+      }
     } catch (e) {
-      this.#error(e.message);
+      if (!this.#fail(e, () => this.load())) {
+        this.#ui.skeleton.hidden = true;
+        this.#ui.empty.hidden = !!this.#checkout;
+      }
+    } finally {
+      this.#ui.box.removeAttribute('aria-busy');
     }
   }
 
-  #render() {
+  #build() {
     const id = this.#id;
-    this.#shell = {
-      lines: el('ul', { className: 'ec-lines', 'aria-label': 'Items' }),
-      empty: el('p', { className: 'ec-empty' }, 'Your cart is empty.'),
-      summary: el('dl', { className: 'ec-summary', 'aria-live': 'polite', 'aria-atomic': 'true' }),
-      note: el('p', { className: 'ec-note', hidden: true, dataset: { reconciled: '' } }),
-      alert: el('p', { role: 'alert', className: 'ec-alert' }),
-      coupon: el('input', { id: `${id}-coupon`, name: 'couponCode', autocomplete: 'off' }),
-      couponApplied: el('p', { className: 'ec-coupon-applied' }),
-      options: el('fieldset', { className: 'ec-options', hidden: true }, el('legend', {}, 'Delivery')),
-      placed: el('p', { className: 'ec-placed', hidden: true, dataset: { orderId: '' } }),
+    const t = (k, ...a) => this.#t(k, ...a);
+    const ui = { fields: {}, errors: {} };
+    this.#ui = ui;
+    const error = (name) => (ui.errors[name] = el('p', { id: `${id}-${name}-e`, className: 'error', part: 'error' }));
+    const field = (name, word, props = {}, tag = 'input') => {
+      const control = el(tag, { id: `${id}-${name}`, name, part: 'input', 'aria-describedby': `${id}-${name}-e`, ...props });
+      ui.fields[name] = control;
+      ui[name] = el('label', { htmlFor: control.id, part: 'label' }, t(word));
+      return el('div', { className: 'field', part: 'field' }, ui[name], control, error(name));
     };
-    const s = this.#shell;
-    for (const [key, label] of SUMMARY) {
-      s.summary.append(el('dt', {}, label), el('dd', { dataset: { summary: key } }));
+    ui.alert = el('p', { className: 'alert', role: 'alert', part: 'alert' });
+    ui.banner = el('div', { className: 'banner', part: 'banner', hidden: true },
+      el('p', {}, t('offline')), el('button', { type: 'button', onclick: () => this.#retry() }, t('retry')));
+    ui.skeleton = el('div', { className: 'skeleton', part: 'skeleton' }, el('p', { className: 'vh' }, t('loading')), el('div'), el('div'), el('div'));
+    ui.lines = el('ul', { part: 'lines', 'aria-label': t('cart') });
+    ui.empty = el('p', { className: 'muted', hidden: true }, t('empty'));
+    ui.applied = el('p', { className: 'applied muted' });
+    ui.coupon = el('form', { className: 'coupon', part: 'coupon', onsubmit: (e) => { e.preventDefault(); this.#applyCoupon(); } },
+      field('couponCode', 'code', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: false }),
+      el('button', { type: 'submit' }, t('apply')), ui.applied);
+    ui.currencyBox = field('currency', 'currency', { onchange: (e) => this.#switchCurrency(e.target.value) }, 'select');
+    ui.currencyBox.setAttribute('part', 'field currency');
+    ui.summary = el('dl', { part: 'summary', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    ui.rows = {};
+    for (const [key, word] of ROWS) {
+      const dt = el('dt', { className: key === 'total' ? 'total' : '' }, t(word));
+      const dd = el('dd', { className: key === 'total' ? 'total' : '', dataset: { summary: key } });
+      ui.rows[key] = [dt, dd];
+      ui.summary.append(dt, dd);
     }
-    const field = (name, label, props = {}) => {
-      const input = el('input', { id: `${id}-${name}`, name, ...props });
-      return [el('label', { htmlFor: input.id }, label), input];
-    };
-    const address = el('form', { className: 'ec-address', onsubmit: (e) => { e.preventDefault(); this.#saveAddress(e.target); } },
-      el('h3', {}, 'Contact and address'),
-      ...field('email', 'Email', { type: 'email', autocomplete: 'email', required: true }),
-      ...field('firstName', 'First name', { autocomplete: 'given-name' }),
-      ...field('lastName', 'Last name', { autocomplete: 'family-name' }),
-      ...field('addressLine', 'Address', { autocomplete: 'address-line1' }),
-      ...field('city', 'City', { autocomplete: 'address-level2' }),
-      ...field('postalCode', 'Postal code', { autocomplete: 'postal-code' }),
-      ...field('subdivision', 'State or region (ISO 3166-2, as US-CA)', {}),
-      ...field('country', 'Country (two letters, as US)', { autocomplete: 'country', maxLength: 2, required: true }),
-      el('button', { type: 'submit' }, 'Save address'));
-    const couponForm = el('form', { className: 'ec-coupon', onsubmit: (e) => { e.preventDefault(); this.#applyCoupon(s.coupon.value.trim()); } },
-      el('label', { htmlFor: s.coupon.id }, 'Coupon code'), s.coupon, el('button', { type: 'submit' }, 'Apply'), s.couponApplied);
-    const place = el('button', { type: 'button', className: 'ec-place', dataset: { action: 'place-order' }, onclick: () => this.#placeOrder() }, 'Place order');
-    this.replaceChildren(el('section', { className: 'ec', 'aria-label': 'Checkout' },
-      s.empty, s.lines, couponForm, address, s.options, s.summary, s.note, s.alert, place, s.placed));
+    ui.charged = el('p', { className: 'muted', hidden: true, dataset: { charged: '' } });
+    ui.note = el('p', { className: 'note', hidden: true, dataset: { reconciled: '' } });
+    ui.regionBox = el('div', { className: 'field', part: 'field' });
+    const address = (token) => `shipping ${token}`;
+    ui.options = el('div', { className: 'options' });
+    ui.delivery = el('fieldset', { part: 'delivery', hidden: true, 'aria-describedby': `${id}-delivery-e` },
+      el('legend', {}, t('delivery')), ui.options, error('delivery'));
+    ui.submit = el('button', { type: 'submit', className: 'submit', part: 'place-order', dataset: { action: 'place-order' } }, t('place'));
+    ui.form = el('form', { className: 'panel', part: 'form', noValidate: true, onsubmit: (e) => { e.preventDefault(); this.#placeOrder(); },
+      onchange: (e) => this.#edited(e.target) },
+    el('fieldset', {}, el('legend', {}, t('contact')),
+      field('email', 'email', { type: 'email', autocomplete: 'email', required: true, inputMode: 'email', spellcheck: false }),
+      field('phone', 'phone', { type: 'tel', autocomplete: 'tel' })),
+    el('fieldset', {}, el('legend', {}, t('shipTo')),
+      field('country', 'country', { autocomplete: address('country'), required: true }, 'select'),
+      el('div', { className: 'names' },
+        field('firstName', 'firstName', { autocomplete: address('given-name'), required: true }),
+        field('lastName', 'lastName', { autocomplete: address('family-name'), required: true })),
+      field('addressLine', 'address1', { autocomplete: address('address-line1'), required: true }),
+      field('addressLine2', 'address2', { autocomplete: address('address-line2') }),
+      el('div', { className: 'place' },
+        field('city', 'city', { autocomplete: address('address-level2'), required: true }),
+        ui.regionBox,
+        field('postalCode', 'postal', { autocomplete: address('postal-code') }))),
+    ui.delivery, ui.submit);
+    const countries = ui.fields.country;
+    countries.append(el('option', { value: '' }, t('choose')), ...countryNames(this.#locale).map(([code, name]) => el('option', { value: code }, name)));
+    ui.done = el('section', { className: 'done', part: 'confirmation', hidden: true, dataset: { orderId: '' } });
+    ui.body = el('div', { className: 'body', hidden: true },
+      el('section', { className: 'panel', part: 'cart', 'aria-label': t('cart') }, ui.lines, ui.coupon, ui.currencyBox, ui.summary, ui.charged, ui.note),
+      ui.form);
+    ui.box = el('div', { className: 'ec', part: 'container', lang: this.#locale, dir: RIGHT_TO_LEFT.has(this.#lang) ? 'rtl' : 'ltr' },
+      ui.banner, ui.skeleton, ui.empty, ui.body, ui.done, ui.alert);
+    this.#root.replaceChildren(el('style', {}, STYLES), ui.box);
+    this.#region(this.#defaultCountry());
   }
 
-  #money(amount) {
-    return formatMoney(amount, this.#checkout?.currency ?? 'USD', this.closest('[lang]')?.lang || undefined);
+  /** The buyer's country as the locale suggests ("en-CA": CA), until the checkout has one. */
+  #defaultCountry() {
+    try {
+      return new Intl.Locale(this.#locale).maximize().region ?? '';
+    } catch {
+      return '';
+    }
   }
 
-  #error(message) {
-    this.#shell.alert.textContent = message ?? '';
+  /** Sets the country, and the region and postal code fields to its rules. */
+  #region(country, subdivision = '') {
+    const ui = this.#ui;
+    ui.fields.country.value = country;
+    const regions = regionsOf(country, this.#lang);
+    const id = `${this.#id}-subdivision`;
+    const props = { id, name: 'subdivision', part: 'input', autocomplete: 'shipping address-level1', 'aria-describedby': `${id}-e`,
+      required: !!regions && country !== 'DE' };
+    const control = regions
+      ? el('select', props, el('option', { value: '' }, this.#t('choose')), ...regions.map(([code, name]) => el('option', { value: code }, name)))
+      : el('input', props);
+    control.value = subdivision;
+    ui.fields.subdivision = control;
+    ui.errors.subdivision = el('p', { id: `${id}-e`, className: 'error', part: 'error' });
+    ui.regionBox.replaceChildren(el('label', { htmlFor: id, part: 'label' }, this.#t(regions ? regionWord(country) : 'region')), control, ui.errors.subdivision);
+    const rule = postalRule(country);
+    ui.fields.postalCode.required = !!rule;
+    ui.postalCode.textContent = this.#t(country === 'US' ? 'zip' : 'postal');
+    for (const name of ['subdivision', 'postalCode']) this.#mark(name, '');
+  }
+
+  #mark(name, message) {
+    const control = this.#ui.fields[name];
+    const error = this.#ui.errors[name];
+    if (control) control.setAttribute('aria-invalid', message ? 'true' : 'false');
+    if (error) error.textContent = message;
+  }
+
+  /** Checks a field as the buyer left it (`all`: also an empty required one); true when it is fine. */
+  #check(name, all) {
+    const control = this.#ui.fields[name];
+    const value = control.value.trim();
+    let message = '';
+    if (!value) {
+      if (control.required && all) message = this.#t('required');
+    } else if (name === 'email' && !EMAIL.test(value)) {
+      message = this.#t('badEmail');
+    } else if (name === 'postalCode') {
+      const rule = postalRule(this.#ui.fields.country.value);
+      if (rule && !rule[0].test(value)) message = this.#t('badPostal', rule[1]);
+    }
+    this.#mark(name, message);
+    return !message;
+  }
+
+  #edited(target) {
+    const name = target.name;
+    if (!(name in this.#ui.fields)) return;
+    if (name === 'country') this.#region(target.value);
+    this.#check(name, false);
+    if (this.#ui.alert.textContent === this.#t('fix')) this.#error('');
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(() => this.#save(), SAVE_DELAY_MS);
+  }
+
+  /** Sends the contact and address as they are now (an email only once it is one). */
+  #save() {
+    clearTimeout(this.#saveTimer);
+    const v = (name) => this.#ui.fields[name].value.trim() || undefined;
+    const address = { country: v('country'), subdivision: v('subdivision'), city: v('city'), postalCode: v('postalCode'),
+      addressLine: v('addressLine'), addressLine2: v('addressLine2') };
+    const contactDetails = { firstName: v('firstName'), lastName: v('lastName'), phone: v('phone') };
+    const checkout = { billingInfo: { address, contactDetails }, shippingInfo: { shippingDestination: { address, contactDetails } } };
+    if (v('email') && EMAIL.test(v('email'))) checkout.buyerInfo = { email: v('email') };
+    if (this.#checkout && this.#checkout.buyerLanguage !== this.#locale) checkout.buyerLanguage = this.#locale;
+    return this.#change('PATCH', '', { checkout }, undefined, 'details');
+  }
+
+  #fmt(amount, currency, negative) {
+    const text = String(amount);
+    return formatMoney(negative && !ZERO.test(text) ? `-${text}` : text, currency, this.#locale);
+  }
+
+  /** A price as the worker or the engine gives it: in the buyer's currency when converted. */
+  #price(p, negative) {
+    return this.#conv && p.convertedAmount != null
+      ? this.#fmt(p.convertedAmount, this.#conv, negative)
+      : this.#fmt(p.amount, this.#checkout.currency, negative);
+  }
+
+  /** An amount of the store's currency, converted by the engine when the buyer chose a currency. */
+  #amount(amount, negative) {
+    const converted = this.#conv ? this.#engine?.convert(amount) : undefined;
+    return this.#price({ amount, convertedAmount: converted }, negative);
+  }
+
+  #error(message, code) {
+    this.#ui.alert.textContent = message ?? '';
+    if (message) this.dispatchEvent(new CustomEvent('error', { detail: { code, message }, bubbles: true, composed: true }));
+  }
+
+  /** The message of an error: the element's own for a known code, else the worker's text. */
+  #say(e) {
+    return (e.code && this.#t(e.code)) || e.message || this.#t('failed');
+  }
+
+  /** Shows a failure: the worker unreachable keeps the page's state and offers a retry. */
+  #fail(e, again, key = 'load') {
+    if (e.code === 'NETWORK') {
+      this.#failed.set(key, again);
+      this.#ui.banner.hidden = false;
+      this.dispatchEvent(new CustomEvent('error', { detail: { code: 'NETWORK', message: this.#t('offline') }, bubbles: true, composed: true }));
+      return true;
+    }
+    this.#error(this.#say(e), e.code);
+    return false;
+  }
+
+  async #retry() {
+    const again = [...this.#failed.values()];
+    this.#failed.clear();
+    this.#ui.banner.hidden = true;
+    for (const f of again) await f();
   }
 
   /** Shows a checkout as the worker sent it, and reloads the engine from its pricing input. */
   #show(checkout) {
-    const s = this.#shell;
+    const ui = this.#ui;
     this.#checkout = checkout;
+    this.#input = checkout?.pricingInput ? structuredClone(checkout.pricingInput) : null;
+    this.#conv = checkout && checkout.conversionCurrency !== checkout.currency ? checkout.conversionCurrency : null;
     this.#engine?.free();
-    this.#engine = checkout ? new Checkout(checkout.pricingInput) : null;
-    const focused = document.activeElement?.closest?.('[data-line-item-id]')?.dataset.lineItemId;
-    s.lines.replaceChildren();
+    this.#engine = null;
+    try {
+      if (this.#input) this.#engine = new Checkout(this.#input);
+    } catch { /* the worker's totals stand alone */ }
     const lines = checkout?.lineItems ?? [];
-    s.empty.hidden = lines.length > 0;
-    for (const line of lines) s.lines.append(this.#line(line));
-    if (focused) s.lines.querySelector(`[data-line-item-id="${CSS.escape(focused)}"] input`)?.focus();
-    this.#summary(checkout?.priceSummary);
-    const coupon = checkout?.appliedDiscounts?.find((d) => d.coupon)?.coupon;
-    s.couponApplied.replaceChildren(...(coupon ? [`Coupon ${coupon.code} applied. `,
-      el('button', { type: 'button', className: 'ec-link', onclick: () => this.#removeCoupon() }, `Remove ${coupon.code}`)] : []));
-    this.#shippingOptions(checkout);
-    const form = this.querySelector('.ec-address');
-    const a = checkout?.shippingInfo?.shippingDestination?.address ?? checkout?.billingInfo?.address;
-    const c = checkout?.billingInfo?.contactDetails;
-    for (const [name, value] of [['email', checkout?.buyerInfo?.email], ['firstName', c?.firstName], ['lastName', c?.lastName],
-      ['addressLine', a?.addressLine], ['city', a?.city], ['postalCode', a?.postalCode], ['subdivision', a?.subdivision], ['country', a?.country]]) {
-      if (value && form.elements[name] && document.activeElement !== form.elements[name]) form.elements[name].value = value;
+    ui.skeleton.hidden = true;
+    ui.empty.hidden = this.#placed || lines.length > 0;
+    ui.body.hidden = this.#placed || lines.length === 0;
+    if (!checkout) return;
+    const focused = this.#root.activeElement?.closest?.('[data-line-item-id]')?.dataset.lineItemId;
+    ui.lines.replaceChildren(...lines.map((line) => this.#line(line)));
+    if (focused) ui.lines.querySelector(`[data-line-item-id="${CSS.escape(focused)}"] input`)?.focus();
+    this.#summary(checkout.priceSummary, checkout.giftCard?.amount, true);
+    const coupon = checkout.appliedDiscounts.find((d) => d.coupon)?.coupon;
+    ui.coupon.hidden = checkout.customSettings?.lockCouponCode && !coupon;
+    ui.applied.replaceChildren(...(coupon ? [this.#t('applied', coupon.code), ' ',
+      el('button', { type: 'button', className: 'link', onclick: () => this.#removeCoupon() }, this.#t('removeCode', coupon.code))] : []));
+    this.#currencies(checkout);
+    this.#options();
+    this.#fill(checkout);
+    // the checkout's own issues; what the buyer was told otherwise stays until it is fixed
+    const issues = checkout.calculationErrors ?? {};
+    const text = (d) => d && (this.#t(d.applicationError.code) ?? d.applicationError.description);
+    const couponIssue = text(issues.couponCalculationError);
+    if (couponIssue || coupon) this.#mark('couponCode', couponIssue ?? '');
+    const deliveryIssue = text(issues.selectedShippingOptionError);
+    if (deliveryIssue || checkout.shippingInfo?.selectedCarrierServiceOption) this.#mark('delivery', deliveryIssue ?? '');
+    const cardIssue = issues.giftCardCalculationError;
+    if (cardIssue) this.#error(text(cardIssue), cardIssue.applicationError.code);
+    else if (this.#ui.alert.dataset.card) this.#error('');
+    this.#ui.alert.dataset.card = cardIssue ? '1' : '';
+  }
+
+  #fill(checkout) {
+    const fields = this.#ui.fields;
+    const a = checkout.shippingInfo?.shippingDestination?.address ?? checkout.billingInfo?.address ?? {};
+    const c = checkout.shippingInfo?.shippingDestination?.contactDetails ?? checkout.billingInfo?.contactDetails ?? {};
+    const active = this.#root.activeElement;
+    if (a.country && a.country !== fields.country.value && active !== fields.country) this.#region(a.country, a.subdivision ?? '');
+    const values = { email: checkout.buyerInfo?.email, phone: c.phone, firstName: c.firstName, lastName: c.lastName, addressLine: a.addressLine,
+      addressLine2: a.addressLine2, city: a.city, postalCode: a.postalCode, subdivision: a.subdivision };
+    for (const [name, value] of Object.entries(values)) {
+      if (value && !fields[name].value && active !== fields[name]) fields[name].value = value;
     }
-    const errors = Object.values(checkout?.calculationErrors ?? {}).map((d) => d.applicationError?.description).filter(Boolean);
-    this.#error(errors.join(' '));
-    this.dispatchEvent(new CustomEvent('checkout-change', { detail: { checkout } }));
   }
 
   #line(line) {
-    const id = `${this.#id}-qty-${line.id}`;
-    const qty = el('input', { id, name: 'quantity', type: 'number', inputMode: 'numeric', min: 1, max: 100000, value: line.quantity });
+    const id = `${this.#id}-q-${line.id}`;
+    const name = line.productName?.original ?? '';
+    const qty = el('input', { id, name: 'quantity', type: 'number', inputMode: 'numeric', min: 1, max: 100000, value: line.quantity, part: 'input quantity' });
     qty.addEventListener('input', () => { if (qty.value !== '') this.#setQuantity(line.id, Number(qty.value)); });
     const status = line.availability?.status;
-    return el('li', { dataset: { lineItemId: line.id } },
-      el('label', { htmlFor: id }, line.productName?.original ?? ''),
-      qty,
-      el('span', { className: 'ec-line-total', dataset: { lineTotal: '' } }, this.#money(line.lineItemPrice.amount)),
-      el('button', { type: 'button', className: 'ec-link', 'aria-label': `Remove ${line.productName?.original ?? 'item'}`, onclick: () => this.#removeLine(line.id) }, 'Remove'),
-      status && status !== 'AVAILABLE'
-        ? el('small', { className: 'ec-availability' }, status === 'PARTIALLY_AVAILABLE' ? `Only ${line.availability.quantityAvailable} left` : 'Not available')
-        : null);
+    const stock = status === 'PARTIALLY_AVAILABLE' ? this.#t('only', line.availability.quantityAvailable)
+      : status === 'NOT_AVAILABLE' || status === 'NOT_FOUND' ? this.#t('soldOut') : null;
+    return el('li', { className: 'line', part: 'line', dataset: { lineItemId: line.id } },
+      line.media?.url
+        ? el('img', { src: line.media.url, alt: '', width: 48, height: 48, loading: 'lazy', decoding: 'async', part: 'thumbnail' })
+        : el('span', { className: 'noimg', part: 'thumbnail' }),
+      el('span', { className: 'name' }, name),
+      el('span', { className: 'qty' }, el('label', { htmlFor: id }, this.#t('qty'), el('span', { className: 'vh' }, `, ${name}`)), qty),
+      el('span', { className: 'amount', dataset: { lineTotal: '' } }, this.#price(line.lineItemPrice)),
+      el('button', { type: 'button', className: 'link rm', 'aria-label': this.#t('removeItem', name), onclick: () => this.#removeLine(line.id) }, this.#t('remove')),
+      stock ? el('p', { className: 'stock', role: 'status' }, stock) : null);
   }
 
-  #summary(summary) {
-    for (const [key] of SUMMARY) {
-      const node = this.#shell.summary.querySelector(`[data-summary="${key}"]`);
-      node.textContent = summary ? this.#money(summary[key].amount) : '';
-    }
+  /** The totals, from the worker (`final`) or the engine; each `{amount, convertedAmount?}`. */
+  #summary(s, giftCard, final) {
+    const ui = this.#ui;
+    const c = this.#checkout;
+    const show = (key, text) => {
+      ui.rows[key][1].textContent = text ?? '';
+      for (const node of ui.rows[key]) node.hidden = text == null;
+    };
+    const nonzero = (p) => !ZERO.test(p.amount);
+    show('subtotal', this.#price(s.subtotal));
+    show('discount', nonzero(s.discount) ? this.#price(s.discount, true) : null);
+    const shipping = c.shippingInfo?.selectedCarrierServiceOption;
+    const choices = c.shippingInfo?.carrierServiceOptions?.[0]?.shippingOptions?.length;
+    show('shipping', shipping ? (nonzero(s.shipping) ? this.#price(s.shipping) : this.#t('free')) : choices ? this.#t('notYet') : null);
+    ui.rows.tax[0].textContent = this.#t(c.taxIncludedInPrice ? 'inclTax' : 'tax');
+    show('tax', this.#price(s.tax));
+    show('additionalFees', nonzero(s.additionalFees) ? this.#price(s.additionalFees) : null);
+    const gift = typeof giftCard === 'string' ? giftCard : giftCard?.amount;
+    show('giftCard', gift && !ZERO.test(gift) ? this.#amount(gift, true) : null);
+    show('total', this.#price(s.total));
+    ui.charged.hidden = !this.#conv;
+    if (this.#conv) ui.charged.textContent = this.#t('charged', this.#fmt(s.total.amount, c.currency));
+    const priceSummary = Object.fromEntries(Object.entries(s).map(([k, p]) => [k, { amount: p.amount, convertedAmount: p.convertedAmount }]));
+    this.dispatchEvent(new CustomEvent('change', { detail: { checkoutId: c.id, currency: c.currency, conversionCurrency: c.conversionCurrency,
+      priceSummary, final }, bubbles: true, composed: true }));
   }
 
-  #shippingOptions(checkout) {
-    const box = this.#shell.options;
-    const options = checkout?.shippingInfo?.carrierServiceOptions?.[0]?.shippingOptions ?? [];
-    const selected = checkout?.shippingInfo?.selectedCarrierServiceOption?.code;
-    box.hidden = options.length === 0;
-    box.replaceChildren(el('legend', {}, 'Delivery'), ...options.map((o) => {
-      const input = el('input', { type: 'radio', name: `${this.#id}-shipping`, value: o.code, id: `${this.#id}-ship-${o.code}`, checked: o.code === selected,
+  #currencies(checkout) {
+    const box = this.#ui.currencyBox;
+    const list = checkout.presentmentCurrencies ?? [];
+    box.hidden = list.length === 0;
+    if (!list.length) return;
+    let names;
+    try {
+      names = new Intl.DisplayNames([this.#locale, 'en'], { type: 'currency' });
+    } catch { /* codes alone */ }
+    const select = this.#ui.fields.currency;
+    select.replaceChildren(...[checkout.currency, ...list.map((p) => p.currency)].map((code) =>
+      el('option', { value: code }, names ? `${code} · ${names.of(code)}` : code)));
+    select.value = checkout.conversionCurrency;
+  }
+
+  /** The delivery options of the checkout, as radio buttons; returns them. */
+  #options() {
+    const ui = this.#ui;
+    const info = this.#checkout?.shippingInfo;
+    const options = info?.carrierServiceOptions?.[0]?.shippingOptions ?? [];
+    const selected = info?.selectedCarrierServiceOption?.code;
+    ui.delivery.hidden = options.length === 0;
+    ui.options.replaceChildren(...options.map((o) => {
+      const id = `${this.#id}-ship-${o.code}`;
+      const input = el('input', { type: 'radio', name: 'delivery', value: o.code, id, checked: o.code === selected, part: 'input',
         onchange: () => this.#change('PATCH', '', { checkout: { shippingInfo: { selectedCarrierServiceOption: { code: o.code } } } }) });
-      return el('div', {}, input, el('label', { htmlFor: input.id }, `${o.title} · ${this.#money(o.cost.price.amount)}`));
+      const cost = ZERO.test(o.cost.price.amount) ? this.#t('free') : this.#amount(o.cost.price.amount);
+      return el('div', { className: 'option' }, input, el('label', { htmlFor: id },
+        el('span', {}, o.title, o.logistics?.deliveryTime ? el('span', { className: 'muted' }, ` · ${o.logistics.deliveryTime}`) : null),
+        el('span', { className: 'cost' }, cost)));
     }));
+    return options;
   }
 
-  /** Prices an edit in the page now; resolves to the local summary or throws the engine's error. */
+  /** Prices an edit in the page now, and shows it. */
   #local(edit) {
-    const local = edit(this.#engine);
-    this.#summary(local.priceSummary);
-    return local;
+    const summary = edit(this.#engine);
+    this.#summary(summary.priceSummary, summary.giftCard?.amount, false);
+    const priced = this.#engine.pricing().lineItems;
+    for (const line of priced) {
+      const node = this.#ui.lines.querySelector(`[data-line-item-id="${CSS.escape(line.id)}"] [data-line-total]`);
+      if (node) node.textContent = this.#amount(line.lineItemPrice);
+    }
   }
 
   #setQuantity(lineId, quantity) {
@@ -207,55 +485,69 @@ export class EdgeCheckoutElement extends HTMLElement {
     try {
       this.#local(edit);
     } catch (e) {
-      this.#error(e.message);
+      this.#error(e.message, e.code);
       return;
     }
     this.#error('');
-    const line = this.#checkout.lineItems.find((l) => l.id === lineId);
-    const lineTotal = this.querySelector(`[data-line-item-id="${CSS.escape(lineId)}"] [data-line-total]`);
-    const priced = this.#engine.pricing().lineItems.find((l) => l.id === lineId);
-    if (lineTotal && priced) lineTotal.textContent = this.#money(priced.lineItemPrice);
+    const line = this.#input.lineItems.find((l) => l.id === lineId);
     if (line) line.quantity = quantity;
     // answers to earlier changes are now out of date: the page shows more
     this.#seq++;
     // one request per line, after the buyer stops typing
-    clearTimeout(this.#pending.get(lineId));
-    this.#pending.set(lineId, setTimeout(() => {
+    clearTimeout(this.#pending.get(lineId)?.timer);
+    const send = () => {
       this.#pending.delete(lineId);
-      this.#change('POST', '/update-line-items-quantity', { lineItems: [{ id: lineId, quantity }] }, edit);
-    }, SYNC_DELAY_MS));
+      return this.#change('POST', '/update-line-items-quantity', { lineItems: [{ id: lineId, quantity }] }, edit, `q${lineId}`);
+    };
+    this.#pending.set(lineId, { send, timer: setTimeout(send, SYNC_DELAY_MS) });
+  }
+
+  /** Sends the changes still waiting for the buyer to stop typing, and waits for every answer. */
+  async #settle() {
+    const waiting = [...this.#pending.values()];
+    for (const { timer } of waiting) clearTimeout(timer);
+    await Promise.all(waiting.map(({ send }) => send()));
+    await Promise.all([...this.#inflight]);
   }
 
   #removeLine(lineId) {
-    const edit = (engine) => engine.removeLine(lineId);
     try {
-      this.#local(edit);
+      this.#local((engine) => engine.removeLine(lineId));
+      this.#input.lineItems = this.#input.lineItems.filter((l) => l.id !== lineId);
     } catch { /* the worker decides */ }
-    this.querySelector(`[data-line-item-id="${CSS.escape(lineId)}"]`)?.remove();
-    this.#change('POST', '/remove-line-items', { lineItemIds: [lineId] });
+    this.#ui.lines.querySelector(`[data-line-item-id="${CSS.escape(lineId)}"]`)?.remove();
+    this.#change('POST', '/remove-line-items', { lineItemIds: [lineId] }, undefined, `r${lineId}`);
   }
 
   #removeCoupon() {
     const edit = (engine) => engine.removeCoupon();
     this.#local(edit);
+    delete this.#input.coupons;
     this.#change('POST', '/remove-coupon', {}, edit);
   }
 
-  #applyCoupon(code) {
+  async #applyCoupon() {
+    const input = this.#ui.fields.couponCode;
+    const code = input.value.trim();
     if (!code) return;
     // the coupon's rules are the store's: only the worker can price a new one
-    this.#change('PATCH', '', { couponCode: code }).then((ok) => { if (ok) this.#shell.coupon.value = ''; });
+    this.#mark('couponCode', '');
+    const ok = await this.#change('PATCH', '', { couponCode: code }, undefined, 'coupon', 'couponCode');
+    if (ok) input.value = '';
   }
 
-  #saveAddress(form) {
-    const v = (name) => form.elements[name].value.trim() || undefined;
-    const address = { addressLine: v('addressLine'), city: v('city'), postalCode: v('postalCode'), subdivision: v('subdivision'), country: v('country')?.toUpperCase() };
-    const contactDetails = { firstName: v('firstName'), lastName: v('lastName') };
-    this.#change('PATCH', '', { checkout: {
-      buyerInfo: { email: v('email') },
-      billingInfo: { address, contactDetails },
-      shippingInfo: { shippingDestination: { address, contactDetails } },
-    } });
+  /** The buyer picks a currency: priced at once by the engine at the store's rate, then sent. */
+  #switchCurrency(code) {
+    const c = this.#checkout;
+    const p = c.presentmentCurrencies?.find((x) => x.currency === code);
+    if (p) this.#input.conversion = { currency: code, rate: p.rate };
+    else delete this.#input.conversion;
+    this.#conv = p ? code : null;
+    this.#engine?.free();
+    this.#engine = new Checkout(this.#input);
+    this.#local((engine) => engine.summary());
+    this.#options();
+    this.#change('PATCH', '', { checkout: { conversionCurrency: code } }, undefined, 'currency');
   }
 
   /**
@@ -263,62 +555,104 @@ export class EdgeCheckoutElement extends HTMLElement {
    * as the engine made it in the page: replayed on the worker's answer (which
    * holds every other change too), it must give the worker's totals; where it
    * does not (the worker lowered a quantity to the stock left, say), the
-   * worker wins and the element says what changed.
+   * worker wins and the element says what changed. `key` names the change
+   * for a retry; `field` is where its refusal is shown.
    */
-  async #change(method, suffix, body, edit) {
+  async #change(method, suffix, body, edit, key = suffix, field) {
     const seq = ++this.#seq;
     const id = this.#checkout?.id;
     if (!id) return false;
+    const sent = this.#api(method, `/ecom/v1/checkouts/${encodeURIComponent(id)}${suffix}`, body);
+    const settled = sent.catch(() => {}).finally(() => this.#inflight.delete(settled));
+    this.#inflight.add(settled);
     try {
-      const { checkout } = await this.#api(method, `/ecom/v1/checkouts/${encodeURIComponent(id)}${suffix}`, body);
+      const { checkout } = await sent;
       if (seq !== this.#seq) return true; // a newer change is on its way
       this.#show(checkout);
-      const note = this.#shell.note;
+      const note = this.#ui.note;
       let mine;
       if (edit) {
         const replay = new Checkout(checkout.pricingInput);
         try {
-          mine = edit(replay).priceSummary.total.amount;
+          mine = edit(replay).priceSummary.total;
         } catch { /* the line is gone: nothing to compare */ }
         replay.free();
       }
-      const theirs = checkout.priceSummary.total.amount;
-      if (mine !== undefined && mine !== theirs) {
-        note.hidden = false;
-        note.dataset.reconciled = 'worker';
-        note.textContent = `The store updated your cart: the total is ${this.#money(theirs)}, not ${this.#money(mine)}.`;
-      } else {
-        note.hidden = true;
-        note.dataset.reconciled = '';
-      }
+      const theirs = checkout.priceSummary.total;
+      const differs = mine !== undefined && mine.amount !== theirs.amount;
+      note.hidden = !differs;
+      note.dataset.reconciled = differs ? 'worker' : '';
+      if (differs) note.textContent = this.#t('updated', this.#price(theirs), this.#price(mine));
       return true;
     } catch (e) {
-      if (seq === this.#seq) {
-        this.#error(e.message);
-        this.load();
-      }
+      if (e.code === 'NETWORK') return !this.#fail(e, () => this.#change(method, suffix, body, edit, key, field), key);
+      if (seq !== this.#seq) return false;
+      // a refused code changed nothing: it is said at its field
+      if (field) this.#mark(field, this.#say(e));
+      else if (!this.#fail(e)) this.load();
       return false;
     }
   }
 
   async #placeOrder() {
+    const ui = this.#ui;
+    let first = null;
+    for (const name of ['email', 'phone', 'country', 'firstName', 'lastName', 'addressLine', 'addressLine2', 'city', 'subdivision', 'postalCode']) {
+      if (!this.#check(name, true)) first ??= ui.fields[name];
+    }
+    const options = this.#options();
+    const chosen = this.#checkout?.shippingInfo?.selectedCarrierServiceOption;
+    if (options.length && !chosen) {
+      this.#mark('delivery', this.#t('pickDelivery'));
+      first ??= ui.options.querySelector('input');
+    }
+    if (first) {
+      this.#error(this.#t('fix'));
+      first.focus();
+      return;
+    }
     const id = this.#checkout?.id;
     if (!id) return;
-    const button = this.querySelector('[data-action="place-order"]');
-    button.disabled = true;
+    ui.submit.disabled = true;
+    ui.submit.textContent = this.#t('placing');
     try {
-      const { orderId } = await this.#api('POST', `/ecom/v1/checkouts/${encodeURIComponent(id)}/create-order`, {});
-      const placed = this.#shell.placed;
-      placed.hidden = false;
-      placed.dataset.orderId = orderId;
-      placed.textContent = 'Thank you! Your order is placed.';
-      this.#error('');
-      this.dispatchEvent(new CustomEvent('order-placed', { detail: { orderId, checkoutId: id }, bubbles: true }));
+      await this.#settle();
+      if (!(await this.#save())) return;
+      // one key per order attempt: a retry after a lost answer gets the same order
+      this.#orderKey ??= crypto.randomUUID();
+      const placed = await this.#api('POST', `/ecom/v1/checkouts/${encodeURIComponent(id)}/create-order`, {}, this.#orderKey);
+      this.#orderKey = null;
+      this.#confirm(placed);
     } catch (e) {
-      const reasons = e.violations?.map((v) => v.description).join('; ');
-      this.#error(reasons ? `The order cannot be placed yet: ${reasons}.` : e.message);
-      button.disabled = false;
+      if (e.code !== 'NETWORK') this.#orderKey = null;
+      const reasons = e.violations?.map((v) => this.#t(v.code) ?? v.description).join(' ');
+      if (reasons) this.#error(this.#t('notReady', reasons), e.code);
+      else this.#fail(e, () => this.#placeOrder(), 'order');
+    } finally {
+      ui.submit.disabled = false;
+      ui.submit.textContent = this.#t('place');
     }
+  }
+
+  #confirm({ orderId, orderNumber, paymentGatewayOrderId }) {
+    const ui = this.#ui;
+    const c = this.#checkout;
+    const due = c.payNow.total;
+    const owed = !ZERO.test(due.amount);
+    const heading = el('h2', { tabIndex: -1 }, this.#t('thanks'));
+    ui.done.replaceChildren(heading,
+      el('p', {}, this.#t('number', orderNumber ?? orderId)),
+      el('p', { dataset: { amount: due.amount } }, this.#t(owed ? 'toPay' : 'paid', this.#price(due))),
+      c.buyerInfo?.email ? el('p', {}, this.#t('sentTo', c.buyerInfo.email)) : null,
+      owed ? el('p', { className: 'muted' }, this.#t('payNext')) : null);
+    ui.done.dataset.orderId = orderId;
+    ui.done.hidden = false;
+    ui.body.hidden = true;
+    this.#placed = true;
+    this.#error('');
+    heading.focus();
+    this.dispatchEvent(new CustomEvent('order-created', { detail: { orderId, orderNumber, checkoutId: c.id, paymentGatewayOrderId,
+      payNow: { amount: due.amount, currency: c.currency } }, bubbles: true, composed: true }));
   }
 }
 

@@ -156,6 +156,8 @@ export function build() {
 export function demoStore(base) {
   const store = JSON.parse(readFileSync(join(root, 'scripts/demo-store.json'), 'utf8'));
   if (base) store.checkoutUrl = `${base}/`;
+  // the pictures are the site's: absolute, so that a page on another origin shows them
+  for (const item of store.catalog) if (item.image) item.image = new URL(item.image, store.checkoutUrl).href;
   return store;
 }
 

@@ -16,7 +16,7 @@ async function api(method, path, body) {
     body: JSON.stringify(body),
   });
   const data = await r.json();
-  if (r.status !== 200) throw new Error(data.message);
+  if (r.status !== 200) throw Object.assign(new Error(data.message), { status: r.status });
   return data;
 }
 
@@ -24,8 +24,10 @@ async function add(item) {
   const lineItems = [{ quantity: 1, catalogReference: { catalogItemId: item.id, appId: 'edge-checkout-demo' } }];
   const id = element.getAttribute('checkout-id');
   try {
-    if (id) {
-      await api('POST', `/ecom/v1/checkouts/${id}/add-to-checkout`, { lineItems });
+    // a checkout that is gone (expired, or ordered) gives way to a new one
+    const added = id && await api('POST', `/ecom/v1/checkouts/${id}/add-to-checkout`, { lineItems })
+      .catch((e) => { if (e.status === 404 || e.status === 409) return null; throw e; });
+    if (added) {
       await element.load();
     } else {
       const { checkout } = await api('POST', '/ecom/v1/checkouts', { channelType: 'WEB', lineItems });
@@ -48,14 +50,31 @@ for (const item of config.catalog) {
   const li = document.createElement('li');
   const name = document.createElement('strong');
   name.textContent = item.name;
+  const image = document.createElement('img');
+  image.src = item.image;
+  image.alt = '';
+  image.width = 120;
+  image.height = 120;
   const price = document.createElement('span');
   price.className = 'price';
   price.textContent = formatMoney(item.price, config.currency);
-  li.append(name, price, button);
+  li.append(image, name, price, button);
   document.getElementById('catalog').append(li);
 }
 
-element.addEventListener('order-placed', () => sessionStorage.removeItem('checkoutId'));
-const saved = sessionStorage.getItem('checkoutId');
-if (saved) element.setAttribute('checkout-id', saved);
+const language = document.getElementById('language');
+language.value = element.getAttribute('locale') ?? '';
+language.addEventListener('change', () => {
+  if (language.value) element.setAttribute('locale', language.value);
+  else element.removeAttribute('locale');
+});
+element.addEventListener('order-created', () => sessionStorage.removeItem('checkoutId'));
+// the checkout URL the API hands out (?checkoutId=…) names the checkout: the
+// element reads it (checkout-id-from-url); else this tab's own cart
+if (!element.getAttribute('checkout-id')) {
+  const saved = sessionStorage.getItem('checkoutId');
+  if (saved) element.setAttribute('checkout-id', saved);
+} else {
+  sessionStorage.setItem('checkoutId', element.getAttribute('checkout-id'));
+}
 document.body.dataset.ready = 'true';

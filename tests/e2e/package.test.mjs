@@ -53,7 +53,9 @@ async function serve(folder) {
 
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [
-    'README.md', 'js/compact.js', 'js/element.d.ts', 'js/element.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
+    'README.md', 'js/api.d.ts', 'js/compact.js', 'js/element.d.ts', 'js/element.js',
+    ...['ar', 'de', 'es', 'fr', 'he', 'ja'].map((lang) => `js/element/i18n/${lang}.js`),
+    'js/element/messages.js', 'js/element/places.js', 'js/element/style.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
     'js/node.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
   ]);
 });
@@ -153,10 +155,11 @@ test('the element from the tarball, on a page of another origin, renders a check
     assert.equal((await r.json()).checkout.lineItems[0].quantity, 3, 'the edit reached the worker');
     assert.deepEqual(errors, []);
 
-    // the stranger's page: the browser is refused before anything is read or changed
+    // the stranger's page: the browser is refused before anything is read or
+    // changed; to the page that is a store it cannot reach
     const other = await browser.newPage();
     await other.goto(`${stranger.url}/shop.html`);
-    await other.waitForSelector('edge-checkout [role=alert]:not(:empty)');
+    await other.waitForSelector('edge-checkout .banner:not([hidden])');
     assert.equal(await other.$(quantity), null, 'no checkout is shown');
     r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.publishableKey));
     assert.equal((await r.json()).checkout.lineItems[0].quantity, 3);

@@ -1,10 +1,12 @@
 // The storefront page and <edge-checkout> in headless Chromium (Debian's),
-// driven by playwright-core, against the worker under `wrangler dev`.
+// driven by playwright-core, against the worker under `wrangler dev`: the
+// flows a shopper takes, from the page's catalog or from the checkout URL the
+// API hands out, by mouse and by keyboard alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startWranglerDev, json } from '../support/worker.mjs';
-import { launchOptions } from '../support/browser.mjs';
+import { launchOptions, until, tabTo, focused } from '../support/browser.mjs';
 
 let w;
 let browser;
@@ -17,17 +19,25 @@ after(async () => {
   await w?.close();
 });
 
-async function open() {
-  const page = await browser.newPage({ locale: 'en-US' });
+/** The demo page, with the element's events recorded in `window.events`. */
+async function open(path = '/', options = {}) {
+  const page = await browser.newPage({ locale: 'en-US', ...options });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(`${w.url}/`);
+  await page.addInitScript(() => {
+    window.events = [];
+    for (const type of ['change', 'order-created', 'error']) {
+      document.addEventListener(type, (e) => { if (e.target.localName === 'edge-checkout') window.events.push({ type, detail: e.detail }); });
+    }
+  });
+  await page.goto(`${w.url}${path}`);
   await page.waitForSelector('body[data-ready=true]');
   return { page, errors };
 }
 
-const line = (name) => `edge-checkout [data-line-item-id]:has(label:text-is("${name}"))`;
-const total = (page) => page.textContent('[data-summary=total]');
+const line = (name) => `edge-checkout [data-line-item-id]:has(.name:text-is("${name}"))`;
+const total = (page) => page.textContent('edge-checkout [data-summary=total]');
+const events = (page, type) => page.evaluate((t) => window.events.filter((e) => e.type === t).map((e) => e.detail), type);
 
 /** Holds requests to `pattern` until released; counts them. */
 async function hold(page, pattern) {
@@ -42,32 +52,42 @@ async function hold(page, pattern) {
   };
 }
 
+async function waitFor(condition, what) {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`never: ${what}`);
+}
+
 test('a quantity change is priced in the page before the worker answers, and the worker agrees', async () => {
   const { page, errors } = await open();
   await page.click('[data-add-item=tee-classic]');
   await page.waitForSelector(line('Classic tee'));
   assert.equal(await total(page), '$21.64'); // 19.99 + 8.25% tax
+  assert.match(await page.getAttribute(`${line('Classic tee')} img`, 'src'), /\/img\/tee\.svg$/, "the catalog item's picture");
 
   const gate = await hold(page, '**/update-line-items-quantity**');
   await page.fill(`${line('Classic tee')} input[name=quantity]`, '3');
   // priced by the WebAssembly engine at once, the request not answered yet
   assert.equal(await total(page), '$64.92');
-  assert.equal(await page.textContent('[data-summary=subtotal]'), '$59.97');
-  for (let i = 0; i < 100 && gate.count() === 0; i++) await page.waitForTimeout(20);
-  assert.equal(gate.count(), 1, 'the change was sent to the worker');
-  assert.equal(await total(page), '$64.92');
+  assert.equal(await page.textContent('edge-checkout [data-summary=subtotal]'), '$59.97');
+  await waitFor(() => gate.count() === 1, 'the change was sent to the worker');
+  const local = (await events(page, 'change')).at(-1);
+  assert.deepEqual([local.final, local.priceSummary.total.amount], [false, '64.92'], 'the host page heard the live total');
 
   const answered = page.waitForResponse('**/update-line-items-quantity**');
   await gate.release();
   await answered;
-  await page.waitForTimeout(50);
+  await waitFor(async () => (await events(page, 'change')).at(-1).final, "the worker's answer");
   assert.equal(await total(page), '$64.92', "the worker's total is the page's");
-  assert.equal(await page.isHidden('[data-reconciled]'), true);
+  assert.equal(await page.isHidden('edge-checkout [data-reconciled]'), true);
 
   // an impossible quantity is refused by the engine, the totals stay
   await page.fill(`${line('Classic tee')} input[name=quantity]`, '100001');
   assert.match(await page.textContent('edge-checkout [role=alert]'), /quantity is a whole number/);
   assert.equal(await total(page), '$64.92');
+  assert.equal((await events(page, 'error')).at(-1).code, 'INVALID_QUANTITY');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -78,61 +98,174 @@ test('where the worker knows better (stock), the worker wins and the page says s
   await page.waitForSelector(line('Enamel mug'));
   const answered = page.waitForResponse('**/update-line-items-quantity**');
   await page.fill(`${line('Enamel mug')} input[name=quantity]`, '9');
-  assert.equal(await page.textContent('[data-summary=subtotal]'), '$112.50', 'the page prices 9 mugs');
+  assert.equal(await page.textContent('edge-checkout [data-summary=subtotal]'), '$112.50', 'the page prices 9 mugs');
   await answered;
-  await page.waitForSelector('[data-reconciled=worker]');
+  await page.waitForSelector('edge-checkout [data-reconciled=worker]');
   // only 5 mugs are in stock: the worker lowered the quantity
   assert.equal(await page.inputValue(`${line('Enamel mug')} input[name=quantity]`), '5');
-  assert.equal(await page.textContent('[data-summary=subtotal]'), '$62.50');
-  assert.match(await page.textContent('[data-reconciled=worker]'), /\$67\.66, not \$121\.78/);
+  assert.equal(await page.textContent('edge-checkout [data-summary=subtotal]'), '$62.50');
+  assert.match(await page.textContent('edge-checkout [data-reconciled=worker]'), /\$67\.66, not \$121\.78/);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('apply a coupon, give an address, choose delivery and place the order', async () => {
+test('apply a coupon, give an address, choose delivery, place the order: a confirmation, and the host hears of it', async () => {
   const { page, errors } = await open();
   await page.click('[data-add-item=hoodie]');
   await page.waitForSelector(line('Zip hoodie'));
   await page.fill('edge-checkout input[name=couponCode]', 'SAVE10');
   await page.press('edge-checkout input[name=couponCode]', 'Enter');
-  await page.waitForFunction(() => document.querySelector('[data-summary=discount]').textContent === '$5.40');
+  await until(page, '[data-summary=discount]', '-$5.40');
 
+  // the form says what is missing, at each field, before anything is sent
+  await page.click('edge-checkout [data-action=place-order]');
+  assert.equal(await page.textContent('edge-checkout [role=alert]'), 'Check the fields marked above.');
+  assert.equal(await focused(page), 'email', 'the first field to fix has the focus');
+  const describedBy = await page.getAttribute('edge-checkout input[name=email]', 'aria-describedby');
+  assert.equal(await page.textContent(`edge-checkout [id="${describedBy}"]`), 'Fill in this field.');
+  assert.equal(await page.getAttribute('edge-checkout input[name=email]', 'aria-invalid'), 'true');
+
+  await page.fill('edge-checkout input[name=email]', 'page@example');
+  await page.press('edge-checkout input[name=email]', 'Tab');
+  assert.match(await page.textContent(`edge-checkout [id="${describedBy}"]`), /name@example\.com/);
   await page.fill('edge-checkout input[name=email]', 'page@example.com');
   await page.fill('edge-checkout input[name=firstName]', 'Page');
+  await page.fill('edge-checkout input[name=lastName]', 'Turner');
   await page.fill('edge-checkout input[name=addressLine]', '1 Market St');
   await page.fill('edge-checkout input[name=city]', 'Portland');
+  assert.equal(await page.inputValue('edge-checkout select[name=country]'), 'US', "the buyer's locale names the country");
+  await page.selectOption('edge-checkout select[name=subdivision]', 'US-OR');
+  await page.fill('edge-checkout input[name=postalCode]', '9720');
+  await page.press('edge-checkout input[name=postalCode]', 'Tab');
+  assert.equal(await page.textContent('edge-checkout [id$=postalCode-e]'), 'Enter a postal code, as 94105.');
   await page.fill('edge-checkout input[name=postalCode]', '97201');
-  await page.fill('edge-checkout input[name=subdivision]', 'US-OR');
-  await page.fill('edge-checkout input[name=country]', 'US');
-  await page.click('edge-checkout .ec-address button[type=submit]');
-  await page.waitForSelector('edge-checkout .ec-options:not([hidden]) input[value=standard]');
+  await page.press('edge-checkout input[name=postalCode]', 'Tab');
+  // the destination is sent as it is given: the delivery options follow it
+  await page.waitForSelector('edge-checkout input[value=pickup]');
+  assert.equal(await page.textContent('edge-checkout label[for$=ship-pickup] .cost'), 'Free');
   await page.check('edge-checkout input[value=standard]');
   // Oregon: no sales tax; 54.00 - 5.40 + 5.00 shipping
-  await page.waitForFunction(() => document.querySelector('[data-summary=total]').textContent === '$53.60');
-  assert.equal(await page.textContent('[data-summary=tax]'), '$0.00');
+  await until(page, '[data-summary=total]', '$53.60');
+  assert.equal(await page.textContent('edge-checkout [data-summary=tax]'), '$0.00');
 
-  await page.click('[data-action=place-order]');
-  const placed = await page.waitForSelector('[data-order-id]:not([data-order-id=""])');
+  await page.click('edge-checkout [data-action=place-order]');
+  const placed = await page.waitForSelector('edge-checkout [data-order-id]:not([data-order-id=""])');
   const orderId = await placed.getAttribute('data-order-id');
   const r = await w.fetch(`/ecom/v1/orders/${orderId}`, json('GET', undefined, w.a.secretKey));
   const { order } = await r.json();
   assert.equal(order.priceSummary.total.amount, '53.60', 'the order is what the page showed');
   assert.equal(order.buyerInfo.email, 'page@example.com');
+  const text = await placed.textContent();
+  assert.match(text, new RegExp(`Order number ${order.number}`));
+  assert.match(text, /To pay: \$53\.60/);
+  assert.match(text, /page@example\.com/);
+  assert.match(text, /Continue to payment/);
+  assert.equal(await focused(page), 'H2', 'the confirmation has the focus');
+  const [created] = await events(page, 'order-created');
+  assert.deepEqual(created, { orderId, orderNumber: order.number, checkoutId: order.checkoutId,
+    paymentGatewayOrderId: created.paymentGatewayOrderId, payNow: { amount: '53.60', currency: 'USD' } });
+  assert.ok(created.paymentGatewayOrderId, 'money is due: the payment hand-off has its id');
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('the checkout is usable from the keyboard, every input has a label, the totals are announced', async () => {
-  const { page } = await open();
-  await page.focus('[data-add-item=stickers]');
+test('the checkout URL the API hands out opens that checkout', async () => {
+  // a storefront's backend creates the checkout and sends the shopper to its URL
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
+    { quantity: 2, catalogReference: { catalogItemId: 'stickers' } }, { quantity: 1, catalogReference: { catalogItemId: 'ebook' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/checkout-url`, json('GET', undefined, w.a.secretKey));
+  const { checkoutUrl } = await r.json();
+  const { page, errors } = await open(new URL(checkoutUrl).pathname + new URL(checkoutUrl).search);
+  await page.waitForSelector(line('Sticker pack'));
+  await page.waitForSelector(line('Field guide (e-book)'));
+  assert.equal(await page.inputValue(`${line('Sticker pack')} input[name=quantity]`), '2');
+  assert.equal(await total(page), checkout.priceSummary.total.formattedAmount);
+  // adding from the catalog adds to that checkout
+  await page.click('[data-add-item=mug]');
+  await page.waitForSelector(line('Enamel mug'));
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.secretKey));
+  assert.equal((await r.json()).checkout.lineItems.length, 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the whole checkout with the keyboard alone', async () => {
+  const { page, errors } = await open();
+  await tabTo(page, 'stickers');
   await page.keyboard.press('Enter');
   await page.waitForSelector(line('Sticker pack'));
-  const unlabeled = await page.$$eval('edge-checkout input', (inputs) =>
-    inputs.filter((i) => i.type !== 'radio' && !(i.labels && i.labels.length)).map((i) => i.name));
-  assert.deepEqual(unlabeled, []);
-  assert.equal(await page.getAttribute('edge-checkout .ec-summary', 'aria-live'), 'polite');
-  await page.focus(`${line('Sticker pack')} input[name=quantity]`);
+  await tabTo(page, 'quantity');
   await page.keyboard.press('ArrowUp');
-  await page.waitForFunction(() => document.querySelector('[data-summary=subtotal]').textContent === '$8.00');
+  await until(page, '[data-summary=subtotal]', '$8.00');
+  await tabTo(page, 'email');
+  await page.keyboard.type('keys@example.com');
+  for (const [name, text] of [['firstName', 'Kay'], ['lastName', 'Board'], ['addressLine', '2 Key St'], ['city', 'Austin']]) {
+    await tabTo(page, name);
+    await page.keyboard.type(text);
+  }
+  await tabTo(page, 'subdivision');
+  await page.keyboard.type('Texas');
+  await tabTo(page, 'postalCode');
+  await page.keyboard.type('73301');
+  await page.keyboard.press('Tab');
+  // the destination went to the worker: its options came back, where Tab goes next
+  await page.waitForSelector('edge-checkout input[value=express]');
+  await tabTo(page, 'delivery');
+  await page.keyboard.press('Space');
+  await until(page, '[data-summary=shipping]', '$5.00');
+  await tabTo(page, 'place-order');
+  await page.keyboard.press('Enter');
+  const placed = await page.waitForSelector('edge-checkout [data-order-id]:not([data-order-id=""])');
+  const r = await w.fetch(`/ecom/v1/orders/${await placed.getAttribute('data-order-id')}`, json('GET', undefined, w.a.secretKey));
+  const { order } = await r.json();
+  assert.equal(order.shippingInfo.logistics.shippingDestination.address.subdivision, 'US-TX');
+  assert.equal(order.lineItems[0].quantity, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the buyer's currency: priced in the page at once, then by the worker, charged in the store's", async () => {
+  const { page, errors } = await open();
+  await page.click('[data-add-item=tee-classic]');
+  await page.waitForSelector(line('Classic tee'));
+  const gate = await hold(page, (url) => url.pathname.startsWith('/ecom/v1/checkouts/') && !url.pathname.endsWith('/add-to-checkout'));
+  await page.selectOption('edge-checkout select[name=currency]', 'EUR');
+  // 21.64 at 0.92, by the engine, before the worker answers
+  assert.equal(await total(page), '€19.91');
+  assert.equal(await page.textContent(`${line('Classic tee')} [data-line-total]`), '€18.39');
+  assert.match(await page.textContent('edge-checkout [data-charged]'), /charged \$21\.64/);
+  await waitFor(() => gate.count() === 1, 'the switch was sent');
+  await gate.release();
+  await waitFor(async () => (await events(page, 'change')).at(-1).final, "the worker's answer");
+  assert.equal(await total(page), '€19.91', 'the worker converts the same');
+  const r = await w.fetch(`/ecom/v1/checkouts/${(await events(page, 'change')).at(-1).checkoutId}`, json('GET', undefined, w.a.publishableKey));
+  assert.equal((await r.json()).checkout.conversionCurrency, 'EUR');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the worker unreachable: the engine keeps pricing, the page offers a retry, and the change arrives', async () => {
+  const { page, errors } = await open();
+  await page.click('[data-add-item=tee-classic]');
+  await page.waitForSelector(line('Classic tee'));
+  const id = (await events(page, 'change')).at(-1).checkoutId;
+  await page.route('**/ecom/v1/checkouts/**', (route) => route.abort('internetdisconnected'));
+  await page.fill(`${line('Classic tee')} input[name=quantity]`, '2');
+  assert.equal(await total(page), '$43.28');
+  await page.waitForSelector('edge-checkout .banner:not([hidden])');
+  assert.match(await page.textContent('edge-checkout .banner'), /cannot be reached/);
+  assert.equal((await events(page, 'error')).at(-1).code, 'NETWORK');
+  await page.fill(`${line('Classic tee')} input[name=quantity]`, '4');
+  assert.equal(await total(page), '$86.56', 'still priced in the page');
+  await page.unroute('**/ecom/v1/checkouts/**');
+  await page.click('edge-checkout .banner button');
+  await page.waitForSelector('edge-checkout .banner[hidden]', { state: 'attached' });
+  await waitFor(async () => {
+    const r = await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.publishableKey));
+    return (await r.json()).checkout.lineItems[0].quantity === 4;
+  }, 'the last quantity reached the worker');
+  assert.equal(await total(page), '$86.56');
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -8,3 +8,27 @@ export function launchOptions() {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   };
 }
+
+/** Waits until the text of `selector` inside the first <edge-checkout>'s shadow root is `text`. */
+export function until(page, selector, text) {
+  return page.waitForFunction(([s, t]) => document.querySelector('edge-checkout')?.shadowRoot?.querySelector(s)?.textContent === t,
+    [selector, text]);
+}
+
+/** The `name` (or `data-action`, `data-add-item`, else the tag) of the element focused inside <edge-checkout>, or of the page's. */
+export function focused(page) {
+  return page.evaluate(() => {
+    let a = document.activeElement;
+    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+    return a?.getAttribute('name') ?? a?.dataset?.action ?? a?.dataset?.addItem ?? a?.tagName;
+  });
+}
+
+/** Presses Tab (Shift+Tab with `back`) until the focused control is `name`; fails after 80 presses. */
+export async function tabTo(page, name, back = false) {
+  for (let i = 0; i < 80; i++) {
+    if ((await focused(page)) === name) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`Tab never reached ${name}`);
+}

@@ -44,6 +44,10 @@ function compile(checkouts) {
 import type { EdgeCheckoutElement } from ${JSON.stringify(element)};
 ${body}
 export const shown = (e: EdgeCheckoutElement): string | undefined => e.checkout?.priceSummary.total.formattedConvertedAmount;
+export const hooked = (e: EdgeCheckoutElement): void => {
+  e.addEventListener('order-created', (ev) => { const n: string = ev.detail.orderNumber; void n; });
+  e.addEventListener('change', (ev) => { const t: string = ev.detail.priceSummary.total.amount; void t; });
+};
 `);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {

@@ -129,8 +129,10 @@ async fn place(call: &Call<'_>) -> ApiResult<Value> {
             )
             .await?
         {
-            Ok(_number) => {
-                let mut out = json!({ "orderId": order_id });
+            Ok(number) => {
+                // orderNumber is not in Wix's answer: the order's `number`,
+                // for a confirmation a page can show without the secret key
+                let mut out = json!({ "orderId": order_id, "orderNumber": number.to_string() });
                 if let Some(g) = &draft.payment_gateway_order_id {
                     out["paymentGatewayOrderId"] = json!(g);
                 }

@@ -1,0 +1,52 @@
+// The element's words and places, in Node: every language has every message
+// (and no other), with the same placeholders; the region lists and postal
+// code shapes are what addresses in those countries use.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LANGUAGES, en, messagesOf, languageOf, say } from '../../js/element/messages.js';
+import { COUNTRIES, regionsOf, regionWord, postalRule, countryNames } from '../../js/element/places.js';
+
+const placeholders = (text) => [...text.matchAll(/\{\d\}/g)].map((m) => m[0]).sort();
+
+test('every language says every message, with the same placeholders', async () => {
+  for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
+    const own = (await import(`../../js/element/i18n/${lang}.js`)).default;
+    assert.deepEqual(Object.keys(own).sort(), Object.keys(en).sort(), lang);
+    for (const [key, text] of Object.entries(own)) {
+      assert.deepEqual(placeholders(text), placeholders(en[key]), `${lang}.${key}`);
+      assert.ok(text.trim(), `${lang}.${key}`);
+    }
+  }
+  assert.equal(say(await messagesOf('de'), 'only', 3), 'Nur noch 3 verfügbar');
+  assert.equal(say(en, 'nothing-like-this'), null);
+});
+
+test('a tag picks its language, else English', () => {
+  assert.deepEqual(['de-AT', 'he', 'iw', 'AR', 'ja_JP', 'pt-BR', '', undefined].map(languageOf), ['de', 'he', 'he', 'ar', 'ja', 'en', 'en', 'en']);
+});
+
+test('countries, regions and postal codes', () => {
+  assert.equal(COUNTRIES.length, 249);
+  assert.equal(new Set(COUNTRIES).size, 249);
+  assert.ok(COUNTRIES.every((c) => /^[A-Z]{2}$/.test(c)));
+  const names = countryNames('de');
+  assert.equal(names.find(([c]) => c === 'DE')[1], 'Deutschland');
+  assert.ok(names.findIndex(([c]) => c === 'EG') < names.findIndex(([c]) => c === 'DE'), 'sorted by name in the language: Ägypten before Deutschland');
+  for (const [country, count] of [['US', 52], ['CA', 13], ['AU', 8], ['DE', 16], ['JP', 47]]) {
+    const regions = regionsOf(country, 'en');
+    assert.equal(regions.length, count, country);
+    assert.ok(regions.every(([code]) => code.startsWith(`${country}-`)), country);
+  }
+  assert.deepEqual(regionsOf('JP', 'ja')[12], ['JP-13', '東京都']);
+  assert.deepEqual(regionsOf('JP', 'en')[12], ['JP-13', 'Tokyo']);
+  assert.equal(regionsOf('FR', 'en'), null);
+  assert.deepEqual(['US', 'CA', 'JP', 'FR'].map(regionWord), ['state', 'province', 'prefecture', 'region']);
+  for (const [country, good, bad] of [['US', ['94105', '94105-1234'], ['9410', '94105-12']], ['CA', ['K1A 0B1', 'k1a0b1'], ['K1A 0B']],
+    ['GB', ['SW1A 1AA', 'M1 1AE'], ['12345']], ['JP', ['100-0001', '1000001'], ['100-001']], ['DE', ['10115'], ['1011']]]) {
+    const [pattern, example] = postalRule(country);
+    assert.ok(pattern.test(example), `${country} example`);
+    for (const g of good) assert.ok(pattern.test(g), `${country} ${g}`);
+    for (const b of bad) assert.ok(!pattern.test(b), `${country} ${b}`);
+  }
+  assert.equal(postalRule('AE'), null);
+});
