@@ -82,4 +82,4 @@ for (const key of Object.keys(results.node)) {
 }
 console.log(`\n.wasm: ${(gz(['pkg/checkout_wasm_bg.wasm']) / 1024).toFixed(1)} KiB gzipped; ` +
   `JS: ${(gz(['pkg/checkout_wasm.js', 'js/index.js', 'js/format.js']) / 1024).toFixed(1)} KiB gzipped ` +
-  `(+ the element, js/element.js: ${(gz(['js/element.js']) / 1024).toFixed(1)} KiB)`);
+  '(the element: node bench/element.mjs)');

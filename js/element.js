@@ -6,9 +6,8 @@
 // it comes, and where it differs (stock lowered a quantity, say), the worker
 // wins and the element says what changed. Words come from ./element/messages.js,
 // places from ./element/places.js, styles from ./element/style.js.
-import { Checkout, formatMoney } from './index.js';
 import { languageOf, messagesOf, say, RIGHT_TO_LEFT } from './element/messages.js';
-import { countryNames, regionsOf, regionWord, postalRule } from './element/places.js';
+import { countryName, countryNames, regionsOf, regionWord, postalRule } from './element/places.js';
 import { STYLES } from './element/style.js';
 
 const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
@@ -32,6 +31,11 @@ function el(tag, props = {}, ...children) {
 }
 
 let uid = 0;
+// The engine (and its .wasm) loads beside the element's words and the
+// checkout's first request, not before them.
+let Checkout;
+let formatMoney;
+const engine = import('./index.js').then((m) => ({ Checkout, formatMoney } = m));
 
 export class EdgeCheckoutElement extends HTMLElement {
   static observedAttributes = ['checkout-id', 'locale', 'publishable-key', 'api-base'];
@@ -49,6 +53,9 @@ export class EdgeCheckoutElement extends HTMLElement {
   #seq = 0;
   #saveTimer = 0;
   #inflight = new Set();
+  #regionAsked = 0;
+  #starts = 0;
+  #totals = new Map(); // line id: the node of its total
   #orderKey = null;
   #placed = false;
   #id = `ec${++uid}`;
@@ -82,13 +89,20 @@ export class EdgeCheckoutElement extends HTMLElement {
 
   async #start() {
     const lang = languageOf(this.#locale);
-    const words = await messagesOf(lang);
+    const id = this.getAttribute('checkout-id');
+    const source = () => ['api-base', 'publishable-key', 'checkout-id'].map((a) => this.getAttribute(a)).join(' ');
+    const asked = source();
+    const first = id && !this.#checkout ? this.#get(id) : undefined;
+    first?.catch(() => {}); // load() below says how it failed
+    const started = ++this.#starts;
+    const [words] = await Promise.all([messagesOf(lang), engine]);
+    if (started !== this.#starts) return; // the locale changed again meanwhile
     this.#root ??= this.attachShadow({ mode: 'open' });
     this.#lang = lang;
     this.#words = words;
     this.#build();
     if (this.#checkout) this.#show(this.#checkout);
-    else this.load();
+    else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
   }
 
   #t(key, ...args) {
@@ -120,15 +134,19 @@ export class EdgeCheckoutElement extends HTMLElement {
       });
   }
 
-  /** Loads the checkout named by `checkout-id` again. */
-  async load() {
+  #get(id) {
+    return this.#api('GET', `/ecom/v1/checkouts/${encodeURIComponent(id)}`);
+  }
+
+  /** Loads the checkout named by `checkout-id` again (`sent`: its request, already on its way). */
+  async load(sent) {
     const id = this.getAttribute('checkout-id');
     if (!this.#ui) return;
     if (!id) return this.#show(null);
     this.#ui.box.setAttribute('aria-busy', 'true');
     if (!this.#checkout) this.#ui.skeleton.hidden = false;
     try {
-      const { checkout } = await this.#api('GET', `/ecom/v1/checkouts/${encodeURIComponent(id)}`);
+      const { checkout } = await (sent ?? this.#get(id));
       if (id === this.getAttribute('checkout-id')) {
         this.#error('');
         this.#show(checkout);
@@ -200,8 +218,18 @@ export class EdgeCheckoutElement extends HTMLElement {
         ui.regionBox,
         field('postalCode', 'postal', { autocomplete: address('postal-code') }))),
     ui.delivery, ui.submit);
+    // every country's name in the buyer's language takes the browser tens of
+    // milliseconds: the first render shows the one chosen, the list follows
     const countries = ui.fields.country;
-    countries.append(el('option', { value: '' }, t('choose')), ...countryNames(this.#locale).map(([code, name]) => el('option', { value: code }, name)));
+    const guess = this.#defaultCountry();
+    countries.append(el('option', { value: '' }, t('choose')));
+    const names = () => {
+      if (ui !== this.#ui) return;
+      const chosen = countries.value;
+      countries.replaceChildren(el('option', { value: '' }, t('choose')), ...countryNames(this.#locale).map(([code, name]) => el('option', { value: code }, name)));
+      countries.value = chosen;
+    };
+    (globalThis.requestIdleCallback ?? setTimeout)(names, { timeout: 200 });
     ui.done = el('section', { className: 'done', part: 'confirmation', hidden: true, dataset: { orderId: '' } });
     ui.body = el('div', { className: 'body', hidden: true },
       el('section', { className: 'panel', part: 'cart', 'aria-label': t('cart') }, ui.lines, ui.coupon, ui.currencyBox, ui.summary, ui.charged, ui.note),
@@ -209,7 +237,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     ui.box = el('div', { className: 'ec', part: 'container', lang: this.#locale, dir: RIGHT_TO_LEFT.has(this.#lang) ? 'rtl' : 'ltr' },
       ui.banner, ui.skeleton, ui.empty, ui.body, ui.done, ui.alert);
     this.#root.replaceChildren(el('style', {}, STYLES), ui.box);
-    this.#region(this.#defaultCountry());
+    this.#region(guess);
   }
 
   /** The buyer's country as the locale suggests ("en-CA": CA), until the checkout has one. */
@@ -221,11 +249,17 @@ export class EdgeCheckoutElement extends HTMLElement {
     }
   }
 
-  /** Sets the country, and the region and postal code fields to its rules. */
-  #region(country, subdivision = '') {
+  /** Sets the country, and the region and postal code fields to its rules (its region list fetched first). */
+  async #region(country, subdivision = '') {
     const ui = this.#ui;
-    ui.fields.country.value = country;
-    const regions = regionsOf(country, this.#lang);
+    const countries = ui.fields.country;
+    if (country && !countries.querySelector(`option[value="${country}"]`)) {
+      countries.append(el('option', { value: country }, countryName(country, this.#locale)));
+    }
+    countries.value = country;
+    const asked = ++this.#regionAsked;
+    const regions = await regionsOf(country, this.#lang);
+    if (asked !== this.#regionAsked || ui !== this.#ui) return; // the buyer chose again meanwhile
     const id = `${this.#id}-subdivision`;
     const props = { id, name: 'subdivision', part: 'input', autocomplete: 'shipping address-level1', 'aria-describedby': `${id}-e`,
       required: !!regions && country !== 'DE' };
@@ -252,6 +286,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   /** Checks a field as the buyer left it (`all`: also an empty required one); true when it is fine. */
   #check(name, all) {
     const control = this.#ui.fields[name];
+    if (!control) return true;
     const value = control.value.trim();
     let message = '';
     if (!value) {
@@ -279,7 +314,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   /** Sends the contact and address as they are now (an email only once it is one). */
   #save() {
     clearTimeout(this.#saveTimer);
-    const v = (name) => this.#ui.fields[name].value.trim() || undefined;
+    const v = (name) => this.#ui.fields[name]?.value.trim() || undefined;
     const address = { country: v('country'), subdivision: v('subdivision'), city: v('city'), postalCode: v('postalCode'),
       addressLine: v('addressLine'), addressLine2: v('addressLine2') };
     const contactDetails = { firstName: v('firstName'), lastName: v('lastName'), phone: v('phone') };
@@ -353,6 +388,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     ui.body.hidden = this.#placed || lines.length === 0;
     if (!checkout) return;
     const focused = this.#root.activeElement?.closest?.('[data-line-item-id]')?.dataset.lineItemId;
+    this.#totals.clear();
     ui.lines.replaceChildren(...lines.map((line) => this.#line(line)));
     if (focused) ui.lines.querySelector(`[data-line-item-id="${CSS.escape(focused)}"] input`)?.focus();
     this.#summary(checkout.priceSummary, checkout.giftCard?.amount, true);
@@ -381,11 +417,14 @@ export class EdgeCheckoutElement extends HTMLElement {
     const a = checkout.shippingInfo?.shippingDestination?.address ?? checkout.billingInfo?.address ?? {};
     const c = checkout.shippingInfo?.shippingDestination?.contactDetails ?? checkout.billingInfo?.contactDetails ?? {};
     const active = this.#root.activeElement;
-    if (a.country && a.country !== fields.country.value && active !== fields.country) this.#region(a.country, a.subdivision ?? '');
+    // the region field is made once the country's list is in: until then, it is given the checkout's
+    if (a.country && active !== fields.country && (a.country !== fields.country.value || !fields.subdivision)) {
+      this.#region(a.country, a.subdivision ?? '');
+    }
     const values = { email: checkout.buyerInfo?.email, phone: c.phone, firstName: c.firstName, lastName: c.lastName, addressLine: a.addressLine,
       addressLine2: a.addressLine2, city: a.city, postalCode: a.postalCode, subdivision: a.subdivision };
     for (const [name, value] of Object.entries(values)) {
-      if (value && !fields[name].value && active !== fields[name]) fields[name].value = value;
+      if (value && fields[name] && !fields[name].value && active !== fields[name]) fields[name].value = value;
     }
   }
 
@@ -397,13 +436,15 @@ export class EdgeCheckoutElement extends HTMLElement {
     const status = line.availability?.status;
     const stock = status === 'PARTIALLY_AVAILABLE' ? this.#t('only', line.availability.quantityAvailable)
       : status === 'NOT_AVAILABLE' || status === 'NOT_FOUND' ? this.#t('soldOut') : null;
+    const total = el('span', { className: 'amount', dataset: { lineTotal: '' } }, this.#price(line.lineItemPrice));
+    this.#totals.set(line.id, total);
     return el('li', { className: 'line', part: 'line', dataset: { lineItemId: line.id } },
       line.media?.url
         ? el('img', { src: line.media.url, alt: '', width: 48, height: 48, loading: 'lazy', decoding: 'async', part: 'thumbnail' })
         : el('span', { className: 'noimg', part: 'thumbnail' }),
       el('span', { className: 'name' }, name),
       el('span', { className: 'qty' }, el('label', { htmlFor: id }, this.#t('qty'), el('span', { className: 'vh' }, `, ${name}`)), qty),
-      el('span', { className: 'amount', dataset: { lineTotal: '' } }, this.#price(line.lineItemPrice)),
+      total,
       el('button', { type: 'button', className: 'link rm', 'aria-label': this.#t('removeItem', name), onclick: () => this.#removeLine(line.id) }, this.#t('remove')),
       stock ? el('p', { className: 'stock', role: 'status' }, stock) : null);
   }
@@ -469,21 +510,19 @@ export class EdgeCheckoutElement extends HTMLElement {
     return options;
   }
 
-  /** Prices an edit in the page now, and shows it. */
-  #local(edit) {
+  /** Prices an edit in the page now, and shows it: the totals, and each line's (only `lineId`'s when given). */
+  #local(edit, lineId) {
     const summary = edit(this.#engine);
-    this.#summary(summary.priceSummary, summary.giftCard?.amount, false);
-    const priced = this.#engine.pricing().lineItems;
-    for (const line of priced) {
-      const node = this.#ui.lines.querySelector(`[data-line-item-id="${CSS.escape(line.id)}"] [data-line-total]`);
-      if (node) node.textContent = this.#amount(line.lineItemPrice);
+    for (const line of this.#engine.pricing().lineItems) {
+      if (lineId === undefined || line.id === lineId) this.#totals.get(line.id).textContent = this.#amount(line.lineItemPrice);
     }
+    this.#summary(summary.priceSummary, summary.giftCard?.amount, false);
   }
 
   #setQuantity(lineId, quantity) {
     const edit = (engine) => engine.setQuantity(lineId, quantity);
     try {
-      this.#local(edit);
+      this.#local(edit, lineId);
     } catch (e) {
       this.#error(e.message, e.code);
       return;

@@ -1,6 +1,6 @@
 // Where a buyer can be: the ISO 3166-1 countries (their names come from the
 // browser's Intl.DisplayNames, in the buyer's language), the ISO 3166-2
-// regions of the countries whose addresses name one, and the postal code
+// regions of the countries whose addresses name one (./regions/), and the postal code
 // shapes of a few countries, checked as the buyer types (the worker takes any
 // text: these are hints, not the store's rules).
 
@@ -11,41 +11,21 @@ export const COUNTRIES = ('AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB
   + 'NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST '
   + 'SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' ');
 
-// code:name pairs; the code is the part after "XX-" in ISO 3166-2
-const table = (text) => text.split('|').map((pair) => pair.split(':'));
-const REGIONS = {
-  US: table('AL:Alabama|AK:Alaska|AZ:Arizona|AR:Arkansas|CA:California|CO:Colorado|CT:Connecticut|DE:Delaware|DC:District of Columbia|'
-    + 'FL:Florida|GA:Georgia|HI:Hawaii|ID:Idaho|IL:Illinois|IN:Indiana|IA:Iowa|KS:Kansas|KY:Kentucky|LA:Louisiana|ME:Maine|MD:Maryland|'
-    + 'MA:Massachusetts|MI:Michigan|MN:Minnesota|MS:Mississippi|MO:Missouri|MT:Montana|NE:Nebraska|NV:Nevada|NH:New Hampshire|'
-    + 'NJ:New Jersey|NM:New Mexico|NY:New York|NC:North Carolina|ND:North Dakota|OH:Ohio|OK:Oklahoma|OR:Oregon|PA:Pennsylvania|'
-    + 'PR:Puerto Rico|RI:Rhode Island|SC:South Carolina|SD:South Dakota|TN:Tennessee|TX:Texas|UT:Utah|VT:Vermont|VA:Virginia|'
-    + 'WA:Washington|WV:West Virginia|WI:Wisconsin|WY:Wyoming'),
-  CA: table('AB:Alberta|BC:British Columbia|MB:Manitoba|NB:New Brunswick|NL:Newfoundland and Labrador|NS:Nova Scotia|'
-    + 'NT:Northwest Territories|NU:Nunavut|ON:Ontario|PE:Prince Edward Island|QC:Québec|SK:Saskatchewan|YT:Yukon'),
-  AU: table('ACT:Australian Capital Territory|NSW:New South Wales|NT:Northern Territory|QLD:Queensland|SA:South Australia|'
-    + 'TAS:Tasmania|VIC:Victoria|WA:Western Australia'),
-  DE: table('BW:Baden-Württemberg|BY:Bayern|BE:Berlin|BB:Brandenburg|HB:Bremen|HH:Hamburg|HE:Hessen|MV:Mecklenburg-Vorpommern|'
-    + 'NI:Niedersachsen|NW:Nordrhein-Westfalen|RP:Rheinland-Pfalz|SL:Saarland|SN:Sachsen|ST:Sachsen-Anhalt|SH:Schleswig-Holstein|'
-    + 'TH:Thüringen'),
-};
-// Japan's prefectures, JP-01 to JP-47, in their order: romanized, and in Japanese
-const JP = ('Hokkaido Aomori Iwate Miyagi Akita Yamagata Fukushima Ibaraki Tochigi Gunma Saitama Chiba Tokyo Kanagawa Niigata Toyama '
-  + 'Ishikawa Fukui Yamanashi Nagano Gifu Shizuoka Aichi Mie Shiga Kyoto Osaka Hyogo Nara Wakayama Tottori Shimane Okayama Hiroshima '
-  + 'Yamaguchi Tokushima Kagawa Ehime Kochi Fukuoka Saga Nagasaki Kumamoto Oita Miyazaki Kagoshima Okinawa').split(' ');
-const JP_JA = ('北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 '
-  + '静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 '
-  + '長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県').split(' ');
+// the countries whose regions are listed here, each in ./regions/<country>.js
+// (fetched when the buyer picks one of them)
+const LISTED = ['US', 'CA', 'AU', 'DE', 'JP'];
 
 /**
  * The regions of `country` as `[iso3166_2, name]`, or null when its addresses
  * need none here; `lang` picks the Japanese names of Japan's prefectures.
  */
-export function regionsOf(country, lang) {
+export async function regionsOf(country, lang) {
+  if (!LISTED.includes(country)) return null;
+  const list = await import(`./regions/${country}.js`);
   if (country === 'JP') {
-    const names = lang === 'ja' ? JP_JA : JP;
-    return names.map((name, i) => [`JP-${String(i + 1).padStart(2, '0')}`, name]);
+    return (lang === 'ja' ? list.japanese : list.names).map((name, i) => [`JP-${String(i + 1).padStart(2, '0')}`, name]);
   }
-  return REGIONS[country]?.map(([code, name]) => [`${country}-${code}`, name]) ?? null;
+  return list.default.split('|').map((pair) => pair.split(':')).map(([code, name]) => [`${country}-${code}`, name]);
 }
 
 /** The word a country's addresses use for their region (a message key). */
@@ -71,14 +51,21 @@ const POSTAL = {
 /** `[pattern, example]` of the country's postal codes, or null when not known here. */
 export const postalRule = (country) => POSTAL[country] ?? null;
 
-/** A country's name in `lang`, by the browser; the code when it has none. */
-export function countryNames(lang) {
-  let names;
+function namer(lang) {
   try {
-    names = new Intl.DisplayNames([lang, 'en'], { type: 'region' });
+    const names = new Intl.DisplayNames([lang, 'en'], { type: 'region' });
+    return (code) => names.of(code) ?? code;
   } catch {
-    names = null;
+    return (code) => code;
   }
+}
+
+/** A country's name in `lang`, by the browser; the code when it has none. */
+export const countryName = (code, lang) => namer(lang)(code);
+
+/** Every country as `[code, name]`, by name in `lang`. */
+export function countryNames(lang) {
+  const name = namer(lang);
   const collator = new Intl.Collator(lang);
-  return COUNTRIES.map((code) => [code, names?.of(code) ?? code]).sort((a, b) => collator.compare(a[1], b[1]));
+  return COUNTRIES.map((code) => [code, name(code)]).sort((a, b) => collator.compare(a[1], b[1]));
 }

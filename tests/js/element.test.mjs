@@ -3,7 +3,8 @@
 // code shapes are what addresses in those countries use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LANGUAGES, en, messagesOf, languageOf, say } from '../../js/element/messages.js';
+import { LANGUAGES, messagesOf, languageOf, say } from '../../js/element/messages.js';
+import en from '../../js/element/i18n/en.js';
 import { COUNTRIES, regionsOf, regionWord, postalRule, countryNames } from '../../js/element/places.js';
 
 const placeholders = (text) => [...text.matchAll(/\{\d\}/g)].map((m) => m[0]).sort();
@@ -25,7 +26,7 @@ test('a tag picks its language, else English', () => {
   assert.deepEqual(['de-AT', 'he', 'iw', 'AR', 'ja_JP', 'pt-BR', '', undefined].map(languageOf), ['de', 'he', 'he', 'ar', 'ja', 'en', 'en', 'en']);
 });
 
-test('countries, regions and postal codes', () => {
+test('countries, regions and postal codes', async () => {
   assert.equal(COUNTRIES.length, 249);
   assert.equal(new Set(COUNTRIES).size, 249);
   assert.ok(COUNTRIES.every((c) => /^[A-Z]{2}$/.test(c)));
@@ -33,13 +34,13 @@ test('countries, regions and postal codes', () => {
   assert.equal(names.find(([c]) => c === 'DE')[1], 'Deutschland');
   assert.ok(names.findIndex(([c]) => c === 'EG') < names.findIndex(([c]) => c === 'DE'), 'sorted by name in the language: Ägypten before Deutschland');
   for (const [country, count] of [['US', 52], ['CA', 13], ['AU', 8], ['DE', 16], ['JP', 47]]) {
-    const regions = regionsOf(country, 'en');
+    const regions = await regionsOf(country, 'en');
     assert.equal(regions.length, count, country);
     assert.ok(regions.every(([code]) => code.startsWith(`${country}-`)), country);
   }
-  assert.deepEqual(regionsOf('JP', 'ja')[12], ['JP-13', '東京都']);
-  assert.deepEqual(regionsOf('JP', 'en')[12], ['JP-13', 'Tokyo']);
-  assert.equal(regionsOf('FR', 'en'), null);
+  assert.deepEqual((await regionsOf('JP', 'ja'))[12], ['JP-13', '東京都']);
+  assert.deepEqual((await regionsOf('JP', 'en'))[12], ['JP-13', 'Tokyo']);
+  assert.equal(await regionsOf('FR', 'en'), null);
   assert.deepEqual(['US', 'CA', 'JP', 'FR'].map(regionWord), ['state', 'province', 'prefecture', 'region']);
   for (const [country, good, bad] of [['US', ['94105', '94105-1234'], ['9410', '94105-12']], ['CA', ['K1A 0B1', 'k1a0b1'], ['K1A 0B']],
     ['GB', ['SW1A 1AA', 'M1 1AE'], ['12345']], ['JP', ['100-0001', '1000001'], ['100-001']], ['DE', ['10115'], ['1011']]]) {
@@ -49,4 +50,12 @@ test('countries, regions and postal codes', () => {
     for (const b of bad) assert.ok(!pattern.test(b), `${country} ${b}`);
   }
   assert.equal(postalRule('AE'), null);
+});
+
+test("the element's JavaScript, as a bundler ships it, is at most 10 KiB gzipped; each language and region list is fetched apart", async () => {
+  const { elementSize } = await import('../../bench/element.mjs');
+  const { main, chunks } = await elementSize();
+  assert.ok(main <= 10 * 1024, `element.js: ${main} bytes gzipped`);
+  for (const lang of LANGUAGES) assert.ok(Object.keys(chunks).some((f) => f.startsWith(`${lang}-`)), `${lang} is a chunk of its own`);
+  for (const country of ['US', 'CA', 'AU', 'DE', 'JP']) assert.ok(Object.keys(chunks).some((f) => f.startsWith(`${country}-`)), country);
 });

@@ -1,4 +1,4 @@
-// The element's words in ar: the keys of `en` in ./messages.js.
+// The element's words in Arabic: the keys of ./en.js.
 export default {
   cart: 'سلة التسوق', loading: 'جارٍ تحميل السلة…', empty: 'سلة التسوق فارغة.', qty: 'الكمية', remove: 'إزالة',
   removeItem: 'إزالة {0}', only: 'بقي {0} فقط', soldOut: 'نفدت الكمية', code: 'رمز الخصم', apply: 'تطبيق',

@@ -1,4 +1,4 @@
-// The element's words in de: the keys of `en` in ./messages.js.
+// The element's words in German: the keys of ./en.js.
 export default {
   cart: 'Ihr Warenkorb', loading: 'Warenkorb wird geladen…', empty: 'Ihr Warenkorb ist leer.', qty: 'Menge', remove: 'Entfernen',
   removeItem: '{0} entfernen', only: 'Nur noch {0} verfügbar', soldOut: 'Ausverkauft', code: 'Rabattcode', apply: 'Einlösen',

@@ -1,4 +1,4 @@
-// The element's words in es: the keys of `en` in ./messages.js.
+// The element's words in Spanish: the keys of ./en.js.
 export default {
   cart: 'Tu carrito', loading: 'Cargando el carrito…', empty: 'Tu carrito está vacío.', qty: 'Cantidad', remove: 'Quitar',
   removeItem: 'Quitar {0}', only: 'Solo quedan {0}', soldOut: 'Agotado', code: 'Código de descuento', apply: 'Aplicar',

@@ -1,4 +1,4 @@
-// The element's words in fr: the keys of `en` in ./messages.js.
+// The element's words in French: the keys of ./en.js.
 export default {
   cart: 'Votre panier', loading: 'Chargement du panier…', empty: 'Votre panier est vide.', qty: 'Quantité', remove: 'Retirer',
   removeItem: 'Retirer {0}', only: 'Plus que {0} en stock', soldOut: 'Épuisé', code: 'Code de réduction', apply: 'Appliquer',

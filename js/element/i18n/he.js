@@ -1,4 +1,4 @@
-// The element's words in he: the keys of `en` in ./messages.js.
+// The element's words in Hebrew: the keys of ./en.js.
 export default {
   cart: 'סל הקניות', loading: 'טוען את הסל…', empty: 'סל הקניות ריק.', qty: 'כמות', remove: 'הסרה',
   removeItem: 'הסרת {0}', only: 'נותרו רק {0}', soldOut: 'אזל מהמלאי', code: 'קוד הנחה', apply: 'החלה',

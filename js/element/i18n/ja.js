@@ -1,4 +1,4 @@
-// The element's words in ja: the keys of `en` in ./messages.js.
+// The element's words in Japanese: the keys of ./en.js.
 export default {
   cart: 'カート', loading: 'カートを読み込んでいます…', empty: 'カートは空です。', qty: '数量', remove: '削除',
   removeItem: '{0}を削除', only: '残り{0}点', soldOut: '在庫切れ', code: '割引コード', apply: '適用',
