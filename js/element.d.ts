@@ -33,7 +33,8 @@ export interface CheckoutErrorDetail {
   message: string;
 }
 
-export interface EdgeCheckoutEventMap extends HTMLElementEventMap {
+/** The element's events beside an element's own (its `change` and `error` are these). */
+export interface EdgeCheckoutEventMap extends Omit<HTMLElementEventMap, 'change' | 'error'> {
   change: CustomEvent<CheckoutChangeDetail>;
   'order-created': CustomEvent<OrderCreatedDetail>;
   error: CustomEvent<CheckoutErrorDetail>;

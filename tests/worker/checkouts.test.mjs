@@ -76,7 +76,9 @@ test('a checkout is priced by the core from the catalog, exactly as the browser 
   assert.deepEqual(got.body.checkout, c);
   const plain = await call('GET', `/ecom/v1/checkouts/${c.id}`);
   assert.equal(plain.body.checkout.pricingInput, undefined);
-  assert.deepEqual({ ...plain.body.checkout, pricingInput: c.pricingInput }, c);
+  assert.equal(plain.body.checkout.presentmentCurrencies, undefined);
+  assert.deepEqual(c.presentmentCurrencies, demoStore().presentmentCurrencies, 'with the input, the currencies a buyer may choose');
+  assert.deepEqual({ ...plain.body.checkout, pricingInput: c.pricingInput, presentmentCurrencies: c.presentmentCurrencies }, c);
 });
 
 test('a publishable-key caller cannot set a price: the catalog price wins and custom items need the secret key', async () => {
