@@ -69,8 +69,9 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   attributeChangedCallback(name, before, after) {
-    if (!this.#ui || before === after) return;
+    if (before === after || !this.isConnected) return;
     if (name === 'locale') return this.#start();
+    if (!this.#ui) return; // the start on its way reads the attributes
     if (name === 'checkout-id') {
       this.#placed = false;
       this.#ui.done.hidden = true;
@@ -438,10 +439,11 @@ export class EdgeCheckoutElement extends HTMLElement {
       : status === 'NOT_AVAILABLE' || status === 'NOT_FOUND' ? this.#t('soldOut') : null;
     const total = el('span', { className: 'amount', dataset: { lineTotal: '' } }, this.#price(line.lineItemPrice));
     this.#totals.set(line.id, total);
+    const blank = () => el('span', { className: 'noimg', part: 'thumbnail' });
+    const image = line.media?.url && el('img', { src: line.media.url, alt: '', width: 48, height: 48, loading: 'lazy', decoding: 'async',
+      part: 'thumbnail', onerror: () => image.replaceWith(blank()) });
     return el('li', { className: 'line', part: 'line', dataset: { lineItemId: line.id } },
-      line.media?.url
-        ? el('img', { src: line.media.url, alt: '', width: 48, height: 48, loading: 'lazy', decoding: 'async', part: 'thumbnail' })
-        : el('span', { className: 'noimg', part: 'thumbnail' }),
+      image || blank(),
       el('span', { className: 'name' }, name),
       el('span', { className: 'qty' }, el('label', { htmlFor: id }, this.#t('qty'), el('span', { className: 'vh' }, `, ${name}`)), qty),
       total,

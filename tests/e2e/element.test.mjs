@@ -216,7 +216,6 @@ test('the states a shopper meets, in en, de and ar, each without an axe violatio
     await page.waitForSelector('edge-checkout input[value=standard]:not([disabled])');
     await page.check('edge-checkout input[value=standard]');
     await until(page, '[data-summary=shipping]', formatMoney('5.00', 'USD', lang));
-    if (lang === 'en') await page.screenshot({ path: join(root, 'build/screenshots/storefront.png'), fullPage: true });
     await page.click('edge-checkout [data-action=place-order]');
     await page.waitForSelector('edge-checkout [data-order-id]:not([data-order-id=""])');
     assert.match(await text(page, '.done'), new RegExp(words.thanks.replace(/[.!?]/g, '.')));
@@ -229,6 +228,10 @@ test('the states a shopper meets, in en, de and ar, each without an axe violatio
 
 test('themed by custom properties and ::part(), dark by the system, and whole at 320 px', async () => {
   const checkout = await checkoutOf([item('tee-classic'), item('stickers', 3)], { couponCode: 'SAVE10' });
+  const light = await show(checkout, { page: { viewport: { width: 1100, height: 1000 } } });
+  await light.page.waitForFunction(() => [...document.querySelector('edge-checkout').shadowRoot.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth));
+  await light.page.screenshot({ path: join(root, 'build/screenshots/storefront.png'), fullPage: true });
+  await light.page.close();
   const { page } = await show(checkout, { page: { viewport: { width: 320, height: 900 } } });
   const wide = await page.evaluate(() => {
     const all = (root) => [...root.querySelectorAll('*')].flatMap((e) => [e, ...(e.shadowRoot ? all(e.shadowRoot) : [])]);

@@ -107,4 +107,5 @@ export function json(method, body, key) {
   return { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
 }
 
-export const demoStore = () => demoStoreAt();
+/** The demo store; its checkout page and pictures on `base` when given. */
+export const demoStore = (base) => demoStoreAt(base);
