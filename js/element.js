@@ -127,7 +127,8 @@ export class EdgeCheckoutElement extends HTMLElement {
         if (r.status !== 200) {
           const err = new Error(data.message ?? `HTTP ${r.status}`);
           err.status = r.status;
-          err.code = data.details?.applicationError?.code ?? (r.status >= 500 || r.status === 429 ? 'NETWORK' : undefined);
+          // the worker down or busy: the same as unreachable (kept, offered again)
+          err.code = r.status >= 500 || r.status === 429 ? 'NETWORK' : data.details?.applicationError?.code;
           err.violations = data.details?.applicationError?.data?.violations;
           throw err;
         }
@@ -343,9 +344,14 @@ export class EdgeCheckoutElement extends HTMLElement {
     return this.#price({ amount, convertedAmount: converted }, negative);
   }
 
+  /** Tells the host page: the element's events bubble and leave the shadow root. */
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
   #error(message, code) {
     this.#ui.alert.textContent = message ?? '';
-    if (message) this.dispatchEvent(new CustomEvent('error', { detail: { code, message }, bubbles: true, composed: true }));
+    if (message) this.#emit('error', { code, message });
   }
 
   /** The message of an error: the element's own for a known code, else the worker's text. */
@@ -358,7 +364,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     if (e.code === 'NETWORK') {
       this.#failed.set(key, again);
       this.#ui.banner.hidden = false;
-      this.dispatchEvent(new CustomEvent('error', { detail: { code: 'NETWORK', message: this.#t('offline') }, bubbles: true, composed: true }));
+      this.#emit('error', { code: 'NETWORK', message: this.#t('offline') });
       return true;
     }
     this.#error(this.#say(e), e.code);
@@ -474,8 +480,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     ui.charged.hidden = !this.#conv;
     if (this.#conv) ui.charged.textContent = this.#t('charged', this.#fmt(s.total.amount, c.currency));
     const priceSummary = Object.fromEntries(Object.entries(s).map(([k, p]) => [k, { amount: p.amount, convertedAmount: p.convertedAmount }]));
-    this.dispatchEvent(new CustomEvent('change', { detail: { checkoutId: c.id, currency: c.currency, conversionCurrency: c.conversionCurrency,
-      priceSummary, final }, bubbles: true, composed: true }));
+    this.#emit('change', { checkoutId: c.id, currency: c.currency, conversionCurrency: c.conversionCurrency, priceSummary, final });
   }
 
   #currencies(checkout) {
@@ -552,6 +557,8 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   #removeLine(lineId) {
+    clearTimeout(this.#pending.get(lineId)?.timer); // its quantity need not be sent now
+    this.#pending.delete(lineId);
     try {
       this.#local((engine) => engine.removeLine(lineId));
       this.#input.lineItems = this.#input.lineItems.filter((l) => l.id !== lineId);
@@ -692,8 +699,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#placed = true;
     this.#error('');
     heading.focus();
-    this.dispatchEvent(new CustomEvent('order-created', { detail: { orderId, orderNumber, checkoutId: c.id, paymentGatewayOrderId,
-      payNow: { amount: due.amount, currency: c.currency } }, bubbles: true, composed: true }));
+    this.#emit('order-created', { orderId, orderNumber, checkoutId: c.id, paymentGatewayOrderId, payNow: { amount: due.amount, currency: c.currency } });
   }
 }
 
