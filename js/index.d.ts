@@ -136,9 +136,12 @@ export class Checkout {
    * undefined when the input has no conversion. Throws `INVALID_AMOUNT`.
    */
   convert(amount: Money): Money | undefined;
-  /** Releases the WebAssembly memory now rather than at garbage collection. */
+  /**
+   * Releases the WebAssembly memory now rather than at garbage collection. (Where the
+   * runtime has `Symbol.dispose`, `using` releases it too; it is not declared here, so
+   * that the declarations compile with any `lib`, es2020 on.)
+   */
   free(): void;
-  [Symbol.dispose](): void;
 }
 
 /** The number of fraction digits of a supported currency, or undefined. */

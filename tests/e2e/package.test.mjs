@@ -53,7 +53,7 @@ async function serve(folder) {
 
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [
-    'README.md', 'js/api.d.ts', 'js/compact.js', 'js/element.d.ts', 'js/element.js',
+    'CHANGELOG.md', 'README.md', 'js/api.d.ts', 'js/compact.js', 'js/element.d.ts', 'js/element.js',
     ...['ar', 'de', 'en', 'es', 'fr', 'he', 'ja'].map((lang) => `js/element/i18n/${lang}.js`),
     'js/element/messages.js', 'js/element/places.js', ...['AU', 'CA', 'DE', 'JP', 'US'].map((c) => `js/element/regions/${c}.js`),
     'js/element/style.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
@@ -123,6 +123,50 @@ test('a plain <script type="module"> page uses it straight from node_modules, ev
   } finally {
     site.close();
   }
+});
+
+test('npm publish (dry run) takes the same files, and the version has its CHANGELOG entry', () => {
+  const out = execFileSync('npm', ['publish', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const published = JSON.parse(out)['edge-checkout'];
+  assert.deepEqual(published.files.map((f) => f.path).sort(), tarball.files);
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.equal(published.version, version);
+  assert.match(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## ${version.replace(/\./g, '\\.')} `, 'm'));
+});
+
+test('its TypeScript declarations compile in strict mode: a Node ESM and a bundler project, lib es2020 to esnext, with and without skipLibCheck', () => {
+  const app = join(dir, 'app');
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  writeFileSync(join(app, 'node-app.ts'), `import { price, Checkout, formatMoney, type CheckoutObject, type PricingInput } from 'edge-checkout';
+const input: PricingInput = { currency: 'USD', lineItems: [{ id: 'a', price: '19.99', quantity: 3 }] };
+const total: string = price(input).priceSummary.total.amount;
+const live = new Checkout(input);
+const converted: string | undefined = live.convert('1.00');
+live.free();
+export const shown = (c: CheckoutObject): string => c.priceSummary.total.formattedAmount + formatMoney(total, 'USD', 'de') + (converted ?? '');
+`);
+  writeFileSync(join(app, 'page-app.ts'), `import 'edge-checkout/element';
+import type { EdgeCheckoutElement, OrderCreatedDetail } from 'edge-checkout/element';
+const element: EdgeCheckoutElement | null = document.querySelector('edge-checkout');
+element?.addEventListener('order-created', (e) => { const d: OrderCreatedDetail = e.detail; console.log(d.orderNumber); });
+element?.addEventListener('change', (e) => console.log(e.detail.priceSummary.total.amount, e.detail.final));
+`);
+  const failures = [];
+  for (const [setup, file, module, resolution, extra] of [['Node ESM', 'node-app.ts', 'nodenext', 'nodenext', []], ['bundler', 'page-app.ts', 'esnext', 'bundler', ['dom']]]) {
+    for (const lib of ['es2020', 'es2022', 'esnext']) {
+      for (const skipLibCheck of [false, true]) {
+        const config = join(app, 'tsconfig.json');
+        writeFileSync(config, JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck, target: lib, lib: [lib, ...extra],
+          module, moduleResolution: resolution, types: [] }, files: [file] }));
+        try {
+          execFileSync(tsc, ['-p', config], { cwd: app, encoding: 'utf8' });
+        } catch (e) {
+          failures.push(`${setup}, lib ${lib}, skipLibCheck ${skipLibCheck}:\n${e.stdout}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
 });
 
 test('the element from the tarball, on a page of another origin, renders a checkout, prices live, and its edits reach the worker', async () => {
