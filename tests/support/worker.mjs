@@ -33,7 +33,7 @@ export async function startMiniflare(bindings = {}, limits = {}) {
   const t = tenants();
   const logs = [];
   const collect = (stream) => stream.on('data', (d) => logs.push(...String(d).split('\n').filter(Boolean)));
-  const mf = new Miniflare({
+  const options = {
     handleRuntimeStdio: (stdout, stderr) => { collect(stdout); collect(stderr); },
     rootPath: root,
     scriptPath: 'crates/checkout-worker/build/index.js',
@@ -48,14 +48,21 @@ export async function startMiniflare(bindings = {}, limits = {}) {
       CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },
     },
     unsafeTriggerHandlers: true,
-  });
-  const url = await mf.ready;
+  };
+  const mf = new Miniflare(options);
+  let url = await mf.ready;
   return {
     ...t,
     url: url.href.replace(/\/$/, ''),
     /** The worker's log lines so far. */
     logs: () => logs,
     fetch: (path, init) => fetch(new URL(path, url), init),
+    /** Restarts the worker with these variables changed (TENANTS, say), its database kept, as a deploy of new secrets does. */
+    rebind: async (changed) => {
+      options.bindings = { ...options.bindings, ...changed };
+      await mf.setOptions(options);
+      url = await mf.ready;
+    },
     /** The worker's D1 database, to look at (or age) what it stored. */
     d1: () => mf.getD1Database('DB'),
     /** Runs the cron trigger once (event delivery) and waits for it. */

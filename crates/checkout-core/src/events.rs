@@ -138,14 +138,14 @@ impl EventSigner {
         })
     }
 
-    /// The public key as a JWK set (`/.well-known/jwks.json`).
-    pub fn jwks(&self) -> serde_json::Value {
+    /// The public key as a JWK (one of `/.well-known/jwks.json`'s keys).
+    pub fn jwk(&self) -> serde_json::Value {
         let point = self.key.verifying_key().to_encoded_point(false);
         let (x, y) = (
             point.x().map(|x| URL_SAFE_NO_PAD.encode(x)),
             point.y().map(|y| URL_SAFE_NO_PAD.encode(y)),
         );
-        json!({"keys": [{"kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": self.kid, "alg": "ES256", "use": "sig"}]})
+        json!({"kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": self.kid, "alg": "ES256", "use": "sig"})
     }
 
     /// The JWT that delivers one event to one tenant: `{iss, aud, iat, exp,
@@ -362,13 +362,9 @@ mod tests {
         );
         let (input, sig) = jwt.rsplit_once('.').unwrap();
         let sig = Signature::from_slice(&URL_SAFE_NO_PAD.decode(sig).unwrap()).unwrap();
-        let jwk = signer.jwks();
-        let x = URL_SAFE_NO_PAD
-            .decode(jwk["keys"][0]["x"].as_str().unwrap())
-            .unwrap();
-        let y = URL_SAFE_NO_PAD
-            .decode(jwk["keys"][0]["y"].as_str().unwrap())
-            .unwrap();
+        let jwk = signer.jwk();
+        let x = URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap();
+        let y = URL_SAFE_NO_PAD.decode(jwk["y"].as_str().unwrap()).unwrap();
         let point = p256::EncodedPoint::from_affine_coordinates(
             x.as_slice().into(),
             y.as_slice().into(),

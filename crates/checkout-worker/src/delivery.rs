@@ -27,24 +27,46 @@ const BATCH: u32 = 25;
 const LEASE_MARGIN_MS: i64 = 20_000;
 const ISSUER: &str = "edge-checkout";
 
-/// The signing key from the `EVENTS_SIGNING_KEY` secret: `{"kid", "d"}` (a P-256 JWK's private part).
-pub fn signer(env: &Env) -> Option<EventSigner> {
+/// The keys of the `EVENTS_SIGNING_KEY` secret: `{"kid", "d"}` (a P-256
+/// JWK's private part), or a list of them while one is rotated in: the last
+/// signs, and every one is published, so a receiver's cached key set still
+/// verifies until the old key is removed.
+fn keys(env: &Env) -> Vec<EventSigner> {
     #[derive(Deserialize)]
     struct Key {
         kid: String,
         d: String,
     }
-    let raw = env
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Keys {
+        One(Key),
+        Many(Vec<Key>),
+    }
+    let Ok(raw) = env
         .secret("EVENTS_SIGNING_KEY")
         .map(|s| s.to_string())
         .or_else(|_| env.var("EVENTS_SIGNING_KEY").map(|v| v.to_string()))
-        .ok()?;
-    let key: Key = serde_json::from_str(&raw).ok()?;
-    EventSigner::from_base64url(&key.kid, &key.d)
+    else {
+        return Vec::new();
+    };
+    let keys = match serde_json::from_str(&raw) {
+        Ok(Keys::One(key)) => vec![key],
+        Ok(Keys::Many(keys)) => keys,
+        Err(_) => Vec::new(),
+    };
+    keys.iter()
+        .filter_map(|k| EventSigner::from_base64url(&k.kid, &k.d))
+        .collect()
+}
+
+/// The key that signs events: the newest of `EVENTS_SIGNING_KEY`.
+pub fn signer(env: &Env) -> Option<EventSigner> {
+    keys(env).pop()
 }
 
 pub fn jwks(env: &Env) -> Value {
-    signer(env).map_or_else(|| json!({ "keys": [] }), |s| s.jwks())
+    json!({ "keys": keys(env).iter().map(EventSigner::jwk).collect::<Vec<_>>() })
 }
 
 /// A var of whole milliseconds, or its default.

@@ -15,6 +15,10 @@ pub struct Tenant {
     pub app_def_id: String,
     /// Lowercase hex SHA-256 of the secret key; the key itself is never configured.
     pub secret_key_sha256: String,
+    /// Secret keys being rotated out (their SHA-256): they still work until
+    /// they are removed from this list (`npm run tenants -- retire-secret`).
+    #[serde(default)]
+    pub previous_secret_key_sha256: Vec<String>,
     pub publishable_key: String,
     #[serde(default)]
     pub session_keys: Vec<SessionKey>,
@@ -38,6 +42,12 @@ impl SessionKey {
 }
 
 impl Tenant {
+    /// The SHA-256 of every secret key that works: the current one, then those being rotated out.
+    fn secret_hashes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.secret_key_sha256.as_str())
+            .chain(self.previous_secret_key_sha256.iter().map(String::as_str))
+    }
+
     /// Every session key (all decrypt); the last listed is the newest (new tokens use it).
     pub fn session_keys(&self) -> Vec<checkout_core::session::SessionKey> {
         self.session_keys
@@ -95,8 +105,8 @@ pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
         if let Some(why) = repeats("appDefId", &|e| e.app_def_id == t.app_def_id)
             .or_else(|| {
                 repeats("secret key", &|e| {
-                    e.secret_key_sha256
-                        .eq_ignore_ascii_case(&t.secret_key_sha256)
+                    e.secret_hashes()
+                        .any(|a| t.secret_hashes().any(|b| a.eq_ignore_ascii_case(b)))
                 })
             })
             .or_else(|| {
@@ -122,11 +132,12 @@ pub fn parse(json: &str) -> Result<Vec<Tenant>, String> {
             ));
         }
         if t.app_def_id.is_empty()
-            || t.secret_key_sha256.len() != 64
+            || t.secret_hashes()
+                .any(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
             || t.publishable_key.is_empty()
         {
             return Err(format!(
-                "TENANTS entry {:?} needs appDefId, a 64-hex secretKeySha256 and a publishableKey",
+                "TENANTS entry {:?} needs appDefId, a 64-hex secretKeySha256 (and previousSecretKeySha256) and a publishableKey",
                 t.app_def_id
             ));
         }
@@ -152,11 +163,10 @@ pub fn authenticate<'t>(
     let digest = hex(&Sha256::digest(key.as_bytes()));
     let mut found = None;
     for t in tenants {
-        // No early exit: each tenant costs the same whether or not it matches.
-        let secret = constant_time_eq(
-            digest.as_bytes(),
-            t.secret_key_sha256.to_ascii_lowercase().as_bytes(),
-        );
+        // No early exit: each tenant (and each of its keys) costs the same whether or not it matches.
+        let secret = t.secret_hashes().fold(false, |any, h| {
+            constant_time_eq(digest.as_bytes(), h.to_ascii_lowercase().as_bytes()) | any
+        });
         let publishable = constant_time_eq(key.as_bytes(), t.publishable_key.as_bytes());
         if found.is_none() && secret {
             found = Some((t, KeyKind::Secret));
@@ -255,5 +265,33 @@ mod tests {
             entry("app-2", b"sk_2", "pk_2")
         ))
         .is_ok());
+    }
+
+    #[test]
+    fn a_secret_key_being_rotated_out_works_until_it_is_removed() {
+        let h = |k: &[u8]| hex(&Sha256::digest(k));
+        let list = format!(
+            r#"[{{"appDefId":"app-1","secretKeySha256":"{}","previousSecretKeySha256":["{}"],"publishableKey":"pk_1"}}]"#,
+            h(b"sk_new"),
+            h(b"sk_old")
+        );
+        let t = parse(&list).unwrap();
+        for key in ["sk_new", "sk_old"] {
+            assert_eq!(
+                authenticate(&t, Some(key)).map(|(t, k)| (t.app_def_id.as_str(), k)),
+                Some(("app-1", KeyKind::Secret)),
+                "{key}"
+            );
+        }
+        let t = parse(&list.replace(&format!(r#""{}""#, h(b"sk_old")), "")).unwrap();
+        assert!(authenticate(&t, Some("sk_old")).is_none(), "retired");
+        // an old key may not be another tenant's key, nor malformed
+        let other = format!(
+            r#"{{"appDefId":"app-2","secretKeySha256":"{}","publishableKey":"pk_2"}}"#,
+            h(b"sk_old")
+        );
+        let why = parse(&format!("[{},{other}]", &list[1..list.len() - 1])).unwrap_err();
+        assert!(why.contains("secret key"), "{why}");
+        assert!(parse(&list.replace(&h(b"sk_old"), "xyz")).is_err());
     }
 }

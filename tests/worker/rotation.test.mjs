@@ -1,0 +1,101 @@
+// Tenants and keys from the command line (scripts/tenants.mjs), as an operator
+// runs it, against the worker in workerd given each new set of secrets: a
+// tenant added, its secret key rotated (the old one works until retired), a
+// session key added (sessions sealed with the old one still open until it is
+// retired), the events signing key rotated (the JWKS lists both until the
+// old one is retired). No command prints a key it did not just make.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeProtectedHeader } from 'jose';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { root, readVars } from '../../scripts/lib.mjs';
+
+let dir;
+let file;
+let w;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-checkout-keys-'));
+  file = join(dir, 'secrets.vars');
+});
+after(async () => {
+  await w?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `npm run tenants -- …` on the test's vars file; resolves to what it printed. */
+function tenants(...args) {
+  return execFileSync('node', [join(root, 'scripts/tenants.mjs'), ...args, '--file', file], { encoding: 'utf8' });
+}
+const secrets = () => {
+  const { TENANTS, EVENTS_SIGNING_KEY } = readVars(file);
+  return { TENANTS, EVENTS_SIGNING_KEY };
+};
+const status = async (path, key, init = { method: 'GET' }) => (await w.fetch(path, json(init.method, init.body, key))).status;
+
+test('add, rotate and retire: secret keys, session keys, events keys', async () => {
+  const added = tenants('add', 'shop');
+  const oldSecret = added.match(/secret key:\s+(sk_\S+)/)[1];
+  const publishable = added.match(/publishable key: (pk_\S+)/)[1];
+  assert.ok(!readVars(file).TENANTS.includes(oldSecret), 'only the hash is stored');
+  w = await startMiniflare(secrets());
+  assert.equal((await w.fetch('/admin/v1/store', json('PUT', demoStore(), oldSecret))).status, 200);
+  const session = async (key) => {
+    const r = await w.fetch('/v2/order-sessions', json('POST', { sessionData: {
+      currency: 'USD', lineItems: [{ id: 'a', price: '19.99', quantity: 1, catalogItemId: 'tee-classic' }] } }, key));
+    assert.equal(r.status, 200);
+    return (await r.json()).orderSessionId;
+  };
+  const sealedOld = await session(oldSecret);
+
+  // the secret key: a new one, the old one still works until retired
+  const rotated = tenants('rotate-secret', publishable);
+  const newSecret = rotated.match(/(sk_live_\S+)/)[1];
+  await w.rebind(secrets());
+  assert.equal(await status('/admin/v1/store', oldSecret), 200);
+  assert.equal(await status('/admin/v1/store', newSecret), 200);
+
+  // a session key: new sessions are sealed with it, old ones still open
+  const appDefId = JSON.parse(readVars(file).TENANTS)[0].appDefId;
+  const [firstKid] = JSON.parse(readVars(file).TENANTS)[0].sessionKeys.map((k) => k.kid);
+  tenants('add-session-key', appDefId);
+  await w.rebind(secrets());
+  const sealedNew = await session(newSecret);
+  assert.notEqual(decodeProtectedHeader(sealedNew).kid, firstKid);
+  assert.equal(decodeProtectedHeader(sealedOld).kid, firstKid);
+  assert.equal(await status(`/v2/order-sessions/${sealedOld}`, newSecret), 200, 'sealed with the old key, still opens');
+  tenants('retire-session-key', appDefId, firstKid);
+  await w.rebind(secrets());
+  assert.notEqual(await status(`/v2/order-sessions/${sealedOld}`, newSecret), 200, 'its key retired, it no longer opens');
+  assert.equal(await status(`/v2/order-sessions/${sealedNew}`, newSecret), 200);
+  assert.throws(() => tenants('retire-session-key', appDefId, decodeProtectedHeader(sealedNew).kid), /at least one/);
+
+  tenants('retire-secrets', appDefId);
+  await w.rebind(secrets());
+  assert.equal(await status('/admin/v1/store', oldSecret), 401, 'retired');
+  assert.equal(await status('/admin/v1/store', newSecret), 200);
+
+  // the events key: both published while receivers move to the new one
+  const kid = (r) => r.keys.map((k) => k.kid);
+  const before = kid(await (await w.fetch('/.well-known/jwks.json')).json());
+  assert.equal(before.length, 1);
+  tenants('rotate-events-key');
+  await w.rebind(secrets());
+  const during = kid(await (await w.fetch('/.well-known/jwks.json')).json());
+  assert.equal(during.length, 2);
+  assert.equal(during[0], before[0]);
+  tenants('retire-events-key', before[0]);
+  await w.rebind(secrets());
+  assert.deepEqual(kid(await (await w.fetch('/.well-known/jwks.json')).json()), [during[1]]);
+
+  // listing shows ids and counts, never a key
+  const listed = tenants('list');
+  assert.match(listed, new RegExp(appDefId));
+  for (const secret of [oldSecret, newSecret, ...JSON.parse(readVars(file).TENANTS)[0].sessionKeys.map((k) => k.k)]) {
+    assert.ok(!listed.includes(secret));
+  }
+  assert.throws(() => tenants('rotate-secret', 'pk_nobody'), /no tenant/);
+});
