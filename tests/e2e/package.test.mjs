@@ -169,7 +169,7 @@ element?.addEventListener('change', (e) => console.log(e.detail.priceSummary.tot
   assert.deepEqual(failures, []);
 });
 
-test('the element from the tarball, on a page of another origin, renders a checkout, prices live, and its edits reach the worker', async () => {
+test("the element from the tarball, as the README's snippet, on a page of another origin, renders a checkout, prices live, and its edits reach the worker", async () => {
   const w = await startWranglerDev();
   const app = join(dir, 'app');
   const shop = await serve(app);
@@ -181,9 +181,16 @@ test('the element from the tarball, on a page of another origin, renders a check
     assert.equal(r.status, 200, await r.text());
     r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
     const { checkout } = await r.json();
-    writeFileSync(join(app, 'shop.html'), `<!doctype html><html lang="en"><body>
-      <edge-checkout checkout-id="${checkout.id}" api-base="${w.url}" publishable-key="${w.a.publishableKey}"></edge-checkout>
-      <script type="module">import '/node_modules/edge-checkout/js/element.js';</script></body></html>`);
+    // the README's snippet as written, its placeholders filled in; an import map resolves the bare name
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const snippet = readme.split('### The checkout element')[1].split('```html\n')[1].split('```')[0];
+    const filled = snippet.replace('checkout-id="…"', `checkout-id="${checkout.id}"`)
+      .replace('api-base="https://checkout.example.com"', `api-base="${w.url}"`).replace('publishable-key="pk_…"', `publishable-key="${w.a.publishableKey}"`);
+    assert.notEqual(filled, snippet);
+    assert.ok(!filled.includes('…'), filled);
+    writeFileSync(join(app, 'shop.html'), `<!doctype html><html lang="en"><head>
+      <script type="importmap">{"imports": {"edge-checkout/element": "/node_modules/edge-checkout/js/element.js"}}</script>
+      </head><body>${filled}</body></html>`);
 
     const page = await browser.newPage({ locale: 'en-US' });
     const errors = [];
