@@ -460,6 +460,15 @@ mod tests {
             .map(|r| (r.method.to_string(), r.path.to_string()))
             .collect();
         assert_eq!(documented, served);
+        let ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "every operationId is unique");
     }
 
     /// The document lists create-order's preconditions as the core has them, in order.
@@ -471,5 +480,38 @@ mod tests {
         let listed = &doc["components"]["schemas"]["CreateOrderPrecondition"]["enum"];
         let core: Vec<&str> = Precondition::ALL.iter().map(|p| p.as_str()).collect();
         assert_eq!(listed, &serde_json::json!(core));
+    }
+
+    /// Every route the publishable key may call says it may be rate limited.
+    #[test]
+    fn openapi_document_says_the_storefront_routes_are_rate_limited() {
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        for r in ROUTES.iter().filter(|r| r.access == Access::Storefront) {
+            let op = &doc["paths"][r.path][r.method.to_lowercase()];
+            assert_eq!(
+                op["responses"]["429"]["$ref"], "#/components/responses/RateLimited",
+                "{} {}",
+                r.method, r.path
+            );
+        }
+    }
+
+    /// The document's currencies and sales channels are the core's.
+    #[test]
+    fn openapi_document_lists_the_currencies_and_channels() {
+        use checkout_core::pricing::Currency;
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        let schemas = &doc["components"]["schemas"];
+        let currencies: Vec<&str> = Currency::all().map(Currency::code).collect();
+        assert_eq!(
+            schemas["CurrencyCode"]["enum"],
+            serde_json::json!(currencies)
+        );
+        assert_eq!(
+            schemas["ChannelType"]["enum"],
+            serde_json::json!(checkout_core::checkout::CHANNELS)
+        );
     }
 }

@@ -321,14 +321,18 @@ impl CustomLineItemInput {
         if let Some(sku) = &physical.sku {
             check_len(sku, 40, &format!("{path}.physicalProperties.sku"))?;
         }
-        if let Some(q) = self.quantity_available {
-            if q > u64::from(MAX_QUANTITY) {
+        let quantity_available = match self.quantity_available {
+            None => None,
+            Some(Count::Int(q)) if (0..=i128::from(MAX_QUANTITY)).contains(&q) => {
+                u32::try_from(q).ok()
+            }
+            Some(_) => {
                 return Err(Error::invalid(
                     format!("{path}.quantityAvailable"),
-                    "at most 100000",
-                ));
+                    format!("a whole number from 0 to {MAX_QUANTITY}"),
+                ))
             }
-        }
+        };
         let reference = self.catalog_reference.map(|r| CatalogReference {
             catalog_item_id: r.catalog_item_id.unwrap_or_default(),
             app_id: r.app_id,
@@ -349,7 +353,7 @@ impl CustomLineItemInput {
                 tax_group_id: self.tax_group_id,
                 sku: physical.sku,
                 weight: physical.weight,
-                quantity_available: self.quantity_available.and_then(|q| u32::try_from(q).ok()),
+                quantity_available,
             }),
         })
     }
@@ -372,26 +376,6 @@ impl CatalogReference {
 /// The sales channel: `WEB` unless the store's backend (the secret key) says
 /// otherwise.
 pub(super) fn channel_type(value: Option<&str>, caller: Caller) -> Result<String> {
-    const CHANNELS: &[&str] = &[
-        "UNSPECIFIED",
-        "WEB",
-        "POS",
-        "EBAY",
-        "AMAZON",
-        "OTHER_PLATFORM",
-        "WIX_APP_STORE",
-        "WIX_INVOICES",
-        "BACKOFFICE_MERCHANT",
-        "WISH",
-        "CLASS_PASS",
-        "GLOBAL_E",
-        "FACEBOOK",
-        "ETSY",
-        "TIKTOK",
-        "FAIRE_COM",
-        "PAYPAL_AGENTIC_CHECKOUT",
-        "STRIPE_AGENTIC_CHECKOUT",
-    ];
     match value {
         None => Ok("WEB".into()),
         Some(c) if !CHANNELS.contains(&c) => Err(Error::invalid(
@@ -406,6 +390,28 @@ pub(super) fn channel_type(value: Option<&str>, caller: Caller) -> Result<String
         Some(c) => Ok(c.into()),
     }
 }
+
+/// Wix's `ChannelType` values.
+pub const CHANNELS: &[&str] = &[
+    "UNSPECIFIED",
+    "WEB",
+    "POS",
+    "EBAY",
+    "AMAZON",
+    "OTHER_PLATFORM",
+    "WIX_APP_STORE",
+    "WIX_INVOICES",
+    "BACKOFFICE_MERCHANT",
+    "WISH",
+    "CLASS_PASS",
+    "GLOBAL_E",
+    "FACEBOOK",
+    "ETSY",
+    "TIKTOK",
+    "FAIRE_COM",
+    "PAYPAL_AGENTIC_CHECKOUT",
+    "STRIPE_AGENTIC_CHECKOUT",
+];
 
 /// A GUID: 8-4-4-4-12 hexadecimal digits.
 pub(super) fn is_guid(s: &str) -> bool {

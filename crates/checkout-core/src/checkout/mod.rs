@@ -18,6 +18,7 @@ pub mod quote;
 mod requests;
 pub mod view;
 
+pub use fields::CHANNELS;
 pub use requests::*;
 
 use crate::error::{Error, ErrorCode, Result};

@@ -393,6 +393,8 @@ fn build(
         status: state.status.as_str(),
         payment_status: state.payment_status.as_str(),
         currency: checkout.currency,
+        conversion_currency: checkout.conversion_currency,
+        buyer_language: checkout.buyer_language,
         tax_included_in_price: checkout.tax_included_in_price,
         weight_unit: checkout.weight_unit,
         line_items: &checkout.line_items,
@@ -446,6 +448,10 @@ struct OrderView<'a> {
     status: &'static str,
     payment_status: &'static str,
     currency: &'static str,
+    /// The currency of every `convertedAmount` (the buyer's, else `currency`).
+    conversion_currency: &'static str,
+    /// The language every `formatted…` is written in.
+    buyer_language: &'a str,
     tax_included_in_price: bool,
     weight_unit: &'static str,
     line_items: &'a [LineView<'a>],

@@ -157,7 +157,7 @@ pub struct CustomLineItemInput {
     pub item_type: Option<ItemTypeInput>,
     pub tax_group_id: Option<String>,
     pub physical_properties: Option<PhysicalPropertiesInput>,
-    pub quantity_available: Option<u64>,
+    pub quantity_available: Option<Count>,
     pub catalog_reference: Option<CatalogReferenceInput>,
 }
 
