@@ -518,6 +518,11 @@ test("the buyer's currency: every price converted as the pricing function conver
   assert.equal(ordered.status, 200, JSON.stringify(ordered.body));
   const { order } = (await call('GET', `/ecom/v1/orders/${ordered.body.orderId}`, undefined, bsk)).body;
   assert.equal(order.priceSummary.total.convertedAmount, r.body.checkout.priceSummary.total.convertedAmount);
+  assert.deepEqual([order.conversionCurrency, order.conversionRate], ['EUR', '0.92'], 'and the currency and rate they were converted at');
+  // a later change of the store's rates leaves the order as it was
+  assert.equal((await call('PUT', '/admin/v1/store', { ...store, presentmentCurrencies: [{ currency: 'EUR', rate: '0.95' }] }, bsk)).status, 200);
+  const again = (await call('GET', `/ecom/v1/orders/${ordered.body.orderId}`, undefined, bsk)).body.order;
+  assert.deepEqual([again.conversionRate, again.priceSummary.total.convertedAmount], ['0.92', order.priceSummary.total.convertedAmount]);
   r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: { conversionCurrency: 'USD' } }, w.b.publishableKey);
   assert.equal(r.status, 409, 'its order awaits payment');
 });

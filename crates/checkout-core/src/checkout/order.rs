@@ -394,6 +394,11 @@ fn build(
         payment_status: state.payment_status.as_str(),
         currency: checkout.currency,
         conversion_currency: checkout.conversion_currency,
+        conversion_rate: quote
+            .store
+            .config
+            .presentment(checkout.conversion_currency)
+            .map(|p| p.rate.as_str()),
         buyer_language: checkout.buyer_language,
         tax_included_in_price: checkout.tax_included_in_price,
         weight_unit: checkout.weight_unit,
@@ -450,6 +455,10 @@ struct OrderView<'a> {
     currency: &'static str,
     /// The currency of every `convertedAmount` (the buyer's, else `currency`).
     conversion_currency: &'static str,
+    /// The rate the amounts were converted at, as the store listed it then
+    /// (a later change of the store's rates leaves the order as it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversion_rate: Option<&'a str>,
     /// The language every `formatted…` is written in.
     buyer_language: &'a str,
     tax_included_in_price: bool,
