@@ -63,7 +63,7 @@ async function show(checkout, { locale, tenant = 'a', page: options = {} } = {})
   const page = await newPage(options);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(`${w.url}/`);
+  await page.goto(`${w.url}/`, { waitUntil: 'domcontentloaded' }); // the page says when it is ready: its pictures need not have loaded
   await page.waitForSelector('body[data-ready=true]');
   await page.evaluate(([pk, id, lang]) => {
     const e = document.querySelector('edge-checkout');
@@ -162,7 +162,7 @@ test('the states a shopper meets, in en, de and ar, each without an axe violatio
     r = await w.fetch('/admin/v1/catalog/stickers/stock', json('POST', { set: 1, expected: (await r.json()).stock }, w.b.secretKey));
     assert.equal(r.status, 200, await r.text());
     const page = await newPage();
-    await page.goto(`${w.url}/`);
+    await page.goto(`${w.url}/`, { waitUntil: 'domcontentloaded' }); // the page says when it is ready: its pictures need not have loaded
     await page.waitForSelector('body[data-ready=true]');
     let release;
     const held = new Promise((r) => { release = r; });

@@ -30,7 +30,7 @@ async function open(path = '/', options = {}) {
       document.addEventListener(type, (e) => { if (e.target.localName === 'edge-checkout') window.events.push({ type, detail: e.detail }); });
     }
   });
-  await page.goto(`${w.url}${path}`);
+  await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' }); // body[data-ready] below says when it is ready
   await page.waitForSelector('body[data-ready=true]');
   return { page, errors };
 }
