@@ -12,6 +12,7 @@
 //   retire-session-key <tenant> <kid>
 //   rotate-events-key               a new key signs events; the JWKS lists the old one until retired
 //   retire-events-key <kid>
+//   set-storage <tenant> <d1|objects|moving>   where the store's rows live (npm run move-store moves one)
 //
 // <tenant> is an appDefId or a publishable key.
 import { createHash, randomBytes } from 'node:crypto';
@@ -23,7 +24,7 @@ import { root, bin, newTenant, newEventsKey, readVars, writeVars } from './lib.m
 
 const sha256 = (key) => createHash('sha256').update(key).digest('hex');
 
-class Refused extends Error {}
+export class Refused extends Error {}
 
 function tenantOf(tenants, who) {
   const t = tenants.find((x) => x.appDefId === who || x.publishableKey === who);
@@ -111,11 +112,26 @@ export function apply(vars, [command, ...args]) {
       say.push(`retired events key ${args[0]}`);
       break;
     }
+    case 'set-storage': {
+      const t = tenantOf(tenants, args[0]);
+      if (!['d1', 'objects', 'moving'].includes(args[1])) throw new Refused('storage is d1, objects or moving');
+      t.storage = args[1];
+      say.push(`tenant ${t.appDefId}: storage ${args[1]}`);
+      break;
+    }
     default:
       throw new Refused(`unknown command ${JSON.stringify(command ?? '')}: see the top of scripts/tenants.mjs`);
   }
   if (changed.includes('TENANTS')) vars.TENANTS = JSON.stringify(tenants);
   return { changed, say };
+}
+
+/** Puts vars as the deployed worker's secrets. */
+export function putSecrets(vars, names, file) {
+  for (const name of names) {
+    const put = spawnSync(bin('wrangler'), ['secret', 'put', name], { cwd: root, input: vars[name], stdio: ['pipe', 'inherit', 'inherit'] });
+    if (put.status !== 0) throw new Refused(`wrangler secret put ${name} failed; ${file} has the new value, run again with --remote`);
+  }
 }
 
 function main(argv) {
@@ -130,10 +146,7 @@ function main(argv) {
   const { changed, say } = apply(vars, words);
   if (fresh && !changed.includes('EVENTS_SIGNING_KEY')) changed.push('EVENTS_SIGNING_KEY');
   if (changed.length || !existsSync(file)) writeVars(file, vars, '# Secrets of edge checkout: never committed.\n');
-  for (const name of remote ? changed : []) {
-    const put = spawnSync(bin('wrangler'), ['secret', 'put', name], { cwd: root, input: vars[name], stdio: ['pipe', 'inherit', 'inherit'] });
-    if (put.status !== 0) throw new Refused(`wrangler secret put ${name} failed; ${file} has the new value, run again with --remote`);
-  }
+  if (remote) putSecrets(vars, changed, file);
   console.log(say.join('\n'));
 }
 

@@ -16,16 +16,18 @@ const suites = [
       'crates/checkout-wasm']],
   ['The npm package\'s price() in Node: the compact path against the JSON path (node:test)', 'node',
     ['--test', '--test-reporter=spec', 'tests/js/']],
-  ['Worker HTTP API in workerd (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/']],
+  ['Worker HTTP API in workerd, stores on D1 (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/']],
+  ['Worker HTTP API in workerd, each store in its own Durable Object (node:test, miniflare)', 'node',
+    ['--test', '--test-reporter=spec', 'tests/worker/'], { TEST_STORAGE: 'objects' }],
   ['wrangler dev, the storefront page and the npm package in Chromium (node:test, playwright-core)', 'node',
     ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/e2e/']],
 ];
 
 const failed = [];
-for (const [name, cmd, args] of suites) {
+for (const [name, cmd, args, env = {}] of suites) {
   log(name);
   try {
-    run(cmd, args, { cwd: root });
+    run(cmd, args, { cwd: root, env });
   } catch (e) {
     console.error(e.message);
     failed.push(name);

@@ -27,6 +27,8 @@ function tenants() {
  * that the suites' own traffic never meets them.
  */
 export async function startMiniflare(bindings = {}, limits = {}) {
+  // TEST_STORAGE=objects runs a suite with every store in its own Durable Object
+  const storage = bindings.STORAGE ?? process.env.TEST_STORAGE ?? 'd1';
   const { storefront = 1_000_000, codes = 1_000_000 } = limits;
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-mf-'));
   migrateLocal({ persistTo: dir, quiet: true });
@@ -42,7 +44,9 @@ export async function startMiniflare(bindings = {}, limits = {}) {
     compatibilityDate: field('compatibility_date'),
     d1Databases: { DB: field('database_id') },
     d1Persist: join(dir, 'v3', 'd1'),
-    bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), ...bindings },
+    durableObjects: { STORES: { className: 'StoreObject', useSQLite: true } },
+    durableObjectsPersist: join(dir, 'v3', 'do'),
+    bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), STORE_SQL_HOOK: '1', ...bindings, STORAGE: storage },
     ratelimits: {
       STOREFRONT_RATE_LIMIT: { simple: { limit: storefront, period: 60 } },
       CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },
@@ -51,6 +55,11 @@ export async function startMiniflare(bindings = {}, limits = {}) {
   };
   const mf = new Miniflare(options);
   let url = await mf.ready;
+  const d1 = async (query, ...args) => (await (await mf.getD1Database('DB')).prepare(query).bind(...args).all()).results;
+  const storeObject = async (id, path, init) => {
+    const ns = await mf.getDurableObjectNamespace('STORES');
+    return ns.get(ns.idFromName(id)).fetch(`http://store${path}`, init);
+  };
   return {
     ...t,
     url: url.href.replace(/\/$/, ''),
@@ -63,10 +72,30 @@ export async function startMiniflare(bindings = {}, limits = {}) {
       await mf.setOptions(options);
       url = await mf.ready;
     },
-    /** The worker's D1 database, to look at (or age) what it stored. */
-    d1: () => mf.getD1Database('DB'),
-    /** Runs the cron trigger once (event delivery) and waits for it. */
-    scheduled: async () => { await (await fetch(new URL('/cdn-cgi/handler/scheduled', url))).text(); },
+    storage,
+    /**
+     * Runs SQL where the stores' rows are, to look at (or age) what they
+     * stored: on D1, or in each tenant's object. The rows, of every store.
+     */
+    sql: async (query, ...args) => {
+      if (storage !== 'objects') return d1(query, ...args);
+      const rows = [];
+      for (const id of [t.a.tenant.appDefId, t.b.tenant.appDefId]) {
+        const r = await storeObject(id, '/__store/sql', { method: 'POST', body: JSON.stringify({ sql: query, args }) });
+        if (!r.ok) throw new Error(`store sql: ${r.status} ${await r.text()}`);
+        rows.push(...await r.json());
+      }
+      return rows;
+    },
+    /** Runs SQL on the D1 database, whatever the stores' storage. */
+    d1: (query, ...args) => d1(query, ...args),
+    /** Runs the cron trigger once (and each store object's upkeep) and waits for it. */
+    scheduled: async () => {
+      await (await fetch(new URL('/cdn-cgi/handler/scheduled', url))).text();
+      if (storage === 'objects') {
+        for (const id of [t.a.tenant.appDefId, t.b.tenant.appDefId]) await (await storeObject(id, '/__store/upkeep')).text();
+      }
+    },
     close: async () => { await mf.dispose(); rmSync(dir, { recursive: true, force: true }); },
   };
 }

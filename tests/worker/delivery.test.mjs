@@ -158,7 +158,7 @@ test('after the last attempt an event is dead-lettered; the merchant sees why an
   await until('the first attempt', async () => (await eventOf(w.a, c.id))?.attempts === 1);
   const { id } = await eventOf(w.a, c.id);
   // as if it had failed every attempt but the last (a day and a half of them)
-  await (await w.d1()).prepare('UPDATE events SET attempts = 23, next_attempt_ms = 0 WHERE id = ?').bind(id).run();
+  await w.sql('UPDATE events SET attempts = 23, next_attempt_ms = 0 WHERE id = ?', id);
   ra.refuse = 1;
   await w.scheduled();
   const failed = (await events(w.a, '?status=FAILED')).events;
@@ -233,11 +233,10 @@ test('delivered events are deleted after 7 days, any other after 30', async () =
   const iso = (ms) => new Date(ms).toISOString();
   const ids = (await events(w.a, '?status=DELIVERED&limit=3')).events.map((e) => e.id);
   const [old, recent, pending] = ids;
-  const db = await w.d1();
-  await db.prepare('UPDATE events SET delivered_date = ? WHERE id = ?').bind(iso(Date.now() - 8 * day), old).run();
-  await db.prepare('UPDATE events SET delivered_date = ? WHERE id = ?').bind(iso(Date.now() - 6 * day), recent).run();
-  await db.prepare("UPDATE events SET status = 'PENDING', delivered_date = NULL, next_attempt_ms = ?, created_date = ? WHERE id = ?")
-    .bind(Date.now() + day, iso(Date.now() - 31 * day), pending).run();
+  await w.sql('UPDATE events SET delivered_date = ? WHERE id = ?', iso(Date.now() - 8 * day), old);
+  await w.sql('UPDATE events SET delivered_date = ? WHERE id = ?', iso(Date.now() - 6 * day), recent);
+  await w.sql("UPDATE events SET status = 'PENDING', delivered_date = NULL, next_attempt_ms = ?, created_date = ? WHERE id = ?",
+    Date.now() + day, iso(Date.now() - 31 * day), pending);
   await w.scheduled();
   const left = (await events(w.a, '?limit=100')).events.map((e) => e.id);
   assert.ok(!left.includes(old), 'delivered 8 days ago: deleted');

@@ -115,13 +115,13 @@ test('keys are per tenant, one request runs per key however many race, and a key
   }
 
   // a day later the key is free again
-  await (await w.d1()).prepare('UPDATE idempotency_keys SET created_ms = created_ms - 86400001 WHERE key = ?').bind(key).run();
+  await w.sql('UPDATE idempotency_keys SET created_ms = created_ms - 86400001 WHERE key = ?', key);
   const later = await post('/ecom/v1/checkouts', ready, { key });
   assert.equal(later.replayed, false);
   assert.notEqual(later.body.checkout.id, mine.body.checkout.id);
   // and the scheduled handler deletes what is older
-  await (await w.d1()).prepare('UPDATE idempotency_keys SET created_ms = created_ms - 86400001 WHERE key = ?').bind(raced).run();
+  await w.sql('UPDATE idempotency_keys SET created_ms = created_ms - 86400001 WHERE key = ?', raced);
   await w.scheduled();
-  const left = await (await w.d1()).prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(raced).first();
-  assert.equal(left.n, 0);
+  const left = await w.sql('SELECT key FROM idempotency_keys WHERE key = ?', raced);
+  assert.equal(left.length, 0);
 });

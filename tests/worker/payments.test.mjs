@@ -51,8 +51,7 @@ async function placeOrder({ mugs = 1, giftCard = false, key = pk } = {}) {
   return { checkout, ...r.body };
 }
 /** As if the order's deadline had passed. */
-const overdue = async (orderId) => (await w.d1()).prepare('UPDATE orders SET pay_by_ms = ? WHERE id = ?')
-  .bind(Date.now() - 1000, orderId).run();
+const overdue = (orderId) => w.sql('UPDATE orders SET pay_by_ms = ? WHERE id = ?', Date.now() - 1000, orderId);
 const orderEvents = async (orderId) => (await call('GET', '/admin/v1/events?limit=100')).body.events
   .filter((e) => e.entityId === orderId).map((e) => e.slug).sort();
 /** Stripe's call to the worker, signed with `secret` as Stripe signs it. */

@@ -34,15 +34,12 @@ const newCheckout = async (checkoutInfo = {}) => {
 /** Writes a checkout's last change `days` ago, as if nobody had touched it since. */
 async function age(id, days) {
   const then = new Date(Date.now() - days * 86_400_000).toISOString();
-  const db = await w.d1();
-  await db.prepare("UPDATE checkouts SET updated_date = ?1, record = json_set(record, '$.updatedDate', ?1) WHERE id = ?2")
-    .bind(then, id).run();
+  await w.sql("UPDATE checkouts SET updated_date = ?1, record = json_set(record, '$.updatedDate', ?1) WHERE id = ?2", then, id);
 }
 
 const stored = async (ids) => {
-  const db = await w.d1();
-  const { results } = await db.prepare('SELECT id FROM checkouts WHERE id IN (SELECT value FROM json_each(?1))').bind(JSON.stringify(ids)).all();
-  return results.map((r) => r.id).sort();
+  const rows = await w.sql('SELECT id FROM checkouts WHERE id IN (SELECT value FROM json_each(?1))', JSON.stringify(ids));
+  return rows.map((r) => r.id).sort();
 };
 
 test('an idle checkout is gone after its store\'s retention, and deleted with its data; its order stays', async () => {

@@ -6,9 +6,9 @@
 //! claimed before it is sent, so overlapping runs never send it twice within
 //! the claim. The public key is served at `GET /.well-known/jwks.json`.
 
-use crate::db::{Attempted, Db};
+use crate::db::{Attempted, Backend, Db};
 use crate::error::{ApiError, ApiResult};
-use crate::tenants::Tenant;
+use crate::tenants::{Storage, Tenant};
 use checkout_core::events::{next_attempt, EventSigner, Status};
 use checkout_core::time::Timestamp;
 use checkout_core::web::webhook_url_allowed;
@@ -125,7 +125,8 @@ pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
     let tenants = crate::tenants::load(env)?;
     let runs = tenants
         .iter()
-        .map(|tenant| deliver_tenant(env, &signer, tenant, now));
+        .filter(|tenant| tenant.storage(env) == Storage::D1)
+        .map(|tenant| async { deliver_tenant(env, &signer, tenant, Backend::d1(env)?, now).await });
     for result in join_all(runs).await {
         if let Err(e) = result {
             crate::log::failure("delivery", &e);
@@ -137,15 +138,25 @@ pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
 /// The first attempt at a change's events, right after the change committed
 /// (from the request's `waitUntil`): the tenant's due events, sent now.
 pub async fn deliver_now(env: &Env, tenant_id: &str, now: Timestamp) -> ApiResult<()> {
+    let tenants = crate::tenants::load(env)?;
+    match tenants.iter().find(|t| t.app_def_id == tenant_id) {
+        Some(tenant) => deliver_store(env, tenant, Backend::d1(env)?, now).await,
+        None => Ok(()),
+    }
+}
+
+/// A store's due events, sent now, wherever its rows are.
+pub async fn deliver_store(
+    env: &Env,
+    tenant: &Tenant,
+    backend: Backend,
+    now: Timestamp,
+) -> ApiResult<()> {
     let Some(signer) = signer(env) else {
         no_signer();
         return Ok(());
     };
-    let tenants = crate::tenants::load(env)?;
-    match tenants.iter().find(|t| t.app_def_id == tenant_id) {
-        Some(tenant) => deliver_tenant(env, &signer, tenant, now).await,
-        None => Ok(()),
-    }
+    deliver_tenant(env, &signer, tenant, backend, now).await
 }
 
 /// A tenant's due events, one at a time, each claimed before it is sent; at
@@ -155,9 +166,10 @@ async fn deliver_tenant(
     env: &Env,
     signer: &EventSigner,
     tenant: &Tenant,
+    backend: Backend,
     now: Timestamp,
 ) -> ApiResult<()> {
-    let db = Db::new(env.d1("DB")?, &tenant.app_def_id);
+    let db = Db::new(backend, &tenant.app_def_id);
     let Some(url) = db
         .store()
         .await?

@@ -99,6 +99,9 @@ pub enum ApiError {
     Preconditions(Vec<Violation>),
     /// 428: a plan order's status does not allow the action.
     OrderStatus(Refused),
+    /// 503: the store is moving to another storage backend; try again
+    /// after `retry_after` seconds.
+    StoreMoving { retry_after: u32 },
     /// 500: logged with the request id; the body says nothing more.
     Internal(String),
 }
@@ -132,6 +135,7 @@ impl ApiError {
             | ApiError::StateDoesNotAllow { .. }
             | ApiError::Preconditions(_)
             | ApiError::OrderStatus(_) => 428,
+            ApiError::StoreMoving { .. } => 503,
             ApiError::Internal(_) => 500,
         }
     }
@@ -148,7 +152,9 @@ impl ApiError {
     /// Seconds to wait before trying again (`Retry-After`), where that is the answer.
     pub fn retry_after(&self) -> Option<u32> {
         match self {
-            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            ApiError::RateLimited { retry_after } | ApiError::StoreMoving { retry_after } => {
+                Some(*retry_after)
+            }
             ApiError::IdempotencyKeyInUse => Some(1),
             _ => None,
         }
@@ -187,6 +193,7 @@ impl ApiError {
             ApiError::OrderSessionExpired => "ORDER_SESSION_EXPIRED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::RateLimited { .. } => "TOO_MANY_REQUESTS",
+            ApiError::StoreMoving { .. } => "STORE_MOVING",
             ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
             ApiError::CheckoutUrlNotConfigured => "CHECKOUT_URL_NOT_CONFIGURED",
             ApiError::Preconditions(violations) => violations
@@ -256,6 +263,9 @@ impl ApiError {
             ApiError::RateLimited { retry_after } => {
                 format!("too many requests: try again in {retry_after} seconds")
             }
+            ApiError::StoreMoving { retry_after } => {
+                format!("the store is moving to new storage: try again in {retry_after} seconds")
+            }
             ApiError::StoreNotConfigured => {
                 "the store is not configured yet: PUT /admin/v1/store first".into()
             }
@@ -292,7 +302,9 @@ impl ApiError {
             ApiError::OrderStatus(r) => {
                 json!({ "currentStatus": r.current.as_str(), "action": r.action })
             }
-            ApiError::RateLimited { retry_after } => json!({ "retryAfterSeconds": retry_after }),
+            ApiError::RateLimited { retry_after } | ApiError::StoreMoving { retry_after } => {
+                json!({ "retryAfterSeconds": retry_after })
+            }
             ApiError::CounterConflict { current, .. } => json!({ "current": current }),
             _ => json!({}),
         }
@@ -456,6 +468,11 @@ mod tests {
                 413,
             ),
             (ApiError::StoreNotConfigured, "STORE_NOT_CONFIGURED", 428),
+            (
+                ApiError::StoreMoving { retry_after: 30 },
+                "STORE_MOVING",
+                503,
+            ),
             (
                 ApiError::CheckoutUrlNotConfigured,
                 "CHECKOUT_URL_NOT_CONFIGURED",

@@ -21,26 +21,30 @@ mod idempotency;
 mod ids;
 mod limits;
 mod log;
+mod object;
 mod request;
 mod retry;
 pub mod routes;
 pub mod tenants;
 
 use checkout_core::time::Timestamp;
+use db::Backend;
 use error::{ApiError, ApiResult};
 use idempotency::Reply;
-use request::Call;
-use routes::Miss;
+use request::{Call, Who};
+use routes::{Miss, Route};
+use tenants::Storage;
 use worker::{event, js_sys, Context, Env, Method, Request, Response};
 
 fn now() -> Timestamp {
     Timestamp::from_millis(js_sys::Date::now() as i64)
 }
 
-/// The cron trigger: moves plan orders with the clock, cancels the orders
-/// left unpaid past their deadline (giving back what they hold), deletes the
-/// checkouts their stores no longer keep and the events kept long enough,
-/// then delivers the events that are due.
+/// The cron trigger, for the stores on D1 (a store in its own object keeps
+/// its own time with its alarm, `object`): moves plan orders with the
+/// clock, cancels the orders left unpaid past their deadline (giving back
+/// what they hold), deletes the checkouts their stores no longer keep and
+/// the events kept long enough, then delivers the events that are due.
 #[event(scheduled)]
 async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
     let now = now();
@@ -48,18 +52,10 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(tenants) => tenants,
         Err(e) => return log::failure("scheduled", &e),
     };
-    for tenant in tenants.iter() {
+    for tenant in tenants.iter().filter(|t| t.storage(&env) == Storage::D1) {
         // one tenant's failure does not stop the others' upkeep
-        let upkeep = async {
-            let db = db::Db::new(env.d1("DB")?, &tenant.app_def_id);
-            handlers::advance_plan_orders(&db, now).await?;
-            handlers::expire_unpaid_orders(&db, now).await?;
-            handlers::forget_idle_checkouts(&db, now).await?;
-            handlers::forget_old_events(&db, now).await?;
-            db.delete_old_idempotency_keys(idempotency::cutoff(now))
-                .await?;
-            Ok::<(), ApiError>(())
-        };
+        let upkeep =
+            async { upkeep(&db::Db::new(Backend::d1(&env)?, &tenant.app_def_id), now).await };
         if let Err(e) = upkeep.await {
             log::failure("scheduled", &e);
         }
@@ -67,6 +63,18 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
     if let Err(e) = delivery::deliver(&env, now).await {
         log::failure("scheduled", &e);
     }
+}
+
+/// A store's upkeep, on either backend: plan orders moved with the clock,
+/// unpaid orders past their deadline canceled, idle checkouts, old events
+/// and old idempotency keys deleted.
+async fn upkeep(db: &db::Db, now: Timestamp) -> ApiResult<()> {
+    handlers::advance_plan_orders(db, now).await?;
+    handlers::expire_unpaid_orders(db, now).await?;
+    handlers::forget_idle_checkouts(db, now).await?;
+    handlers::forget_old_events(db, now).await?;
+    db.delete_old_idempotency_keys(idempotency::cutoff(now))
+        .await
 }
 
 #[event(fetch)]
@@ -82,18 +90,43 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
         };
     }
     let writes = matches!(req.method(), Method::Post | Method::Put | Method::Patch);
-    let (result, tenant, cors_origin) = handle(req, &env).await;
-    // a change's events leave at once, after the answer; the cron trigger retries
-    let changed = result.as_ref().is_ok_and(|r| !r.replayed);
-    if let (true, true, Some(tenant)) = (writes, changed, tenant.clone()) {
-        let env = env.clone();
-        ctx.wait_until(async move {
-            if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
-                log::failure("delivery", &e);
+    let front = front(&req, &env).await;
+    let tenant = front
+        .as_ref()
+        .ok()
+        .and_then(|(_, _, who)| who.tenant.as_ref())
+        .map(|t| (t.app_def_id.clone(), t.storage(&env)));
+    let (resp, ok) = match (front, tenant.as_ref().map(|(_, s)| *s)) {
+        (Err(e), _) => (answer(&request_id, Err(e), None), false),
+        (Ok(_), Some(Storage::Moving)) => {
+            let moving = Err(ApiError::StoreMoving { retry_after: 30 });
+            (answer(&request_id, moving, None), false)
+        }
+        (Ok((_, _, who)), Some(Storage::Objects)) => {
+            let resp = object::forward(req, &env, &who, &request_id).await;
+            let ok = resp.as_ref().is_ok_and(|r| r.status_code() < 400);
+            (resp, ok)
+        }
+        (Ok((route, params, who)), _) => {
+            let (result, cors_origin) = match Backend::d1(&env) {
+                Ok(backend) => serve(req, &env, who, route, params, backend).await,
+                Err(e) => (Err(e), None),
+            };
+            // a change's events leave at once, after the answer; the cron trigger retries
+            let changed = result.as_ref().is_ok_and(|r| !r.replayed);
+            if let (true, true, Some((tenant, _))) = (writes, changed, tenant.clone()) {
+                let env = env.clone();
+                ctx.wait_until(async move {
+                    if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
+                        log::failure("delivery", &e);
+                    }
+                });
             }
-        });
-    }
-    let status = result.as_ref().map_or_else(ApiError::status, |r| r.status);
+            let ok = result.is_ok();
+            (answer(&request_id, result, cors_origin.as_deref()), ok)
+        }
+    };
+    let status = resp.as_ref().map_or(500, Response::status_code);
     log::access(
         &env,
         log::Access {
@@ -101,11 +134,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
             method: &method,
             path: &path,
             status,
-            tenant: tenant.as_deref().filter(|_| result.is_ok()),
+            tenant: tenant.as_ref().map(|(t, _)| t.as_str()).filter(|_| ok),
             ms: js_sys::Date::now() - started,
         },
     );
-    answer(&request_id, result, cors_origin.as_deref())
+    resp
 }
 
 /// The HTTP answer: the body (or the one an idempotency key's first request
@@ -145,29 +178,49 @@ fn answer(
     Ok(resp)
 }
 
-/// Routes, authenticates, reads and dispatches: the answer, the tenant (for
-/// the log) and the page origin the answer may be read from.
-async fn handle(req: Request, env: &Env) -> (ApiResult<Reply>, Option<String>, Option<String>) {
+/// Routes and authenticates: the route, its path parameters and the caller.
+async fn front(req: &Request, env: &Env) -> ApiResult<(&'static Route, Vec<String>, Who)> {
+    let (route, params) = route(req)?;
+    let who = request::authenticate(req, env, route).await?;
+    Ok((route, params, who))
+}
+
+/// The route of a request and its path parameters.
+fn route(req: &Request) -> ApiResult<(&'static Route, Vec<String>)> {
+    let path = req.path();
+    match routes::find(req.method().as_ref(), &path) {
+        Ok((route, params)) => Ok((route, params.into_iter().map(String::from).collect())),
+        Err(Miss::NotFound) => Err(ApiError::NotFound("route")),
+        Err(Miss::MethodNotAllowed) => Err(ApiError::MethodNotAllowed),
+    }
+}
+
+/// Serves an authenticated call where its store's rows are: checks a page's
+/// origin against the store, reads the request and dispatches it (a
+/// creating call under its idempotency key). The answer, and the page origin
+/// it may be read from.
+async fn serve(
+    req: Request,
+    env: &Env,
+    who: Who,
+    route: &Route,
+    params: Vec<String>,
+    backend: Backend,
+) -> (ApiResult<Reply>, Option<String>) {
     let method = req.method().to_string();
     let path = req.path();
-    let (route, params) = match routes::find(&method, &path) {
-        Ok(found) => found,
-        Err(Miss::NotFound) => return (Err(ApiError::NotFound("route")), None, None),
-        Err(Miss::MethodNotAllowed) => return (Err(ApiError::MethodNotAllowed), None, None),
-    };
-    let who = match request::authenticate(&req, env, route).await {
-        Ok(who) => who,
-        Err(e) => return (Err(e), None, None),
-    };
+    if let Err(e) = who.check_origin(&backend).await {
+        return (Err(e), None);
+    }
     let cors_origin = who.cors_origin.clone();
-    let tenant = who.tenant.as_ref().map(|t| t.app_def_id.clone());
     let result = async {
-        let call = Call::read(req, env, who, route, params, now()).await?;
+        let params = params.iter().map(String::as_str).collect();
+        let call = Call::read(req, env, who, route, params, now(), backend).await?;
         if route.op.creates() {
             idempotency::run(&call, &method, &path, handlers::dispatch(route.op, &call)).await
         } else {
             Ok(Reply::fresh(handlers::dispatch(route.op, &call).await?))
         }
     };
-    (result.await, tenant, cors_origin)
+    (result.await, cors_origin)
 }

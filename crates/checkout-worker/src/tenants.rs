@@ -26,6 +26,34 @@ pub struct Tenant {
     /// endpoint, which authenticates Stripe's calls to it.
     #[serde(default)]
     pub stripe_webhook_secret: Option<String>,
+    /// Where the store's rows live, when not where the worker's `STORAGE`
+    /// variable puts every store (`npm run move-store` sets it).
+    #[serde(default)]
+    pub storage: Option<Storage>,
+}
+
+/// A storage backend for a store's rows (`crate::db::Backend`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Storage {
+    /// The D1 database every such store shares.
+    D1,
+    /// The store's own Durable Object.
+    Objects,
+    /// On its way from D1 to its object: every call is answered 503 until
+    /// the move is done.
+    Moving,
+}
+
+impl Tenant {
+    /// Where this tenant's store lives: its own setting, else the worker's
+    /// `STORAGE` variable (`d1` unless it says `objects`).
+    pub fn storage(&self, env: &Env) -> Storage {
+        self.storage.unwrap_or_else(|| match env.var("STORAGE") {
+            Ok(v) if v.to_string() == "objects" => Storage::Objects,
+            _ => Storage::D1,
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -18,8 +18,7 @@ impl Db {
     pub async fn insert_checkout(&self, record: &CheckoutRecord, event: &Event) -> ApiResult<()> {
         let text = record.to_stored_json()?;
         let created = record.created_date.to_string();
-        self.d1
-            .batch(vec![
+        self.batch(vec![
                 self.stmt(
                     "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date)
                      VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5)",
@@ -41,7 +40,6 @@ impl Db {
     ) -> ApiResult<bool> {
         let text = record.to_stored_json()?;
         let results = self
-            .d1
             .batch(vec![
                 self.stmt(
                     "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?3, updated_date = ?4
@@ -52,32 +50,29 @@ impl Db {
                 self.event(event, true)?,
             ])
             .await?;
-        first_changed(&results)
+        Ok(first_changed(&results))
     }
 
     /// Deletes the checkouts whose last change was before `cutoff`, with the
     /// buyer's data they hold (orders keep their own copy); how many.
     pub async fn delete_idle_checkouts(&self, cutoff: Timestamp) -> ApiResult<usize> {
-        let result = self
-            .stmt(
-                "DELETE FROM checkouts WHERE app_def_id = ?1 AND updated_date < ?2",
-                &[cutoff.to_string().into()],
-            )?
-            .run()
-            .await?;
-        let deleted = result.meta()?.and_then(|m| m.changes).unwrap_or(0);
-        Ok(deleted)
+        self.run(self.stmt(
+            "DELETE FROM checkouts WHERE app_def_id = ?1 AND updated_date < ?2",
+            &[cutoff.to_string().into()],
+        )?)
+        .await
     }
 
     /// The newest checkout made from the cart `cart_id`.
     pub async fn checkout_id_of_cart(&self, cart_id: &str) -> ApiResult<Option<String>> {
-        Ok(self
-            .stmt(
+        self.value(
+            self.stmt(
                 "SELECT id FROM checkouts WHERE app_def_id = ?1 AND json_extract(record, '$.cartId') = ?2
                  ORDER BY created_date DESC LIMIT 1",
                 &[cart_id.into()],
-            )?
-            .first(Some("id"))
-            .await?)
+            )?,
+            "id",
+        )
+        .await
     }
 }

@@ -3,14 +3,13 @@
 //! merchant, and deleted when kept long enough
 //! (`migrations/0006_event_delivery.sql`).
 
-use super::{to_js, Db};
+use super::{to_js, Db, Stmt};
 use crate::error::ApiResult;
 use crate::events::Event;
 use checkout_core::events::Status;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::D1PreparedStatement;
 
 /// An event claimed for an attempt.
 #[derive(Deserialize)]
@@ -58,11 +57,7 @@ const EVENT_COLUMNS: &str = "id, json_extract(body, '$.entityFqdn') AS entity_fq
 impl Db {
     /// An event for the outbox, written by the same batch as its change;
     /// with `only_if_changed`, only when the statement before it changed a row.
-    pub(super) fn event(
-        &self,
-        event: &Event,
-        only_if_changed: bool,
-    ) -> ApiResult<D1PreparedStatement> {
+    pub(super) fn event(&self, event: &Event, only_if_changed: bool) -> ApiResult<Stmt> {
         self.event_when(
             event,
             if only_if_changed {
@@ -80,7 +75,7 @@ impl Db {
         event: &Event,
         condition: &str,
         args: &[JsValue],
-    ) -> ApiResult<D1PreparedStatement> {
+    ) -> ApiResult<Stmt> {
         let mut all = vec![
             event.id.as_str().into(),
             event.body.as_str().into(),
@@ -102,8 +97,8 @@ impl Db {
         now: Timestamp,
         lease_until: Timestamp,
     ) -> ApiResult<Option<Claimed>> {
-        let mut rows = self
-            .stmt(
+        let mut rows: Vec<Claimed> = self
+            .rows(self.stmt(
                 "UPDATE events SET attempts = attempts + 1, next_attempt_ms = ?3, last_attempt_date = ?4
                  WHERE rowid = (SELECT rowid FROM events WHERE app_def_id = ?1 AND status = 'PENDING'
                                 AND next_attempt_ms <= ?2 ORDER BY next_attempt_ms, created_date LIMIT 1)
@@ -114,17 +109,15 @@ impl Db {
                     to_js(lease_until.millis()),
                     now.to_string().into(),
                 ],
-            )?
-            .all()
-            .await?
-            .results::<Claimed>()?;
+            )?)
+            .await?;
         Ok(rows.pop())
     }
 
     /// Records how a claimed event's attempt ended.
     pub async fn event_attempted(&self, id: &str, a: &Attempted<'_>) -> ApiResult<()> {
         let delivered = (a.status == Status::Delivered).then(|| a.at.to_string());
-        self.stmt(
+        self.run(self.stmt(
             "UPDATE events SET status = ?3, delivered_date = ?4, next_attempt_ms = ?5,
                 last_attempt_date = ?6, last_http_status = ?7, last_error = ?8
              WHERE app_def_id = ?1 AND id = ?2",
@@ -137,8 +130,7 @@ impl Db {
                 a.http_status.map_or(JsValue::NULL, to_js),
                 a.error.map_or(JsValue::NULL, JsValue::from),
             ],
-        )?
-        .run()
+        )?)
         .await?;
         Ok(())
     }
@@ -153,7 +145,7 @@ impl Db {
         limit: usize,
     ) -> ApiResult<Vec<EventRow>> {
         Ok(self
-            .stmt(
+            .rows(self.stmt(
                 &format!(
                     "SELECT {EVENT_COLUMNS}, NULL AS body FROM events WHERE app_def_id = ?1
                      AND (?2 IS NULL OR status = ?2)
@@ -166,37 +158,33 @@ impl Db {
                     status.map_or(JsValue::NULL, |s| s.as_str().into()),
                     starting_after.map_or(JsValue::NULL, JsValue::from),
                 ],
-            )?
-            .all()
-            .await?
-            .results::<EventRow>()?)
+            )?)
+            .await?)
     }
 
     /// One event, with its envelope.
     pub async fn event_by_id(&self, id: &str) -> ApiResult<Option<EventRow>> {
         Ok(self
-            .stmt(
+            .row(self.stmt(
                 &format!(
                     "SELECT {EVENT_COLUMNS}, body FROM events WHERE app_def_id = ?1 AND id = ?2"
                 ),
                 &[id.into()],
-            )?
-            .first::<EventRow>(None)
+            )?)
             .await?)
     }
 
     /// Makes an event pending again, due now, with a fresh run of attempts;
     /// whether there is such an event.
     pub async fn redeliver_event(&self, id: &str, now: Timestamp) -> ApiResult<bool> {
-        let result = self
-            .stmt(
+        let changed = self
+            .run(self.stmt(
                 "UPDATE events SET status = 'PENDING', attempts = 0, next_attempt_ms = ?3, delivered_date = NULL
                  WHERE app_def_id = ?1 AND id = ?2",
                 &[id.into(), to_js(now.millis())],
-            )?
-            .run()
+            )?)
             .await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+        Ok(changed == 1)
     }
 
     /// Deletes delivered events older than `delivered_before` and every event
@@ -206,17 +194,14 @@ impl Db {
         delivered_before: Timestamp,
         created_before: Timestamp,
     ) -> ApiResult<usize> {
-        let result = self
-            .stmt(
-                "DELETE FROM events WHERE app_def_id = ?1
+        self.run(self.stmt(
+            "DELETE FROM events WHERE app_def_id = ?1
                  AND ((status = 'DELIVERED' AND delivered_date < ?2) OR created_date < ?3)",
-                &[
-                    delivered_before.to_string().into(),
-                    created_before.to_string().into(),
-                ],
-            )?
-            .run()
-            .await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+            &[
+                delivered_before.to_string().into(),
+                created_before.to_string().into(),
+            ],
+        )?)
+        .await
     }
 }

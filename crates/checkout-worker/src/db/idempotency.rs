@@ -28,8 +28,8 @@ impl Db {
         expired_before: Timestamp,
         abandoned_before: Timestamp,
     ) -> ApiResult<Option<KeyRow>> {
-        let claimed = self
-            .stmt(
+        let claimed: Option<String> = self
+            .value(self.stmt(
                 "INSERT INTO idempotency_keys (app_def_id, key, fingerprint, created_ms) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (app_def_id, key) DO UPDATE
                    SET fingerprint = excluded.fingerprint, created_ms = excluded.created_ms, status = NULL, response = NULL
@@ -43,18 +43,16 @@ impl Db {
                     to_js(expired_before.millis()),
                     to_js(abandoned_before.millis()),
                 ],
-            )?
-            .first::<String>(Some("key"))
+            )?, "key")
             .await?;
         if claimed.is_some() {
             return Ok(None);
         }
         Ok(self
-            .stmt(
+            .row(self.stmt(
                 "SELECT fingerprint, status, response FROM idempotency_keys WHERE app_def_id = ?1 AND key = ?2",
                 &[key.into()],
-            )?
-            .first::<KeyRow>(None)
+            )?)
             .await?)
     }
 
@@ -65,33 +63,30 @@ impl Db {
         status: u16,
         body: &str,
     ) -> ApiResult<()> {
-        self.stmt(
+        self.run(self.stmt(
             "UPDATE idempotency_keys SET status = ?3, response = ?4 WHERE app_def_id = ?1 AND key = ?2",
             &[key.into(), to_js(status), body.into()],
-        )?
-        .run()
+        )?)
         .await?;
         Ok(())
     }
 
     /// Lets `key` go: its request ended without an answer worth repeating.
     pub async fn release_idempotency_key(&self, key: &str) -> ApiResult<()> {
-        self.stmt(
+        self.run(self.stmt(
             "DELETE FROM idempotency_keys WHERE app_def_id = ?1 AND key = ?2 AND status IS NULL",
             &[key.into()],
-        )?
-        .run()
+        )?)
         .await?;
         Ok(())
     }
 
     /// Deletes the keys stored before `before`.
     pub async fn delete_old_idempotency_keys(&self, before: Timestamp) -> ApiResult<()> {
-        self.stmt(
+        self.run(self.stmt(
             "DELETE FROM idempotency_keys WHERE app_def_id = ?1 AND created_ms < ?2",
             &[to_js(before.millis())],
-        )?
-        .run()
+        )?)
         .await?;
         Ok(())
     }

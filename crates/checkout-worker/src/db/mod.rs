@@ -1,14 +1,20 @@
-//! Storage on D1, one module per concept: the store and its counters
-//! (`store`), checkouts (`checkouts`), orders (`orders`), plan orders
-//! (`plans`) and the outbox (`events`). Every query is scoped by the tenant's
-//! `app_def_id`, so another tenant's id finds nothing. The guarantees of
-//! create-order are constraints of the schema
+//! Storage, one module per concept: the store and its counters (`store`),
+//! checkouts (`checkouts`), orders (`orders`), plan orders (`plans`), the
+//! outbox (`events`) and idempotency keys (`idempotency`). Every query is
+//! scoped by the tenant's `app_def_id`, so another tenant's id finds nothing.
+//! The guarantees of create-order are constraints of the schema
 //! (`migrations/0002_checkouts_orders.sql`); these modules run the batches
 //! and tell which constraint refused one.
+//!
+//! The same SQL runs on either [`Backend`]: the shared D1 database, or the
+//! store's own Durable Object (`crate::object`), whose SQLite holds only that
+//! store's rows under the same schema. This module is the one place that
+//! knows how each runs a statement and a batch (a transaction on both).
 
 mod checkouts;
 mod events;
 mod idempotency;
+mod moving;
 mod orders;
 mod plans;
 mod store;
@@ -20,10 +26,35 @@ pub use plans::{PlanOrderFilter, StoredPlanOrder};
 pub use store::{Counter, CounterRefusal};
 
 use crate::error::{ApiError, ApiResult};
-use worker::wasm_bindgen::JsValue;
+use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+use std::rc::Rc;
+use worker::js_sys::{Function, Reflect};
+use worker::wasm_bindgen::closure::Closure;
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::{D1Database, SqlStorage};
+
+/// Where a store's rows live.
+#[derive(Clone)]
+pub enum Backend {
+    /// The D1 database every store on this backend shares.
+    D1(Rc<D1Database>),
+    /// The store's own Durable Object: its SQLite, and the storage object
+    /// whose `transactionSync` makes a batch one transaction.
+    Object { sql: SqlStorage, storage: JsValue },
+}
+
+impl Backend {
+    /// The shared D1 database.
+    pub fn d1(env: &worker::Env) -> ApiResult<Backend> {
+        Ok(Backend::D1(Rc::new(env.d1("DB")?)))
+    }
+}
 
 /// Whether any tenant's store lists `origin` among its storefront origins
 /// (a preflight carries no key, so it cannot say which tenant it is for).
+/// The D1 `stores` table is the directory of every store's configuration,
+/// whichever backend holds the store's other rows.
 pub async fn any_store_allows_origin(d1: &D1Database, origin: &str) -> ApiResult<bool> {
     let found: Option<i64> = d1
         .prepare(
@@ -35,11 +66,37 @@ pub async fn any_store_allows_origin(d1: &D1Database, origin: &str) -> ApiResult
         .await?;
     Ok(found.is_some())
 }
-use worker::{D1Database, D1PreparedStatement};
 
 pub struct Db {
-    d1: D1Database,
+    backend: Backend,
     tenant: String,
+}
+
+/// A statement and its arguments, run on either backend.
+#[derive(Clone)]
+pub struct Stmt {
+    sql: String,
+    args: Vec<JsValue>,
+}
+
+impl Stmt {
+    pub fn new(sql: &str, args: Vec<JsValue>) -> Stmt {
+        Stmt {
+            sql: sql.to_owned(),
+            args,
+        }
+    }
+}
+
+/// A statement or batch the database refused, with its text (where a
+/// constraint's name is).
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl From<Failure> for ApiError {
+    fn from(f: Failure) -> ApiError {
+        ApiError::Internal(f.0)
+    }
 }
 
 pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -51,41 +108,162 @@ fn to_js(n: impl TryInto<i64>) -> JsValue {
     JsValue::from_f64(n.try_into().unwrap_or(i64::MAX) as f64)
 }
 
-/// The text of a D1 failure, with its cause (where the constraint name is).
-fn failure_text(e: &worker::Error) -> String {
-    match e {
+/// The text of a failure, with its cause (where the constraint name is).
+fn failure(e: worker::Error) -> Failure {
+    Failure(match &e {
         worker::Error::D1(d) => {
             let inner: &worker::js_sys::Error = d.as_ref();
             format!("{} {}", d.cause(), String::from(inner.message()))
         }
         other => other.to_string(),
+    })
+}
+
+fn js_failure(e: JsValue) -> Failure {
+    match e.dyn_ref::<worker::js_sys::Error>() {
+        Some(error) => Failure(String::from(error.message())),
+        None => Failure(format!("{e:?}")),
     }
 }
 
 impl Db {
-    pub fn new(d1: D1Database, tenant: &str) -> Db {
+    pub fn new(backend: Backend, tenant: &str) -> Db {
         Db {
-            d1,
+            backend,
             tenant: tenant.to_owned(),
         }
     }
 
     /// A statement with the tenant as `?1` and `args` from `?2` on.
-    fn stmt(&self, sql: &str, args: &[JsValue]) -> ApiResult<D1PreparedStatement> {
+    fn stmt(&self, sql: &str, args: &[JsValue]) -> ApiResult<Stmt> {
         let mut all = vec![JsValue::from_str(&self.tenant)];
         all.extend_from_slice(args);
-        Ok(self.d1.prepare(sql).bind(&all)?)
+        Ok(Stmt::new(sql, all))
+    }
+
+    /// The rows a statement returns.
+    async fn rows<T: DeserializeOwned>(&self, s: Stmt) -> Result<Vec<T>, Failure> {
+        match &self.backend {
+            Backend::D1(d1) => {
+                let run = async {
+                    d1.prepare(&s.sql)
+                        .bind(&s.args)?
+                        .all()
+                        .await?
+                        .results::<T>()
+                };
+                run.await.map_err(failure)
+            }
+            Backend::Object { sql, .. } => sql
+                .exec_raw(&s.sql, s.args)
+                .and_then(|cursor| cursor.to_array::<T>())
+                .map_err(failure),
+        }
+    }
+
+    /// The first row a statement returns.
+    async fn row<T: DeserializeOwned>(&self, s: Stmt) -> Result<Option<T>, Failure> {
+        Ok(self.rows(s).await?.into_iter().next())
+    }
+
+    /// One column of the first row a statement returns.
+    async fn value<T: DeserializeOwned>(&self, s: Stmt, column: &str) -> ApiResult<Option<T>> {
+        let row: Option<serde_json::Map<String, serde_json::Value>> = self.row(s).await?;
+        match row.and_then(|mut r| r.remove(column)) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => Ok(Some(serde_json::from_value(v).map_err(internal)?)),
+        }
+    }
+
+    /// Runs a statement; how many rows it changed.
+    async fn run(&self, s: Stmt) -> ApiResult<usize> {
+        Ok(self.batch(vec![s]).await?.pop().unwrap_or(0))
+    }
+
+    /// Runs statements as one transaction: all of them or, when one fails,
+    /// none; how many rows each changed.
+    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<usize>, Failure> {
+        match &self.backend {
+            Backend::D1(d1) => {
+                let prepared = stmts
+                    .iter()
+                    .map(|s| d1.prepare(&s.sql).bind(&s.args))
+                    .collect::<worker::Result<Vec<_>>>()
+                    .map_err(failure)?;
+                let results = d1.batch(prepared).await.map_err(failure)?;
+                results
+                    .iter()
+                    .map(|r| Ok(r.meta()?.and_then(|m| m.changes).unwrap_or(0)))
+                    .collect::<worker::Result<Vec<usize>>>()
+                    .map_err(failure)
+            }
+            Backend::Object { sql, storage } => object_batch(sql, storage, stmts),
+        }
+    }
+}
+
+/// A batch in a Durable Object: every statement inside one
+/// `transactionSync`, which rolls all back when one throws.
+pub(crate) fn object_batch(
+    sql: &SqlStorage,
+    storage: &JsValue,
+    stmts: Vec<Stmt>,
+) -> Result<Vec<usize>, Failure> {
+    let changes = Rc::new(RefCell::new(Vec::with_capacity(stmts.len())));
+    let failed: Rc<RefCell<Option<Failure>>> = Rc::new(RefCell::new(None));
+    let (out, fail, sql) = (changes.clone(), failed.clone(), sql.clone());
+    let body = Closure::once(move || -> Result<JsValue, JsValue> {
+        for s in stmts {
+            let run = sql
+                .exec_raw(&s.sql, s.args)
+                .and_then(|c| c.to_array::<serde_json::Value>())
+                .and_then(|_| sql.exec_raw("SELECT changes() AS n", None))
+                .and_then(|c| c.to_array::<serde_json::Value>());
+            match run {
+                Ok(rows) => out
+                    .borrow_mut()
+                    .push(rows.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) as usize),
+                Err(e) => {
+                    let text = failure(e);
+                    *fail.borrow_mut() = Some(text);
+                    return Err(JsValue::from_str("the batch failed"));
+                }
+            }
+        }
+        Ok(JsValue::UNDEFINED)
+    });
+    let transaction = Reflect::get(storage, &JsValue::from_str("transactionSync"))
+        .and_then(|f| f.dyn_into::<Function>())
+        .map_err(js_failure)?;
+    let result = transaction.call1(storage, body.as_ref().unchecked_ref());
+    drop(body);
+    if let Some(f) = failed.borrow_mut().take() {
+        return Err(f);
+    }
+    result.map_err(js_failure)?;
+    let out = changes.borrow_mut().split_off(0);
+    Ok(out)
+}
+
+impl Db {
+    /// When the store next has something to do: an event's next attempt,
+    /// an unpaid order's deadline or a plan order's move (epoch ms).
+    pub async fn next_due(&self) -> ApiResult<Option<i64>> {
+        self.value(
+            self.stmt(
+                "SELECT min(due) AS due FROM (
+                   SELECT min(next_attempt_ms) AS due FROM events WHERE app_def_id = ?1 AND status = 'PENDING'
+                   UNION ALL SELECT min(pay_by_ms) FROM orders WHERE app_def_id = ?1 AND status = 'INITIALIZED'
+                   UNION ALL SELECT min(next_move_ms) FROM plan_orders WHERE app_def_id = ?1)",
+                &[],
+            )?,
+            "due",
+        )
+        .await
     }
 }
 
 /// Whether the first statement of a batch changed a row.
-fn first_changed(results: &[worker::D1Result]) -> ApiResult<bool> {
-    let changed = results
-        .first()
-        .map(|r| r.meta())
-        .transpose()?
-        .flatten()
-        .and_then(|m| m.changes)
-        .unwrap_or(0);
-    Ok(changed == 1)
+fn first_changed(changes: &[usize]) -> bool {
+    changes.first() == Some(&1)
 }

@@ -3,7 +3,7 @@
 //! its payment lifecycle in one batch (the order, what it gives back, its
 //! checkout completed or reopened, the events); read and searched.
 
-use super::{failure_text, internal, to_js, Db};
+use super::{internal, to_js, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::events::Event;
 use checkout_core::checkout::order::OrderDraft;
@@ -132,10 +132,9 @@ impl Db {
             &[order_event.id.as_str().into(), order_event.body.as_str().into(), order_event.at.to_string().into(),
               to_js(order_event.at.millis()), order_id.into()],
         )?);
-        match self.d1.batch(batch).await {
+        match self.batch(batch).await {
             Ok(_) => {}
-            Err(e) => {
-                let text = failure_text(&e);
+            Err(super::Failure(text)) => {
                 let refusal = if text.contains("one_order_per_checkout")
                     || text.contains("orders.app_def_id, orders.checkout_id")
                 {
@@ -155,11 +154,13 @@ impl Db {
             }
         }
         let number: Option<i64> = self
-            .stmt(
-                "SELECT number FROM orders WHERE app_def_id = ?1 AND id = ?2",
-                &[order_id.into()],
-            )?
-            .first(Some("number"))
+            .value(
+                self.stmt(
+                    "SELECT number FROM orders WHERE app_def_id = ?1 AND id = ?2",
+                    &[order_id.into()],
+                )?,
+                "number",
+            )
             .await?;
         Ok(Ok(number.unwrap_or_default()))
     }
@@ -171,16 +172,12 @@ impl Db {
             number: i64,
             body: String,
         }
-        let row = self
-            .stmt(
+        let row: Option<Row> = self
+            .row(self.stmt(
                 "SELECT number, body FROM orders WHERE app_def_id = ?1 AND id = ?2",
                 &[id.into()],
-            )?
-            .all()
-            .await?
-            .results::<Row>()?
-            .into_iter()
-            .next();
+            )?)
+            .await?;
         row.map(|r| order_json(r.number, &r.body)).transpose()
     }
 
@@ -236,7 +233,7 @@ impl Db {
             " ORDER BY created_date DESC, id DESC LIMIT {}",
             search.limit + 1
         ));
-        let rows = self.stmt(&sql, &args)?.all().await?.results::<Row>()?;
+        let rows: Vec<Row> = self.rows(self.stmt(&sql, &args)?).await?;
         rows.into_iter()
             .map(|r| Ok((order_json(r.number, &r.body)?, r.created_date, r.id)))
             .collect()
@@ -302,11 +299,10 @@ impl Db {
             "id"
         };
         Ok(self
-            .stmt(
+            .row(self.stmt(
                 &format!("{ORDER_ROW} WHERE app_def_id = ?1 AND {column} = ?2"),
                 &[id.into()],
-            )?
-            .first::<OrderRow>(None)
+            )?)
             .await?)
     }
 
@@ -317,14 +313,12 @@ impl Db {
             id: String,
         }
         Ok(self
-            .stmt(
+            .rows::<Row>(self.stmt(
                 &format!("SELECT id FROM orders WHERE app_def_id = ?1 AND status = 'INITIALIZED' AND pay_by_ms <= ?2
                           ORDER BY pay_by_ms LIMIT {limit}"),
                 &[to_js(now.millis())],
-            )?
-            .all()
+            )?)
             .await?
-            .results::<Row>()?
             .into_iter()
             .map(|r| r.id)
             .collect())
@@ -408,8 +402,8 @@ impl Db {
                 &[row.id.as_str().into(), token.into()],
             )?);
         }
-        let results = self.d1.batch(batch).await?;
-        super::first_changed(&results)
+        let results = self.batch(batch).await?;
+        Ok(super::first_changed(&results))
     }
 }
 

@@ -2,14 +2,13 @@
 //! over the version read with their events, read when the clock moved them,
 //! listed with filters.
 
-use super::{first_changed, internal, to_js, Db};
+use super::{first_changed, internal, to_js, Db, Stmt};
 use crate::error::ApiResult;
 use crate::events::Event;
 use checkout_core::plans::order::PlanOrderRecord;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::D1PreparedStatement;
 
 /// A plan order as read: the record and the version a change must write over.
 pub struct StoredPlanOrder {
@@ -32,11 +31,10 @@ impl Db {
     /// How many orders of a plan a buyer holds.
     pub async fn plan_orders_held(&self, buyer: &str, plan: &str) -> ApiResult<usize> {
         let n: Option<i64> = self
-            .stmt(
+            .value(self.stmt(
                 "SELECT count(*) AS n FROM plan_orders WHERE app_def_id = ?1 AND buyer_id = ?2 AND plan_id = ?3",
                 &[buyer.into(), plan.into()],
-            )?
-            .first(Some("n"))
+            )?, "n")
             .await?;
         Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
     }
@@ -71,14 +69,14 @@ impl Db {
               status, paid, next, record.created_date.to_string().into(), text, to_js(held as i64)],
         )?];
         batch.extend(self.plan_order_events(events)?);
-        let results = self.d1.batch(batch).await?;
-        first_changed(&results)
+        let results = self.batch(batch).await?;
+        Ok(first_changed(&results))
     }
 
     /// The events of a plan order's change, each written only if the
     /// statement before it changed a row: only if the order's insert or update
     /// was made (a version that moved on since the read refuses the update).
-    fn plan_order_events(&self, events: &[Event]) -> ApiResult<Vec<D1PreparedStatement>> {
+    fn plan_order_events(&self, events: &[Event]) -> ApiResult<Vec<Stmt>> {
         events.iter().map(|e| self.event(e, true)).collect()
     }
 
@@ -89,10 +87,8 @@ impl Db {
             record: String,
             version: i64,
         }
-        self.stmt(sql, args)?
-            .all()
+        self.rows::<Row>(self.stmt(sql, args)?)
             .await?
-            .results::<Row>()?
             .into_iter()
             .map(|r| {
                 Ok(StoredPlanOrder {
@@ -129,8 +125,8 @@ impl Db {
             &[text, status, paid, next, record.id.as_str().into(), to_js(version)],
         )?];
         batch.extend(self.plan_order_events(events)?);
-        let results = self.d1.batch(batch).await?;
-        first_changed(&results)
+        let results = self.batch(batch).await?;
+        Ok(first_changed(&results))
     }
 
     /// Orders the clock has moved since they were written (at most `limit`).
@@ -181,7 +177,7 @@ impl Db {
             " ORDER BY created_date DESC, id DESC LIMIT {} OFFSET {}",
             filter.limit, filter.offset
         ));
-        let rows = self.stmt(&sql, &args)?.all().await?.results::<Row>()?;
+        let rows = self.rows::<Row>(self.stmt(&sql, &args)?).await?;
         let total = rows
             .first()
             .map_or(0, |r| usize::try_from(r.total).unwrap_or(0));

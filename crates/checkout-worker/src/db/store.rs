@@ -2,7 +2,7 @@
 //! together with one checkout (one round trip, one snapshot); the
 //! configuration replaced, and a counter changed on its own.
 
-use super::{failure_text, internal, to_js, Db, Stored};
+use super::{internal, to_js, Db, Failure, Stored};
 use crate::error::{ApiError, ApiResult};
 use checkout_core::counters::Change;
 use checkout_core::store::{Counters, Store, StoreConfig};
@@ -35,12 +35,8 @@ impl Db {
 
     async fn read(&self, checkout_id: &str) -> ApiResult<(Option<Store>, Option<Stored>)> {
         let row = self
-            .stmt(Db::READ, &[checkout_id.into()])?
-            .all()
+            .row::<ReadRow>(self.stmt(Db::READ, &[checkout_id.into()])?)
             .await?
-            .results::<ReadRow>()?
-            .into_iter()
-            .next()
             .ok_or_else(|| internal("the read returned no row"))?;
         let store = match row.config {
             None => None,
@@ -81,12 +77,11 @@ impl Db {
     /// Whether the tenant's store lists `origin` among its storefront origins.
     pub async fn allows_origin(&self, origin: &str) -> ApiResult<bool> {
         let found: Option<i64> = self
-            .stmt(
+            .value(self.stmt(
                 "SELECT 1 AS found FROM stores, json_each(stores.config, '$.allowedOrigins') AS o
                  WHERE stores.app_def_id = ?1 AND o.value = ?2",
                 &[origin.into()],
-            )?
-            .first(Some("found"))
+            )?, "found")
             .await?;
         Ok(found.is_some())
     }
@@ -123,13 +118,8 @@ impl Db {
         let balances = serde_json::to_string(&balances).map_err(internal)?;
         const STOCKED: &str = "SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.stock') AS stock
                                FROM json_each(?2, '$.catalog') WHERE json_extract(value, '$.stock') IS NOT NULL";
-        self.d1
-            .batch(vec![
-                self.stmt(
-                    "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
-                    &[config.as_str().into(), now.into()],
-                )?,
+        self.batch(vec![
+                self.put_config(&config, now)?,
                 self.stmt(
                     &format!("DELETE FROM stock WHERE app_def_id = ?1 AND item_id NOT IN (SELECT id FROM ({STOCKED}))"),
                     &[config.as_str().into()],
@@ -164,6 +154,24 @@ impl Db {
         Ok(())
     }
 
+    /// The store's configuration written as it is (with its counters, in
+    /// `put_store`; alone, into D1's directory of every store's configuration).
+    fn put_config(&self, config: &str, now: &str) -> ApiResult<super::Stmt> {
+        self.stmt(
+            "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
+             ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
+            &[config.into(), now.into()],
+        )
+    }
+
+    /// Records a store kept in its own object in D1's directory of stores,
+    /// which the CORS preflight reads (it cannot tell which store it is for).
+    pub async fn put_directory_entry(&self, store: &Store, now: &str) -> ApiResult<()> {
+        let config = serde_json::to_string(&store.config).map_err(internal)?;
+        self.run(self.put_config(&config, now)?).await?;
+        Ok(())
+    }
+
     /// Changes a live counter (an item's stock, a gift card's balance) in one
     /// statement: by a delta, never below zero, or to a value if it is still
     /// the one expected.
@@ -191,9 +199,9 @@ impl Db {
         struct Row {
             value: i64,
         }
-        let changed = match self.stmt(&sql, &args)?.all().await {
-            Ok(result) => result.results::<Row>()?.pop(),
-            Err(e) if failure_text(&e).contains("never_negative") => {
+        let changed = match self.rows::<Row>(self.stmt(&sql, &args)?).await {
+            Ok(mut rows) => rows.pop(),
+            Err(Failure(text)) if text.contains("never_negative") => {
                 return Ok(Err(CounterRefusal::WouldBeNegative(
                     self.counter(counter, key).await?.unwrap_or(0),
                 )));
@@ -214,7 +222,7 @@ impl Db {
             Counter::Stock => "SELECT stock AS value FROM stock WHERE app_def_id = ?1 AND item_id = ?2",
             Counter::GiftCard => "SELECT balance_minor AS value FROM gift_card_balances WHERE app_def_id = ?1 AND code = ?2",
         };
-        let value: Option<i64> = self.stmt(sql, &[key.into()])?.first(Some("value")).await?;
+        let value: Option<i64> = self.value(self.stmt(sql, &[key.into()])?, "value").await?;
         Ok(value.map(|v| u128::try_from(v).unwrap_or(0)))
     }
 }

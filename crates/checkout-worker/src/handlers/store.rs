@@ -2,7 +2,7 @@
 //! counters, replaced whole (the counters it already has kept); a live
 //! counter changed on its own.
 
-use crate::db::{Counter, CounterRefusal};
+use crate::db::{Backend, Counter, CounterRefusal, Db};
 use crate::delivery;
 use crate::error::{ApiError, ApiResult};
 use crate::request::Call;
@@ -36,6 +36,11 @@ pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     let store = Store::new(config, Counters::default())?;
     let db = call.db()?;
     db.put_store(&store, &call.now.to_string()).await?;
+    if matches!(call.backend, Backend::Object { .. }) {
+        Db::new(Backend::d1(call.env)?, &call.tenant()?.app_def_id)
+            .put_directory_entry(&store, &call.now.to_string())
+            .await?;
+    }
     // with the live counters it kept
     let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
     Ok(json!({ "store": store.config_with_counters() }))

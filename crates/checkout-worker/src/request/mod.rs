@@ -6,7 +6,7 @@
 pub mod search;
 
 use crate::cors;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::limits;
 use crate::routes::{Access, Route};
@@ -24,6 +24,8 @@ pub const MAX_BODY: usize = 256 * 1024;
 
 pub struct Call<'a> {
     pub env: &'a Env,
+    /// Where the tenant's store keeps its rows.
+    pub backend: Backend,
     pub tenant: Option<Tenant>,
     kind: Option<KeyKind>,
     /// The body as JSON (`{}` when empty); `Null` for methods without one.
@@ -93,17 +95,11 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         limits::spend(env, limits::STOREFRONT, limit_key.clone()).await?;
     }
     let cors_origin = match cors::foreign_origin(req)? {
-        Some(origin) => {
-            let may = route.access == Access::Storefront
-                && kind == KeyKind::Publishable
-                && Db::new(env.d1("DB")?, &tenant.app_def_id)
-                    .allows_origin(&origin)
-                    .await?;
-            if !may {
-                return Err(ApiError::OriginNotAllowed);
-            }
+        // the store's own list is checked where its rows are (`Who::check_origin`)
+        Some(origin) if route.access == Access::Storefront && kind == KeyKind::Publishable => {
             Some(origin)
         }
+        Some(_) => return Err(ApiError::OriginNotAllowed),
         None => None,
     };
     Ok(Who {
@@ -112,6 +108,73 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         cors_origin,
         limit_key,
     })
+}
+
+/// The header that carries [`Who`] from the worker to a store's object:
+/// set by the worker on the request it forwards (over any a client sent),
+/// read only by the object, which nothing else can call.
+pub const WHO_HEADER: &str = "x-edge-checkout-caller";
+
+impl Who {
+    /// `Who` as [`WHO_HEADER`] carries it.
+    pub fn to_header(&self) -> String {
+        json!({
+            "tenant": self.tenant.as_ref().map(|t| &t.app_def_id),
+            "secret": self.kind.map(|k| k == KeyKind::Secret),
+            "origin": self.cors_origin,
+            "limitKey": self.limit_key,
+        })
+        .to_string()
+    }
+
+    /// `Who` from [`WHO_HEADER`], its tenant looked up again.
+    pub fn from_header(text: &str, env: &Env) -> ApiResult<Who> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Sent {
+            tenant: Option<String>,
+            secret: Option<bool>,
+            origin: Option<String>,
+            limit_key: String,
+        }
+        let sent: Sent =
+            serde_json::from_str(text).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let tenant = match sent.tenant {
+            Some(id) => Some(
+                tenants::load(env)?
+                    .iter()
+                    .find(|t| t.app_def_id == id)
+                    .cloned()
+                    .ok_or(ApiError::Unauthenticated)?,
+            ),
+            None => None,
+        };
+        Ok(Who {
+            tenant,
+            kind: sent.secret.map(|s| {
+                if s {
+                    KeyKind::Secret
+                } else {
+                    KeyKind::Publishable
+                }
+            }),
+            cors_origin: sent.origin,
+            limit_key: sent.limit_key,
+        })
+    }
+
+    /// A page of another origin may call only if the store lists its origin.
+    pub async fn check_origin(&self, backend: &Backend) -> ApiResult<()> {
+        if let (Some(origin), Some(tenant)) = (&self.cors_origin, &self.tenant) {
+            if !Db::new(backend.clone(), &tenant.app_def_id)
+                .allows_origin(origin)
+                .await?
+            {
+                return Err(ApiError::OriginNotAllowed);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<'a> Call<'a> {
@@ -123,6 +186,7 @@ impl<'a> Call<'a> {
         route: &Route,
         params: Vec<&str>,
         now: Timestamp,
+        backend: Backend,
     ) -> ApiResult<Call<'a>> {
         let Who {
             tenant,
@@ -148,6 +212,7 @@ impl<'a> Call<'a> {
         };
         Ok(Call {
             env,
+            backend,
             tenant,
             kind,
             body,
@@ -175,7 +240,7 @@ impl<'a> Call<'a> {
 
     /// The tenant's storage.
     pub fn db(&self) -> ApiResult<Db> {
-        Ok(Db::new(self.env.d1("DB")?, &self.tenant()?.app_def_id))
+        Ok(Db::new(self.backend.clone(), &self.tenant()?.app_def_id))
     }
 
     /// A publishable-key call that tries a coupon or gift card code spends

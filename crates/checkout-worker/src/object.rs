@@ -1,0 +1,362 @@
+//! The per-store backend: one SQLite-backed Durable Object per store, named
+//! by its tenant's `appDefId` (`STORAGE = "objects"` in `wrangler.toml`, or
+//! a tenant's own `storage`). The object holds that store's checkouts,
+//! orders, counters, plan orders, idempotency keys and outbox under the same
+//! schema as D1 (the same migrations, applied in its constructor), so every
+//! query in `db` runs unchanged; a batch is one `transactionSync`.
+//!
+//! The worker routes and authenticates a call, then [`forward`]s it with the
+//! caller in [`WHO_HEADER`]; the object serves it as the worker serves a D1
+//! store (`crate::serve`) and answers in the same shape. Its alarm is its
+//! clock: set to now after a change (the change's events leave at once) and
+//! then to the next thing due (an event's retry, an unpaid order's deadline,
+//! a plan order's move; at most an hour), it runs the store's upkeep and
+//! delivers its events. No cron visits it, so 10,000 stores cost nothing
+//! while idle.
+//!
+//! Paths under `/__store/` are the object's own (`upkeep`, and `sql`, which
+//! answers only when the worker has `STORE_SQL_HOOK = "1"`, as the tests
+//! set it to age rows): the worker never forwards them, since it forwards
+//! only routed API calls.
+
+use crate::db::{self, Backend, Db, Stmt};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Who, WHO_HEADER};
+use crate::routes;
+use crate::tenants::{self, Tenant};
+use crate::{answer, delivery, log, now, serve, upkeep};
+use checkout_core::time::Timestamp;
+use std::cell::RefCell;
+use worker::wasm_bindgen::JsValue;
+use worker::{
+    durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response,
+    SqlStorage, State,
+};
+
+/// The binding of the objects' namespace in `wrangler.toml`.
+const BINDING: &str = "STORES";
+/// The longest the alarm sleeps while nothing is due: idle checkouts, old
+/// events and keys are deleted at least this often.
+const IDLE_ALARM_MS: i64 = 60 * 60 * 1000;
+/// The soonest the alarm runs again after a run (a receiver that keeps
+/// failing is not called in a loop).
+const MIN_ALARM_MS: i64 = 1_000;
+
+/// The schema, as D1 has it: every migration, in order.
+const MIGRATIONS: [(&str, &str); 9] = [
+    ("0001_stores", include_str!("../migrations/0001_stores.sql")),
+    (
+        "0002_checkouts_orders",
+        include_str!("../migrations/0002_checkouts_orders.sql"),
+    ),
+    ("0003_events", include_str!("../migrations/0003_events.sql")),
+    (
+        "0004_plan_orders",
+        include_str!("../migrations/0004_plan_orders.sql"),
+    ),
+    (
+        "0005_checkout_retention",
+        include_str!("../migrations/0005_checkout_retention.sql"),
+    ),
+    (
+        "0006_event_delivery",
+        include_str!("../migrations/0006_event_delivery.sql"),
+    ),
+    (
+        "0007_order_payment",
+        include_str!("../migrations/0007_order_payment.sql"),
+    ),
+    (
+        "0008_idempotency_keys",
+        include_str!("../migrations/0008_idempotency_keys.sql"),
+    ),
+    (
+        "0009_checkouts_by_cart",
+        include_str!("../migrations/0009_checkouts_by_cart.sql"),
+    ),
+];
+
+/// Sends an authenticated call to its store's object: the object's answer.
+pub async fn forward(
+    req: Request,
+    env: &Env,
+    who: &Who,
+    request_id: &str,
+) -> worker::Result<Response> {
+    let Some(tenant) = &who.tenant else {
+        return answer(request_id, Err(ApiError::Unauthenticated), None);
+    };
+    let headers = Headers::new();
+    for (name, value) in req.headers().entries() {
+        headers.append(&name, &value)?;
+    }
+    headers.set(WHO_HEADER, &who.to_header())?;
+    headers.set("x-request-id", request_id)?;
+    let mut init = RequestInit::new();
+    init.with_method(req.method())
+        .with_headers(headers)
+        .with_body(req.inner().body().map(JsValue::from));
+    let forwarded = Request::new_with_init(req.url()?.as_str(), &init)?;
+    let stub = env
+        .durable_object(BINDING)?
+        .id_from_name(&tenant.app_def_id)?
+        .get_stub()?;
+    stub.fetch_with_request(forwarded).await
+}
+
+#[durable_object]
+pub struct StoreObject {
+    state: State,
+    env: Env,
+    sql: SqlStorage,
+    storage: JsValue,
+    /// The schema's migration, done in the constructor: its failure answers every call.
+    ready: Result<(), String>,
+    /// The tenant, once recorded (for the alarm, which has no request),
+    /// and its rows on D1 copied here.
+    tenant: RefCell<Option<String>>,
+}
+
+impl DurableObject for StoreObject {
+    fn new(state: State, env: Env) -> Self {
+        let storage = state.storage();
+        let sql = storage.sql();
+        let raw: JsValue = AsRef::<JsValue>::as_ref(storage.as_raw()).clone();
+        let ready = migrate(&sql, &raw);
+        StoreObject {
+            state,
+            env,
+            sql,
+            storage: raw,
+            ready,
+            tenant: RefCell::new(None),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        let request_id = req
+            .headers()
+            .get("x-request-id")?
+            .unwrap_or_else(|| "no-request-id".into());
+        if let Err(e) = &self.ready {
+            return answer(&request_id, Err(ApiError::Internal(e.clone())), None);
+        }
+        match req.path().as_str() {
+            "/__store/upkeep" => {
+                let result = self
+                    .upkeep()
+                    .await
+                    .map(|()| crate::idempotency::Reply::fresh("{}".into()));
+                answer(&request_id, result, None)
+            }
+            "/__store/sql" => answer(&request_id, self.sql_hook(req).await, None),
+            _ => self.serve(req, &request_id).await,
+        }
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(e) = self.upkeep().await {
+            log::failure("alarm", &e);
+            // try again in a while rather than never
+            let _ = self.state.storage().set_alarm(IDLE_ALARM_MS / 60).await;
+        }
+        Response::ok("")
+    }
+}
+
+impl StoreObject {
+    fn backend(&self) -> Backend {
+        Backend::Object {
+            sql: self.sql.clone(),
+            storage: self.storage.clone(),
+        }
+    }
+
+    /// A call the worker forwarded, served as the worker serves a D1 store.
+    async fn serve(&self, req: Request, request_id: &str) -> worker::Result<Response> {
+        let writes = matches!(req.method(), Method::Post | Method::Put | Method::Patch);
+        let (result, cors_origin) = match self.caller(&req).await {
+            Ok((route, params, who)) => {
+                serve(req, &self.env, who, route, params, self.backend()).await
+            }
+            Err(e) => (Err(e), None),
+        };
+        if writes && result.as_ref().is_ok_and(|r| !r.replayed) {
+            // the change's events leave now, in the alarm
+            if let Err(e) = self.wake_at(now()).await {
+                log::failure("alarm", &e);
+            }
+        }
+        answer(request_id, result, cors_origin.as_deref())
+    }
+
+    /// The route and caller of a forwarded call; the tenant recorded for the alarm.
+    async fn caller(&self, req: &Request) -> ApiResult<(&'static routes::Route, Vec<String>, Who)> {
+        let (route, params) = crate::route(req)?;
+        let text = req
+            .headers()
+            .get(WHO_HEADER)?
+            .ok_or(ApiError::Unauthenticated)?;
+        let who = Who::from_header(&text, &self.env)?;
+        if let Some(tenant) = &who.tenant {
+            self.remember(&tenant.app_def_id).await?;
+        }
+        Ok((route, params, who))
+    }
+
+    /// Records the tenant this object serves, once, and on its first call
+    /// copies the store's rows on D1 here (a store moved from D1; a new
+    /// store has none): every call waits for the copy.
+    async fn remember(&self, tenant: &str) -> ApiResult<()> {
+        if self.tenant.borrow().as_deref() == Some(tenant) {
+            return Ok(());
+        }
+        let (here, d1, id) = (self.backend(), Backend::d1(&self.env)?, tenant.to_owned());
+        let (sql, storage) = (self.sql.clone(), self.storage.clone());
+        let moved = self.state.block_concurrency_while(async move {
+            let copy = async {
+                if meta(&sql, "moved")?.is_none() {
+                    let copied = Db::new(here, &id).copy_rows_from(&Db::new(d1, &id)).await?;
+                    db::object_batch(
+                        &sql,
+                        &storage,
+                        vec![Stmt::new(
+                            "INSERT INTO object_meta (key, value) VALUES ('tenant', ?1), ('moved', ?2)
+                             ON CONFLICT (key) DO NOTHING",
+                            vec![id.as_str().into(), copied.to_string().into()],
+                        )],
+                    )?;
+                }
+                Ok::<(), ApiError>(())
+            };
+            // an error is a value here: an Err would reset the object
+            Ok(copy.await)
+        });
+        moved.await??;
+        *self.tenant.borrow_mut() = Some(tenant.to_owned());
+        // the events it brought leave now
+        self.wake_at(now()).await
+    }
+
+    /// The tenant this object serves, if it has served one (and it is still configured).
+    fn tenant(&self, env: &Env) -> ApiResult<Option<Tenant>> {
+        let Some(id) = meta(&self.sql, "tenant")? else {
+            return Ok(None);
+        };
+        Ok(tenants::load(env)?
+            .iter()
+            .find(|t| t.app_def_id == id)
+            .cloned())
+    }
+
+    /// The store's upkeep and its due events, then the alarm set to what is due next.
+    async fn upkeep(&self) -> ApiResult<()> {
+        let Some(tenant) = self.tenant(&self.env)? else {
+            return Ok(());
+        };
+        let now = now();
+        let db = Db::new(self.backend(), &tenant.app_def_id);
+        upkeep(&db, now).await?;
+        delivery::deliver_store(&self.env, &tenant, self.backend(), now).await?;
+        let later = crate::now();
+        let next = db
+            .next_due()
+            .await?
+            .map_or(later.plus_millis(IDLE_ALARM_MS), |due| {
+                Timestamp::from_millis(due.clamp(
+                    later.millis() + MIN_ALARM_MS,
+                    later.millis() + IDLE_ALARM_MS,
+                ))
+            });
+        self.wake_at(next).await
+    }
+
+    /// Sets the alarm to `at`, unless it is already set sooner.
+    async fn wake_at(&self, at: Timestamp) -> ApiResult<()> {
+        let storage = self.state.storage();
+        let set = storage.get_alarm().await?;
+        if set.is_none_or(|ms| ms > at.millis()) {
+            let date = worker::js_sys::Date::new(&JsValue::from_f64(at.millis() as f64));
+            storage.set_alarm(worker::ScheduledTime::new(date)).await?;
+        }
+        Ok(())
+    }
+
+    /// `POST /__store/sql {sql, args}`: the rows, for tests that age what a
+    /// store holds. Answers only with `STORE_SQL_HOOK = "1"`.
+    async fn sql_hook(&self, mut req: Request) -> ApiResult<crate::idempotency::Reply> {
+        let on = self
+            .env
+            .var("STORE_SQL_HOOK")
+            .is_ok_and(|v| v.to_string() == "1");
+        if !on {
+            return Err(ApiError::NotFound("route"));
+        }
+        #[derive(serde::Deserialize)]
+        struct Query {
+            sql: String,
+            #[serde(default)]
+            args: Vec<serde_json::Value>,
+        }
+        let q: Query = req.json().await?;
+        let args: Vec<JsValue> = q
+            .args
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(0.0)),
+                serde_json::Value::String(s) => JsValue::from_str(s),
+                _ => JsValue::NULL,
+            })
+            .collect();
+        let rows: Vec<serde_json::Value> =
+            self.sql.exec_raw(&q.sql, args).and_then(|c| c.to_array())?;
+        Ok(crate::idempotency::Reply::fresh(
+            serde_json::Value::from(rows).to_string(),
+        ))
+    }
+}
+
+/// A value of the object's own `object_meta`.
+fn meta(sql: &SqlStorage, key: &str) -> ApiResult<Option<String>> {
+    let rows: Vec<serde_json::Value> = sql
+        .exec_raw(
+            "SELECT value FROM object_meta WHERE key = ?1",
+            vec![key.into()],
+        )
+        .and_then(|c| c.to_array())?;
+    Ok(rows
+        .first()
+        .and_then(|r| r["value"].as_str())
+        .map(String::from))
+}
+
+/// Applies the migrations this object has not applied yet, each in its own
+/// transaction.
+fn migrate(sql: &SqlStorage, storage: &JsValue) -> Result<(), String> {
+    let meta =
+        "CREATE TABLE IF NOT EXISTS object_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+                CREATE TABLE IF NOT EXISTS object_migrations (name TEXT PRIMARY KEY) STRICT";
+    db::object_batch(sql, storage, vec![Stmt::new(meta, Vec::new())]).map_err(|f| f.0)?;
+    let applied: Vec<serde_json::Value> = sql
+        .exec_raw("SELECT name FROM object_migrations", Vec::new())
+        .and_then(|c| c.to_array())
+        .map_err(|e| e.to_string())?;
+    for (name, text) in MIGRATIONS {
+        if applied.iter().any(|r| r["name"] == name) {
+            continue;
+        }
+        db::object_batch(
+            sql,
+            storage,
+            vec![
+                Stmt::new(text, Vec::new()),
+                Stmt::new(
+                    "INSERT INTO object_migrations (name) VALUES (?1)",
+                    vec![name.into()],
+                ),
+            ],
+        )
+        .map_err(|f| format!("migration {name}: {}", f.0))?;
+    }
+    Ok(())
+}

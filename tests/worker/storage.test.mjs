@@ -1,0 +1,122 @@
+// The two storage backends side by side: a store in its own Durable Object
+// keeps its rows there (D1 holds only the directory of store configurations,
+// which the CORS preflight reads), a store on D1 beside it is untouched, and
+// a store moves from D1 into its object with `npm run move-store`'s steps
+// (scripts/move-store.mjs): 503 while moving, then everything it held is
+// there and works on. The whole worker suite also runs once per backend
+// (TEST_STORAGE=objects); these tests set each store's storage themselves.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { moveStore } from '../../scripts/move-store.mjs';
+
+let w;
+after(async () => { await w?.close(); });
+
+const call = async (method, path, body, key) => {
+  const r = await w.fetch(path, json(method, body, key));
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : null };
+};
+const ok = async (...args) => {
+  const r = await call(...args);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+};
+const item = (id, quantity = 1) => ({ quantity, catalogReference: { catalogItemId: id, appId: 'demo' } });
+const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };
+const buyer = {
+  buyerInfo: { email: 'mover@example.com' },
+  billingInfo: { address, contactDetails: { firstName: 'Ada', lastName: 'Lovelace' } },
+  shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
+};
+const readyCheckout = async (t, lineItems, extra = {}) => {
+  const { checkout } = await ok('POST', '/ecom/v1/checkouts', { lineItems, channelType: 'WEB', checkoutInfo: buyer, ...extra }, t.publishableKey);
+  return checkout;
+};
+
+test('each store in its own object: its rows are there, not on D1; the D1 directory serves the preflight; a D1 store beside it', async () => {
+  w = await startMiniflare({ STORAGE: 'objects' });
+  const shop = 'https://shop.example';
+  // tenant b stays on D1, by its own setting
+  const tenants = JSON.parse(w.TENANTS).map((t) => (t.appDefId === w.b.tenant.appDefId ? { ...t, storage: 'd1' } : t));
+  await w.rebind({ TENANTS: JSON.stringify(tenants) });
+  for (const t of [w.a, w.b]) await ok('PUT', '/admin/v1/store', { ...demoStore(), allowedOrigins: [shop] }, t.secretKey);
+  const a = await readyCheckout(w.a, [item('stickers', 2)]);
+  const b = await readyCheckout(w.b, [item('stickers', 1)]);
+  const { orderId } = await ok('POST', `/ecom/v1/checkouts/${a.id}/create-order`, {}, w.a.secretKey);
+
+  const onD1 = async (table, id) => (await w.d1(`SELECT id FROM ${table} WHERE id = ?`, id)).length;
+  assert.equal(await onD1('checkouts', a.id), 0, 'a\'s checkout is in its object');
+  assert.equal(await onD1('orders', orderId), 0, 'a\'s order is in its object');
+  assert.equal(await onD1('checkouts', b.id), 1, 'b\'s checkout is on D1');
+  assert.equal((await w.sql('SELECT id FROM checkouts WHERE id = ?', a.id)).length, 1);
+  const directory = await w.d1('SELECT app_def_id FROM stores ORDER BY app_def_id');
+  assert.deepEqual(directory.map((r) => r.app_def_id), [w.a.tenant.appDefId, w.b.tenant.appDefId].sort());
+
+  // a store's objects answer only their own tenant
+  assert.equal((await call('GET', `/ecom/v1/checkouts/${a.id}`, undefined, w.b.publishableKey)).status, 404);
+  assert.equal((await call('GET', `/ecom/v1/checkouts/${b.id}`, undefined, w.a.publishableKey)).status, 404);
+  assert.equal((await ok('GET', `/ecom/v1/orders/${orderId}`, undefined, w.a.secretKey)).order.id, orderId);
+  const preflight = await w.fetch('/ecom/v1/checkouts', { method: 'OPTIONS', headers: { origin: shop, 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), shop);
+  // a page of the listed origin reaches the store in its object; another is refused there
+  const fromPage = (origin) => w.fetch(`/ecom/v1/checkouts/${a.id}`, { headers: { origin, authorization: w.a.publishableKey } });
+  assert.equal((await fromPage(shop)).headers.get('access-control-allow-origin'), shop);
+  assert.equal((await fromPage('https://evil.example')).status, 403);
+  await w.close();
+  w = undefined;
+});
+
+test('a store moves from D1 into its object: 503 while moving, then its checkouts, orders, counters and events are there and work on', async () => {
+  w = await startMiniflare({ STORAGE: 'd1' });
+  await ok('PUT', '/admin/v1/store', demoStore(), w.a.secretKey);
+  await ok('PUT', '/admin/v1/store', demoStore(), w.b.secretKey);
+  const open = await readyCheckout(w.a, [item('stickers', 2)]);
+  const ordered = await readyCheckout(w.a, [item('hoodie', 3)], { couponCode: 'LIMITED' });
+  const first = await ok('POST', `/ecom/v1/checkouts/${ordered.id}/create-order`, {}, w.a.secretKey);
+  const before = {
+    open: await ok('GET', `/ecom/v1/checkouts/${open.id}`, undefined, w.a.publishableKey),
+    order: await ok('GET', `/ecom/v1/orders/${first.orderId}`, undefined, w.a.secretKey),
+    store: await ok('GET', '/admin/v1/store', undefined, w.a.secretKey),
+    events: await ok('GET', '/admin/v1/events?limit=100', undefined, w.a.secretKey),
+  };
+
+  const vars = { TENANTS: w.TENANTS };
+  const said = [];
+  let during;
+  await moveStore(vars, w.a.tenant.appDefId, {
+    say: (line) => said.push(line),
+    deploy: async (v) => {
+      await w.rebind({ TENANTS: v.TENANTS });
+      if (during) return;
+      // moving: every call for the store is refused for a while; another store is served
+      const r = await call('GET', `/ecom/v1/checkouts/${open.id}`, undefined, w.a.publishableKey);
+      during = r;
+      assert.equal((await call('GET', '/admin/v1/store', undefined, w.b.secretKey)).status, 200);
+    },
+  });
+  assert.equal(during.status, 503);
+  assert.equal(during.body.details.applicationError.code, 'STORE_MOVING');
+  assert.equal(during.headers.get('retry-after'), '30');
+  assert.match(said.join('\n'), /storage moving[\s\S]*storage objects/);
+  assert.equal(JSON.parse(vars.TENANTS).find((t) => t.appDefId === w.a.tenant.appDefId).storage, 'objects');
+
+  // everything it held is there, as it was
+  assert.deepEqual(await ok('GET', `/ecom/v1/checkouts/${open.id}`, undefined, w.a.publishableKey), before.open);
+  assert.deepEqual(await ok('GET', `/ecom/v1/orders/${first.orderId}`, undefined, w.a.secretKey), before.order);
+  assert.deepEqual(await ok('GET', '/admin/v1/store', undefined, w.a.secretKey), before.store);
+  assert.deepEqual(await ok('GET', '/admin/v1/events?limit=100', undefined, w.a.secretKey), before.events);
+  // and works on: the next order is numbered after the last; stock and coupon uses count on from where they were
+  const counts = (s) => ({ stock: s.store.catalog.find((i) => i.id === 'hoodie').stock, uses: s.store.coupons.find((c) => c.code === 'LIMITED').uses });
+  const was = counts(before.store);
+  const again = await readyCheckout(w.a, [item('hoodie', 2)], { couponCode: 'LIMITED' });
+  const next = await ok('POST', `/ecom/v1/checkouts/${again.id}/create-order`, {}, w.a.secretKey);
+  const { order } = await ok('GET', `/ecom/v1/orders/${next.orderId}`, undefined, w.a.secretKey);
+  assert.equal(Number(order.number), Number(before.order.order.number) + 1);
+  assert.deepEqual(counts(await ok('GET', '/admin/v1/store', undefined, w.a.secretKey)), { stock: was.stock - 2, uses: was.uses + 1 });
+  assert.deepEqual(was, { stock: 12 - 3, uses: 1 });
+  // the new rows are in the object; D1 keeps the old ones as they were
+  assert.equal((await w.d1('SELECT id FROM orders WHERE id = ?', next.orderId)).length, 0);
+  assert.equal((await w.d1('SELECT id FROM orders WHERE id = ?', first.orderId)).length, 1);
+});
