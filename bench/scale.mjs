@@ -1,10 +1,12 @@
-// Where one D1 database stops: create-order throughput for one store and for
-// 20 stores at once, one store's latency while the 19 others are under load,
-// checkout reads per second, and the bytes a checkout, an order and an event
-// take (and how a checkout's grow with its lines). Local `wrangler dev`, a
-// fresh local D1, 20 tenants with the demo store. Figures in SCALING.md.
+// The two storage backends side by side, in one run: create-order throughput
+// for one store and for 20 stores at once, one store's latency alone and
+// while the 19 others are under load, checkout reads per second; first with
+// every store on one D1 database, then with each store in its own Durable
+// Object (STORAGE = "objects"). Then, on D1, the bytes a checkout, an order
+// and an event take (and how a checkout's grow with its lines). Local
+// `wrangler dev`, 20 tenants with the demo store. Figures in SCALING.md.
 //
-//   node bench/scale.mjs [seconds=8]      (after npm test or npm start built the worker)
+//   node bench/scale.mjs [seconds=8] [d1|objects]   (after npm test or npm start built the worker)
 import { mkdtempSync, writeFileSync, rmSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +15,29 @@ import autocannon from 'autocannon';
 import { root, bin, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
+const backends = process.argv[3] ? [process.argv[3]] : ['d1', 'objects'];
 const STORES = 20;
-const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-scale-'));
-migrateLocal({ persistTo: dir, quiet: true });
 const tenants = Array.from({ length: STORES }, (_, i) => newTenant(`s${i}`));
-const envFile = join(dir, 'scale.vars');
-writeFileSync(envFile, `TENANTS='${JSON.stringify(tenants.map((t) => t.tenant))}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\n`);
-const server = await startWrangler({ port: 18_900 + Math.floor(Math.random() * 90), persistTo: dir, envFile, quiet: true });
-const base = server.base;
+let dir;
+let server;
+let base;
+
+/** A fresh local database (and objects) under `wrangler dev` with every store on `storage`. */
+async function start(storage) {
+  dir = mkdtempSync(join(tmpdir(), 'edge-checkout-scale-'));
+  migrateLocal({ persistTo: dir, quiet: true });
+  const envFile = join(dir, 'scale.vars');
+  writeFileSync(envFile, `TENANTS='${JSON.stringify(tenants.map((t) => t.tenant))}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n`
+    + `LOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
+  server = await startWrangler({ port: 18_900 + Math.floor(Math.random() * 90), persistTo: dir, envFile, quiet: true });
+  base = server.base;
+  for (const t of tenants) await seedStore(base, t.secretKey, demoStore(base));
+}
+async function stop() {
+  server.stop();
+  await new Promise((r) => setTimeout(r, 300));
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const info = {
   buyerInfo: { email: 'scale@example.com' },
@@ -69,23 +86,11 @@ function sql(command) {
   return JSON.parse(r.stdout)[0].results;
 }
 
-try {
-  for (const t of tenants) await seedStore(base, t.secretKey, demoStore(base));
+/** Orders and reads: one store, 20 at once, one store alone and among busy ones. */
+async function throughput() {
   const results = {};
-
-  // a checkout of 1, 10, 100 and 300 lines, whose sizes are read at the end
-  // (the database is read with wrangler d1 execute only once the load is over)
-  const bySize = [];
-  for (const n of [1, 10, 100, 300]) bySize.push([n, (await checkouts(tenants[STORES - 1], 1, n))[0]]);
-  const sizes = {};
-
-  // one store, 10 connections
-  const before = dbBytes();
   const one = await checkouts(tenants[0], Math.ceil(seconds * 120));
-  const afterCheckouts = dbBytes();
-  results['create-order, 1 store, 10 connections (10 lines)'] = row(await orders(tenants[0], one, 10));
-  const afterOrders = dbBytes();
-  const orderedOne = results['create-order, 1 store, 10 connections (10 lines)']['req/s'] * seconds;
+  results['create-order, 1 store, 10 connections'] = row(await orders(tenants[0], one, 10));
 
   // 20 stores at once, 2 connections each
   const each = [];
@@ -98,7 +103,7 @@ try {
   };
 
   // one store's latency alone, then while the 19 others are loaded
-  const quiet = await checkouts(tenants[0], Math.ceil(seconds * 40));
+  const quiet = await checkouts(tenants[0], Math.ceil(seconds * 80));
   results['create-order, 1 store, 1 connection, alone'] = row(await orders(tenants[0], quiet, 1));
   const busy = [];
   for (const t of tenants.slice(1)) busy.push(await checkouts(t, Math.ceil(seconds * 20)));
@@ -108,21 +113,51 @@ try {
 
   // reads
   const [read] = await checkouts(tenants[1], 1);
-  results['GET checkout (10 lines), 10 connections'] = row(await autocannon({ url: `${base}/ecom/v1/checkouts/${read}`, connections: 10, duration: seconds,
+  results['GET checkout, 10 connections'] = row(await autocannon({ url: `${base}/ecom/v1/checkouts/${read}`, connections: 10, duration: seconds,
     headers: { authorization: tenants[1].secretKey } }));
-
-  console.table(results);
-  for (const [n, id] of bySize) sizes[`checkout record, ${n} lines`] = sql(`SELECT length(record) AS b FROM checkouts WHERE id = '${id}'`)[0].b;
-  const ordered = sql("SELECT count(*) AS n, avg(length(body)) AS b FROM orders WHERE app_def_id = '" + tenants[0].tenant.appDefId + "'")[0];
-  sizes['order body, 10 lines'] = Math.round(ordered.b);
-  sizes['event body (average)'] = Math.round(sql('SELECT avg(length(body)) AS b FROM events')[0].b);
-  sizes['database growth per checkout (10 lines, with its created event)'] = Math.round((afterCheckouts - before) / one.length);
-  sizes['database growth per order (10 lines, with its events and the checkout change)'] = Math.round((afterOrders - afterCheckouts) / orderedOne);
-  console.table(sizes);
-  console.log(`database: ${(dbBytes() / 1024 / 1024).toFixed(1)} MiB, ${sql('SELECT count(*) AS n FROM checkouts')[0].n} checkouts, `
-    + `${sql('SELECT count(*) AS n FROM orders')[0].n} orders, ${sql('SELECT count(*) AS n FROM events')[0].n} events`);
-} finally {
-  server.stop();
-  await new Promise((r) => setTimeout(r, 300));
-  rmSync(dir, { recursive: true, force: true });
+  return results;
 }
+
+/** Bytes on D1: a checkout by lines, an order, an event, and growth per checkout and order. */
+async function bytes() {
+  // a checkout of 1, 10, 100 and 300 lines, whose sizes are read at the end
+  // (the database is read with wrangler d1 execute only once the load is over)
+  const bySize = [];
+  for (const n of [1, 10, 100, 300]) bySize.push([n, (await checkouts(tenants[STORES - 1], 1, n))[0]]);
+  const before = dbBytes();
+  const made = await checkouts(tenants[0], 200);
+  const afterCheckouts = dbBytes();
+  const orderCount = (await orders(tenants[0], made, 4))['2xx'];
+  const afterOrders = dbBytes();
+  const sizes = {};
+  for (const [n, id] of bySize) sizes[`checkout record, ${n} lines`] = sql(`SELECT length(record) AS b FROM checkouts WHERE id = '${id}'`)[0].b;
+  sizes['order body, 10 lines'] = Math.round(sql(`SELECT avg(length(body)) AS b FROM orders WHERE app_def_id = '${tenants[0].tenant.appDefId}'`)[0].b);
+  sizes['event body (average)'] = Math.round(sql('SELECT avg(length(body)) AS b FROM events')[0].b);
+  sizes['database growth per checkout (10 lines, with its created event)'] = Math.round((afterCheckouts - before) / made.length);
+  sizes['database growth per order (10 lines, with its events and the checkout change)'] = Math.round((afterOrders - afterCheckouts) / Math.max(1, orderCount));
+  return sizes;
+}
+
+const table = {};
+const ratios = {};
+for (const storage of backends) {
+  await start(storage);
+  try {
+    const results = await throughput();
+    for (const [what, r] of Object.entries(results)) table[`${storage}: ${what}`] = r;
+    const rate = (k) => results[k]['req/s'];
+    ratios[storage] = {
+      '20 stores / 1 store, orders per second': +(rate('create-order, 20 stores at once, 2 connections each: total')
+        / rate('create-order, 1 store, 10 connections')).toFixed(2),
+      'one store\'s p99, busy / alone': +(results['create-order, 1 store, 1 connection, while 19 stores take 2 each'].p99
+        / results['create-order, 1 store, 1 connection, alone'].p99).toFixed(2),
+    };
+    if (storage === 'd1') {
+      console.table(await bytes());
+    }
+  } finally {
+    await stop();
+  }
+}
+console.table(table);
+console.table(ratios);

@@ -204,7 +204,7 @@ export function newTenant(name = 'demo') {
 }
 
 /** What the worker reads of its environment; nothing else of .dev.vars is handed to it. */
-export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'EVENTS_TIMEOUT_MS', 'ALLOW_LOCAL_WEBHOOKS'];
+export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'STORAGE', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'EVENTS_TIMEOUT_MS', 'ALLOW_LOCAL_WEBHOOKS'];
 
 /**
  * The worker's part of `vars` in an env file of its own under .wrangler/

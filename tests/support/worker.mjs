@@ -87,6 +87,8 @@ export async function startMiniflare(bindings = {}, limits = {}) {
       }
       return rows;
     },
+    /** A request to the store object of tenant `id` (its own `/__store/…` paths). */
+    storeObject,
     /** Runs SQL on the D1 database, whatever the stores' storage. */
     d1: (query, ...args) => d1(query, ...args),
     /** Runs the cron trigger once (and each store object's upkeep) and waits for it. */

@@ -64,6 +64,19 @@ test('each store in its own object: its rows are there, not on D1; the D1 direct
   const fromPage = (origin) => w.fetch(`/ecom/v1/checkouts/${a.id}`, { headers: { origin, authorization: w.a.publishableKey } });
   assert.equal((await fromPage(shop)).headers.get('access-control-allow-origin'), shop);
   assert.equal((await fromPage('https://evil.example')).status, 403);
+
+  // the object's alarm is its clock: after the change it runs at once, then
+  // sleeps until what is due next, here the unpaid order's deadline
+  await ok('PUT', '/admin/v1/store', { ...demoStore(), paymentTimeoutMinutes: 5 }, w.a.secretKey);
+  const unpaid = await readyCheckout(w.a, [item('stickers')]);
+  const placed = Date.now();
+  await ok('POST', `/ecom/v1/checkouts/${unpaid.id}/create-order`, {}, w.a.secretKey);
+  const alarm = async () => (await (await w.storeObject(w.a.tenant.appDefId, '/__store/alarm')).json()).alarm;
+  let next;
+  for (let i = 0; i < 50 && !((next = await alarm()) > placed + 60_000); i++) await new Promise((r) => setTimeout(r, 100));
+  const [order] = await w.sql('SELECT pay_by_ms FROM orders WHERE checkout_id = ?', unpaid.id);
+  assert.equal(next, order.pay_by_ms, 'the alarm waits for the unpaid order\'s deadline');
+  assert.ok(Math.abs(next - (placed + 5 * 60_000)) < 5_000);
   await w.close();
   w = undefined;
 });

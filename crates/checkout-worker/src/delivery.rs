@@ -10,6 +10,7 @@ use crate::db::{Attempted, Backend, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::tenants::{Storage, Tenant};
 use checkout_core::events::{next_attempt, EventSigner, Status};
+use checkout_core::store::Store;
 use checkout_core::time::Timestamp;
 use checkout_core::web::webhook_url_allowed;
 use futures_util::future::{join_all, select, Either};
@@ -157,6 +158,13 @@ pub async fn deliver_store(
         return Ok(());
     };
     deliver_tenant(env, &signer, tenant, backend, now).await
+}
+
+/// Whether a store's events are sent: it has a webhook URL the rules allow.
+pub fn sends(env: &Env, store: Option<&Store>) -> bool {
+    store
+        .and_then(|s| s.config.webhooks.as_ref())
+        .is_some_and(|w| webhook_url_allowed(&w.url, allow_local_webhooks(env)))
 }
 
 /// A tenant's due events, one at a time, each claimed before it is sent; at

@@ -71,11 +71,15 @@ fn fingerprint(method: &str, path: &str, query: &[(String, String)], body: &[u8]
 }
 
 /// Whether a refusal is the answer the same request would get again, and so
-/// is stored: not a failure of ours, a rate limit or a lost race.
+/// is stored: not a failure of ours, a rate limit, a store on the move or a
+/// lost race.
 fn repeatable(e: &ApiError) -> bool {
     !matches!(
         e,
-        ApiError::Internal(_) | ApiError::RateLimited { .. } | ApiError::KeptChanging(_)
+        ApiError::Internal(_)
+            | ApiError::RateLimited { .. }
+            | ApiError::StoreMoving { .. }
+            | ApiError::KeptChanging(_)
     )
 }
 

@@ -1,15 +1,19 @@
 //! The edge checkout worker: the HTTP API of `docs/api.md` on Cloudflare
-//! Workers with D1. A thin shell: prices, validation and every rule come from
+//! Workers, with each store's rows on D1 or in the store's own Durable
+//! Object. A thin shell: prices, validation and every rule come from
 //! `checkout-core`; this crate authenticates, stores and answers.
 //!
 //! This file holds only the entry points: `fetch` (a CORS preflight
-//! answered in [`cors`]; else route, read, dispatch, answer, log) and
-//! `scheduled` (plan orders moved with the clock, idle checkouts deleted, then
-//! the outbox's retries delivered). After a change, its events leave at once,
-//! in the request's `waitUntil`. The request is read in [`request`], handled in
+//! answered in [`cors`]; else route and authenticate, then serve where the
+//! store's rows are: here on D1, or forwarded to its [`object`], which serves
+//! it the same way; answer, log) and `scheduled` (for the stores on D1: plan
+//! orders moved with the clock, idle checkouts deleted, then the outbox's
+//! retries delivered; a store's object keeps its own time with its alarm).
+//! After a change, its events leave at once: in the request's `waitUntil` on
+//! D1, in the object's alarm. The request is read in [`request`], handled in
 //! [`handlers`] (one module per resource), stored through [`db`] (one module
-//! per concept), and refused through [`error`], the one place that knows
-//! HTTP status numbers.
+//! per concept, on either backend), and refused through [`error`], the one
+//! place that knows HTTP status numbers.
 
 mod cors;
 mod db;
@@ -54,8 +58,10 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
     };
     for tenant in tenants.iter().filter(|t| t.storage(&env) == Storage::D1) {
         // one tenant's failure does not stop the others' upkeep
-        let upkeep =
-            async { upkeep(&db::Db::new(Backend::d1(&env)?, &tenant.app_def_id), now).await };
+        let upkeep = async {
+            let db = db::Db::new(Backend::d1(&env)?, &tenant.app_def_id);
+            upkeep(&db, now, true).await
+        };
         if let Err(e) = upkeep.await {
             log::failure("scheduled", &e);
         }
@@ -65,16 +71,19 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
     }
 }
 
-/// A store's upkeep, on either backend: plan orders moved with the clock,
-/// unpaid orders past their deadline canceled, idle checkouts, old events
-/// and old idempotency keys deleted.
-async fn upkeep(db: &db::Db, now: Timestamp) -> ApiResult<()> {
+/// A store's upkeep, on either backend: what moves with the clock (plan
+/// orders, unpaid orders past their deadline canceled), then, with
+/// `cleanup`, idle checkouts, old events and old idempotency keys deleted.
+async fn upkeep(db: &db::Db, now: Timestamp, cleanup: bool) -> ApiResult<()> {
     handlers::advance_plan_orders(db, now).await?;
     handlers::expire_unpaid_orders(db, now).await?;
-    handlers::forget_idle_checkouts(db, now).await?;
-    handlers::forget_old_events(db, now).await?;
-    db.delete_old_idempotency_keys(idempotency::cutoff(now))
-        .await
+    if cleanup {
+        handlers::forget_idle_checkouts(db, now).await?;
+        handlers::forget_old_events(db, now).await?;
+        db.delete_old_idempotency_keys(idempotency::cutoff(now))
+            .await?;
+    }
+    Ok(())
 }
 
 #[event(fetch)]

@@ -14,10 +14,10 @@
 //! delivers its events. No cron visits it, so 10,000 stores cost nothing
 //! while idle.
 //!
-//! Paths under `/__store/` are the object's own (`upkeep`, and `sql`, which
-//! answers only when the worker has `STORE_SQL_HOOK = "1"`, as the tests
-//! set it to age rows): the worker never forwards them, since it forwards
-//! only routed API calls.
+//! Paths under `/__store/` are the object's own (`upkeep`; `sql` and `alarm`,
+//! which answer only when the worker has `STORE_SQL_HOOK = "1"`, as the
+//! tests set it, to age rows and read the alarm): the worker never forwards
+//! them, since it forwards only routed API calls.
 
 use crate::db::{self, Backend, Db, Stmt};
 use crate::error::{ApiError, ApiResult};
@@ -26,7 +26,7 @@ use crate::routes;
 use crate::tenants::{self, Tenant};
 use crate::{answer, delivery, log, now, serve, upkeep};
 use checkout_core::time::Timestamp;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use worker::wasm_bindgen::JsValue;
 use worker::{
     durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response,
@@ -38,6 +38,9 @@ const BINDING: &str = "STORES";
 /// The longest the alarm sleeps while nothing is due: idle checkouts, old
 /// events and keys are deleted at least this often.
 const IDLE_ALARM_MS: i64 = 60 * 60 * 1000;
+/// How often the alarm deletes idle checkouts, old events and old keys
+/// (what moves with the clock, it does on every run).
+const CLEANUP_MS: i64 = 10 * 60 * 1000;
 /// The soonest the alarm runs again after a run (a receiver that keeps
 /// failing is not called in a loop).
 const MIN_ALARM_MS: i64 = 1_000;
@@ -115,6 +118,8 @@ pub struct StoreObject {
     /// The tenant, once recorded (for the alarm, which has no request),
     /// and its rows on D1 copied here.
     tenant: RefCell<Option<String>>,
+    /// When this instance last ran the cleanup (epoch ms).
+    cleaned: Cell<i64>,
 }
 
 impl DurableObject for StoreObject {
@@ -130,6 +135,7 @@ impl DurableObject for StoreObject {
             storage: raw,
             ready,
             tenant: RefCell::new(None),
+            cleaned: Cell::new(0),
         }
     }
 
@@ -144,18 +150,19 @@ impl DurableObject for StoreObject {
         match req.path().as_str() {
             "/__store/upkeep" => {
                 let result = self
-                    .upkeep()
+                    .upkeep(true)
                     .await
                     .map(|()| crate::idempotency::Reply::fresh("{}".into()));
                 answer(&request_id, result, None)
             }
             "/__store/sql" => answer(&request_id, self.sql_hook(req).await, None),
+            "/__store/alarm" => answer(&request_id, self.alarm_hook().await, None),
             _ => self.serve(req, &request_id).await,
         }
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        if let Err(e) = self.upkeep().await {
+        if let Err(e) = self.upkeep(false).await {
             log::failure("alarm", &e);
             // try again in a while rather than never
             let _ = self.state.storage().set_alarm(IDLE_ALARM_MS / 60).await;
@@ -249,18 +256,24 @@ impl StoreObject {
             .cloned())
     }
 
-    /// The store's upkeep and its due events, then the alarm set to what is due next.
-    async fn upkeep(&self) -> ApiResult<()> {
+    /// The store's upkeep (its cleanup at most every [`CLEANUP_MS`], unless
+    /// `all`) and its due events, then the alarm set to what is due next.
+    async fn upkeep(&self, all: bool) -> ApiResult<()> {
         let Some(tenant) = self.tenant(&self.env)? else {
             return Ok(());
         };
         let now = now();
         let db = Db::new(self.backend(), &tenant.app_def_id);
-        upkeep(&db, now).await?;
+        let cleanup = all || now.millis() - self.cleaned.get() >= CLEANUP_MS;
+        upkeep(&db, now, cleanup).await?;
+        if cleanup {
+            self.cleaned.set(now.millis());
+        }
         delivery::deliver_store(&self.env, &tenant, self.backend(), now).await?;
+        let sends = delivery::sends(&self.env, db.store().await?.as_ref());
         let later = crate::now();
         let next = db
-            .next_due()
+            .next_due(sends)
             .await?
             .map_or(later.plus_millis(IDLE_ALARM_MS), |due| {
                 Timestamp::from_millis(due.clamp(
@@ -282,16 +295,27 @@ impl StoreObject {
         Ok(())
     }
 
-    /// `POST /__store/sql {sql, args}`: the rows, for tests that age what a
-    /// store holds. Answers only with `STORE_SQL_HOOK = "1"`.
-    async fn sql_hook(&self, mut req: Request) -> ApiResult<crate::idempotency::Reply> {
-        let on = self
-            .env
-            .var("STORE_SQL_HOOK")
-            .is_ok_and(|v| v.to_string() == "1");
-        if !on {
-            return Err(ApiError::NotFound("route"));
+    /// The tests' hooks answer only with `STORE_SQL_HOOK = "1"`.
+    fn hooks_on(&self) -> ApiResult<()> {
+        match self.env.var("STORE_SQL_HOOK") {
+            Ok(v) if v.to_string() == "1" => Ok(()),
+            _ => Err(ApiError::NotFound("route")),
         }
+    }
+
+    /// `GET /__store/alarm`: `{"alarm": epoch ms or null}`, when the object wakes next.
+    async fn alarm_hook(&self) -> ApiResult<crate::idempotency::Reply> {
+        self.hooks_on()?;
+        let alarm = self.state.storage().get_alarm().await?;
+        Ok(crate::idempotency::Reply::fresh(
+            serde_json::json!({ "alarm": alarm }).to_string(),
+        ))
+    }
+
+    /// `POST /__store/sql {sql, args}`: the rows, for tests that age what a
+    /// store holds.
+    async fn sql_hook(&self, mut req: Request) -> ApiResult<crate::idempotency::Reply> {
+        self.hooks_on()?;
         #[derive(serde::Deserialize)]
         struct Query {
             sql: String,

@@ -497,6 +497,21 @@ mod tests {
         }
     }
 
+    /// Every route of a tenant's store says it may answer 503 while the store moves.
+    #[test]
+    fn openapi_document_says_a_moving_store_answers_503() {
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        for r in ROUTES.iter().filter(|r| r.access != Access::Public) {
+            let op = &doc["paths"][r.path][r.method.to_lowercase()];
+            assert_eq!(
+                op["responses"]["503"]["$ref"], "#/components/responses/StoreMoving",
+                "{} {}",
+                r.method, r.path
+            );
+        }
+    }
+
     /// The document's currencies and sales channels are the core's.
     #[test]
     fn openapi_document_lists_the_currencies_and_channels() {

@@ -246,16 +246,17 @@ pub(crate) fn object_batch(
 }
 
 impl Db {
-    /// When the store next has something to do: an event's next attempt,
-    /// an unpaid order's deadline or a plan order's move (epoch ms).
-    pub async fn next_due(&self) -> ApiResult<Option<i64>> {
+    /// When the store next has something to do: an event's next attempt
+    /// (when it `sends` events: it has a webhook), an unpaid order's
+    /// deadline or a plan order's move (epoch ms).
+    pub async fn next_due(&self, sends: bool) -> ApiResult<Option<i64>> {
         self.value(
             self.stmt(
                 "SELECT min(due) AS due FROM (
-                   SELECT min(next_attempt_ms) AS due FROM events WHERE app_def_id = ?1 AND status = 'PENDING'
+                   SELECT min(next_attempt_ms) AS due FROM events WHERE app_def_id = ?1 AND ?2 AND status = 'PENDING'
                    UNION ALL SELECT min(pay_by_ms) FROM orders WHERE app_def_id = ?1 AND status = 'INITIALIZED'
                    UNION ALL SELECT min(next_move_ms) FROM plan_orders WHERE app_def_id = ?1)",
-                &[],
+                &[i32::from(sends).into()],
             )?,
             "due",
         )
