@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
@@ -68,7 +69,8 @@ export const hooked = (e: EdgeCheckoutElement): void => {
       },
       files: ['recorded.ts', 'openapi.ts'],
     }));
-    return execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', dir], { encoding: 'utf8' });
+    // not the sync call: the event loop keeps the worker's connections while tsc runs
+    return (await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsc'), ['-p', dir], { encoding: 'utf8' })).stdout;
   } catch (e) {
     throw new Error(`tsc:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
   } finally {
