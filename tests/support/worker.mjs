@@ -46,7 +46,7 @@ export async function startMiniflare(bindings = {}, limits = {}) {
     d1Persist: join(dir, 'v3', 'd1'),
     durableObjects: { STORES: { className: 'StoreObject', useSQLite: true } },
     durableObjectsPersist: join(dir, 'v3', 'do'),
-    bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), STORE_SQL_HOOK: '1', ...bindings, STORAGE: storage },
+    bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), STORE_TEST_HOOKS: '1', ...bindings, STORAGE: storage },
     ratelimits: {
       STOREFRONT_RATE_LIMIT: { simple: { limit: storefront, period: 60 } },
       CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },

@@ -15,7 +15,7 @@
 //! while idle.
 //!
 //! Paths under `/__store/` are the object's own (`upkeep`; `sql` and `alarm`,
-//! which answer only when the worker has `STORE_SQL_HOOK = "1"`, as the
+//! which answer only when the worker has `STORE_TEST_HOOKS = "1"`, as the
 //! tests set it, to age rows and read the alarm): the worker never forwards
 //! them, since it forwards only routed API calls.
 
@@ -295,9 +295,9 @@ impl StoreObject {
         Ok(())
     }
 
-    /// The tests' hooks answer only with `STORE_SQL_HOOK = "1"`.
+    /// The tests' hooks answer only with `STORE_TEST_HOOKS = "1"`.
     fn hooks_on(&self) -> ApiResult<()> {
-        match self.env.var("STORE_SQL_HOOK") {
+        match self.env.var("STORE_TEST_HOOKS") {
             Ok(v) if v.to_string() == "1" => Ok(()),
             _ => Err(ApiError::NotFound("route")),
         }
@@ -359,7 +359,7 @@ fn meta(sql: &SqlStorage, key: &str) -> ApiResult<Option<String>> {
 fn migrate(sql: &SqlStorage, storage: &JsValue) -> Result<(), String> {
     let meta =
         "CREATE TABLE IF NOT EXISTS object_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-                CREATE TABLE IF NOT EXISTS object_migrations (name TEXT PRIMARY KEY) STRICT";
+        CREATE TABLE IF NOT EXISTS object_migrations (name TEXT PRIMARY KEY) STRICT";
     db::object_batch(sql, storage, vec![Stmt::new(meta, Vec::new())]).map_err(|f| f.0)?;
     let applied: Vec<serde_json::Value> = sql
         .exec_raw("SELECT name FROM object_migrations", Vec::new())
@@ -383,4 +383,21 @@ fn migrate(sql: &SqlStorage, storage: &JsValue) -> Result<(), String> {
         .map_err(|f| format!("migration {name}: {}", f.0))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// An object applies every migration D1 has, in the same order.
+    #[test]
+    fn objects_apply_every_migration() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("the migrations folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|name| name.strip_suffix(".sql").map(String::from))
+            .collect();
+        files.sort();
+        let applied: Vec<&str> = super::MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(applied, files);
+    }
 }

@@ -44,7 +44,9 @@ pub struct Call<'a> {
 }
 
 /// Who calls: the tenant and kind of the key (none on a public route), and
-/// the page's origin when it is another than the worker's and may call.
+/// the page's origin when it is another than the worker's (a publishable
+/// key's storefront call; whether the store lists it is [`Who::check_origin`]'s
+/// to say, where the store's rows are).
 pub struct Who {
     pub tenant: Option<Tenant>,
     pub kind: Option<KeyKind>,
@@ -54,8 +56,8 @@ pub struct Who {
 }
 
 /// Checks the key for the route, and a page's origin: from another origin
-/// than the worker's, only a publishable-key route of a tenant whose store
-/// lists the origin may be called (a secret key is never used from a page).
+/// than the worker's, only a publishable-key route may be called (a secret
+/// key is never used from a page), and only if the store lists the origin.
 pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<Who> {
     let keyless = |tenant| Who {
         tenant,
