@@ -169,12 +169,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     const ui = { fields: {}, errors: {} };
     this.#ui = ui;
     const error = (name) => (ui.errors[name] = el('p', { id: `${id}-${name}-e`, className: 'error', part: 'error' }));
-    const field = (name, word, props = {}, tag = 'input') => {
-      const control = el(tag, { id: `${id}-${name}`, name, part: 'input', 'aria-describedby': `${id}-${name}-e`, ...props });
-      ui.fields[name] = control;
-      ui[name] = el('label', { htmlFor: control.id, part: 'label' }, t(word));
-      return el('div', { className: 'field', part: 'field' }, ui[name], control, error(name));
-    };
+    const field = (name, word, props, tag) => this.#field(name, t(word), props, tag);
     ui.alert = el('p', { className: 'alert', role: 'alert', part: 'alert' });
     ui.banner = el('div', { className: 'banner', part: 'banner', hidden: true },
       el('p', {}, t('offline')), el('button', { type: 'button', onclick: () => this.#retry() }, t('retry')));
@@ -242,6 +237,17 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#region(guess);
   }
 
+  /** A labelled control and its error paragraph, kept in the UI by `name`: the field's box. */
+  #field(name, label, props = {}, tag = 'input', ...children) {
+    const ui = this.#ui;
+    const id = `${this.#id}-${name}`;
+    const control = el(tag, { id, name, part: 'input', 'aria-describedby': `${id}-e`, ...props }, ...children);
+    ui.fields[name] = control;
+    ui[name] = el('label', { htmlFor: id, part: 'label' }, label);
+    ui.errors[name] = el('p', { id: `${id}-e`, className: 'error', part: 'error' });
+    return el('div', { className: 'field', part: 'field' }, ui[name], control, ui.errors[name]);
+  }
+
   /** The buyer's country as the locale suggests ("en-CA": CA), until the checkout has one. */
   #defaultCountry() {
     try {
@@ -262,16 +268,12 @@ export class EdgeCheckoutElement extends HTMLElement {
     const asked = ++this.#regionAsked;
     const regions = await regionsOf(country, this.#lang);
     if (asked !== this.#regionAsked || ui !== this.#ui) return; // the buyer chose again meanwhile
-    const id = `${this.#id}-subdivision`;
-    const props = { id, name: 'subdivision', part: 'input', autocomplete: 'shipping address-level1', 'aria-describedby': `${id}-e`,
-      required: !!regions && country !== 'DE' };
-    const control = regions
-      ? el('select', props, el('option', { value: '' }, this.#t('choose')), ...regions.map(([code, name]) => el('option', { value: code }, name)))
-      : el('input', props);
-    control.value = subdivision;
-    ui.fields.subdivision = control;
-    ui.errors.subdivision = el('p', { id: `${id}-e`, className: 'error', part: 'error' });
-    ui.regionBox.replaceChildren(el('label', { htmlFor: id, part: 'label' }, this.#t(regions ? regionWord(country) : 'region')), control, ui.errors.subdivision);
+    const options = regions ? [el('option', { value: '' }, this.#t('choose')), ...regions.map(([code, name]) => el('option', { value: code }, name))] : [];
+    const box = this.#field('subdivision', this.#t(regions ? regionWord(country) : 'region'),
+      { autocomplete: 'shipping address-level1', required: !!regions && country !== 'DE' }, regions ? 'select' : 'input', ...options);
+    ui.fields.subdivision.value = subdivision;
+    ui.regionBox.replaceWith(box);
+    ui.regionBox = box;
     const rule = postalRule(country);
     ui.fields.postalCode.required = !!rule;
     ui.postalCode.textContent = this.#t(country === 'US' ? 'zip' : 'postal');

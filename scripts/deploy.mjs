@@ -14,7 +14,8 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root, log, run, bin, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars } from './lib.mjs';
+import { root, log, run, bin, ensureToolchain, build, newEventsKey, readVars, writeVars } from './lib.mjs';
+import { apply } from './tenants.mjs';
 
 /** The Workers free plan's limit on a worker's size, gzipped. */
 export const FREE_PLAN_BYTES = 3 * 1024 * 1024;
@@ -40,10 +41,10 @@ export function bundleSize() {
 /** The secrets file: made with a first tenant when missing (its keys printed once). */
 export function ensureSecrets(file) {
   if (existsSync(file)) return readVars(file);
-  const { tenant, secretKey, publishableKey } = newTenant('shop');
-  const vars = { TENANTS: JSON.stringify([tenant]), EVENTS_SIGNING_KEY: newEventsKey() };
+  const vars = { EVENTS_SIGNING_KEY: newEventsKey() };
+  const { say } = apply(vars, ['add', 'shop']);
   writeVars(file, vars, '# The deployed worker\'s secrets (npm run deploy, npm run tenants -- --file): never committed.\n');
-  console.log(`made ${file} with a tenant ${tenant.appDefId}:\n  secret key:      ${secretKey}   (shown once)\n  publishable key: ${publishableKey}`);
+  console.log(`made ${file} with a first ${say.join('\n')}`);
   return vars;
 }
 

@@ -6,9 +6,11 @@
 //      answered 503 with Retry-After, and nothing more is written for it on D1;
 //   2. a wait (--drain, 60 s with --remote, else none) lets the calls that
 //      were already running on D1 end;
-//   3. its storage becomes "objects": the store's first call copies its rows
-//      from D1 into its object (configuration, counters, checkouts, orders,
-//      plan orders, events, idempotency keys), then is served from there.
+//   3. its storage becomes "objects": the store's first call starts copying
+//      its rows from D1 into its object (configuration, counters, checkouts,
+//      orders, plan orders, events, idempotency keys), 5,000 rows per call or
+//      alarm, the object's alarm carrying on at once; calls answer 503 with
+//      Retry-After: 1 until the copy is done, then are served from there.
 // The rows stay on D1 as they were, a copy to fall back on: setting the
 // storage back to d1 (npm run tenants -- set-storage <tenant> d1) serves the
 // store from them again, without what it did in its object meanwhile.
@@ -35,7 +37,7 @@ export async function moveStore(vars, tenant, { deploy, drainMs = 0, say = conso
   }
   say(apply(vars, ['set-storage', tenant, 'objects']).say.join('\n'));
   await deploy(vars);
-  say('moved: the store\'s next call copies its rows into its object');
+  say('moved: the store\'s next call starts copying its rows into its object');
 }
 
 async function main(argv) {

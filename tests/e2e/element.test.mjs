@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, demoStore } from '../support/worker.mjs';
-import { launchOptions, until } from '../support/browser.mjs';
+import { launchOptions, openReady, until } from '../support/browser.mjs';
 import { root } from '../../scripts/lib.mjs';
 import { formatMoney } from '../../js/node.js';
 import { LANGUAGES, messagesOf } from '../../js/element/messages.js';
@@ -61,10 +61,7 @@ async function newPage(options = {}) {
 /** The demo page with its element showing `checkout` (of `tenant`) in `locale`. */
 async function show(checkout, { locale, tenant = 'a', page: options = {} } = {}) {
   const page = await newPage(options);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
-  await page.goto(`${w.url}/`, { waitUntil: 'domcontentloaded' }); // the page says when it is ready: its pictures need not have loaded
-  await page.waitForSelector('body[data-ready=true]');
+  const errors = await openReady(page, `${w.url}/`);
   await page.evaluate(([pk, id, lang]) => {
     const e = document.querySelector('edge-checkout');
     e.setAttribute('publishable-key', pk);
@@ -162,8 +159,7 @@ test('the states a shopper meets, in en, de and ar, each without an axe violatio
     r = await w.fetch('/admin/v1/catalog/stickers/stock', json('POST', { set: 1, expected: (await r.json()).stock }, w.b.secretKey));
     assert.equal(r.status, 200, await r.text());
     const page = await newPage();
-    await page.goto(`${w.url}/`, { waitUntil: 'domcontentloaded' }); // the page says when it is ready: its pictures need not have loaded
-    await page.waitForSelector('body[data-ready=true]');
+    await openReady(page, `${w.url}/`);
     let release;
     const held = new Promise((r) => { release = r; });
     await page.route('**/ecom/v1/checkouts/*?include=pricingInput', async (route) => { await held; await route.continue(); });

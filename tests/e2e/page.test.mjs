@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startWranglerDev, json } from '../support/worker.mjs';
-import { launchOptions, until, tabTo, focused } from '../support/browser.mjs';
+import { launchOptions, openReady, until, tabTo, focused } from '../support/browser.mjs';
 
 let w;
 let browser;
@@ -22,16 +22,13 @@ after(async () => {
 /** The demo page, with the element's events recorded in `window.events`. */
 async function open(path = '/', options = {}) {
   const page = await browser.newPage({ locale: 'en-US', ...options });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
   await page.addInitScript(() => {
     window.events = [];
     for (const type of ['change', 'order-created', 'error']) {
       document.addEventListener(type, (e) => { if (e.target.localName === 'edge-checkout') window.events.push({ type, detail: e.detail }); });
     }
   });
-  await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' }); // body[data-ready] below says when it is ready
-  await page.waitForSelector('body[data-ready=true]');
+  const errors = await openReady(page, `${w.url}${path}`);
   return { page, errors };
 }
 

@@ -9,6 +9,19 @@ export function launchOptions() {
   };
 }
 
+/**
+ * Opens `url` (the demo page) in `page` and waits for the page's own ready
+ * mark, not the load event (its pictures need not have loaded); the page's
+ * uncaught errors, as they come.
+ */
+export async function openReady(page, url) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('body[data-ready=true]');
+  return errors;
+}
+
 /** Waits until the text of `selector` inside the first <edge-checkout>'s shadow root is `text`. */
 export function until(page, selector, text) {
   return page.waitForFunction(([s, t]) => document.querySelector('edge-checkout')?.shadowRoot?.querySelector(s)?.textContent === t,

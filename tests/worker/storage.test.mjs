@@ -2,8 +2,8 @@
 // keeps its rows there (D1 holds only the directory of store configurations,
 // which the CORS preflight reads), a store on D1 beside it is untouched, and
 // a store moves from D1 into its object with `npm run move-store`'s steps
-// (scripts/move-store.mjs): 503 while moving, then everything it held is
-// there and works on. The whole worker suite also runs once per backend
+// (scripts/move-store.mjs): 503 while moving and while its rows are copied
+// in slices, then everything it held is there and works on. The whole worker suite also runs once per backend
 // (TEST_STORAGE=objects); these tests set each store's storage themselves.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,7 +82,8 @@ test('each store in its own object: its rows are there, not on D1; the D1 direct
 });
 
 test('a store moves from D1 into its object: 503 while moving, then its checkouts, orders, counters and events are there and work on', async () => {
-  w = await startMiniflare({ STORAGE: 'd1' });
+  // a few rows per slice, so that the copy takes several calls and alarms
+  w = await startMiniflare({ STORAGE: 'd1', MOVE_SLICE_ROWS: '2' });
   await ok('PUT', '/admin/v1/store', demoStore(), w.a.secretKey);
   await ok('PUT', '/admin/v1/store', demoStore(), w.b.secretKey);
   const open = await readyCheckout(w.a, [item('stickers', 2)]);
@@ -115,6 +116,16 @@ test('a store moves from D1 into its object: 503 while moving, then its checkout
   assert.match(said.join('\n'), /storage moving[\s\S]*storage objects/);
   assert.equal(JSON.parse(vars.TENANTS).find((t) => t.appDefId === w.a.tenant.appDefId).storage, 'objects');
 
+  // the first call starts the copy and is told to come back; the alarm goes on with it
+  const copying = await call('GET', `/ecom/v1/checkouts/${open.id}`, undefined, w.a.publishableKey);
+  assert.equal(copying.status, 503, JSON.stringify(copying.body));
+  assert.equal(copying.headers.get('retry-after'), '1');
+  let moved = copying;
+  for (let i = 0; i < 100 && moved.status === 503; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    moved = await call('GET', `/ecom/v1/checkouts/${open.id}`, undefined, w.a.publishableKey);
+  }
+  assert.equal(moved.status, 200, 'the copy is done');
   // everything it held is there, as it was
   assert.deepEqual(await ok('GET', `/ecom/v1/checkouts/${open.id}`, undefined, w.a.publishableKey), before.open);
   assert.deepEqual(await ok('GET', `/ecom/v1/orders/${first.orderId}`, undefined, w.a.secretKey), before.order);

@@ -19,7 +19,7 @@
 //! tests set it, to age rows and read the alarm): the worker never forwards
 //! them, since it forwards only routed API calls.
 
-use crate::db::{self, Backend, Db, Stmt};
+use crate::db::{self, Backend, Db, Progress, Stmt};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Who, WHO_HEADER};
 use crate::routes;
@@ -211,38 +211,60 @@ impl StoreObject {
         Ok((route, params, who))
     }
 
-    /// Records the tenant this object serves, once, and on its first call
-    /// copies the store's rows on D1 here (a store moved from D1; a new
-    /// store has none): every call waits for the copy.
+    /// Records the tenant this object serves, and until it is done copies
+    /// the store's rows on D1 here (a store moved from D1; a new store has
+    /// none), a slice of at most `MOVE_SLICE_ROWS` rows (5,000) per call or
+    /// alarm, while every other call waits. A call that finds the copy
+    /// unfinished is answered 503 `STORE_MOVING`, and the alarm goes on at once.
     async fn remember(&self, tenant: &str) -> ApiResult<()> {
         if self.tenant.borrow().as_deref() == Some(tenant) {
             return Ok(());
         }
         let (here, d1, id) = (self.backend(), Backend::d1(&self.env)?, tenant.to_owned());
         let (sql, storage) = (self.sql.clone(), self.storage.clone());
-        let moved = self.state.block_concurrency_while(async move {
+        let slice = self
+            .env
+            .var("MOVE_SLICE_ROWS")
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(5_000);
+        let copy = self.state.block_concurrency_while(async move {
             let copy = async {
-                if meta(&sql, "moved")?.is_none() {
-                    let copied = Db::new(here, &id).copy_rows_from(&Db::new(d1, &id)).await?;
-                    db::object_batch(
-                        &sql,
-                        &storage,
-                        vec![Stmt::new(
-                            "INSERT INTO object_meta (key, value) VALUES ('tenant', ?1), ('moved', ?2)
-                             ON CONFLICT (key) DO NOTHING",
-                            vec![id.as_str().into(), copied.to_string().into()],
-                        )],
-                    )?;
+                if meta(&sql, "moved")?.is_some() {
+                    return Ok(true);
                 }
-                Ok::<(), ApiError>(())
+                let put = |key: &str, value: String| {
+                    Stmt::new(
+                        "INSERT INTO object_meta (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        vec![key.into(), value.into()],
+                    )
+                };
+                db::object_batch(&sql, &storage, vec![put("tenant", id.clone())])?;
+                let at = meta(&sql, "moving_at")?
+                    .and_then(|t| Progress::parse(&t))
+                    .unwrap_or_default();
+                let left = Db::new(here, &id)
+                    .copy_rows_from(&Db::new(d1, &id), at, slice, |p| {
+                        put("moving_at", p.to_text())
+                    })
+                    .await?;
+                if left.is_none() {
+                    db::object_batch(&sql, &storage, vec![put("moved", "1".into())])?;
+                }
+                Ok::<bool, ApiError>(left.is_none())
             };
             // an error is a value here: an Err would reset the object
             Ok(copy.await)
         });
-        moved.await??;
+        let done = copy.await??;
+        // the rest of the copy, or the events it brought, leave in the alarm now
+        self.wake_at(now()).await?;
+        if !done {
+            return Err(ApiError::StoreMoving { retry_after: 1 });
+        }
         *self.tenant.borrow_mut() = Some(tenant.to_owned());
-        // the events it brought leave now
-        self.wake_at(now()).await
+        Ok(())
     }
 
     /// The tenant this object serves, if it has served one (and it is still configured).
@@ -262,6 +284,11 @@ impl StoreObject {
         let Some(tenant) = self.tenant(&self.env)? else {
             return Ok(());
         };
+        match self.remember(&tenant.app_def_id).await {
+            // the copy goes on in the next alarm
+            Err(ApiError::StoreMoving { .. }) => return Ok(()),
+            other => other?,
+        }
         let now = now();
         let db = Db::new(self.backend(), &tenant.app_def_id);
         let cleanup = all || now.millis() - self.cleaned.get() >= CLEANUP_MS;

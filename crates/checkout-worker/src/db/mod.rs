@@ -21,6 +21,7 @@ mod store;
 
 pub use checkouts::Stored;
 pub use events::{Attempted, EventRow};
+pub use moving::Progress;
 pub use orders::{OrderOf, OrderRow, Refusal, Search};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
 pub use store::{Counter, CounterRefusal};

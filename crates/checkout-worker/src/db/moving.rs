@@ -1,6 +1,8 @@
 //! A store's move from D1 into its own object: its rows copied table by
-//! table, a page at a time, each page one transaction in the object. Run by
-//! the object on its first call, while the store is no longer written on D1
+//! table, a page at a time, each page one transaction in the object with the
+//! mark of how far the copy has come, so a copy cut short (a slice of rows
+//! done, or the object reset) goes on from there. Run by the object from its
+//! first call on, while the store is no longer written on D1
 //! (`npm run move-store` marks it `moving` first), so the copy is whole.
 
 use super::{to_js, Db, Stmt};
@@ -21,33 +23,70 @@ const TABLES: [&str; 9] = [
     "idempotency_keys",
 ];
 /// Rows read and written at once.
-const PAGE: usize = 200;
+pub const PAGE: usize = 200;
+
+/// How far a copy has come: the table (of [`TABLES`]) and its last row copied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub table: usize,
+    pub after: i64,
+}
+
+impl Progress {
+    /// As `object_meta` keeps it: `table:rowid`.
+    pub fn to_text(self) -> String {
+        format!("{}:{}", self.table, self.after)
+    }
+
+    pub fn parse(text: &str) -> Option<Progress> {
+        let (table, after) = text.split_once(':')?;
+        Some(Progress {
+            table: table.parse().ok()?,
+            after: after.parse().ok()?,
+        })
+    }
+}
 
 impl Db {
-    /// Copies the tenant's rows of every table from `from` into this
-    /// database (written over any copied before); how many rows.
-    pub async fn copy_rows_from(&self, from: &Db) -> ApiResult<usize> {
+    /// Copies the tenant's rows from `from` into this database (written over
+    /// any copied before), from `at` on, each page with `mark(progress)` in
+    /// its transaction: `None` when all is copied, else where it stopped,
+    /// after about `budget` rows.
+    pub async fn copy_rows_from(
+        &self,
+        from: &Db,
+        mut at: Progress,
+        budget: usize,
+        mark: impl Fn(Progress) -> Stmt,
+    ) -> ApiResult<Option<Progress>> {
         let mut copied = 0;
-        for table in TABLES {
-            let mut after = 0_i64;
-            loop {
-                let rows: Vec<Map<String, Value>> = from
-                    .rows(from.stmt(
-                        &format!(
-                            "SELECT rowid AS moving_rowid, * FROM {table}
-                             WHERE app_def_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT {PAGE}"
-                        ),
-                        &[to_js(after)],
-                    )?)
-                    .await?;
-                let Some(last) = rows.last() else { break };
-                after = last["moving_rowid"].as_i64().unwrap_or(i64::MAX);
-                let page: Vec<Stmt> = rows.into_iter().map(|row| insert(table, row)).collect();
-                copied += page.len();
-                self.batch(page).await?;
+        while let Some(table) = TABLES.get(at.table) {
+            if copied >= budget {
+                return Ok(Some(at));
             }
+            let rows: Vec<Map<String, Value>> = from
+                .rows(from.stmt(
+                    &format!(
+                        "SELECT rowid AS moving_rowid, * FROM {table}
+                         WHERE app_def_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT {PAGE}"
+                    ),
+                    &[to_js(at.after)],
+                )?)
+                .await?;
+            let Some(last) = rows.last() else {
+                at = Progress {
+                    table: at.table + 1,
+                    after: 0,
+                };
+                continue;
+            };
+            at.after = last["moving_rowid"].as_i64().unwrap_or(i64::MAX);
+            copied += rows.len();
+            let mut page: Vec<Stmt> = rows.into_iter().map(|row| insert(table, row)).collect();
+            page.push(mark(at));
+            self.batch(page).await?;
         }
-        Ok(copied)
+        Ok(None)
     }
 }
 
