@@ -1,7 +1,8 @@
 // One pass over the real thing: the worker and the storefront under
 // `wrangler dev` as `npm start` runs it (the cron trigger's handler served,
 // plain http webhooks to this machine allowed), D1 on local SQLite with the
-// migrations applied.
+// migrations applied; and once more with every store in its own Durable
+// Object (STORAGE=objects).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -35,14 +36,18 @@ test('wrangler dev serves the API with D1 and the storefront page', async () => 
   assert.equal(r.headers.get('content-type'), 'application/wasm');
 });
 
-test('a webhook receiver on this machine gets an event at once, and its retry from the cron trigger', async () => {
+/**
+ * A webhook receiver on this machine that refuses the first attempt: a
+ * change's event arrives at once, then its retry (`retry()` asks for it, or
+ * it comes on its own), signed with the worker's key.
+ */
+async function eventAndRetry(server, retry = async () => {}) {
   const seen = [];
   const receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
       seen.push(body);
-      // the first attempt is refused: the retry comes from the cron trigger
       res.statusCode = seen.length === 1 ? 503 : 200;
       res.end();
     });
@@ -50,8 +55,8 @@ test('a webhook receiver on this machine gets an event at once, and its retry fr
   await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
   try {
     const store = { ...demoStore(), webhooks: { url: `http://127.0.0.1:${receiver.address().port}/hooks` } };
-    assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey))).status, 200);
-    const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey));
+    assert.equal((await server.fetch('/admin/v1/store', json('PUT', store, server.a.secretKey))).status, 200);
+    const r = await server.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, server.a.publishableKey));
     const { checkout } = await r.json();
     const waitFor = async (what, n) => {
       for (let i = 0; i < 300 && seen.length < n; i++) await new Promise((ok) => setTimeout(ok, 50));
@@ -59,17 +64,33 @@ test('a webhook receiver on this machine gets an event at once, and its retry fr
     };
     await waitFor('the first attempt, right after the change', 1);
     await new Promise((ok) => setTimeout(ok, 200));
-    await w.cron();
+    await retry();
     await waitFor('the retry', 2);
-    const jwks = createRemoteJWKSet(new URL('/.well-known/jwks.json', w.url));
-    const { payload } = await jwtVerify(seen[1], jwks, { issuer: 'edge-checkout', audience: w.a.tenant.appDefId, algorithms: ['ES256'] });
+    const jwks = createRemoteJWKSet(new URL('/.well-known/jwks.json', server.url));
+    const { payload } = await jwtVerify(seen[1], jwks, { issuer: 'edge-checkout', audience: server.a.tenant.appDefId, algorithms: ['ES256'] });
     assert.equal(JSON.parse(payload.data).entityId, checkout.id);
-    const { events } = await (await w.fetch('/admin/v1/events?status=DELIVERED', json('GET', undefined, w.a.secretKey))).json();
+    const { events } = await (await server.fetch('/admin/v1/events?status=DELIVERED', json('GET', undefined, server.a.secretKey))).json();
     const mine = events.find((e) => e.entityId === checkout.id);
     assert.equal(mine.attempts, 2);
     assert.equal(mine.lastAttempt.httpStatus, 200);
   } finally {
     receiver.closeAllConnections();
     receiver.close();
+  }
+}
+
+test('a webhook receiver on this machine gets an event at once, and its retry from the cron trigger', async () => {
+  await eventAndRetry(w, () => w.cron());
+});
+
+test('every store in its own Durable Object under wrangler dev: the API, and the object\'s alarm sends an event and its retry with no cron', async () => {
+  const o = await startWranglerDev({ ALLOW_LOCAL_WEBHOOKS: 'true', EVENTS_RETRY_BASE_MS: '5', STORAGE: 'objects' });
+  try {
+    await eventAndRetry(o);
+    const { store } = await (await o.fetch('/admin/v1/store', json('GET', undefined, o.a.secretKey))).json();
+    assert.equal(store.catalog.length, demoStore().catalog.length);
+    assert.equal((await o.fetch('/admin/v1/store', json('GET', undefined, o.b.secretKey))).status, 404);
+  } finally {
+    await o.close();
   }
 });
