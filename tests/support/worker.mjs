@@ -24,9 +24,10 @@ function tenants() {
  * The worker under miniflare: `{ fetch(path, init), a, b, scheduled(), close }`.
  * `bindings` adds or overrides variables (EVENTS_RETRY_BASE_MS, say); `limits`
  * sets the rate limits per minute (`{storefront, codes}`), high by default so
- * that the suites' own traffic never meets them.
+ * that the suites' own traffic never meets them; the tenants named in
+ * `stores` (`['a']`, say) get the demo store.
  */
-export async function startMiniflare(bindings = {}, limits = {}) {
+export async function startMiniflare(bindings = {}, limits = {}, { stores = [] } = {}) {
   // TEST_STORAGE=objects runs a suite with every store in its own Durable Object
   const storage = bindings.STORAGE ?? process.env.TEST_STORAGE ?? 'd1';
   const { storefront = 1_000_000, codes = 1_000_000 } = limits;
@@ -56,6 +57,10 @@ export async function startMiniflare(bindings = {}, limits = {}) {
   const mf = new Miniflare(options);
   let url = await mf.ready;
   const d1 = async (query, ...args) => (await (await mf.getD1Database('DB')).prepare(query).bind(...args).all()).results;
+  for (const name of stores) {
+    const r = await fetch(new URL('/admin/v1/store', url), json('PUT', demoStoreAt(), t[name].secretKey));
+    if (r.status !== 200) throw new Error(`the demo store for ${name}: ${r.status} ${await r.text()}`);
+  }
   const storeObject = async (id, path, init) => {
     const ns = await mf.getDurableObjectNamespace('STORES');
     return ns.get(ns.idFromName(id)).fetch(`http://store${path}`, init);

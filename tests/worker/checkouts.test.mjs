@@ -10,10 +10,8 @@ let w;
 let sk;
 let pk;
 before(async () => {
-  w = await startMiniflare();
+  w = await startMiniflare({}, {}, { stores: ['a'] });
   ({ secretKey: sk, publishableKey: pk } = w.a);
-  const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), sk));
-  assert.equal(r.status, 200, await r.text());
 });
 after(async () => { await w?.close(); });
 

@@ -5,14 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare, json } from '../support/worker.mjs';
 
 let w;
 before(async () => {
-  w = await startMiniflare();
-  for (const t of [w.a, w.b]) {
-    assert.equal((await w.fetch('/admin/v1/store', json('PUT', demoStore(), t.secretKey))).status, 200);
-  }
+  w = await startMiniflare({}, {}, { stores: ['a', 'b'] });
 });
 after(async () => { await w?.close(); });
 

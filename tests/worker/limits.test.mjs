@@ -5,15 +5,11 @@
 // not counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare, json } from '../support/worker.mjs';
 
 let w;
 before(async () => {
-  w = await startMiniflare({}, { storefront: 8, codes: 3 });
-  for (const t of [w.a, w.b]) {
-    const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), t.secretKey));
-    assert.equal(r.status, 200, await r.text());
-  }
+  w = await startMiniflare({}, { storefront: 8, codes: 3 }, { stores: ['a', 'b'] });
   // the binding counts in windows of the clock's minutes: start early in one,
   // so that these few seconds of calls are counted together
   const into = Date.now() % 60_000;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare } from '../support/worker.mjs';
 import { root } from '../../scripts/lib.mjs';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -16,9 +16,7 @@ const block = (marker, lang) => readme.split(marker)[1].split(`\`\`\`${lang}\n`)
 
 let w;
 before(async () => {
-  w = await startMiniflare();
-  const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), w.a.secretKey));
-  assert.equal(r.status, 200);
+  w = await startMiniflare({}, {}, { stores: ['a'] });
 });
 after(async () => { await w?.close(); });
 

@@ -4,19 +4,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { compactDecrypt, CompactEncrypt, decodeProtectedHeader, base64url } from 'jose';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare, json } from '../support/worker.mjs';
 
 let w;
 let sk;
 let key;
 let kid;
 before(async () => {
-  w = await startMiniflare();
+  w = await startMiniflare({}, {}, { stores: ['a'] });
   sk = w.a.secretKey;
   ({ kid } = w.a.tenant.sessionKeys[0]);
   key = base64url.decode(w.a.tenant.sessionKeys[0].k);
-  const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), sk));
-  assert.equal(r.status, 200);
 });
 after(async () => { await w?.close(); });
 

@@ -9,9 +9,7 @@ import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 
 let w;
 before(async () => {
-  w = await startMiniflare();
-  const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), w.a.secretKey));
-  assert.equal(r.status, 200);
+  w = await startMiniflare({}, {}, { stores: ['a'] });
 });
 after(async () => { await w?.close(); });
 
