@@ -482,34 +482,32 @@ mod tests {
         assert_eq!(listed, &serde_json::json!(core));
     }
 
+    /// Every route `of` picks names `response` for `status` in the document.
+    fn every_route_answers(of: impl Fn(&Route) -> bool, status: &str, response: &str) {
+        let doc: serde_json::Value =
+            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        for r in ROUTES.iter().filter(|r| of(r)) {
+            let op = &doc["paths"][r.path][r.method.to_lowercase()];
+            assert_eq!(
+                op["responses"][status]["$ref"],
+                format!("#/components/responses/{response}"),
+                "{} {}",
+                r.method,
+                r.path
+            );
+        }
+    }
+
     /// Every route the publishable key may call says it may be rate limited.
     #[test]
     fn openapi_document_says_the_storefront_routes_are_rate_limited() {
-        let doc: serde_json::Value =
-            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
-        for r in ROUTES.iter().filter(|r| r.access == Access::Storefront) {
-            let op = &doc["paths"][r.path][r.method.to_lowercase()];
-            assert_eq!(
-                op["responses"]["429"]["$ref"], "#/components/responses/RateLimited",
-                "{} {}",
-                r.method, r.path
-            );
-        }
+        every_route_answers(|r| r.access == Access::Storefront, "429", "RateLimited");
     }
 
     /// Every route of a tenant's store says it may answer 503 while the store moves.
     #[test]
     fn openapi_document_says_a_moving_store_answers_503() {
-        let doc: serde_json::Value =
-            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
-        for r in ROUTES.iter().filter(|r| r.access != Access::Public) {
-            let op = &doc["paths"][r.path][r.method.to_lowercase()];
-            assert_eq!(
-                op["responses"]["503"]["$ref"], "#/components/responses/StoreMoving",
-                "{} {}",
-                r.method, r.path
-            );
-        }
+        every_route_answers(|r| r.access != Access::Public, "503", "StoreMoving");
     }
 
     /// The document's currencies and sales channels are the core's.
