@@ -112,7 +112,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
             (answer(&request_id, moving, None), false)
         }
         (Ok((_, _, who)), Some(Storage::Objects)) => {
-            let resp = object::forward(req, &env, &who, &request_id).await;
+            // the object unreachable (reset, say) is answered in the API's shape, and logged
+            let resp = match object::forward(req, &env, &who, &request_id).await {
+                Ok(resp) => Ok(resp),
+                Err(e) => answer(&request_id, Err(ApiError::Internal(e.to_string())), None),
+            };
             let ok = resp.as_ref().is_ok_and(|r| r.status_code() < 400);
             (resp, ok)
         }
