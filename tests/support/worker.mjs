@@ -143,6 +143,14 @@ export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
   };
 }
 
+/** A buyer ready to order from the demo store: email, billing and shipping address (California), standard delivery. */
+export const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };
+export const buyer = {
+  buyerInfo: { email: 'ada@example.com' },
+  billingInfo: { address, contactDetails: { firstName: 'Ada', lastName: 'Lovelace' } },
+  shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
+};
+
 /** A JSON request with a key. */
 export function json(method, body, key) {
   const headers = { 'content-type': 'application/json' };

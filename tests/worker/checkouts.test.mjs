@@ -3,7 +3,7 @@
 // key rules and the concurrency guarantees.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare, json, demoStore, address, buyer } from '../support/worker.mjs';
 import { price, formatMoney } from '../../js/node.js';
 
 let w;
@@ -24,12 +24,6 @@ async function call(method, path, body, key = pk) {
 }
 const code = (body) => body.details?.applicationError?.code;
 const item = (id, quantity = 1) => ({ quantity, catalogReference: { catalogItemId: id, appId: 'demo' } });
-const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };
-const buyer = {
-  buyerInfo: { email: 'ada@example.com' },
-  billingInfo: { address, contactDetails: { firstName: 'Ada', lastName: 'Lovelace' } },
-  shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
-};
 
 async function newCheckout(lineItems, extra = {}, key = pk, query = '') {
   const r = await call('POST', `/ecom/v1/checkouts${query}`, { lineItems, channelType: 'WEB', ...extra }, key);

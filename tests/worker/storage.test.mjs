@@ -7,7 +7,7 @@
 // (TEST_STORAGE=objects); these tests set each store's storage themselves.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare, json, demoStore, buyer } from '../support/worker.mjs';
 import { moveStore } from '../../scripts/move-store.mjs';
 
 let w;
@@ -24,12 +24,6 @@ const ok = async (...args) => {
   return r.body;
 };
 const item = (id, quantity = 1) => ({ quantity, catalogReference: { catalogItemId: id, appId: 'demo' } });
-const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };
-const buyer = {
-  buyerInfo: { email: 'mover@example.com' },
-  billingInfo: { address, contactDetails: { firstName: 'Ada', lastName: 'Lovelace' } },
-  shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } },
-};
 const readyCheckout = async (t, lineItems, extra = {}) => {
   const { checkout } = await ok('POST', '/ecom/v1/checkouts', { lineItems, channelType: 'WEB', checkoutInfo: buyer, ...extra }, t.publishableKey);
   return checkout;

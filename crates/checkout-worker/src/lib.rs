@@ -98,7 +98,6 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
             Err(e) => answer(&request_id, Err(e), None),
         };
     }
-    let writes = matches!(req.method(), Method::Post | Method::Put | Method::Patch);
     let front = front(&req, &env).await;
     let tenant = front
         .as_ref()
@@ -121,13 +120,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
             (resp, ok)
         }
         (Ok((route, params, who)), _) => {
-            let (result, cors_origin) = match Backend::d1(&env) {
+            let (result, cors_origin, changed) = match Backend::d1(&env) {
                 Ok(backend) => serve(req, &env, who, route, params, backend).await,
-                Err(e) => (Err(e), None),
+                Err(e) => (Err(e), None, false),
             };
             // a change's events leave at once, after the answer; the cron trigger retries
-            let changed = result.as_ref().is_ok_and(|r| !r.replayed);
-            if let (true, true, Some((tenant, _))) = (writes, changed, tenant.clone()) {
+            if let (true, Some((tenant, _))) = (changed, tenant.clone()) {
                 let env = env.clone();
                 ctx.wait_until(async move {
                     if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
@@ -210,8 +208,9 @@ fn route(req: &Request) -> ApiResult<(&'static Route, Vec<String>)> {
 
 /// Serves an authenticated call where its store's rows are: checks a page's
 /// origin against the store, reads the request and dispatches it (a
-/// creating call under its idempotency key). The answer, and the page origin
-/// it may be read from.
+/// creating call under its idempotency key). The answer, the page origin
+/// it may be read from, and whether the call changed the store (a write
+/// answered afresh, not refused nor replayed: its events are to be sent).
 async fn serve(
     req: Request,
     env: &Env,
@@ -219,11 +218,11 @@ async fn serve(
     route: &Route,
     params: Vec<String>,
     backend: Backend,
-) -> (ApiResult<Reply>, Option<String>) {
+) -> (ApiResult<Reply>, Option<String>, bool) {
     let method = req.method().to_string();
     let path = req.path();
     if let Err(e) = who.check_origin(&backend).await {
-        return (Err(e), None);
+        return (Err(e), None, false);
     }
     let cors_origin = who.cors_origin.clone();
     let result = async {
@@ -235,5 +234,8 @@ async fn serve(
             Ok(Reply::fresh(handlers::dispatch(route.op, &call).await?))
         }
     };
-    (result.await, cors_origin)
+    let result = result.await;
+    let changed = matches!(route.method, "POST" | "PUT" | "PATCH")
+        && result.as_ref().is_ok_and(|r| !r.replayed);
+    (result, cors_origin, changed)
 }

@@ -29,8 +29,7 @@ use checkout_core::time::Timestamp;
 use std::cell::{Cell, RefCell};
 use worker::wasm_bindgen::JsValue;
 use worker::{
-    durable_object, DurableObject, Env, Headers, Method, Request, RequestInit, Response,
-    SqlStorage, State,
+    durable_object, DurableObject, Env, Headers, Request, RequestInit, Response, SqlStorage, State,
 };
 
 /// The binding of the objects' namespace in `wrangler.toml`.
@@ -181,14 +180,13 @@ impl StoreObject {
 
     /// A call the worker forwarded, served as the worker serves a D1 store.
     async fn serve(&self, req: Request, request_id: &str) -> worker::Result<Response> {
-        let writes = matches!(req.method(), Method::Post | Method::Put | Method::Patch);
-        let (result, cors_origin) = match self.caller(&req).await {
+        let (result, cors_origin, changed) = match self.caller(&req).await {
             Ok((route, params, who)) => {
                 serve(req, &self.env, who, route, params, self.backend()).await
             }
-            Err(e) => (Err(e), None),
+            Err(e) => (Err(e), None, false),
         };
-        if writes && result.as_ref().is_ok_and(|r| !r.replayed) {
+        if changed {
             // the change's events leave now, in the alarm
             if let Err(e) = self.wake_at(now()).await {
                 log::failure("alarm", &e);
@@ -350,15 +348,7 @@ impl StoreObject {
             args: Vec<serde_json::Value>,
         }
         let q: Query = req.json().await?;
-        let args: Vec<JsValue> = q
-            .args
-            .iter()
-            .map(|v| match v {
-                serde_json::Value::Number(n) => JsValue::from_f64(n.as_f64().unwrap_or(0.0)),
-                serde_json::Value::String(s) => JsValue::from_str(s),
-                _ => JsValue::NULL,
-            })
-            .collect();
+        let args: Vec<JsValue> = q.args.iter().map(db::js_of).collect();
         let rows: Vec<serde_json::Value> =
             self.sql.exec_raw(&q.sql, args).and_then(|c| c.to_array())?;
         Ok(crate::idempotency::Reply::fresh(

@@ -109,6 +109,19 @@ fn to_js(n: impl TryInto<i64>) -> JsValue {
     JsValue::from_f64(n.try_into().unwrap_or(i64::MAX) as f64)
 }
 
+/// A JSON value as a statement's argument: a number, a text, `NULL`; any
+/// other JSON as its text.
+pub fn js_of(v: &serde_json::Value) -> JsValue {
+    match v {
+        serde_json::Value::Null => JsValue::NULL,
+        serde_json::Value::String(s) => JsValue::from_str(s),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| JsValue::from_f64(n.as_f64().unwrap_or_default()), to_js),
+        other => JsValue::from_str(&other.to_string()),
+    }
+}
+
 /// The text of a failure, with its cause (where the constraint name is).
 fn failure(e: worker::Error) -> Failure {
     Failure(match &e {

@@ -8,7 +8,6 @@
 use super::{to_js, Db, Stmt};
 use crate::error::ApiResult;
 use serde_json::{Map, Value};
-use worker::wasm_bindgen::JsValue;
 
 /// Every table with a store's rows, the store's configuration first.
 const TABLES: [&str; 9] = [
@@ -100,16 +99,6 @@ fn insert(table: &str, mut row: Map<String, Value>) -> Stmt {
         columns.join(", "),
         marks.join(", ")
     );
-    let args = row
-        .values()
-        .map(|v| match v {
-            Value::Null => JsValue::NULL,
-            Value::String(s) => JsValue::from_str(s),
-            Value::Number(n) => n
-                .as_i64()
-                .map_or_else(|| JsValue::from_f64(n.as_f64().unwrap_or_default()), to_js),
-            other => JsValue::from_str(&other.to_string()),
-        })
-        .collect();
+    let args = row.values().map(super::js_of).collect();
     Stmt::new(&sql, args)
 }
