@@ -134,11 +134,16 @@ export function putSecrets(vars, names, file) {
   }
 }
 
-function main(argv) {
-  const remote = argv.includes('--remote');
+/** The command line: `--remote`, `--file F` (else the repository's .dev.vars) and the command's own words, in order. */
+export function parseArgs(argv) {
   const at = argv.indexOf('--file');
   const file = resolve(at >= 0 ? argv[at + 1] : join(root, '.dev.vars'));
-  const words = argv.filter((a, i) => a !== '--remote' && i !== at && i !== at + 1);
+  const words = argv.filter((a, i) => a !== '--remote' && (at < 0 || (i !== at && i !== at + 1)));
+  return { remote: argv.includes('--remote'), file, words };
+}
+
+function main(argv) {
+  const { remote, file, words } = parseArgs(argv);
   const vars = existsSync(file) ? readVars(file) : {};
   if (!vars.TENANTS && words[0] !== 'add') throw new Refused(`${file} has no TENANTS: npm start makes .dev.vars, or add a tenant first`);
   const fresh = !vars.EVENTS_SIGNING_KEY;

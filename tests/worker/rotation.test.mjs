@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
@@ -98,4 +98,17 @@ test('add, rotate and retire: secret keys, session keys, events keys', async () 
     assert.ok(!listed.includes(secret));
   }
   assert.throws(() => tenants('rotate-secret', 'pk_nobody'), /no tenant/);
+});
+
+test("the README's commands as written, without --file: npm run tenants -- add, list, rotate-secret on the repository's .dev.vars", () => {
+  // a copy of the repository's scripts, so that its own .dev.vars is the copy's
+  const copy = join(dir, 'repo');
+  mkdirSync(join(copy, 'scripts'), { recursive: true });
+  for (const f of ['package.json', 'Cargo.lock', 'scripts/tenants.mjs', 'scripts/lib.mjs']) copyFileSync(join(root, f), join(copy, f));
+  const npm = (...args) => execFileSync('npm', ['run', '--silent', 'tenants', '--', ...args], { cwd: copy, encoding: 'utf8' });
+  const added = npm('add', 'My shop');
+  const publishable = added.match(/publishable key: (pk_\S+)/)[1];
+  assert.match(npm('list'), new RegExp(publishable));
+  assert.match(npm('rotate-secret', publishable), /sk_live_\S+/);
+  assert.equal(JSON.parse(readVars(join(copy, '.dev.vars')).TENANTS)[0].publishableKey, publishable);
 });
