@@ -113,6 +113,28 @@ test('overlapping runs and the first attempt after a change never send one event
   }
 });
 
+test('a read that cancels an order past its deadline sends its event at once, as a write does (no cron run)', async () => {
+  await putStore(w.a, ra.url);
+  const address = { country: 'US', subdivision: 'US-OR', city: 'Portland', postalCode: '97201', addressLine: '1 Market St' };
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB',
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }],
+    checkoutInfo: { buyerInfo: { email: 'late@example.com' }, billingInfo: { address },
+      shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } } } }, w.a.publishableKey));
+  const { checkout } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/create-order`, json('POST', {}, w.a.publishableKey));
+  assert.equal(r.status, 200, await r.clone().text());
+  const { orderId } = await r.json();
+  const created = await until('the order\'s event', async () => (await events(w.a)).events.find((e) => e.entityId === orderId));
+  await until('the created event, sent at once', () => ra.taken.includes(created.id));
+  // its deadline passes; the merchant reads the order, which cancels it
+  await w.sql('UPDATE orders SET pay_by_ms = ? WHERE id = ?', Date.now() - 1000, orderId);
+  r = await w.fetch(`/ecom/v1/orders/${orderId}`, json('GET', undefined, w.a.secretKey));
+  assert.equal((await r.json()).order.status, 'CANCELED');
+  const canceled = (await events(w.a, '?limit=100')).events.find((e) => e.entityId === orderId && e.slug === 'canceled');
+  assert.ok(canceled, 'the cancel has its event');
+  await until('the canceled event, sent at once after the GET', () => ra.taken.includes(canceled.id));
+});
+
 test('a receiver that hangs is given up after the timeout, and delays no other tenant', async () => {
   // the hanging receiver is the first tenant's, whose run starts first
   await putStore(w.a, ra.url);

@@ -32,13 +32,6 @@ impl Amount {
         self.exponent
     }
 
-    /// The same amount as a `Decimal`, when it fits one (every amount of a valid
-    /// pricing input does; a converted amount at absurd rates may not).
-    pub fn to_decimal(self) -> Option<Decimal> {
-        let minor = i128::try_from(self.minor).ok()?;
-        Decimal::try_from_i128_with_scale(minor, u32::from(self.exponent)).ok()
-    }
-
     /// The length of the amount's text.
     pub fn text_len(self) -> usize {
         let digits = match u64::try_from(self.minor) {

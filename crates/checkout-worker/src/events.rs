@@ -1,6 +1,7 @@
-//! Events as the outbox keeps them. Each is written in the same D1 batch as
-//! the change it tells of, and sent later by [`crate::delivery`]; the core
-//! makes its envelope (`checkout_core::events`).
+//! Events as the outbox keeps them. Each is written in the same batch (one
+//! transaction, on D1 or in the store's object) as the change it tells of,
+//! and sent later by [`crate::delivery`]; the core makes its envelope
+//! (`checkout_core::events`).
 
 use crate::ids::Uuids;
 use checkout_core::checkout::Ids;

@@ -120,12 +120,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
             (resp, ok)
         }
         (Ok((route, params, who)), _) => {
-            let (result, cors_origin, changed) = match Backend::d1(&env) {
+            let (result, cors_origin, effects) = match Backend::d1(&env) {
                 Ok(backend) => serve(req, &env, who, route, params, backend).await,
-                Err(e) => (Err(e), None, false),
+                Err(e) => (Err(e), None, db::Effects::default()),
             };
-            // a change's events leave at once, after the answer; the cron trigger retries
-            if let (true, Some((tenant, _))) = (changed, tenant.clone()) {
+            // the call's events leave at once, after the answer; the cron trigger retries
+            if let (true, Some((tenant, _))) = (effects.queued(), tenant.clone()) {
                 let env = env.clone();
                 ctx.wait_until(async move {
                     if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
@@ -209,8 +209,9 @@ fn route(req: &Request) -> ApiResult<(&'static Route, Vec<String>)> {
 /// Serves an authenticated call where its store's rows are: checks a page's
 /// origin against the store, reads the request and dispatches it (a
 /// creating call under its idempotency key). The answer, the page origin
-/// it may be read from, and whether the call changed the store (a write
-/// answered afresh, not refused nor replayed: its events are to be sent).
+/// it may be read from, and what the call's statements did (whatever its
+/// method, and even when it was then refused: a read that canceled an order
+/// past its deadline wrote, and put its event in the outbox).
 async fn serve(
     req: Request,
     env: &Env,
@@ -218,16 +219,18 @@ async fn serve(
     route: &Route,
     params: Vec<String>,
     backend: Backend,
-) -> (ApiResult<Reply>, Option<String>, bool) {
+) -> (ApiResult<Reply>, Option<String>, db::Effects) {
     let method = req.method().to_string();
     let path = req.path();
     if let Err(e) = who.check_origin(&backend).await {
-        return (Err(e), None, false);
+        return (Err(e), None, db::Effects::default());
     }
     let cors_origin = who.cors_origin.clone();
+    let effects = db::Effects::default();
     let result = async {
         let params = params.iter().map(String::as_str).collect();
-        let call = Call::read(req, env, who, route, params, now(), backend).await?;
+        let mut call = Call::read(req, env, who, route, params, now(), backend).await?;
+        call.effects = effects.clone();
         if route.op.creates() {
             idempotency::run(&call, &method, &path, handlers::dispatch(route.op, &call)).await
         } else {
@@ -235,7 +238,5 @@ async fn serve(
         }
     };
     let result = result.await;
-    let changed = matches!(route.method, "POST" | "PUT" | "PATCH")
-        && result.as_ref().is_ok_and(|r| !r.replayed);
-    (result, cors_origin, changed)
+    (result, cors_origin, effects)
 }

@@ -19,7 +19,7 @@
 //! tests set it, to age rows and read the alarm): the worker never forwards
 //! them, since it forwards only routed API calls.
 
-use crate::db::{self, Backend, Db, Progress, Stmt};
+use crate::db::{self, Backend, Db, Effects, Progress, Stmt};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Who, WHO_HEADER};
 use crate::routes;
@@ -164,7 +164,9 @@ impl DurableObject for StoreObject {
         if let Err(e) = self.upkeep(false).await {
             log::failure("alarm", &e);
             // try again in a while rather than never
-            let _ = self.state.storage().set_alarm(IDLE_ALARM_MS / 60).await;
+            if let Err(e) = self.state.storage().set_alarm(IDLE_ALARM_MS / 60).await {
+                log::failure("alarm", &ApiError::from(e));
+            }
         }
         Response::ok("")
     }
@@ -180,14 +182,14 @@ impl StoreObject {
 
     /// A call the worker forwarded, served as the worker serves a D1 store.
     async fn serve(&self, req: Request, request_id: &str) -> worker::Result<Response> {
-        let (result, cors_origin, changed) = match self.caller(&req).await {
+        let (result, cors_origin, effects) = match self.caller(&req).await {
             Ok((route, params, who)) => {
                 serve(req, &self.env, who, route, params, self.backend()).await
             }
-            Err(e) => (Err(e), None, false),
+            Err(e) => (Err(e), None, Effects::default()),
         };
-        if changed {
-            // the change's events leave now, in the alarm
+        if effects.wrote() {
+            // the call's events leave now, in the alarm, which then sleeps until what is due next
             if let Err(e) = self.wake_at(now()).await {
                 log::failure("alarm", &e);
             }

@@ -83,10 +83,11 @@ impl Db {
             to_js(event.at.millis()),
         ];
         all.extend_from_slice(args);
-        self.stmt(
+        Ok(self.stmt(
             &format!("INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) SELECT ?1, ?2, ?3, ?4, ?5 WHERE {condition}"),
             &all,
-        )
+        )?
+        .into_outbox())
     }
 
     /// Claims the pending event due first, if one is due: counts the attempt
@@ -182,7 +183,8 @@ impl Db {
                 "UPDATE events SET status = 'PENDING', attempts = 0, next_attempt_ms = ?3, delivered_date = NULL
                  WHERE app_def_id = ?1 AND id = ?2",
                 &[id.into(), to_js(now.millis())],
-            )?)
+            )?
+            .into_outbox())
             .await?;
         Ok(changed == 1)
     }

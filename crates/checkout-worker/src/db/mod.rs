@@ -28,7 +28,7 @@ pub use store::{Counter, CounterRefusal};
 
 use crate::error::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use worker::js_sys::{Function, Reflect};
 use worker::wasm_bindgen::closure::Closure;
@@ -71,6 +71,26 @@ pub async fn any_store_allows_origin(d1: &D1Database, origin: &str) -> ApiResult
 pub struct Db {
     backend: Backend,
     tenant: String,
+    effects: Effects,
+}
+
+/// What a call's statements did, known from the statements themselves and
+/// never guessed from the request's method: whether they changed a row, and
+/// whether they put an event in the outbox (to be sent at once). Shared by
+/// every `Db` of one call.
+#[derive(Clone, Default)]
+pub struct Effects(Rc<(Cell<bool>, Cell<bool>)>);
+
+impl Effects {
+    /// A row was written.
+    pub fn wrote(&self) -> bool {
+        self.0 .0.get()
+    }
+
+    /// An event was put in the outbox.
+    pub fn queued(&self) -> bool {
+        self.0 .1.get()
+    }
 }
 
 /// A statement and its arguments, run on either backend.
@@ -78,6 +98,8 @@ pub struct Db {
 pub struct Stmt {
     sql: String,
     args: Vec<JsValue>,
+    /// It puts an event in the outbox to be sent now (when it changes a row).
+    outbox: bool,
 }
 
 impl Stmt {
@@ -85,6 +107,15 @@ impl Stmt {
         Stmt {
             sql: sql.to_owned(),
             args,
+            outbox: false,
+        }
+    }
+
+    /// The same statement, marked as one that puts an event in the outbox to be sent now.
+    fn into_outbox(self) -> Stmt {
+        Stmt {
+            outbox: true,
+            ..self
         }
     }
 }
@@ -145,6 +176,15 @@ impl Db {
         Db {
             backend,
             tenant: tenant.to_owned(),
+            effects: Effects::default(),
+        }
+    }
+
+    /// The same storage, noting what its statements do in `effects`.
+    pub fn noting(self, effects: &Effects) -> Db {
+        Db {
+            effects: effects.clone(),
+            ..self
         }
     }
 
@@ -197,6 +237,18 @@ impl Db {
     /// Runs statements as one transaction: all of them or, when one fails,
     /// none; how many rows each changed.
     async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<usize>, Failure> {
+        let outbox: Vec<bool> = stmts.iter().map(|s| s.outbox).collect();
+        let changes = self.batch_of(stmts).await?;
+        if changes.iter().any(|n| *n > 0) {
+            self.effects.0 .0.set(true);
+        }
+        if changes.iter().zip(&outbox).any(|(n, outbox)| *outbox && *n > 0) {
+            self.effects.0 .1.set(true);
+        }
+        Ok(changes)
+    }
+
+    async fn batch_of(&self, stmts: Vec<Stmt>) -> Result<Vec<usize>, Failure> {
         match &self.backend {
             Backend::D1(d1) => {
                 let prepared = stmts

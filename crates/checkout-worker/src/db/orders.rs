@@ -131,13 +131,12 @@ impl Db {
              FROM orders WHERE app_def_id = ?1 AND id = ?6",
             &[order_event.id.as_str().into(), order_event.body.as_str().into(), order_event.at.to_string().into(),
               to_js(order_event.at.millis()), order_id.into()],
-        )?);
+        )?.into_outbox());
         match self.batch(batch).await {
             Ok(_) => {}
             Err(super::Failure(text)) => {
-                let refusal = if text.contains("one_order_per_checkout")
-                    || text.contains("orders.app_def_id, orders.checkout_id")
-                {
+                // SQLite names a unique index's columns, not the index (one_live_order_per_checkout)
+                let refusal = if text.contains("orders.app_def_id, orders.checkout_id") {
                     Refusal::AlreadyOrdered
                 } else if text.contains("orders.checkout_version") {
                     Refusal::CheckoutChanged
@@ -162,7 +161,10 @@ impl Db {
                 "number",
             )
             .await?;
-        Ok(Ok(number.unwrap_or_default()))
+        match number {
+            Some(number) => Ok(Ok(number)),
+            None => Err(ApiError::Internal(format!("order {order_id} has no number after its batch"))),
+        }
     }
 
     /// An order with its number, as the API shows it.

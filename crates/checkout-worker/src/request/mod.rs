@@ -6,7 +6,7 @@
 pub mod search;
 
 use crate::cors;
-use crate::db::{Backend, Db};
+use crate::db::{Backend, Db, Effects};
 use crate::error::{ApiError, ApiResult};
 use crate::limits;
 use crate::routes::{Access, Route};
@@ -41,6 +41,8 @@ pub struct Call<'a> {
     /// The query string's pairs, decoded.
     pub query: Vec<(String, String)>,
     limit_key: String,
+    /// What the call's statements did (every `db()` of it notes it here).
+    pub effects: Effects,
 }
 
 /// Who calls: the tenant and kind of the key (none on a public route), and
@@ -225,6 +227,7 @@ impl<'a> Call<'a> {
             include_pricing_input,
             query,
             limit_key,
+            effects: Effects::default(),
         })
     }
 
@@ -242,7 +245,7 @@ impl<'a> Call<'a> {
 
     /// The tenant's storage.
     pub fn db(&self) -> ApiResult<Db> {
-        Ok(Db::new(self.backend.clone(), &self.tenant()?.app_def_id))
+        Ok(Db::new(self.backend.clone(), &self.tenant()?.app_def_id).noting(&self.effects))
     }
 
     /// A publishable-key call that tries a coupon or gift card code spends
