@@ -33,11 +33,18 @@ export interface CheckoutErrorDetail {
   message: string;
 }
 
+/** `pending`: the buyer's changes that wait for the store (kept across reloads), and whether it cannot be reached. */
+export interface CheckoutPendingDetail {
+  count: number;
+  offline: boolean;
+}
+
 /** The element's events beside an element's own (its `change` and `error` are these). */
 export interface EdgeCheckoutEventMap extends Omit<HTMLElementEventMap, 'change' | 'error'> {
   change: CustomEvent<CheckoutChangeDetail>;
   'order-created': CustomEvent<OrderCreatedDetail>;
   error: CustomEvent<CheckoutErrorDetail>;
+  pending: CustomEvent<CheckoutPendingDetail>;
 }
 
 /**
@@ -51,6 +58,8 @@ export declare class EdgeCheckoutElement extends HTMLElement {
   static observedAttributes: string[];
   /** The checkout as the worker last sent it (Wix's REST shape), or null. */
   readonly checkout: CheckoutObject | null;
+  /** How many of the buyer's changes wait for the store's answer. */
+  readonly pending: number;
   /** Loads the checkout named by `checkout-id` again. */
   load(): Promise<void>;
   addEventListener<K extends keyof EdgeCheckoutEventMap>(type: K, listener: (this: EdgeCheckoutElement, ev: EdgeCheckoutEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;

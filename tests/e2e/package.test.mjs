@@ -54,8 +54,9 @@ async function serve(folder) {
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [
     'CHANGELOG.md', 'README.md', 'js/api.d.ts', 'js/compact.js', 'js/element.d.ts', 'js/element.js',
+    'js/element/cart.js', 'js/element/client.js', 'js/element/dom.js', 'js/element/form.js',
     ...['ar', 'de', 'en', 'es', 'fr', 'he', 'ja'].map((lang) => `js/element/i18n/${lang}.js`),
-    'js/element/messages.js', 'js/element/places.js', ...['AU', 'CA', 'DE', 'JP', 'US'].map((c) => `js/element/regions/${c}.js`),
+    'js/element/kept.js', 'js/element/messages.js', 'js/element/places.js', ...['AU', 'CA', 'DE', 'JP', 'US'].map((c) => `js/element/regions/${c}.js`),
     'js/element/style.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
     'js/node.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
   ]);

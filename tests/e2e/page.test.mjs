@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { startWranglerDev, json } from '../support/worker.mjs';
-import { launchOptions, openReady, until, tabTo, focused } from '../support/browser.mjs';
+import { startWranglerDev, json, buyer } from '../support/worker.mjs';
+import { launchOptions, openRecorded, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
 
 let w;
 let browser;
@@ -20,42 +20,7 @@ after(async () => {
 });
 
 /** The demo page, with the element's events recorded in `window.events`. */
-async function open(path = '/', options = {}) {
-  const page = await browser.newPage({ locale: 'en-US', ...options });
-  await page.addInitScript(() => {
-    window.events = [];
-    for (const type of ['change', 'order-created', 'error']) {
-      document.addEventListener(type, (e) => { if (e.target.localName === 'edge-checkout') window.events.push({ type, detail: e.detail }); });
-    }
-  });
-  const errors = await openReady(page, `${w.url}${path}`);
-  return { page, errors };
-}
-
-const line = (name) => `edge-checkout [data-line-item-id]:has(.name:text-is("${name}"))`;
-const total = (page) => page.textContent('edge-checkout [data-summary=total]');
-const events = (page, type) => page.evaluate((t) => window.events.filter((e) => e.type === t).map((e) => e.detail), type);
-
-/** Holds requests to `pattern` until released; counts them. */
-async function hold(page, pattern) {
-  const held = [];
-  await page.route(pattern, (route) => { held.push(route); });
-  return {
-    count: () => held.length,
-    release: async () => {
-      for (const r of held.splice(0)) await r.continue();
-      await page.unroute(pattern);
-    },
-  };
-}
-
-async function waitFor(condition, what) {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`never: ${what}`);
-}
+const open = (path = '/', options = {}) => openRecorded(browser, `${w.url}${path}`, options);
 
 test('a quantity change is priced in the page before the worker answers, and the worker agrees', async () => {
   const { page, errors } = await open();
@@ -98,7 +63,11 @@ test('where the worker knows better (stock), the worker wins and the page says s
   assert.equal(await page.textContent('edge-checkout [data-summary=subtotal]'), '$112.50', 'the page prices 9 mugs');
   await answered;
   await page.waitForSelector('edge-checkout [data-reconciled=worker]');
-  // only 5 mugs are in stock: the worker lowered the quantity
+  // only 5 mugs are in stock: the worker lowered the quantity, said on the line at once,
+  // and written into the field once the buyer leaves it (never while they are in it)
+  assert.equal(await page.textContent(`${line('Enamel mug')} .stock`), 'Only 5 left');
+  assert.equal(await page.inputValue(`${line('Enamel mug')} input[name=quantity]`), '9');
+  await page.press(`${line('Enamel mug')} input[name=quantity]`, 'Tab');
   assert.equal(await page.inputValue(`${line('Enamel mug')} input[name=quantity]`), '5');
   assert.equal(await page.textContent('edge-checkout [data-summary=subtotal]'), '$62.50');
   assert.match(await page.textContent('edge-checkout [data-reconciled=worker]'), /\$67\.66, not \$121\.78/);
@@ -183,6 +152,22 @@ test('the checkout URL the API hands out opens that checkout', async () => {
   await page.waitForSelector(line('Enamel mug'));
   r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.secretKey));
   assert.equal((await r.json()).checkout.lineItems.length, 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the checkout URL of a paid checkout, opened again, says it is paid: no cart, no form, no "Place order"', async () => {
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/create-order`, json('POST', {}, w.a.secretKey));
+  const { orderId } = await r.json();
+  r = await w.fetch(`/ecom/v1/orders/${orderId}/mark-as-paid`, json('POST', {}, w.a.secretKey));
+  assert.equal(r.status, 200);
+  const { page, errors } = await open(`/?checkoutId=${checkout.id}`);
+  await until(page, '[part=confirmation] h2', 'This order is placed and paid already.');
+  assert.equal(await page.isHidden('edge-checkout [data-action=place-order]'), true);
+  assert.equal(await page.isHidden('edge-checkout [part=cart]'), true);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -45,3 +45,53 @@ export async function tabTo(page, name, back = false) {
   }
   throw new Error(`Tab never reached ${name}`);
 }
+
+/**
+ * The demo page at `url` with the element's events recorded in
+ * `window.events`, in a page of its own context (closed with the page), or
+ * a new page of `on` when it is a context; the page's uncaught errors, as
+ * they come.
+ */
+export async function openRecorded(on, url, options = {}) {
+  const own = !('newPage' in on && 'setOffline' in on);
+  const context = own ? await on.newContext({ locale: 'en-US', ...options }) : on;
+  const page = await context.newPage();
+  if (own) page.once('close', () => context.close());
+  await page.addInitScript(() => {
+    window.events = [];
+    for (const type of ['change', 'order-created', 'error', 'pending']) {
+      document.addEventListener(type, (e) => { if (e.target.localName === 'edge-checkout') window.events.push({ type, detail: e.detail }); });
+    }
+  });
+  const errors = await openReady(page, url);
+  return { page, errors };
+}
+
+/** The element's line of the product called `name`. */
+export const line = (name) => `edge-checkout [data-line-item-id]:has(.name:text-is("${name}"))`;
+/** The element's total as shown. */
+export const total = (page) => page.textContent('edge-checkout [data-summary=total]');
+/** The details of the element's events of `type` so far (with openRecorded). */
+export const events = (page, type) => page.evaluate((t) => window.events.filter((e) => e.type === t).map((e) => e.detail), type);
+
+/** Holds requests to `pattern` until released; counts them. */
+export async function hold(page, pattern) {
+  const held = [];
+  await page.route(pattern, (route) => { held.push(route); });
+  return {
+    count: () => held.length,
+    release: async () => {
+      for (const r of held.splice(0)) await r.continue();
+      await page.unroute(pattern);
+    },
+  };
+}
+
+/** Polls `condition` every 25 ms until it holds; fails after 5 s. */
+export async function waitFor(condition, what) {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`never: ${what}`);
+}

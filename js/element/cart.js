@@ -1,0 +1,192 @@
+// The cart and its totals: a row per line (its quantity field, total and
+// stock note), the discount code, the buyer's currency and the summary.
+// Amounts come formatted from the host (the worker's or the engine's, in the
+// buyer's currency when they chose one). A late answer never writes into a
+// quantity the buyer is in, nor into one whose change still waits.
+import { el, field, mark } from './dom.js';
+
+const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
+  ['additionalFees', 'fees'], ['giftCard', 'giftCard'], ['total', 'total']];
+const ZERO = /^0(\.0+)?$/;
+
+export class Cart {
+  #host;
+  #rows = new Map(); // line id: its row ({li, qty, total, stock, deferred, lowered})
+  fields = {};
+
+  /**
+   * `host`: `{id, t(key, …args), price(p, negative), amount(a, negative), fmt(amount, currency), waits(lineId),
+   * quantity(lineId, n), remove(lineId), applyCoupon(), removeCoupon(), currency(code)}`.
+   */
+  constructor(host) {
+    this.#host = host;
+    const { id, t } = host;
+    const make = (name, word, props, tag) => (this.fields[name] = field(`${id}-${name}`, name, t(word), props, tag)).box;
+    this.lines = el('ul', { part: 'lines', 'aria-label': t('cart') });
+    this.applied = el('p', { className: 'applied muted' });
+    this.coupon = el('form', { className: 'coupon', part: 'coupon', onsubmit: (e) => { e.preventDefault(); host.applyCoupon(); } },
+      make('couponCode', 'code', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: false }),
+      el('button', { type: 'submit' }, t('apply')), this.applied);
+    this.currencyBox = make('currency', 'currency', { onchange: (e) => host.currency(e.target.value) }, 'select');
+    this.currencyBox.setAttribute('part', 'field currency');
+    this.summaryList = el('dl', { part: 'summary', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    this.rows = {};
+    for (const [key, word] of ROWS) {
+      const dt = el('dt', { className: key === 'total' ? 'total' : '' }, t(word));
+      const dd = el('dd', { className: key === 'total' ? 'total' : '', dataset: { summary: key } });
+      this.rows[key] = [dt, dd];
+      this.summaryList.append(dt, dd);
+    }
+    this.charged = el('p', { className: 'muted', hidden: true, dataset: { charged: '' } });
+    this.note = el('p', { className: 'note', hidden: true, dataset: { reconciled: '' } });
+    this.node = el('section', { className: 'panel', part: 'cart', 'aria-label': t('cart') },
+      this.lines, this.coupon, this.currencyBox, this.summaryList, this.charged, this.note);
+  }
+
+  mark(name, message) {
+    if (this.fields[name]) mark(this.fields[name], message);
+  }
+
+  /** The row of the line `lineId`, or undefined. */
+  row(lineId) {
+    return this.#rows.get(lineId);
+  }
+
+  /** A new row for a line of the cart, filled from `line`. */
+  #line(line) {
+    const { id: eid, t, quantity, remove } = this.#host;
+    const id = `${eid}-q-${line.id}`;
+    const name = line.productName?.original ?? '';
+    const row = { deferred: null, lowered: null };
+    const qty = el('input', { id, name: 'quantity', type: 'number', inputMode: 'numeric', min: 1, max: 100000, value: line.quantity, part: 'input quantity' });
+    qty.addEventListener('input', () => {
+      row.deferred = null;
+      row.lowered = null;
+      if (qty.value !== '') quantity(line.id, Number(qty.value));
+    });
+    // the worker's quantity that came while the buyer was in the field, now that they have left it
+    qty.addEventListener('blur', () => {
+      if (row.deferred !== null) qty.value = row.deferred;
+      row.deferred = null;
+    });
+    const blank = () => el('span', { className: 'noimg', part: 'thumbnail' });
+    const image = line.media?.url && el('img', { src: line.media.url, alt: '', width: 48, height: 48, loading: 'lazy', decoding: 'async',
+      part: 'thumbnail', onerror: () => image.replaceWith(blank()) });
+    Object.assign(row, {
+      qty,
+      total: el('span', { className: 'amount', dataset: { lineTotal: '' } }),
+      stock: el('p', { className: 'stock', role: 'status' }),
+    });
+    row.li = el('li', { className: 'line', part: 'line', dataset: { lineItemId: line.id } },
+      image || blank(),
+      el('span', { className: 'name' }, name),
+      el('span', { className: 'qty' }, el('label', { htmlFor: id }, t('qty'), el('span', { className: 'vh' }, `, ${name}`)), qty),
+      row.total,
+      el('button', { type: 'button', className: 'link rm', 'aria-label': t('removeItem', name), onclick: () => remove(line.id) }, t('remove')),
+      row.stock);
+    this.#fill(row, line);
+    return row;
+  }
+
+  /**
+   * Writes a line as the worker sent it into its row. The quantity stays the
+   * buyer's while they are in the field (it is written when they leave it)
+   * and while a change of it waits or is on its way.
+   */
+  #fill(row, line) {
+    const { t, price, waits } = this.#host;
+    row.total.textContent = price(line.lineItemPrice);
+    const status = line.availability?.status;
+    const stock = status === 'PARTIALLY_AVAILABLE' ? t('only', line.availability.quantityAvailable)
+      : status === 'NOT_AVAILABLE' || status === 'NOT_FOUND' ? t('soldOut')
+        : row.lowered !== null ? t('only', row.lowered) : '';
+    row.stock.textContent = stock;
+    row.stock.hidden = !stock;
+    const value = String(line.quantity);
+    if (row.qty.value === value || waits(line.id)) {
+      row.deferred = null;
+    } else if (row.qty.getRootNode().activeElement === row.qty) {
+      row.deferred = value;
+    } else {
+      row.qty.value = value;
+    }
+  }
+
+  /** Shows the checkout's lines: each line's row kept and filled in place, new ones made, gone ones removed. */
+  show(lines) {
+    const list = this.lines;
+    const active = list.getRootNode().activeElement;
+    const rows = new Map();
+    for (const line of lines) {
+      const row = this.#rows.get(line.id);
+      if (row) this.#fill(row, line);
+      rows.set(line.id, row ?? this.#line(line));
+    }
+    this.#rows = rows;
+    const wanted = [...rows.values()].map((r) => r.li);
+    for (const li of [...list.children]) if (!wanted.includes(li)) li.remove();
+    wanted.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null); });
+    if (active?.isConnected && list.getRootNode().activeElement !== active) active.focus();
+  }
+
+  /** Takes a line's row away at once (its removal is on its way). */
+  remove(lineId) {
+    this.#rows.get(lineId)?.li.remove();
+    this.#rows.delete(lineId);
+  }
+
+  /** The applied code, with its button to remove it; the code's box hidden when the store locks it. */
+  showCoupon(checkout) {
+    const { t, removeCoupon } = this.#host;
+    const coupon = checkout.appliedDiscounts.find((d) => d.coupon)?.coupon;
+    this.coupon.hidden = checkout.customSettings?.lockCouponCode && !coupon;
+    this.applied.replaceChildren(...(coupon ? [t('applied', coupon.code), ' ',
+      el('button', { type: 'button', className: 'link', onclick: () => removeCoupon() }, t('removeCode', coupon.code))] : []));
+    return coupon;
+  }
+
+  /** The store's currency and the ones it presents prices in, the buyer's chosen. */
+  showCurrencies(checkout, locale) {
+    const list = checkout.presentmentCurrencies ?? [];
+    this.currencyBox.hidden = list.length === 0;
+    if (!list.length) return;
+    let names;
+    try {
+      names = new Intl.DisplayNames([locale, 'en'], { type: 'currency' });
+    } catch { /* codes alone */ }
+    const select = this.fields.currency.control;
+    select.replaceChildren(...[checkout.currency, ...list.map((p) => p.currency)].map((code) =>
+      el('option', { value: code }, names ? `${code} · ${names.of(code)}` : code)));
+    select.value = checkout.conversionCurrency;
+  }
+
+  /** The totals `s` (each `{amount, convertedAmount?}`) of `checkout`; `conv`: the buyer's currency, if not the store's. */
+  summary(s, giftCard, checkout, conv) {
+    const { t, price, amount, fmt } = this.#host;
+    const show = (key, text) => {
+      this.rows[key][1].textContent = text ?? '';
+      for (const node of this.rows[key]) node.hidden = text == null;
+    };
+    const nonzero = (p) => !ZERO.test(p.amount);
+    show('subtotal', price(s.subtotal));
+    show('discount', nonzero(s.discount) ? price(s.discount, true) : null);
+    const shipping = checkout.shippingInfo?.selectedCarrierServiceOption;
+    const choices = checkout.shippingInfo?.carrierServiceOptions?.[0]?.shippingOptions?.length;
+    show('shipping', shipping ? (nonzero(s.shipping) ? price(s.shipping) : t('free')) : choices ? t('notYet') : null);
+    this.rows.tax[0].textContent = t(checkout.taxIncludedInPrice ? 'inclTax' : 'tax');
+    show('tax', price(s.tax));
+    show('additionalFees', nonzero(s.additionalFees) ? price(s.additionalFees) : null);
+    const gift = typeof giftCard === 'string' ? giftCard : giftCard?.amount;
+    show('giftCard', gift && !ZERO.test(gift) ? amount(gift, true) : null);
+    show('total', price(s.total));
+    this.charged.hidden = !conv;
+    if (conv) this.charged.textContent = t('charged', fmt(s.total.amount, checkout.currency));
+  }
+
+  /** Says (or, `text` empty, stops saying) that the worker's totals differ from the page's. */
+  reconciled(text) {
+    this.note.hidden = !text;
+    this.note.dataset.reconciled = text ? 'worker' : '';
+    if (text) this.note.textContent = text;
+  }
+}

@@ -1,0 +1,33 @@
+// The element's DOM helpers: a node from its tag, properties and children;
+// a labelled field with its error paragraph, and its mark.
+
+/** A `tag` node: `props` set as properties, attributes (names with a dash, `part`), listeners (`on…`) or `dataset`. */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined) continue;
+    if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k in node && !k.includes('-') && k !== 'part') node[k] = v;
+    else node.setAttribute(k, v);
+  }
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
+
+/**
+ * A labelled control (`tag`, id `id`) and its error paragraph (`${id}-e`, the
+ * control's description): `{box, control, label, error}`.
+ */
+export function field(id, name, label, props = {}, tag = 'input', ...children) {
+  const control = el(tag, { id, name, part: 'input', 'aria-describedby': `${id}-e`, ...props }, ...children);
+  const caption = el('label', { htmlFor: id, part: 'label' }, label);
+  const error = el('p', { id: `${id}-e`, className: 'error', part: 'error' });
+  return { box: el('div', { className: 'field', part: 'field' }, caption, control, error), control, label: caption, error };
+}
+
+/** Says `message` at a field (`{control?, error}`), its control marked invalid; no message: valid. */
+export function mark(f, message) {
+  f.control?.setAttribute('aria-invalid', message ? 'true' : 'false');
+  f.error.textContent = message;
+}

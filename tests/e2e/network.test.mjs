@@ -1,0 +1,286 @@
+// <edge-checkout> on a network that is slow, answers late, drops and comes
+// back, in headless Chromium against the worker under `wrangler dev`:
+// answers delayed or cut with route interception (the worker has done the
+// change; only its answer is late or lost) while the buyer keeps typing, and
+// Playwright's offline emulation for a network that is gone. No part of the
+// element is stubbed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { startWranglerDev, json, buyer } from '../support/worker.mjs';
+import { launchOptions, openRecorded, line, total, events, waitFor } from '../support/browser.mjs';
+
+let w;
+let browser;
+before(async () => {
+  w = await startWranglerDev();
+  browser = await chromium.launch(launchOptions());
+});
+after(async () => {
+  await browser?.close();
+  await w?.close();
+});
+
+const open = (path = '/', options = {}) => openRecorded(browser, `${w.url}${path}`, options);
+
+/** The checkout as the worker has it. */
+async function stored(id) {
+  const r = await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.publishableKey));
+  return (await r.json()).checkout;
+}
+
+/**
+ * Lets the first request to `pattern` reach the worker at once and holds its
+ * answer until `release()`; later requests pass. `answered()`: the element has
+ * had the held answer.
+ */
+async function lateAnswer(page, pattern) {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  let arrived;
+  const sent = new Promise((r) => { arrived = r; });
+  let first = true;
+  await page.route(pattern, async (route) => {
+    if (!first) return route.continue();
+    first = false;
+    const response = await route.fetch();
+    arrived();
+    await gate;
+    await route.fulfill({ response });
+  });
+  return { sent, release: () => release() };
+}
+
+test('a late answer never writes into the field the buyer is typing in: 3, then 4 selected over it, is 4 (not 34)', async () => {
+  const { page, errors } = await open();
+  await page.click('[data-add-item=tee-classic]');
+  await page.waitForSelector(line('Classic tee'));
+  const id = (await events(page, 'change')).at(-1).checkoutId;
+  const qty = page.locator(`${line('Classic tee')} input[name=quantity]`);
+
+  const late = await lateAnswer(page, '**/update-line-items-quantity**');
+  await qty.fill('3');
+  await qty.press('Tab'); // the buyer leaves the field; "3" is sent
+  await late.sent;
+  assert.equal((await stored(id)).lineItems[0].quantity, 3, 'the worker has the 3; its answer is on its way');
+
+  // the buyer comes back and selects the 3 to type over it; the answer lands meanwhile
+  await qty.selectText();
+  const finals = (await events(page, 'change')).filter((e) => e.final).length;
+  late.release();
+  await waitFor(async () => (await events(page, 'change')).filter((e) => e.final).length > finals, 'the answer to "3" was shown');
+  await page.keyboard.type('4');
+  assert.equal(await qty.inputValue(), '4', 'the typed 4 replaced the selected 3');
+  await waitFor(async () => (await stored(id)).lineItems[0].quantity === 4, 'the worker has the 4');
+  await waitFor(async () => (await events(page, 'change')).at(-1).final, "the answer to the 4");
+  assert.equal(await qty.inputValue(), '4');
+  assert.equal((await stored(id)).lineItems[0].quantity, 4, 'and nothing else was sent after it');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a late answer is not written into a field edited after its change was sent, even once the buyer has left it", async () => {
+  const { page, errors } = await open();
+  await page.click('[data-add-item=mug]');
+  await page.waitForSelector(line('Enamel mug'));
+  const id = (await events(page, 'change')).at(-1).checkoutId;
+  const qty = page.locator(`${line('Enamel mug')} input[name=quantity]`);
+  const late = await lateAnswer(page, '**/update-line-items-quantity**');
+  await qty.fill('2');
+  await late.sent;
+  // the buyer types 3, leaves the field, and only then the answer to "2" comes
+  await qty.fill('3');
+  await qty.press('Tab');
+  late.release();
+  await waitFor(async () => (await stored(id)).lineItems[0].quantity === 3, 'the worker has the 3');
+  await waitFor(async () => (await events(page, 'change')).at(-1).final, 'the last answer');
+  assert.equal(await qty.inputValue(), '3');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/**
+ * A checkout of `lineItems` (and `checkoutInfo`) made by a storefront's backend (or the checkout
+ * `id`), opened by its URL (`?checkoutId=`) in a new page of `context`
+ * (else of a context of its own, closed with the page).
+ */
+async function visit(lineItems, { id, context, checkoutInfo } = {}) {
+  let checkoutId = id;
+  if (!checkoutId) {
+    const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo, lineItems: lineItems.map(([item, quantity]) => ({
+      quantity, catalogReference: { catalogItemId: item } })) }, w.a.secretKey));
+    checkoutId = (await r.json()).checkout.id;
+  }
+  const { page, errors } = context
+    ? await openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`)
+    : await open(`/?checkoutId=${checkoutId}`);
+  await page.waitForSelector('edge-checkout [data-line-item-id]');
+  return { page, errors, id: checkoutId };
+}
+const quantityOf = (page, name) => page.locator(`${line(name)} input[name=quantity]`);
+/** The requests that change the checkout, as the page sends them: `METHOD suffix body`. */
+function changesSent(page) {
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.method() === 'GET' || !r.url().includes('/ecom/v1/checkouts/')) return;
+    const suffix = new URL(r.url()).pathname.replace(/^\/ecom\/v1\/checkouts\/[^/]+/, '');
+    sent.push(`${r.method()} ${suffix} ${r.postData()}`);
+  });
+  return sent;
+}
+const waitingText = (page) => page.textContent('edge-checkout [part=pending]');
+
+test('offline, edits are priced at once and said to wait; back online they reach the worker in order, with no click', async () => {
+  const { page, errors, id } = await visit([['tee-classic', 1], ['mug', 1]]);
+  const sent = changesSent(page);
+  await page.context().setOffline(true);
+  await quantityOf(page, 'Classic tee').fill('2');
+  await page.waitForSelector('edge-checkout .banner:not([hidden])');
+  await quantityOf(page, 'Enamel mug').fill('3');
+  await page.fill('edge-checkout input[name=couponCode]', 'SAVE10');
+  await page.press('edge-checkout input[name=couponCode]', 'Enter');
+  // priced by the engine, as the worker prices the same cart; the coupon, whose rules only the store knows, waits
+  const same = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
+    { quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }, { quantity: 3, catalogReference: { catalogItemId: 'mug' } }] }, w.a.secretKey));
+  assert.equal(await total(page), (await same.json()).checkout.priceSummary.total.formattedAmount);
+  await waitFor(async () => (await waitingText(page)) === 'Changes waiting to be sent: 3. Until the store confirms them, the totals are priced on this page.',
+    'the waiting count is said');
+  assert.equal(await page.getAttribute('edge-checkout [part=pending]', 'role'), 'status');
+  assert.deepEqual((await events(page, 'pending')).at(-1), { count: 3, offline: true });
+  assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').pending), 3);
+  const { violations } = await new AxeBuilder({ page }).include('edge-checkout').analyze();
+  assert.deepEqual(violations.map((v) => v.id), [], 'axe, in the waiting state');
+
+  await page.context().setOffline(false);
+  await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the queue is answered');
+  const [tee, mug] = (await page.evaluate(() => document.querySelector('edge-checkout').checkout.lineItems)).map((l) => l.id);
+  assert.deepEqual(sent.slice(-3), [
+    `POST /update-line-items-quantity {"lineItems":[{"id":"${tee}","quantity":2}]}`,
+    `POST /update-line-items-quantity {"lineItems":[{"id":"${mug}","quantity":3}]}`,
+    'PATCH  {"couponCode":"SAVE10"}',
+  ], 'sent in the order they were made');
+  const stored = (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((r) => r.json())).checkout;
+  assert.deepEqual(stored.lineItems.map((l) => l.quantity), [2, 3]);
+  assert.equal(stored.appliedDiscounts[0].coupon.code, 'SAVE10');
+  await page.waitForSelector('edge-checkout .banner[hidden]', { state: 'attached' });
+  assert.equal(await waitingText(page), '');
+  assert.equal(await total(page), stored.priceSummary.total.formattedAmount);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('edits made offline survive a closed tab and reach the worker on the next visit, first', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const { page, id } = await visit([['tee-classic', 1]], { context });
+  await context.setOffline(true);
+  await quantityOf(page, 'Classic tee').fill('5');
+  await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'the change waits');
+  await page.close(); // kept in the origin's IndexedDB
+  await context.setOffline(false);
+  assert.equal((await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((r) => r.json())).checkout.lineItems[0].quantity, 1);
+
+  const next = await visit([], { id, context });
+  await waitFor(async () => (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((r) => r.json()))
+    .checkout.lineItems[0].quantity === 5, 'the kept change reached the worker');
+  await waitFor(async () => (await quantityOf(next.page, 'Classic tee').inputValue()) === '5', 'and the page shows it');
+  assert.equal(await next.page.evaluate(() => document.querySelector('edge-checkout').pending), 0);
+  assert.deepEqual(next.errors, []);
+  await context.close();
+});
+
+test('a replay that meets lowered stock says so on the line', async () => {
+  const { page, errors } = await visit([['mug', 1]]);
+  await page.context().setOffline(true);
+  const mugs = quantityOf(page, 'Enamel mug');
+  await mugs.fill('9');
+  await mugs.press('Tab');
+  await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'the change waits');
+  await page.context().setOffline(false);
+  // only 5 mugs are in stock: the worker lowered the quantity, and the line says why
+  await waitFor(async () => (await mugs.inputValue()) === '5', 'the worker\'s quantity');
+  assert.equal(await page.textContent(`${line('Enamel mug')} .stock`), 'Only 5 left');
+  assert.match(await page.textContent('edge-checkout [data-reconciled=worker]'), /the total is/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a replay that meets a checkout changed on another device applies the changes to it and says so', async () => {
+  const { page, errors, id } = await visit([['tee-classic', 1]]);
+  await page.context().setOffline(true);
+  await quantityOf(page, 'Classic tee').fill('3');
+  await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'the change waits');
+  // meanwhile the buyer's phone adds a mug to the same checkout
+  const r = await w.fetch(`/ecom/v1/checkouts/${id}/add-to-checkout`, json('POST', {
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey));
+  assert.equal(r.status, 200);
+  await page.context().setOffline(false);
+  await page.waitForSelector(line('Enamel mug'));
+  assert.equal(await quantityOf(page, 'Classic tee').inputValue(), '3');
+  assert.equal(await page.textContent('edge-checkout [data-reconciled=worker]'),
+    'Your changes were added to your cart, which was also changed elsewhere.');
+  const stored = (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((x) => x.json())).checkout;
+  assert.deepEqual(stored.lineItems.map((l) => [l.catalogReference.catalogItemId, l.quantity]), [['tee-classic', 3], ['mug', 1]]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The orders of checkout `id`. */
+async function ordersOf(id) {
+  const r = await w.fetch('/ecom/v1/orders/search', json('POST', { search: { cursorPaging: { limit: 100 } } }, w.a.secretKey));
+  return (await r.json()).orders.filter((o) => o.checkoutId === id);
+}
+const placeOrder = (page) => page.click('edge-checkout [data-action=place-order]');
+const confirmed = (page) => page.waitForSelector('edge-checkout [data-order-id]:not([data-order-id=""])');
+
+test('a create-order whose answer is lost is sent again with the same key: one order, and the confirmation names it', async () => {
+  const { page, errors, id } = await visit([['stickers', 2]], { checkoutInfo: buyer });
+  const keys = [];
+  let cut = false;
+  await page.route('**/create-order**', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (cut) return route.continue();
+    cut = true;
+    await route.fetch(); // the worker makes the order; its answer never arrives
+    await route.abort('connectionreset');
+  });
+  await placeOrder(page);
+  const done = await confirmed(page);
+  const orders = await ordersOf(id);
+  assert.equal(orders.length, 1, 'one order');
+  assert.equal(await done.getAttribute('data-order-id'), orders[0].id);
+  assert.match(await done.textContent(), new RegExp(`Order number ${orders[0].number}`));
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'sent again with its key');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('offline, the order waits for the network and is placed when it returns; a change meanwhile asks again', async () => {
+  const { page, errors, id } = await visit([['stickers', 1]], { checkoutInfo: buyer });
+  const button = 'edge-checkout [data-action=place-order]';
+  await page.context().setOffline(true);
+  await placeOrder(page);
+  await waitFor(async () => (await page.textContent(button)) === 'Order waits for the network…', 'the button says why it waits');
+  assert.equal(await page.isEnabled(button), true);
+  // the buyer changes the quantity: the order is no longer what they asked for
+  await quantityOf(page, 'Sticker pack').fill('2');
+  assert.equal(await page.textContent(button), 'Place order');
+  await page.context().setOffline(false);
+  await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the change is answered');
+  await new Promise((r) => setTimeout(r, 1500)); // a backoff's worth
+  assert.deepEqual(await ordersOf(id), [], 'no order without the buyer\'s go-ahead');
+
+  // asked again, offline: placed when the network returns
+  await page.context().setOffline(true);
+  await placeOrder(page);
+  await waitFor(async () => (await page.textContent(button)) === 'Order waits for the network…', 'it waits again');
+  assert.deepEqual(await ordersOf(id), []);
+  await page.context().setOffline(false);
+  await confirmed(page);
+  const orders = await ordersOf(id);
+  assert.equal(orders.length, 1);
+  assert.equal(orders[0].lineItems[0].quantity, 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
