@@ -196,7 +196,7 @@ async fn deliver_tenant(
     let timeout = timeout_ms(env);
     for _ in 0..BATCH {
         // each attempt at its own time: a run may last as long as its attempts
-        let at = crate::now().max(now);
+        let at = crate::pipeline::now().max(now);
         let Some(event) = db
             .claim_due_event(at, at.plus_millis(timeout + LEASE_MARGIN_MS))
             .await?
@@ -207,7 +207,7 @@ async fn deliver_tenant(
         let sent = send(&url, jwt, timeout).await;
         let (status, next_attempt) = match &sent {
             Sent::Taken(_) => (Status::Delivered, None),
-            _ => match next_attempt(event.attempts, crate::now(), second_ms(env), jitter()) {
+            _ => match next_attempt(event.attempts, crate::pipeline::now(), second_ms(env), jitter()) {
                 Some(next) => (Status::Pending, Some(next)),
                 None => (Status::Failed, None),
             },

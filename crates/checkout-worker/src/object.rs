@@ -7,7 +7,7 @@
 //!
 //! The worker routes and authenticates a call, then [`forward`]s it with the
 //! caller in [`WHO_HEADER`]; the object serves it as the worker serves a D1
-//! store (`crate::serve`) and answers in the same shape. Its alarm is its
+//! store (`crate::pipeline::serve`) and answers in the same shape. Its alarm is its
 //! clock: set to now after a change (the change's events leave at once) and
 //! then to the next thing due (an event's retry, an unpaid order's deadline,
 //! a plan order's move; at most an hour), it runs the store's upkeep and
@@ -24,7 +24,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Who, WHO_HEADER};
 use crate::routes;
 use crate::tenants::{self, Tenant};
-use crate::{answer, delivery, log, now, serve, upkeep};
+use crate::pipeline::{answer, now, serve};
+use crate::{delivery, handlers, log};
 use checkout_core::time::Timestamp;
 use std::cell::{Cell, RefCell};
 use worker::wasm_bindgen::JsValue;
@@ -199,7 +200,7 @@ impl StoreObject {
 
     /// The route and caller of a forwarded call; the tenant recorded for the alarm.
     async fn caller(&self, req: &Request) -> ApiResult<(&'static routes::Route, Vec<String>, Who)> {
-        let (route, params) = crate::route(req)?;
+        let (route, params) = crate::pipeline::route(req)?;
         let text = req
             .headers()
             .get(WHO_HEADER)?
@@ -289,16 +290,16 @@ impl StoreObject {
             Err(ApiError::StoreMoving { .. }) => return Ok(()),
             other => other?,
         }
-        let now = now();
+        let started = now();
         let db = Db::new(self.backend(), &tenant.app_def_id);
-        let cleanup = all || now.millis() - self.cleaned.get() >= CLEANUP_MS;
-        upkeep(&db, now, cleanup).await?;
+        let cleanup = all || started.millis() - self.cleaned.get() >= CLEANUP_MS;
+        handlers::upkeep(&db, started, cleanup).await?;
         if cleanup {
-            self.cleaned.set(now.millis());
+            self.cleaned.set(started.millis());
         }
-        delivery::deliver_store(&self.env, &tenant, self.backend(), now).await?;
+        delivery::deliver_store(&self.env, &tenant, self.backend(), started).await?;
         let sends = delivery::sends(&self.env, db.store().await?.as_ref());
-        let later = crate::now();
+        let later = now();
         let next = db
             .next_due(sends)
             .await?

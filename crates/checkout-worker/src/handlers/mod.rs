@@ -24,6 +24,21 @@ use checkout_core::checkout::payment::Happening;
 use checkout_core::plans::order::{self as plan_order, Change};
 use checkout_core::plans::Action;
 
+/// A store's upkeep, on either backend: what moves with the clock (plan
+/// orders, unpaid orders past their deadline canceled), then, with
+/// `cleanup`, idle checkouts, old events and old idempotency keys deleted.
+pub async fn upkeep(db: &crate::db::Db, now: checkout_core::time::Timestamp, cleanup: bool) -> ApiResult<()> {
+    advance_plan_orders(db, now).await?;
+    expire_unpaid_orders(db, now).await?;
+    if cleanup {
+        forget_idle_checkouts(db, now).await?;
+        forget_old_events(db, now).await?;
+        db.delete_old_idempotency_keys(crate::idempotency::cutoff(now))
+            .await?;
+    }
+    Ok(())
+}
+
 /// The OpenAPI 3.1 document of every route, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
 
