@@ -207,7 +207,12 @@ async fn deliver_tenant(
         let sent = send(&url, jwt, timeout).await;
         let (status, next_attempt) = match &sent {
             Sent::Taken(_) => (Status::Delivered, None),
-            _ => match next_attempt(event.attempts, crate::pipeline::now(), second_ms(env), jitter()) {
+            _ => match next_attempt(
+                event.attempts,
+                crate::pipeline::now(),
+                second_ms(env),
+                jitter(),
+            ) {
                 Some(next) => (Status::Pending, Some(next)),
                 None => (Status::Failed, None),
             },

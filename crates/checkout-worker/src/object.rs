@@ -21,10 +21,10 @@
 
 use crate::db::{self, Backend, Db, Effects, Progress, Stmt};
 use crate::error::{ApiError, ApiResult};
+use crate::pipeline::{answer, now, serve};
 use crate::request::{Who, WHO_HEADER};
 use crate::routes;
 use crate::tenants::{self, Tenant};
-use crate::pipeline::{answer, now, serve};
 use crate::{delivery, handlers, log};
 use checkout_core::time::Timestamp;
 use std::cell::{Cell, RefCell};

@@ -242,7 +242,11 @@ impl Db {
         if changes.iter().any(|n| *n > 0) {
             self.effects.0 .0.set(true);
         }
-        if changes.iter().zip(&outbox).any(|(n, outbox)| *outbox && *n > 0) {
+        if changes
+            .iter()
+            .zip(&outbox)
+            .any(|(n, outbox)| *outbox && *n > 0)
+        {
             self.effects.0 .1.set(true);
         }
         Ok(changes)

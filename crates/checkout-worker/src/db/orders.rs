@@ -163,7 +163,9 @@ impl Db {
             .await?;
         match number {
             Some(number) => Ok(Ok(number)),
-            None => Err(ApiError::Internal(format!("order {order_id} has no number after its batch"))),
+            None => Err(ApiError::Internal(format!(
+                "order {order_id} has no number after its batch"
+            ))),
         }
     }
 

@@ -27,7 +27,11 @@ use checkout_core::plans::Action;
 /// A store's upkeep, on either backend: what moves with the clock (plan
 /// orders, unpaid orders past their deadline canceled), then, with
 /// `cleanup`, idle checkouts, old events and old idempotency keys deleted.
-pub async fn upkeep(db: &crate::db::Db, now: checkout_core::time::Timestamp, cleanup: bool) -> ApiResult<()> {
+pub async fn upkeep(
+    db: &crate::db::Db,
+    now: checkout_core::time::Timestamp,
+    cleanup: bool,
+) -> ApiResult<()> {
     advance_plan_orders(db, now).await?;
     expire_unpaid_orders(db, now).await?;
     if cleanup {
