@@ -225,3 +225,36 @@ test('events go to https URLs of public hosts only; plain http to this machine o
   }
   assert.equal((await put('https://hooks.example.com/edge')).status, 200);
 });
+
+test("the store's usage: its rows and their bytes by kind, its own only, secret key only", async () => {
+  for (const t of [w.a, w.b]) {
+    const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), t.secretKey));
+    assert.equal(r.status, 200);
+  }
+  const usage = async (t) => {
+    const r = await w.fetch('/admin/v1/store/usage', json('GET', undefined, t.secretKey));
+    assert.equal(r.status, 200, await r.clone().text());
+    return r.json();
+  };
+  const before = await usage(w.a);
+  assert.deepEqual(Object.keys(before.usage).sort(), ['checkouts', 'events', 'idempotencyKeys', 'orders', 'planOrders']);
+  const lines = [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }];
+  const made = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await w.fetch('/ecom/v1/checkouts', { ...json('POST', { channelType: 'WEB', lineItems: lines }, w.a.publishableKey),
+      headers: { ...json('POST', {}, w.a.publishableKey).headers, 'idempotency-key': `usage-${i}` } });
+    made.push(await r.text());
+  }
+  // tenant b's checkout is not a's
+  await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: lines }, w.b.publishableKey));
+  const after = await usage(w.a);
+  assert.equal(after.usage.checkouts.rows, before.usage.checkouts.rows + 3);
+  assert.ok(after.usage.checkouts.bytes > before.usage.checkouts.bytes + 3 * 500, JSON.stringify(after.usage.checkouts));
+  assert.equal(after.usage.idempotencyKeys.rows, before.usage.idempotencyKeys.rows + 3);
+  assert.ok(after.usage.idempotencyKeys.bytes >= made.reduce((n, m) => n + Buffer.byteLength(m), 0) - 3, 'the stored answers, byte for byte');
+  assert.equal(after.usage.events.rows, before.usage.events.rows + 3, 'a checkout made tells of itself');
+  const sum = (k) => Object.values(after.usage).reduce((n, u) => n + u[k], 0);
+  assert.deepEqual(after.total, { rows: sum('rows'), bytes: sum('bytes') });
+  const r = await w.fetch('/admin/v1/store/usage', json('GET', undefined, w.a.publishableKey));
+  assert.equal(r.status, 403);
+});

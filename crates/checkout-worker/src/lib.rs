@@ -25,6 +25,7 @@ mod ids;
 mod limits;
 mod log;
 mod object;
+mod openapi;
 mod pipeline;
 mod request;
 mod retry;

@@ -13,7 +13,7 @@ use crate::idempotency::{self, Reply};
 use crate::request::{self, Call, Who};
 use crate::routes::{self, Miss, Route};
 use crate::tenants::Storage;
-use crate::{cors, delivery, handlers, ids, log, object};
+use crate::{cors, delivery, ids, log, object};
 use checkout_core::time::Timestamp;
 use worker::{js_sys, Context, Env, Method, Request, Response};
 
@@ -167,10 +167,10 @@ pub async fn serve(
         let params = params.iter().map(String::as_str).collect();
         let mut call = Call::read(req, env, who, route, params, now(), backend).await?;
         call.effects = effects.clone();
-        if route.op.creates() {
-            idempotency::run(&call, &method, &path, handlers::dispatch(route.op, &call)).await
+        if route.creates {
+            idempotency::run(&call, &method, &path, (route.handler)(&call)).await
         } else {
-            Ok(Reply::fresh(handlers::dispatch(route.op, &call).await?))
+            Ok(Reply::fresh((route.handler)(&call).await?))
         }
     };
     let result = result.await;

@@ -1,5 +1,24 @@
-//! Every route the worker serves, in one table: the router dispatches on it and
-//! a test holds it equal to the OpenAPI document (`openapi.json`).
+//! Every route the worker serves, declared once: its method, path and
+//! operation id, who may call it, the rate limits its publishable-key calls
+//! spend, whether a retry under the same `Idempotency-Key` must not repeat
+//! it, and its handler. The router ([`find`]), the key checks (`request`),
+//! the CORS methods ([`methods_of`]) and the OpenAPI document's paths
+//! (`openapi.rs`) all derive from this table. Whether a call writes (and so
+//! sends its events at once) is not declared: it is known from what its
+//! statements did (`db::Effects`).
+
+use crate::db::Counter;
+use crate::delivery;
+use crate::error::{ApiError, ApiResult};
+use crate::handlers::{checkouts, events, orders, payments, plans, sessions, store};
+use crate::openapi;
+use crate::request::Call;
+use checkout_core::checkout::payment::Happening;
+use checkout_core::plans::order::{self as plan_order, Change};
+use checkout_core::plans::Action;
+use std::future::Future;
+use std::pin::Pin;
+use Access::{Public, Secret, Signed, Storefront};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,357 +34,165 @@ pub enum Access {
     Signed,
 }
 
+/// The rate limits a route's publishable-key calls spend (`limits.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    OpenApi,
-    Jwks,
-    GetStore,
-    PutStore,
-    ChangeStock,
-    ChangeGiftCardBalance,
-    ListEvents,
-    GetEvent,
-    RedeliverEvent,
-    CreateCheckout,
-    GetCheckoutByCartId,
-    GetCheckout,
-    GetWixCheckoutUrl,
-    UpdateCheckout,
-    GetCheckoutUrl,
-    AddToCheckout,
-    RemoveLineItems,
-    UpdateLineItemsQuantity,
-    RemoveCoupon,
-    RemoveGiftCard,
-    RemoveOverrideCheckoutUrl,
-    MarkAsCompleted,
-    CreateOrder,
-    CreateOrderAndCharge,
-    GetOrder,
-    SearchOrders,
-    CreateOrderSession,
-    GetOrderSession,
-    CheckoutSessionOrder,
-    PlanPricePreview,
-    PlanPreviewOffline,
-    PlanPreviewOnline,
-    PlanEligibility,
-    PlanCreateOffline,
-    PlanGet,
-    PlanList,
-    PlanSetStartDate,
-    PlanMarkAsPaid,
-    PlanPostpone,
-    PlanCancel,
-    PlanPause,
-    PlanResume,
-    MarkOrderPaid,
-    CancelOrder,
-    StripeWebhook,
+pub enum Limit {
+    /// None: no publishable key may call it.
+    None,
+    /// Each call counts against the storefront limit.
+    Storefront,
+    /// Each call counts, and a call that tries a coupon or gift card code
+    /// also counts against the stricter limit on codes.
+    Codes,
 }
 
-impl Op {
-    /// Whether the operation creates something, so that a retry with the
-    /// same `Idempotency-Key` must not create it twice.
-    pub fn creates(self) -> bool {
-        matches!(
-            self,
-            Op::CreateCheckout
-                | Op::CreateOrder
-                | Op::CreateOrderAndCharge
-                | Op::PlanCreateOffline
-                | Op::CreateOrderSession
-        )
-    }
-}
+/// A handler's answer: the body as JSON text.
+pub type Answer<'c> = Pin<Box<dyn Future<Output = ApiResult<String>> + 'c>>;
+/// A route's handler.
+pub type Handler = for<'c> fn(&'c Call<'c>) -> Answer<'c>;
 
 pub struct Route {
     pub method: &'static str,
     /// OpenAPI-style template: `{name}` matches one non-empty path segment.
     pub path: &'static str,
-    pub op: Op,
+    /// The operation's id in the OpenAPI document.
+    pub id: &'static str,
     pub access: Access,
+    pub limit: Limit,
+    /// It creates something: a retry with the same `Idempotency-Key` gets
+    /// the first answer again, and creates nothing more.
+    pub creates: bool,
+    pub handler: Handler,
 }
 
+const fn route(
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    access: Access,
+    handler: Handler,
+) -> Route {
+    let limit = match access {
+        Storefront => Limit::Storefront,
+        _ => Limit::None,
+    };
+    Route {
+        method,
+        path,
+        id,
+        access,
+        limit,
+        creates: false,
+        handler,
+    }
+}
+const fn get(path: &'static str, id: &'static str, access: Access, handler: Handler) -> Route {
+    route("GET", path, id, access, handler)
+}
+const fn post(path: &'static str, id: &'static str, access: Access, handler: Handler) -> Route {
+    route("POST", path, id, access, handler)
+}
+const fn put(path: &'static str, id: &'static str, access: Access, handler: Handler) -> Route {
+    route("PUT", path, id, access, handler)
+}
+const fn patch(path: &'static str, id: &'static str, access: Access, handler: Handler) -> Route {
+    route("PATCH", path, id, access, handler)
+}
+
+impl Route {
+    const fn creating(self) -> Route {
+        Route {
+            creates: true,
+            ..self
+        }
+    }
+
+    const fn trying_codes(self) -> Route {
+        Route {
+            limit: Limit::Codes,
+            ..self
+        }
+    }
+}
+
+/// What a handler's expression gives, as the answer's JSON text.
+pub trait Body {
+    fn into_body(self) -> String;
+}
+
+impl Body for String {
+    fn into_body(self) -> String {
+        self
+    }
+}
+
+impl Body for serde_json::Value {
+    fn into_body(self) -> String {
+        self.to_string()
+    }
+}
+
+/// A [`Handler`] from an expression of the call `c` that is a future of its answer.
+macro_rules! handler {
+    (|$c:ident| $answer:expr) => {{
+        fn handle<'c>($c: &'c Call<'c>) -> Answer<'c> {
+            Box::pin(async move { Ok(Body::into_body($answer.await?)) })
+        }
+        handle as Handler
+    }};
+}
+
+#[rustfmt::skip]
 pub const ROUTES: &[Route] = &[
-    Route {
-        method: "GET",
-        path: "/openapi.json",
-        op: Op::OpenApi,
-        access: Access::Public,
-    },
-    Route {
-        method: "GET",
-        path: "/.well-known/jwks.json",
-        op: Op::Jwks,
-        access: Access::Public,
-    },
-    Route {
-        method: "GET",
-        path: "/admin/v1/store",
-        op: Op::GetStore,
-        access: Access::Secret,
-    },
-    Route {
-        method: "PUT",
-        path: "/admin/v1/store",
-        op: Op::PutStore,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/admin/v1/catalog/{itemId}/stock",
-        op: Op::ChangeStock,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/admin/v1/gift-cards/{code}/balance",
-        op: Op::ChangeGiftCardBalance,
-        access: Access::Secret,
-    },
-    Route {
-        method: "GET",
-        path: "/admin/v1/events",
-        op: Op::ListEvents,
-        access: Access::Secret,
-    },
-    Route {
-        method: "GET",
-        path: "/admin/v1/events/{id}",
-        op: Op::GetEvent,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/admin/v1/events/{id}/redeliver",
-        op: Op::RedeliverEvent,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts",
-        op: Op::CreateCheckout,
-        access: Access::Storefront,
-    },
+    get("/openapi.json", "getOpenApi", Public, handler!(|c| openapi::served(c))),
+    get("/.well-known/jwks.json", "getJwks", Public, handler!(|c| async { Ok::<_, ApiError>(delivery::jwks(c.env)) })),
+    get("/admin/v1/store", "getStore", Secret, handler!(|c| store::get(c))),
+    put("/admin/v1/store", "putStore", Secret, handler!(|c| store::put(c))),
+    get("/admin/v1/store/usage", "getStoreUsage", Secret, handler!(|c| store::usage(c))),
+    post("/admin/v1/catalog/{itemId}/stock", "changeStock", Secret, handler!(|c| store::change_counter(c, Counter::Stock))),
+    post("/admin/v1/gift-cards/{code}/balance", "changeGiftCardBalance", Secret, handler!(|c| store::change_counter(c, Counter::GiftCard))),
+    get("/admin/v1/events", "listEvents", Secret, handler!(|c| events::list(c))),
+    get("/admin/v1/events/{id}", "getEvent", Secret, handler!(|c| events::get(c))),
+    post("/admin/v1/events/{id}/redeliver", "redeliverEvent", Secret, handler!(|c| events::redeliver(c))),
+    post("/ecom/v1/checkouts", "createCheckout", Storefront, handler!(|c| checkouts::create(c))).creating().trying_codes(),
     // before the routes of one checkout, whose `{id}` it would otherwise fill
-    Route {
-        method: "GET",
-        path: "/ecom/v1/checkouts/by-cart-id/{id}",
-        op: Op::GetCheckoutByCartId,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "GET",
-        path: "/ecom/v1/checkouts/{id}",
-        op: Op::GetCheckout,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "PATCH",
-        path: "/ecom/v1/checkouts/{id}",
-        op: Op::UpdateCheckout,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "GET",
-        path: "/ecom/v1/checkouts/{id}/checkout-url",
-        op: Op::GetCheckoutUrl,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "GET",
-        path: "/ecom/v1/checkouts/{id}/wix-checkout-url",
-        op: Op::GetWixCheckoutUrl,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/add-to-checkout",
-        op: Op::AddToCheckout,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/remove-line-items",
-        op: Op::RemoveLineItems,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/update-line-items-quantity",
-        op: Op::UpdateLineItemsQuantity,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/remove-coupon",
-        op: Op::RemoveCoupon,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/remove-gift-card",
-        op: Op::RemoveGiftCard,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/remove-override-checkout-url",
-        op: Op::RemoveOverrideCheckoutUrl,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/mark-as-completed",
-        op: Op::MarkAsCompleted,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/create-order",
-        op: Op::CreateOrder,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/checkouts/{id}/create-order-and-charge",
-        op: Op::CreateOrderAndCharge,
-        access: Access::Storefront,
-    },
-    Route {
-        method: "GET",
-        path: "/ecom/v1/orders/{id}",
-        op: Op::GetOrder,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/orders/search",
-        op: Op::SearchOrders,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/orders/{id}/mark-as-paid",
-        op: Op::MarkOrderPaid,
-        access: Access::Secret,
-    },
+    get("/ecom/v1/checkouts/by-cart-id/{id}", "getCheckoutByCartId", Storefront, handler!(|c| checkouts::by_cart_id(c))),
+    get("/ecom/v1/checkouts/{id}", "getCheckout", Storefront, handler!(|c| checkouts::get(c))),
+    patch("/ecom/v1/checkouts/{id}", "updateCheckout", Storefront, handler!(|c| checkouts::update(c))).trying_codes(),
+    get("/ecom/v1/checkouts/{id}/checkout-url", "getCheckoutUrl", Storefront, handler!(|c| checkouts::checkout_url(c, true))),
+    get("/ecom/v1/checkouts/{id}/wix-checkout-url", "getWixCheckoutUrl", Storefront, handler!(|c| checkouts::checkout_url(c, false))),
+    post("/ecom/v1/checkouts/{id}/add-to-checkout", "addToCheckout", Storefront, handler!(|c| checkouts::add_to_checkout(c))),
+    post("/ecom/v1/checkouts/{id}/remove-line-items", "removeLineItems", Storefront, handler!(|c| checkouts::remove_line_items(c))),
+    post("/ecom/v1/checkouts/{id}/update-line-items-quantity", "updateLineItemsQuantity", Storefront, handler!(|c| checkouts::update_quantities(c))),
+    post("/ecom/v1/checkouts/{id}/remove-coupon", "removeCoupon", Storefront, handler!(|c| checkouts::remove_coupon(c))),
+    post("/ecom/v1/checkouts/{id}/remove-gift-card", "removeGiftCard", Storefront, handler!(|c| checkouts::remove_gift_card(c))),
+    post("/ecom/v1/checkouts/{id}/remove-override-checkout-url", "removeOverrideCheckoutUrl", Secret, handler!(|c| checkouts::remove_override_checkout_url(c))),
+    post("/ecom/v1/checkouts/{id}/mark-as-completed", "markCheckoutAsCompleted", Secret, handler!(|c| checkouts::mark_as_completed(c))),
+    post("/ecom/v1/checkouts/{id}/create-order", "createOrder", Storefront, handler!(|c| orders::create(c))).creating(),
+    post("/ecom/v1/checkouts/{id}/create-order-and-charge", "createOrderAndCharge", Storefront, handler!(|c| orders::create_and_charge(c))).creating(),
+    get("/ecom/v1/orders/{id}", "getOrder", Secret, handler!(|c| orders::get(c))),
+    post("/ecom/v1/orders/search", "searchOrders", Secret, handler!(|c| orders::search(c))),
+    post("/ecom/v1/orders/{id}/mark-as-paid", "markOrderPaid", Secret, handler!(|c| payments::by_merchant(c, &Happening::MarkedPaid))),
     // the same, where Wix's SDK sends it (`orders.paymentCollectionMarkOrderAsPaid`)
-    Route {
-        method: "POST",
-        path: "/ecom/v1/payments-collector/orders/{id}/mark-as-paid",
-        op: Op::MarkOrderPaid,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/ecom/v1/orders/{id}/cancel",
-        op: Op::CancelOrder,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/payments/v1/stripe/webhook",
-        op: Op::StripeWebhook,
-        access: Access::Signed,
-    },
-    Route {
-        method: "POST",
-        path: "/v2/order-sessions",
-        op: Op::CreateOrderSession,
-        access: Access::Secret,
-    },
-    Route {
-        method: "GET",
-        path: "/v2/order-sessions/{orderSessionId}",
-        op: Op::GetOrderSession,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/api/v1/orders/checkout",
-        op: Op::CheckoutSessionOrder,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/checkout/orders/price-preview",
-        op: Op::PlanPricePreview,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/checkout/orders/preview-offline",
-        op: Op::PlanPreviewOffline,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/checkout/orders/preview-online",
-        op: Op::PlanPreviewOnline,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/checkout/orders/eligibility",
-        op: Op::PlanEligibility,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/checkout/orders/offline",
-        op: Op::PlanCreateOffline,
-        access: Access::Secret,
-    },
-    Route {
-        method: "GET",
-        path: "/pricing-plans/v2/orders",
-        op: Op::PlanList,
-        access: Access::Secret,
-    },
-    Route {
-        method: "GET",
-        path: "/pricing-plans/v2/orders/{id}",
-        op: Op::PlanGet,
-        access: Access::Secret,
-    },
-    Route {
-        method: "PATCH",
-        path: "/pricing-plans/v2/orders/{id}",
-        op: Op::PlanPostpone,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/orders/{id}/set-start-date",
-        op: Op::PlanSetStartDate,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/orders/{id}/mark-as-paid",
-        op: Op::PlanMarkAsPaid,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/orders/{id}/cancel",
-        op: Op::PlanCancel,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/orders/{id}/pause",
-        op: Op::PlanPause,
-        access: Access::Secret,
-    },
-    Route {
-        method: "POST",
-        path: "/pricing-plans/v2/orders/{id}/resume",
-        op: Op::PlanResume,
-        access: Access::Secret,
-    },
+    post("/ecom/v1/payments-collector/orders/{id}/mark-as-paid", "paymentCollectionMarkOrderAsPaid", Secret, handler!(|c| payments::by_merchant(c, &Happening::MarkedPaid))),
+    post("/ecom/v1/orders/{id}/cancel", "cancelOrder", Secret, handler!(|c| payments::by_merchant(c, &Happening::Canceled))),
+    post("/payments/v1/stripe/webhook", "stripeWebhook", Signed, handler!(|c| payments::stripe_webhook(c))),
+    post("/v2/order-sessions", "createOrderSession", Secret, handler!(|c| sessions::create(c))).creating(),
+    get("/v2/order-sessions/{orderSessionId}", "getOrderSession", Secret, handler!(|c| sessions::get(c))),
+    post("/api/v1/orders/checkout", "createOrderFromCheckoutSession", Secret, handler!(|c| orders::of_completed_checkout(c))),
+    post("/pricing-plans/v2/checkout/orders/price-preview", "getPricePreview", Secret, handler!(|c| plans::price_preview(c))),
+    post("/pricing-plans/v2/checkout/orders/preview-offline", "getOfflineOrderPreview", Secret, handler!(|c| plans::preview(c, false))),
+    post("/pricing-plans/v2/checkout/orders/preview-online", "getOnlineOrderPreview", Secret, handler!(|c| plans::preview(c, true))),
+    post("/pricing-plans/v2/checkout/orders/eligibility", "getEligibility", Secret, handler!(|c| plans::eligibility(c))),
+    post("/pricing-plans/v2/checkout/orders/offline", "createOfflineOrder", Secret, handler!(|c| plans::create_offline(c))).creating(),
+    get("/pricing-plans/v2/orders", "managementListOrders", Secret, handler!(|c| plans::list(c))),
+    get("/pricing-plans/v2/orders/{id}", "managementGetOrder", Secret, handler!(|c| plans::get(c))),
+    patch("/pricing-plans/v2/orders/{id}", "postponeEndDate", Secret, handler!(|c| plans::change(c, |b| Ok(Change::Act(plan_order::postpone_end_date(b)?))))),
+    post("/pricing-plans/v2/orders/{id}/set-start-date", "setStartDate", Secret, handler!(|c| plans::change(c, |b| Ok(Change::Act(plan_order::set_start_date(b)?))))),
+    post("/pricing-plans/v2/orders/{id}/mark-as-paid", "markAsPaid", Secret, handler!(|c| plans::change(c, |_| Ok(Change::MarkAsPaid)))),
+    post("/pricing-plans/v2/orders/{id}/cancel", "managementCancelOrder", Secret, handler!(|c| plans::change(c, |b| Ok(Change::Act(plan_order::cancel(b)?))))),
+    post("/pricing-plans/v2/orders/{id}/pause", "pauseOrder", Secret, handler!(|c| plans::change(c, |_| Ok(Change::Act(Action::Pause))))),
+    post("/pricing-plans/v2/orders/{id}/resume", "resumeOrder", Secret, handler!(|c| plans::change(c, |_| Ok(Change::Act(Action::Resume))))),
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -425,8 +252,8 @@ mod tests {
     #[test]
     fn matches_templates_and_tells_405_from_404() {
         assert_eq!(
-            find("GET", "/admin/v1/store").map(|(r, _)| r.op),
-            Ok(Op::GetStore)
+            find("GET", "/admin/v1/store").map(|(r, _)| r.id),
+            Ok("getStore")
         );
         assert_eq!(
             find("DELETE", "/admin/v1/store").err(),
@@ -438,11 +265,16 @@ mod tests {
         assert_eq!(match_path("/a/{id}/b", "/a//b"), None);
     }
 
-    /// Every route is in the OpenAPI document, and every operation there is a route.
+    fn document() -> serde_json::Value {
+        crate::openapi::document().expect("the OpenAPI document is made")
+    }
+
+    /// The served document's operations are the routes, each at its method
+    /// and path with its id; every description is a route's, and no route
+    /// lacks one.
     #[test]
-    fn openapi_document_lists_exactly_the_routes() {
-        let doc: serde_json::Value =
-            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+    fn openapi_document_is_the_routes() {
+        let doc = document();
         assert_eq!(
             doc["openapi"].as_str().map(|v| v.starts_with("3.1")),
             Some(true)
@@ -450,33 +282,74 @@ mod tests {
         let mut documented = BTreeSet::new();
         for (path, item) in doc["paths"].as_object().expect("paths") {
             for method in ["get", "put", "post", "patch", "delete"] {
-                if item.get(method).is_some() {
-                    documented.insert((method.to_uppercase(), path.clone()));
+                if let Some(op) = item.get(method) {
+                    documented.insert((
+                        method.to_uppercase(),
+                        path.clone(),
+                        op["operationId"].to_string(),
+                    ));
                 }
             }
         }
         let served: BTreeSet<_> = ROUTES
             .iter()
-            .map(|r| (r.method.to_string(), r.path.to_string()))
+            .map(|r| {
+                (
+                    r.method.to_string(),
+                    r.path.to_string(),
+                    serde_json::json!(r.id).to_string(),
+                )
+            })
             .collect();
         assert_eq!(documented, served);
-        let ids: Vec<&str> = doc["paths"]
+        let ids: BTreeSet<&str> = ROUTES.iter().map(|r| r.id).collect();
+        assert_eq!(ids.len(), ROUTES.len(), "every operation id is unique");
+        let source: serde_json::Value =
+            serde_json::from_str(include_str!("../openapi.json")).expect("openapi.json parses");
+        let described: BTreeSet<&str> = source["x-operations"]
             .as_object()
-            .expect("paths")
-            .values()
-            .flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values()))
-            .filter_map(|op| op["operationId"].as_str())
+            .expect("x-operations")
+            .keys()
+            .map(String::as_str)
             .collect();
-        let unique: BTreeSet<&str> = ids.iter().copied().collect();
-        assert_eq!(unique.len(), ids.len(), "every operationId is unique");
+        assert_eq!(described, ids, "every description is a route's");
+    }
+
+    /// What the declarations say is in the document: the keys, and the
+    /// rate limit where a publishable key's calls have one.
+    #[test]
+    fn openapi_document_says_what_the_declarations_say() {
+        let doc = document();
+        for r in ROUTES {
+            let op = &doc["paths"][r.path][r.method.to_lowercase()];
+            let keys: Vec<&str> = op["security"]
+                .as_array()
+                .map(|s| {
+                    s.iter()
+                        .filter_map(|k| k.as_object()?.keys().next().map(String::as_str))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let expected: &[&str] = match r.access {
+                Access::Public | Access::Signed => &[],
+                Access::Secret => &["secretKey"],
+                Access::Storefront => &["secretKey", "publishableKey"],
+            };
+            assert_eq!(keys, expected, "{} {}", r.method, r.path);
+            assert_eq!(
+                r.limit != Limit::None,
+                r.access == Access::Storefront,
+                "{}",
+                r.id
+            );
+        }
     }
 
     /// The document lists create-order's preconditions as the core has them, in order.
     #[test]
     fn openapi_document_lists_the_preconditions() {
         use checkout_core::checkout::order::Precondition;
-        let doc: serde_json::Value =
-            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        let doc = document();
         let listed = &doc["components"]["schemas"]["CreateOrderPrecondition"]["enum"];
         let core: Vec<&str> = Precondition::ALL.iter().map(|p| p.as_str()).collect();
         assert_eq!(listed, &serde_json::json!(core));
@@ -484,8 +357,7 @@ mod tests {
 
     /// Every route `of` picks names `response` for `status` in the document.
     fn every_route_answers(of: impl Fn(&Route) -> bool, status: &str, response: &str) {
-        let doc: serde_json::Value =
-            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        let doc = document();
         for r in ROUTES.iter().filter(|r| of(r)) {
             let op = &doc["paths"][r.path][r.method.to_lowercase()];
             assert_eq!(
@@ -514,8 +386,7 @@ mod tests {
     #[test]
     fn openapi_document_lists_the_currencies_and_channels() {
         use checkout_core::pricing::Currency;
-        let doc: serde_json::Value =
-            serde_json::from_str(crate::handlers::OPENAPI).expect("openapi.json parses");
+        let doc = document();
         let schemas = &doc["components"]["schemas"];
         let currencies: Vec<&str> = Currency::all().map(Currency::code).collect();
         assert_eq!(

@@ -24,7 +24,7 @@ pub use events::{Attempted, EventRow};
 pub use moving::Progress;
 pub use orders::{OrderOf, OrderRow, Refusal, Search};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
-pub use store::{Counter, CounterRefusal};
+pub use store::{Counter, CounterRefusal, Usage};
 
 use crate::error::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;

@@ -21,6 +21,14 @@ struct ReadRow {
     version: Option<i64>,
 }
 
+/// A kind of the store's rows: how many, and the bytes of what they hold.
+#[derive(serde::Deserialize, serde::Serialize)]
+pub struct Usage {
+    pub kind: String,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
 impl Db {
     /// One statement, one row: the store's configuration, its counters as
     /// JSON objects and (with `?2`) one checkout. A single read is one
@@ -84,6 +92,31 @@ impl Db {
             )?, "found")
             .await?;
         Ok(found.is_some())
+    }
+
+    /// The store's rows and the bytes of what they hold, by kind (`GET
+    /// /admin/v1/store/usage`), in one statement.
+    pub async fn usage(&self) -> ApiResult<Vec<Usage>> {
+        let bytes = |column: &str| format!("coalesce(sum(length(CAST({column} AS BLOB))), 0)");
+        let kinds = [
+            ("checkouts", "checkouts", bytes("record")),
+            (
+                "orders",
+                "orders",
+                format!("{} + {}", bytes("body"), bytes("held")),
+            ),
+            ("planOrders", "plan_orders", bytes("record")),
+            ("events", "events", bytes("body")),
+            ("idempotencyKeys", "idempotency_keys", bytes("response")),
+        ];
+        let sql = kinds
+            .iter()
+            .map(|(kind, table, bytes)| {
+                format!("SELECT '{kind}' AS kind, count(*) AS rows, {bytes} AS bytes FROM {table} WHERE app_def_id = ?1")
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        Ok(self.rows(self.stmt(&sql, &[])?).await?)
     }
 
     /// The tenant's store with its counters; `None` when it has none.

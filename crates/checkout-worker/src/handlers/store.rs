@@ -20,6 +20,18 @@ pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({ "store": store.config_with_counters() }))
 }
 
+/// `GET /admin/v1/store/usage`: the store's rows and their bytes, by kind, and in all.
+pub async fn usage(call: &Call<'_>) -> ApiResult<Value> {
+    let kinds = call.db()?.usage().await?;
+    let total = |f: fn(&crate::db::Usage) -> u64| kinds.iter().map(f).sum::<u64>();
+    let (rows, bytes) = (total(|k| k.rows), total(|k| k.bytes));
+    let by_kind: serde_json::Map<String, Value> = kinds
+        .iter()
+        .map(|k| (k.kind.clone(), json!({"rows": k.rows, "bytes": k.bytes})))
+        .collect();
+    Ok(json!({ "usage": by_kind, "total": {"rows": rows, "bytes": bytes} }))
+}
+
 /// `PUT /admin/v1/store`: the configuration, bare or as `{"store": …}`.
 pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.body_or_empty();

@@ -9,7 +9,7 @@ use crate::cors;
 use crate::db::{Backend, Db, Effects};
 use crate::error::{ApiError, ApiResult};
 use crate::limits;
-use crate::routes::{Access, Route};
+use crate::routes::{Access, Limit, Route};
 use crate::tenants::{self, KeyKind, Tenant};
 use checkout_core::checkout::Caller;
 use checkout_core::pricing::input;
@@ -41,6 +41,8 @@ pub struct Call<'a> {
     /// The query string's pairs, decoded.
     pub query: Vec<(String, String)>,
     limit_key: String,
+    /// The rate limits its route declares.
+    limit: Limit,
     /// What the call's statements did (every `db()` of it notes it here).
     pub effects: Effects,
 }
@@ -95,7 +97,7 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         }
     };
     let limit_key = limits::key(req, &tenant.app_def_id)?;
-    if kind == KeyKind::Publishable {
+    if kind == KeyKind::Publishable && route.limit != Limit::None {
         limits::spend(env, limits::STOREFRONT, limit_key.clone()).await?;
     }
     let cors_origin = match cors::foreign_origin(req)? {
@@ -227,6 +229,7 @@ impl<'a> Call<'a> {
             include_pricing_input,
             query,
             limit_key,
+            limit: route.limit,
             effects: Effects::default(),
         })
     }
@@ -251,6 +254,11 @@ impl<'a> Call<'a> {
     /// A publishable-key call that tries a coupon or gift card code spends
     /// the stricter limit too.
     pub async fn spend_code_attempt(&self) -> ApiResult<()> {
+        if self.limit != Limit::Codes {
+            return Err(ApiError::Internal(
+                "a code tried on a route not declared as trying codes".into(),
+            ));
+        }
         if self.kind == Some(KeyKind::Publishable) {
             limits::spend(self.env, limits::CODES, self.limit_key.clone()).await?;
         }
