@@ -13,6 +13,14 @@ export interface CheckoutPrice {
   formattedConvertedAmount?: string;
 }
 
+/** A fee of the store's on the checkout: a fixed price, never discounted, taxed at its tax group's rate. */
+export interface CheckoutAdditionalFee {
+  code: string;
+  name: string;
+  price: CheckoutPrice;
+  taxDetails: { taxRate: TaxRate; totalTax: CheckoutPrice };
+}
+
 export interface Address {
   /** ISO 3166-1 alpha-2 ("US"). */
   country?: string;
@@ -149,7 +157,8 @@ export interface CheckoutObject {
     giftCardCalculationError?: CalculationErrorDetails;
     selectedShippingOptionError?: CalculationErrorDetails;
   };
-  additionalFees: [];
+  /** The store's fees, as priced (their sum is `priceSummary.additionalFees`). */
+  additionalFees: CheckoutAdditionalFee[];
   customFields: { value: unknown; title: string; translatedTitle?: string }[];
   weightUnit: 'KG' | 'LB';
   /** What the shippable lines weigh together, in `weightUnit`. */

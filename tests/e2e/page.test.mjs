@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { startWranglerDev, json, buyer } from '../support/worker.mjs';
+import { startWranglerDev, json, buyer, demoStore } from '../support/worker.mjs';
 import { launchOptions, openRecorded, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
 
 let w;
@@ -168,6 +168,40 @@ test('the checkout URL of a paid checkout, opened again, says it is paid: no car
   await until(page, '[part=confirmation] h2', 'This order is placed and paid already.');
   assert.equal(await page.isHidden('edge-checkout [data-action=place-order]'), true);
   assert.equal(await page.isHidden('edge-checkout [part=cart]'), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a store's fees: in the summary's fees row, priced in the page as the worker prices them", async () => {
+  const store = { ...demoStore(w.url), additionalFees: [{ code: 'handling', name: 'Handling', price: '2.00' },
+    { code: 'packing', name: 'Packing', price: '1.25', taxGroupId: 'apparel' }] };
+  let r = await w.fetch('/admin/v1/store', json('PUT', store, w.b.secretKey));
+  assert.equal(r.status, 200, await r.text());
+  r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB',
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.b.secretKey));
+  const { checkout } = await r.json();
+  assert.deepEqual(checkout.additionalFees.map((f) => [f.name, f.price.amount]), [['Handling', '2.00'], ['Packing', '1.25']]);
+  const { page, errors } = await open();
+  await page.evaluate(([pk, id]) => {
+    const e = document.querySelector('edge-checkout');
+    e.setAttribute('publishable-key', pk);
+    e.setAttribute('checkout-id', id);
+  }, [w.b.publishableKey, checkout.id]);
+  await page.waitForSelector(line('Classic tee'));
+  assert.equal(await page.textContent('edge-checkout [data-summary=additionalFees]'), '$3.25');
+  assert.equal(await total(page), checkout.priceSummary.total.formattedAmount);
+  // a quantity change: the fees stay, priced in the page, and the worker agrees to the cent
+  const gate = await hold(page, '**/update-line-items-quantity**');
+  await page.fill(`${line('Classic tee')} input[name=quantity]`, '3');
+  const mine = await total(page);
+  await waitFor(() => gate.count() === 1, 'the change was sent');
+  await gate.release();
+  await waitFor(async () => (await events(page, 'change')).at(-1).final, "the worker's answer");
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.b.secretKey));
+  const after = (await r.json()).checkout;
+  assert.equal(mine, after.priceSummary.total.formattedAmount);
+  assert.equal(await total(page), mine);
+  assert.equal(await page.isHidden('edge-checkout [data-reconciled=worker]'), true);
   assert.deepEqual(errors, []);
   await page.close();
 });

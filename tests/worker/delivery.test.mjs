@@ -19,7 +19,7 @@ let jwks;
  * `hang` makes it never answer; `ended` counts requests answered or closed.
  */
 async function receiver(audience) {
-  const r = { taken: [], refuse: 0, hang: false, ended: 0, requests: 0, onTaken: null };
+  const r = { taken: [], refuse: 0, hang: false, ended: 0, requests: 0, onTaken: null, redirectTo: null };
   r.server = createServer((req, res) => {
     r.requests += 1;
     // the answer sent, or the connection closed unanswered
@@ -28,6 +28,10 @@ async function receiver(audience) {
     req.on('data', (d) => { body += d; });
     req.on('end', async () => {
       if (r.hang) return;
+      if (r.redirectTo) {
+        res.writeHead(307, { location: r.redirectTo });
+        return res.end();
+      }
       if (r.refuse > 0) {
         r.refuse -= 1;
         res.statusCode = 500;
@@ -133,6 +137,41 @@ test('a read that cancels an order past its deadline sends its event at once, as
   const canceled = (await events(w.a, '?limit=100')).events.find((e) => e.entityId === orderId && e.slug === 'canceled');
   assert.ok(canceled, 'the cancel has its event');
   await until('the canceled event, sent at once after the GET', () => ra.taken.includes(canceled.id));
+});
+
+test('a redirect is a failed attempt, never followed; a failed attempt is recorded with its status and a fixed text', async () => {
+  await putStore(w.a, ra.url);
+  ra.redirectTo = rb.url; // another receiver on this machine: it must hear nothing
+  const before = rb.requests;
+  const made = await newCheckout(w.a);
+  const attempted = async (id) => {
+    const found = (await events(w.a, '?limit=100')).events.find((x) => x.entityId === id);
+    return found?.lastAttempt?.httpStatus || found?.lastAttempt?.error ? found : null;
+  };
+  const e = await until('the attempt', () => attempted(made.id));
+  ra.redirectTo = null;
+  assert.equal(e.status, 'PENDING');
+  assert.equal(e.lastAttempt.httpStatus, 307);
+  assert.equal(e.lastAttempt.error, 'the receiver answered 307: a redirect, not followed');
+  assert.equal(rb.requests, before, 'the redirect was not followed');
+  assert.ok(!ra.taken.includes(e.id));
+  // the same event at a receiver that cannot be reached: a fixed text, not the network's
+  const closed = await receiver(() => w.a.tenant.appDefId);
+  closed.server.close();
+  await putStore(w.a, closed.url);
+  await sleep(100);
+  await w.scheduled();
+  const again = await until('the second attempt', async () => {
+    const found = await attempted(made.id);
+    return found?.attempts === 2 && found.lastAttempt.httpStatus === null ? found : null;
+  });
+  assert.equal(again.lastAttempt.error, 'the receiver could not be reached');
+  // back to a receiver that takes it, so that the next tests start with nothing due
+  await putStore(w.a, ra.url);
+  await until('delivered at last', async () => {
+    await w.scheduled();
+    return (await attempted(made.id))?.status === 'DELIVERED';
+  });
 });
 
 test('a receiver that hangs is given up after the timeout, and delays no other tenant', async () => {

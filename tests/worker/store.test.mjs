@@ -218,7 +218,11 @@ test("the checkout URL is the store's page or the worker's PUBLIC_URL, never the
 test('events go to https URLs of public hosts only; plain http to this machine only where the worker allows it', async () => {
   const put = (url) => w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), webhooks: { url } }, w.b.secretKey));
   for (const url of ['http://127.0.0.1:9000/hooks', 'https://127.0.0.1/', 'https://10.1.2.3/', 'https://169.254.169.254/latest',
-    'https://[::1]/', 'https://localhost/', 'ftp://hooks.example.com/', 'https://intranet/']) {
+    'https://[::1]/', 'https://localhost/', 'ftp://hooks.example.com/', 'https://intranet/',
+    // the spellings fetch reads as the same loopback and link-local addresses
+    'https://127.1/', 'https://0x7f.0.0.1/', 'https://%31%32%37.0.0.1/', 'https://2130706433/', 'https://127.0.0.1./',
+    'https://localhost./', 'https://[0:0:0:0:0:0:0:1]/', 'https://[::ffff:127.0.0.1]/', 'https://169.254.169.254\\latest/meta-data',
+    'https://127.0.0.1\\x', 'https://hooks.example.com@127.0.0.1/', 'http://127.1:9000/', 'http://0x7f.0.0.1:9000/']) {
     const r = await put(url);
     assert.equal(r.status, 400, url);
     assert.equal((await r.json()).details.validationError.fieldViolations[0].field, 'webhooks.url');

@@ -7,7 +7,7 @@
 // required field the worker leaves out, or a value of another type fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,8 @@ import { root } from '../../scripts/lib.mjs';
 let w;
 before(async () => {
   w = await startMiniflare();
-  const store = { ...demoStore(), presentmentCurrencies: [{ currency: 'EUR', rate: '0.92' }, { currency: 'JPY', rate: '151.37' }] };
+  const store = { ...demoStore(), presentmentCurrencies: [{ currency: 'EUR', rate: '0.92' }, { currency: 'JPY', rate: '151.37' }],
+    additionalFees: [{ code: 'handling', name: 'Handling', price: '2.00', taxGroupId: 'apparel' }] };
   const r = await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey));
   assert.equal(r.status, 200, await r.text());
 });
@@ -47,7 +48,7 @@ async function compile(checkouts, orders = []) {
     const index = join(root, 'js', 'index.js');
     const element = join(root, 'js', 'element.js');
     const { default: openapiTS, astToString } = await import('openapi-typescript');
-    const doc = JSON.parse(readFileSync(join(root, 'crates/checkout-worker/openapi.json'), 'utf8'));
+    const doc = await (await w.fetch('/openapi.json')).json();
     writeFileSync(join(dir, 'openapi.ts'), astToString(await openapiTS(doc)));
     const literal = (type, name) => (v, i) => `export const ${name}${i}: ${type} = ${JSON.stringify(v, null, 1)};`;
     const body = [...checkouts.map(literal('CheckoutObject', 'c')), ...checkouts.map(literal("components['schemas']['Checkout']", 'd')),

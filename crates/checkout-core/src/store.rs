@@ -32,6 +32,10 @@ pub struct StoreConfig {
     pub coupons: Vec<StoreCoupon>,
     #[serde(default)]
     pub gift_cards: Vec<StoreGiftCard>,
+    /// Fees every checkout pays (a handling fee, say), in the pricing input's
+    /// `additionalFees`; at most [`MAX_FEES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional_fees: Vec<StoreFee>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
     /// The storefront origins (`scheme://host[:port]`) whose pages may call
@@ -107,6 +111,22 @@ pub struct CatalogItem {
 fn physical() -> String {
     "PHYSICAL".into()
 }
+
+/// A fee of the store's: a fixed price in the store's currency, taxed at
+/// the buyer's region's rate for its `taxGroupId` (untaxed without one).
+/// Fees are never discounted (`pricing.md`, step 8).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreFee {
+    pub code: String,
+    pub name: String,
+    pub price: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_group_id: Option<String>,
+}
+
+/// Most fees a store names.
+pub const MAX_FEES: usize = 20;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -198,6 +218,7 @@ impl StoreConfig {
         self.validate_shipping_options(currency)?;
         self.validate_coupons(currency)?;
         self.validate_gift_cards(currency)?;
+        self.validate_fees(currency)?;
         self.validate_allowed_origins()?;
         self.validate_presentment_currencies()?;
         if self
@@ -375,6 +396,25 @@ impl StoreConfig {
             if let Some(m) = &option.free_above_subtotal {
                 money(m, currency, &format!("{path}.freeAboveSubtotal"))?;
             }
+        }
+        Ok(())
+    }
+
+    fn validate_fees(&self, currency: Currency) -> Result<()> {
+        if self.additional_fees.len() > MAX_FEES {
+            return Err(Error::invalid("additionalFees", "at most 20 fees"));
+        }
+        let mut codes = HashSet::new();
+        for (i, fee) in self.additional_fees.iter().enumerate() {
+            let path = format!("additionalFees[{i}]");
+            unique(&mut codes, &fee.code, format!("{path}.code"))?;
+            if fee.name.trim().is_empty() || fee.name.len() > 100 {
+                return Err(Error::invalid(
+                    format!("{path}.name"),
+                    "1 to 100 characters",
+                ));
+            }
+            money(&fee.price, currency, &format!("{path}.price"))?;
         }
         Ok(())
     }

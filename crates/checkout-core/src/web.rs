@@ -68,56 +68,80 @@ pub fn is_origin(origin: &str) -> bool {
 }
 
 /// Whether events may be sent to `url`: `https` to a public host; never a
-/// private, loopback, link-local or unspecified address, nor `localhost`.
-/// With `allow_local_http` (a `[vars]` flag `npm start` sets) plain `http`
-/// to a loopback host is allowed too, for a receiver in local development.
+/// private, loopback, link-local, shared (CGNAT), multicast, reserved or
+/// unspecified address in any of its spellings, nor `localhost` or a name
+/// that only resolves locally, nor a URL with user info. The URL is read as
+/// `fetch` reads it (the WHATWG parser of the `url` crate), so `127.1`,
+/// `0x7f.0.0.1`, `%31%32%37.0.0.1`, `127.0.0.1.`, `[::ffff:127.0.0.1]` and
+/// `https://169.254.169.254\latest` are the addresses they are. With
+/// `allow_local_http` (a `[vars]` flag `npm start` sets) plain `http` to a
+/// loopback host is allowed too, for a receiver in local development.
 pub fn webhook_url_allowed(url: &str, allow_local_http: bool) -> bool {
-    let Some(p) = parts(url) else {
-        return false;
-    };
-    if p.user_info || url.len() > 2000 {
+    if url.len() > 2000 {
         return false;
     }
-    let host = p.host.to_ascii_lowercase();
-    let loopback = is_loopback(&host);
-    match p.scheme {
-        "https" => !loopback && !is_private(&host),
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return false;
+    }
+    let (loopback, public) = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => (ip.is_loopback(), public_v4(ip)),
+        Some(url::Host::Ipv6(ip)) => (ip.is_loopback(), public_v6(ip)),
+        Some(url::Host::Domain(name)) => {
+            let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+            let loopback = name == "localhost" || name.ends_with(".localhost");
+            let local =
+                name.ends_with(".local") || name.ends_with(".internal") || !name.contains('.');
+            (loopback, !loopback && !local && !name.is_empty())
+        }
+        None => return false,
+    };
+    match parsed.scheme() {
+        "https" => public,
         "http" => allow_local_http && loopback,
         _ => false,
     }
 }
 
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "::1"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+/// An IPv4 address a public receiver may have: none of the private,
+/// loopback, link-local, shared (100.64/10), "this network" (0/8),
+/// benchmarking (198.18/15), documentation, multicast or reserved ranges.
+fn public_v4(ip: std::net::Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_multicast()
+        || a == 0
+        || a >= 240
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 198 && (18..20).contains(&b))
+        || (a == 192 && b == 0 && c == 0))
 }
 
-/// An address no public receiver has: private, link-local, shared (CGNAT),
-/// unspecified, or a name that only resolves locally.
-fn is_private(host: &str) -> bool {
-    if let Ok(ip) = host.parse::<std::net::Ipv4Addr>() {
-        let [a, b, ..] = ip.octets();
-        return ip.is_private()
-            || ip.is_link_local()
-            || ip.is_unspecified()
-            || ip.is_broadcast()
-            || a == 0
-            || (a == 100 && (64..128).contains(&b));
+/// An IPv6 address a public receiver may have: global unicast (2000::/3),
+/// and not one that stands for an IPv4 address that is not public (mapped,
+/// NAT64 64:ff9b::/96, 6to4 2002::/16) nor documentation (2001:db8::/32).
+fn public_v6(ip: std::net::Ipv6Addr) -> bool {
+    let s = ip.segments();
+    let v4 = |hi: u16, lo: u16| {
+        std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+    };
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return public_v4(v4);
     }
-    if let Ok(ip) = host.parse::<std::net::Ipv6Addr>() {
-        let first = ip.segments()[0];
-        return ip.is_unspecified()
-            || (first & 0xfe00) == 0xfc00
-            || (first & 0xffc0) == 0xfe80
-            || ip
-                .to_ipv4_mapped()
-                .is_some_and(|v4| is_private(&v4.to_string()) || v4.is_loopback());
+    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return public_v4(v4(s[6], s[7]));
     }
-    host.ends_with(".local") || host.ends_with(".internal") || !host.contains('.')
+    if s[0] == 0x2002 {
+        return public_v4(v4(s[1], s[2]));
+    }
+    (s[0] & 0xe000) == 0x2000 && !(s[0] == 0x2001 && s[1] == 0x0db8)
 }
 
 #[cfg(test)]
@@ -154,6 +178,32 @@ mod tests {
             "https://user@hooks.example.com/",
             "https:///nohost",
             "not a url",
+            // the same addresses in the other spellings a URL parser takes
+            "https://127.1/",
+            "https://0x7f.0.0.1/",
+            "https://0177.0.0.1/",
+            "https://2130706433/",
+            "https://%31%32%37.0.0.1/",
+            "https://127.0.0.1./",
+            "https://localhost./",
+            "https://LOCALHOST/",
+            "https://[0:0:0:0:0:0:0:1]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://[::ffff:7f00:1]/",
+            "https://[64:ff9b::7f00:1]/",
+            "https://[2002:7f00:1::]/",
+            "https://169.254.169.254\\latest/meta-data",
+            "https://0x a9.0xfe.169.254/",
+            "https://user:pw@127.0.0.1/",
+            "https://hooks.example.com@127.0.0.1/",
+            "https://[ff02::1]/",
+            "https://[2001:db8::1]/",
+            "https://224.0.0.1/",
+            "https://255.255.255.255/",
+            "https://198.18.0.1/",
+            "https://192.0.0.8/",
+            "https://240.0.0.1/",
+            "https://100.127.255.255/",
         ] {
             assert!(!webhook_url_allowed(bad, false), "{bad}");
             assert!(
@@ -171,6 +221,16 @@ mod tests {
             assert!(!webhook_url_allowed(local, false), "{local}");
         }
         assert!(!webhook_url_allowed("http://10.0.0.1/", true));
+        assert!(!webhook_url_allowed("http://user@127.0.0.1:9000/", true));
+        // public addresses stay allowed, whatever their spelling
+        for ok in [
+            "https://8.8.8.8/",
+            "https://[2606:4700:4700::1111]/",
+            "https://hooks.example.com./x",
+            "https://100.128.0.1/",
+        ] {
+            assert!(webhook_url_allowed(ok, false), "{ok}");
+        }
     }
 
     #[test]

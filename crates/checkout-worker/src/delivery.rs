@@ -20,6 +20,7 @@ use std::pin::pin;
 use std::time::Duration;
 use worker::{
     console_log, AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit,
+    RequestRedirect,
 };
 
 /// Events sent to one tenant in one run (of the scheduled handler, or after a change).
@@ -217,6 +218,9 @@ async fn deliver_tenant(
                 None => (Status::Failed, None),
             },
         };
+        if let Sent::Failed(detail) = &sent {
+            crate::log::failure("delivery", &ApiError::Internal(detail.clone()));
+        }
         let (http_status, error) = sent.outcome(timeout);
         db.event_attempted(
             &event.id,
@@ -259,12 +263,19 @@ impl Sent {
     fn outcome(&self, timeout_ms: i64) -> (Option<u16>, Option<String>) {
         match self {
             Sent::Taken(status) => (Some(*status), None),
+            Sent::Refused(status @ 300..=399) => (
+                Some(*status),
+                Some(format!(
+                    "the receiver answered {status}: a redirect, not followed"
+                )),
+            ),
             Sent::Refused(status) => (
                 Some(*status),
                 Some(format!("the receiver answered {status}")),
             ),
             Sent::TimedOut => (None, Some(format!("no answer within {timeout_ms} ms"))),
-            Sent::Failed(e) => (None, Some(e.chars().take(200).collect())),
+            // a fixed text: what the network said stays in the worker's log
+            Sent::Failed(_) => (None, Some("the receiver could not be reached".into())),
         }
     }
 }
@@ -276,8 +287,10 @@ async fn send(url: &str, jwt: String, timeout_ms: i64) -> Sent {
         return Sent::Failed(e.to_string());
     }
     let mut init = RequestInit::new();
+    // a redirect is a failed attempt: it is never followed to where it points
     init.with_method(Method::Post)
         .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
         .with_body(Some(jwt.into()));
     let request = match Request::new_with_init(url, &init) {
         Ok(request) => request,

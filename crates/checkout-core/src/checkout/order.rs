@@ -144,24 +144,25 @@ pub struct OrderDraft {
 }
 
 /// Checks every precondition; the draft of the order when all hold, else
-/// every failing one, in the order of `docs/api.md`'s table.
+/// every failing one, in the order of `docs/api.md`'s table (the outer
+/// error: the order could not be written at all).
 pub fn draft(
     record: &CheckoutRecord,
     quote: &Quote,
     order_id: &str,
     payment_gateway_order_id: &str,
     now: Timestamp,
-) -> Result<OrderDraft, Vec<Violation>> {
+) -> crate::Result<Result<OrderDraft, Vec<Violation>>> {
     let pricing = quote.pricing();
     let stock = stock_wanted(record, quote);
     let mut violations = calculation_violations(quote, &pricing);
     violations.extend(line_violations(record, quote, &stock));
     violations.extend(buyer_violations(record, quote, &pricing));
     if !violations.is_empty() {
-        return Err(violations);
+        return Ok(Err(violations));
     }
     let state = OrderState::new(pricing.pay_now.total.amount.minor() > 0);
-    Ok(build(
+    build(
         record,
         quote,
         &pricing,
@@ -169,7 +170,8 @@ pub fn draft(
         stock,
         (order_id, payment_gateway_order_id),
         now,
-    ))
+    )
+    .map(Ok)
 }
 
 /// Calculation errors: one `CALCULATION_ERROR`, and the precondition code
@@ -345,7 +347,7 @@ pub fn snapshot(
     order_id: &str,
     payment_gateway_order_id: &str,
     now: Timestamp,
-) -> OrderDraft {
+) -> crate::Result<OrderDraft> {
     let pricing = quote.pricing();
     build(
         record,
@@ -368,7 +370,7 @@ fn build(
     stock: BTreeMap<String, u64>,
     (order_id, payment_gateway_order_id): (&str, &str),
     now: Timestamp,
-) -> OrderDraft {
+) -> crate::Result<OrderDraft> {
     let pay_now = pricing.pay_now.total.amount;
     let checkout = quote.checkout(record, pricing, false);
     let pay_by = (state.status == OrderStatus::Initialized)
@@ -421,10 +423,9 @@ fn build(
         payment_gateway_order_id: (pay_now.minor() > 0).then_some(payment_gateway_order_id),
         pay_by_date: pay_by,
     };
-    OrderDraft {
+    Ok(OrderDraft {
         order_id: order_id.to_owned(),
-        // Serializing these types cannot fail: string keys only.
-        body: serde_json::to_string(&order).unwrap_or_default(),
+        body: crate::to_json(&order, 4096)?,
         state,
         pay_by,
         created_date: now,
@@ -440,7 +441,7 @@ fn build(
             .first()
             .map(|d| d.coupon.code.to_owned()),
         pay_now,
-    }
+    })
 }
 
 /// The Wix order object: a snapshot of the checkout as it was ordered.
@@ -560,6 +561,7 @@ mod tests {
         let record = checkout.build(store);
         let quote = Quote::new(&record, store, now()).expect("priced");
         draft(&record, &quote, "order-1", "gateway-1", now())
+            .expect("written")
             .map_err(|v| v.into_iter().map(|v| v.code).collect())
     }
 
@@ -629,7 +631,9 @@ mod tests {
         extra.quantity = 1;
         record.line_items.push(extra);
         let quote = Quote::new(&record, &store, now()).unwrap();
-        let refused = draft(&record, &quote, "o", "g", now()).unwrap_err();
+        let refused = draft(&record, &quote, "o", "g", now())
+            .unwrap()
+            .unwrap_err();
         assert_eq!(refused[0].code, Precondition::PartialOutOfStock);
         assert_eq!(
             refused[0].line_item_ids,
@@ -649,6 +653,7 @@ mod tests {
         let record = applied.build(&store());
         let quote = Quote::new(&record, &expired, now()).unwrap();
         let codes: Vec<Precondition> = draft(&record, &quote, "o", "g", now())
+            .unwrap()
             .unwrap_err()
             .into_iter()
             .map(|v| v.code)

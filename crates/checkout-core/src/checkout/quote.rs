@@ -118,6 +118,7 @@ impl<'s> Quote<'s> {
             }
         }
         input.shipping = selected.map(|option| shipping_charge(option, &options, region));
+        input.additional_fees = fees(store, region);
         if let Some(code) = &record.gift_card_code {
             match store.check_gift_card(code, now) {
                 Ok(card) => {
@@ -332,6 +333,24 @@ fn rate_of(region: Option<&TaxRegion>, group: Option<&str>) -> String {
         })
         .cloned()
         .unwrap_or_else(|| "0".into())
+}
+
+/// The store's fees as the pricing input's, each taxed at the region's rate
+/// for its tax group (untaxed without one); none when the store has none.
+fn fees(store: &Store, region: Option<&TaxRegion>) -> Option<Vec<RawCharge<'static>>> {
+    let fees = &store.config.additional_fees;
+    (!fees.is_empty()).then(|| {
+        fees.iter()
+            .map(|fee| RawCharge {
+                code: Some(fee.code.clone().into()),
+                price: text(fee.price.clone()),
+                tax_rate: text(match &fee.tax_group_id {
+                    Some(group) => rate_of(region, Some(group)),
+                    None => "0".into(),
+                }),
+            })
+            .collect()
+    })
 }
 
 /// The selected option as the pricing input's shipping, at its price now.

@@ -72,7 +72,7 @@ impl<'s> Quote<'s> {
                 .as_ref()
                 .map(|g| GiftCardView::of(g, self)),
             calculation_errors: self.calculation_errors(pricing),
-            additional_fees: [],
+            additional_fees: self.fee_views(pricing),
             custom_fields: &record.custom_fields,
             weight_unit: self.store.config.weight_unit(),
             total_weight: self.total_weight(record),
@@ -95,6 +95,30 @@ impl<'s> Quote<'s> {
             pricing_input: with_input.then(|| self.input_for_page(pricing)),
             presentment_currencies: with_input.then_some(&self.store.config.presentment_currencies),
         }
+    }
+
+    /// The store's fees as priced: Wix's `AdditionalFee`s.
+    fn fee_views(&self, pricing: &Pricing) -> Vec<FeeView<'s>> {
+        let fees = pricing.additional_fees.iter().flatten();
+        let rates = self.input.additional_fees.iter().flatten();
+        self.store
+            .config
+            .additional_fees
+            .iter()
+            .zip(fees.zip(rates))
+            .map(|(fee, (priced, raw))| FeeView {
+                code: &fee.code,
+                name: &fee.name,
+                price: self.money(priced.price),
+                tax_details: FeeTax {
+                    tax_rate: match &raw.tax_rate {
+                        Some(Text::Str(rate)) => rate.to_string(),
+                        _ => "0".into(),
+                    },
+                    total_tax: self.money(priced.tax),
+                },
+            })
+            .collect()
     }
 
     /// The tax of the priced lines by rate, lowest rate first: what each rate
@@ -245,14 +269,16 @@ impl<'s> Quote<'s> {
     }
 
     /// The checkout as JSON text.
-    pub fn checkout_json(&self, record: &CheckoutRecord, with_input: bool) -> String {
+    pub fn checkout_json(
+        &self,
+        record: &CheckoutRecord,
+        with_input: bool,
+    ) -> crate::Result<String> {
         let pricing = self.pricing();
-        // Serializing these types cannot fail: string keys, no maps of other keys.
         crate::to_json(
             &self.checkout(record, &pricing, with_input),
             2048 + record.line_items.len() * 900,
         )
-        .unwrap_or_default()
     }
 
     fn shipping<'q>(
@@ -391,7 +417,7 @@ pub struct CheckoutView<'a> {
     pub gift_card: Option<GiftCardView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_errors: Option<BTreeMap<&'static str, Details>>,
-    pub additional_fees: [(); 0],
+    pub additional_fees: Vec<FeeView<'a>>,
     pub custom_fields: &'a [CustomField],
     pub weight_unit: &'static str,
     /// Not in Wix: what the shippable lines weigh together, in `weightUnit`.
@@ -522,6 +548,23 @@ pub struct RateView<'a> {
     pub rate: &'a str,
     pub taxable_amount: Money,
     pub tax_amount: Money,
+}
+
+/// A store's fee on the checkout (`additionalFees`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeView<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub price: Money,
+    pub tax_details: FeeTax,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeTax {
+    pub tax_rate: String,
+    pub total_tax: Money,
 }
 
 /// Wix's `membershipOptions`, empty.

@@ -26,7 +26,7 @@ pub(super) fn view(
     store: &Store,
     with_input: bool,
 ) -> ApiResult<String> {
-    Ok(Quote::new(record, store, call.now)?.checkout_json(record, with_input))
+    Ok(Quote::new(record, store, call.now)?.checkout_json(record, with_input)?)
 }
 
 /// `{"checkout": …}`, written straight from the core's typed view; with

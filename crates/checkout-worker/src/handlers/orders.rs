@@ -114,7 +114,7 @@ async fn place(call: &Call<'_>) -> ApiResult<Value> {
             .into());
         }
         let quote = Quote::new(&record, &store, call.now)?;
-        let draft = order::draft(&record, &quote, &order_id, &gateway_id, call.now)
+        let draft = order::draft(&record, &quote, &order_id, &gateway_id, call.now)?
             .map_err(ApiError::Preconditions)?;
         let paid = draft.state.status == OrderStatus::Approved;
         let (checkout_event, order_event) = order_events(call, &record, &store, &draft, paid)?;
@@ -189,7 +189,7 @@ pub async fn of_completed_checkout(call: &Call<'_>) -> ApiResult<Value> {
         let (order_id, gateway_id) = (ids.new_id(), ids.new_id());
         ids.check()?;
         let quote = Quote::new(&record, &store, call.now)?;
-        let draft = order::snapshot(&record, &quote, &order_id, &gateway_id, call.now);
+        let draft = order::snapshot(&record, &quote, &order_id, &gateway_id, call.now)?;
         let (_, order_event) = order_events(call, &record, &store, &draft, false)?;
         let made = db
             .create_order(

@@ -104,7 +104,7 @@ async fn checkout_completed(
     };
     record.completed = true;
     record.updated_date = now;
-    let view = Quote::new(&record, &store, now)?.checkout_json(&record, false);
+    let view = Quote::new(&record, &store, now)?.checkout_json(&record, false)?;
     Ok(Some(Event::new(
         ids,
         events::CHECKOUT,

@@ -286,7 +286,7 @@ fn the_largest_checkout_a_page_can_make_stays_under_the_ceilings() {
         .expect("under the record ceiling")
         .len();
     let quote = crate::checkout::quote::Quote::new(&record, &store, now()).unwrap();
-    let view = quote.checkout_json(&record, false);
+    let view = quote.checkout_json(&record, false).unwrap();
     let event = crate::events::envelope(
         "e",
         crate::events::CHECKOUT,
@@ -297,6 +297,7 @@ fn the_largest_checkout_a_page_can_make_stays_under_the_ceilings() {
     )
     .len();
     let draft = crate::checkout::order::draft(&record, &quote, "o", "g", now())
+        .expect("written")
         .expect("an order can be made of it");
     let order_event = crate::events::envelope(
         "e",
