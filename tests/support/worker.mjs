@@ -30,7 +30,7 @@ function tenants() {
 export async function startMiniflare(bindings = {}, limits = {}, { stores = [] } = {}) {
   // TEST_STORAGE=objects runs a suite with every store in its own Durable Object
   const storage = bindings.STORAGE ?? process.env.TEST_STORAGE ?? 'd1';
-  const { storefront = 1_000_000, codes = 1_000_000 } = limits;
+  const { storefront = 1_000_000, codes = 1_000_000 } = limits ?? {};
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-mf-'));
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
@@ -48,7 +48,8 @@ export async function startMiniflare(bindings = {}, limits = {}, { stores = [] }
     durableObjects: { STORES: { className: 'StoreObject', useSQLite: true } },
     durableObjectsPersist: join(dir, 'v3', 'do'),
     bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), STORE_TEST_HOOKS: '1', ...bindings, STORAGE: storage },
-    ratelimits: {
+    // `limits` null: a worker deployed without its rate-limit bindings
+    ratelimits: limits === null ? undefined : {
       STOREFRONT_RATE_LIMIT: { simple: { limit: storefront, period: 60 } },
       CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },
     },

@@ -42,3 +42,28 @@ test('every publishable-key call is counted per tenant; the secret key and other
   assert.equal((await create(w.b.publishableKey)).status, 200, 'another tenant has its own count');
   assert.equal((await create(w.a.secretKey)).status, 200, "the store's backend is not limited");
 });
+
+test('the addresses of one IPv6 /64 are one client; another /64 is another', async () => {
+  const from = (ip) => ({ ...json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] },
+    w.b.publishableKey), headers: { ...json('POST', {}, w.b.publishableKey).headers, 'cf-connecting-ip': ip } });
+  const statuses = [];
+  // tenant b's limit (8 a minute) spent from 9 addresses of one /64
+  for (let i = 1; i <= 9; i++) statuses.push((await w.fetch('/ecom/v1/checkouts', from(`2001:db8:aa:bb::${i.toString(16)}`))).status);
+  assert.deepEqual(statuses.slice(-2), [200, 429], JSON.stringify(statuses));
+  assert.equal((await w.fetch('/ecom/v1/checkouts', from('2001:db8:aa:cc::1'))).status, 200, 'the next /64 is another client');
+});
+
+test('a worker without its rate-limit bindings refuses publishable-key calls (503), never serves them unlimited', async () => {
+  const bare = await startMiniflare({}, null, { stores: ['a'] });
+  try {
+    const r = await bare.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB',
+      lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, bare.a.publishableKey));
+    assert.equal(r.status, 503);
+    assert.equal((await r.json()).details.applicationError.code, 'RATE_LIMITS_UNAVAILABLE');
+    assert.ok(bare.logs().some((l) => l.includes('no STOREFRONT_RATE_LIMIT binding')), 'and says so in the log');
+    // the merchant's backend is not a storefront: it goes on
+    assert.equal((await bare.fetch('/admin/v1/store', json('GET', undefined, bare.a.secretKey))).status, 200);
+  } finally {
+    await bare.close();
+  }
+});

@@ -139,6 +139,25 @@ test('every request is logged as one JSON line with its request id', async () =>
   assert.equal(line.tenant, w.a.tenant.appDefId);
 });
 
+test('the log keeps no gift card code nor order-session token, whatever the path', async () => {
+  await w.fetch('/admin/v1/store', json('PUT', demoStore(), w.a.secretKey));
+  const secrets = ['GIFT-25', 'eyJzZWNyZXQ.aaaa.bbbb.cccc.dddd', 'typed-secret'];
+  const calls = [
+    ['/admin/v1/gift-cards/GIFT-25/balance', json('POST', { delta: '0' }, w.a.secretKey)],
+    ['/admin/v1/gift-cards/GIFT-25/balance', json('GET', undefined, w.a.secretKey)], // 405: the route's path still
+    [`/v2/order-sessions/${secrets[1]}`, json('GET', undefined, w.a.secretKey)],
+    [`/v2/order-sessions/${secrets[1]}/more/${secrets[2]}`, json('GET', undefined, w.a.secretKey)], // no route
+  ];
+  const ids = [];
+  for (const [path, init] of calls) ids.push((await w.fetch(path, init)).headers.get('x-wix-request-id'));
+  await new Promise((res) => setTimeout(res, 50));
+  const lines = w.logs().filter((l) => ids.some((id) => l.includes(id)));
+  assert.equal(lines.length, ids.length);
+  for (const secret of secrets) assert.ok(!w.logs().some((l) => l.includes(secret)), `${secret} is in the log`);
+  assert.deepEqual(lines.map((l) => JSON.parse(l).path), ['/admin/v1/gift-cards/{code}/balance', '/admin/v1/gift-cards/{code}/balance',
+    '/v2/order-sessions/{orderSessionId}', '/v2/order-sessions/…']);
+});
+
 test('CORS: listed storefront origins only, publishable-key routes only, never a secret key from a page', async () => {
   const shop = 'https://shop.example';
   const r0 = await w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), allowedOrigins: [shop] }, w.a.secretKey));

@@ -102,6 +102,9 @@ pub enum ApiError {
     /// 503: the store is moving to another storage backend; try again
     /// after `retry_after` seconds.
     StoreMoving { retry_after: u32 },
+    /// 503: the worker has no rate-limit binding, so no publishable-key
+    /// call is served (never unlimited); logged.
+    LimitsUnavailable,
     /// 500: logged with the request id; the body says nothing more.
     Internal(String),
 }
@@ -135,7 +138,7 @@ impl ApiError {
             | ApiError::StateDoesNotAllow { .. }
             | ApiError::Preconditions(_)
             | ApiError::OrderStatus(_) => 428,
-            ApiError::StoreMoving { .. } => 503,
+            ApiError::StoreMoving { .. } | ApiError::LimitsUnavailable => 503,
             ApiError::Internal(_) => 500,
         }
     }
@@ -194,6 +197,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::RateLimited { .. } => "TOO_MANY_REQUESTS",
             ApiError::StoreMoving { .. } => "STORE_MOVING",
+            ApiError::LimitsUnavailable => "RATE_LIMITS_UNAVAILABLE",
             ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
             ApiError::CheckoutUrlNotConfigured => "CHECKOUT_URL_NOT_CONFIGURED",
             ApiError::Preconditions(violations) => violations
@@ -265,6 +269,9 @@ impl ApiError {
             }
             ApiError::StoreMoving { retry_after } => {
                 format!("the store is moving to new storage: try again in {retry_after} seconds")
+            }
+            ApiError::LimitsUnavailable => {
+                "the worker's rate limits are not configured: storefront calls are refused".into()
             }
             ApiError::StoreNotConfigured => {
                 "the store is not configured yet: PUT /admin/v1/store first".into()
@@ -473,6 +480,7 @@ mod tests {
                 "STORE_MOVING",
                 503,
             ),
+            (ApiError::LimitsUnavailable, "RATE_LIMITS_UNAVAILABLE", 503),
             (
                 ApiError::CheckoutUrlNotConfigured,
                 "CHECKOUT_URL_NOT_CONFIGURED",

@@ -219,6 +219,28 @@ pub fn find<'p>(method: &str, path: &'p str) -> Result<(&'static Route, Vec<&'p 
     })
 }
 
+/// Path parameters that are secrets (a gift card's code, an order
+/// session's token): the access log keeps their names, never their values.
+const SECRET_PARAMS: [&str; 2] = ["{code}", "{orderSessionId}"];
+
+/// A path as the access log may keep it: a route's secret parameters
+/// written as their names; a path of no route cut after its second segment
+/// (whatever a client typed there stays out of the log).
+pub fn loggable(path: &str) -> String {
+    let Some(route) = ROUTES.iter().find(|r| match_path(r.path, path).is_some()) else {
+        let kept: Vec<&str> = path.split('/').take(3).collect();
+        let cut = path.split('/').count() > 3;
+        return format!("{}{}", kept.join("/"), if cut { "/…" } else { "" });
+    };
+    route
+        .path
+        .split('/')
+        .zip(path.split('/'))
+        .map(|(t, p)| if SECRET_PARAMS.contains(&t) { t } else { p })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The methods of the routes of `access` on a path (for a CORS preflight).
 pub fn methods_of(path: &str, access: Access) -> Vec<&'static str> {
     ROUTES
@@ -263,6 +285,27 @@ mod tests {
         assert_eq!(find("GET", "/admin/v1/store/").err(), Some(Miss::NotFound));
         assert_eq!(match_path("/a/{id}/b", "/a/x1/b"), Some(vec!["x1"]));
         assert_eq!(match_path("/a/{id}/b", "/a//b"), None);
+    }
+
+    #[test]
+    fn the_log_keeps_no_code_nor_token() {
+        assert_eq!(
+            loggable("/admin/v1/gift-cards/GIFT-25/balance"),
+            "/admin/v1/gift-cards/{code}/balance"
+        );
+        assert_eq!(
+            loggable("/v2/order-sessions/a.b.c.d.e"),
+            "/v2/order-sessions/{orderSessionId}"
+        );
+        assert_eq!(
+            loggable("/ecom/v1/checkouts/c-1/create-order"),
+            "/ecom/v1/checkouts/c-1/create-order"
+        );
+        assert_eq!(
+            loggable("/v2/order-sessions/a.b.c.d.e/x"),
+            "/v2/order-sessions/…"
+        );
+        assert_eq!(loggable("/nothing"), "/nothing");
     }
 
     fn document() -> serde_json::Value {
