@@ -67,3 +67,12 @@ test('a worker without its rate-limit bindings refuses publishable-key calls (50
     await bare.close();
   }
 });
+
+test("a flood of forged Stripe calls meets the per-client limit before any signature is checked", async () => {
+  const forged = () => w.fetch(`/payments/v1/stripe/webhook?tenant=${w.a.tenant.appDefId}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=00`,
+      'cf-connecting-ip': '198.51.100.7' }, body: '{"id":"evt_forged"}' });
+  const statuses = [];
+  for (let i = 0; i < 9; i++) statuses.push((await forged()).status);
+  assert.deepEqual(statuses, [400, 400, 400, 400, 400, 400, 400, 400, 429]);
+});

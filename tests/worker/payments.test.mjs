@@ -167,6 +167,12 @@ test("Stripe's signed webhook pays the order it names, once; refused calls chang
   assert.equal(r.status, 400, 'no tenant');
   r = await w.fetch(`/payments/v1/stripe/webhook?tenant=${w.a.tenant.appDefId}`, { method: 'POST', body: JSON.stringify(paidEvent) });
   assert.equal(r.status, 400, 'no signature');
+  // an unknown tenant and a forged signature get one and the same answer: nothing tells which tenants exist
+  const forged = await stripeCall(paidEvent, { secret: 'whsec_not_ours' });
+  const unknown = await stripeCall(paidEvent, { tenant: 'no-such-tenant' });
+  assert.deepEqual([unknown.status, unknown.body.message, unknown.body.details],
+    [forged.status, forged.body.message, forged.body.details]);
+  assert.equal(forged.body.details.applicationError.code, 'WEBHOOK_REFUSED');
   assert.equal((await call('GET', `/ecom/v1/orders/${placed.orderId}`)).body.order.paymentStatus, 'NOT_PAID');
 
   // a declined attempt is noted; the order still awaits payment

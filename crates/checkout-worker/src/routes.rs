@@ -37,13 +37,16 @@ pub enum Access {
 /// The rate limits a route's publishable-key calls spend (`limits.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
-    /// None: no publishable key may call it.
+    /// None: no publishable key nor provider may call it.
     None,
     /// Each call counts against the storefront limit.
     Storefront,
     /// Each call counts, and a call that tries a coupon or gift card code
     /// also counts against the stricter limit on codes.
     Codes,
+    /// Each call counts against the per-client limit, whatever it carries
+    /// (a provider's signed call: counted before its signature is checked).
+    Client,
 }
 
 /// A handler's answer: the body as JSON text.
@@ -113,6 +116,13 @@ impl Route {
             ..self
         }
     }
+
+    const fn limited_per_client(self) -> Route {
+        Route {
+            limit: Limit::Client,
+            ..self
+        }
+    }
 }
 
 /// What a handler's expression gives, as the answer's JSON text.
@@ -176,7 +186,7 @@ pub const ROUTES: &[Route] = &[
     // the same, where Wix's SDK sends it (`orders.paymentCollectionMarkOrderAsPaid`)
     post("/ecom/v1/payments-collector/orders/{id}/mark-as-paid", "paymentCollectionMarkOrderAsPaid", Secret, handler!(|c| payments::by_merchant(c, &Happening::MarkedPaid))),
     post("/ecom/v1/orders/{id}/cancel", "cancelOrder", Secret, handler!(|c| payments::by_merchant(c, &Happening::Canceled))),
-    post("/payments/v1/stripe/webhook", "stripeWebhook", Signed, handler!(|c| payments::stripe_webhook(c))),
+    post("/payments/v1/stripe/webhook", "stripeWebhook", Signed, handler!(|c| payments::stripe_webhook(c))).limited_per_client(),
     post("/v2/order-sessions", "createOrderSession", Secret, handler!(|c| sessions::create(c))).creating(),
     get("/v2/order-sessions/{orderSessionId}", "getOrderSession", Secret, handler!(|c| sessions::get(c))),
     post("/api/v1/orders/checkout", "createOrderFromCheckoutSession", Secret, handler!(|c| orders::of_completed_checkout(c))),
@@ -379,12 +389,8 @@ mod tests {
                 Access::Storefront => &["secretKey", "publishableKey"],
             };
             assert_eq!(keys, expected, "{} {}", r.method, r.path);
-            assert_eq!(
-                r.limit != Limit::None,
-                r.access == Access::Storefront,
-                "{}",
-                r.id
-            );
+            let limited = matches!(r.access, Access::Storefront | Access::Signed);
+            assert_eq!(r.limit != Limit::None, limited, "{}", r.id);
         }
     }
 

@@ -71,20 +71,7 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
     };
     let (tenant, kind) = match route.access {
         Access::Public => return Ok(keyless(None)),
-        Access::Signed => {
-            let url = req.url()?;
-            let named = url
-                .query_pairs()
-                .find(|(k, _)| k == "tenant")
-                .map(|(_, v)| v.into_owned())
-                .ok_or_else(|| ApiError::invalid("tenant", "the tenant's appDefId, as ?tenant="))?;
-            let tenant = tenants::load(env)?
-                .iter()
-                .find(|t| t.app_def_id == named)
-                .cloned()
-                .ok_or(ApiError::NotFound("tenant"))?;
-            return Ok(keyless(Some(tenant)));
-        }
+        Access::Signed => return signed(req, env, route).await,
         access => {
             let tenants = tenants::load(env)?;
             let auth = req.headers().get("authorization")?;
@@ -112,6 +99,46 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         tenant: Some(tenant),
         kind: Some(kind),
         cors_origin,
+        limit_key,
+    })
+}
+
+/// A provider's call (Stripe's), checked here before any store is touched:
+/// counted against the per-client limit first, then its signature verified
+/// over the body with the secret of the tenant `?tenant=` names. An unknown
+/// tenant, one without a secret, a missing header and a bad signature get
+/// one and the same answer.
+async fn signed(req: &Request, env: &Env, route: &Route) -> ApiResult<Who> {
+    let named = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "tenant")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| ApiError::invalid("tenant", "the tenant's appDefId, as ?tenant="))?;
+    let limit_key = limits::key(req, &named)?;
+    if route.limit != Limit::None {
+        limits::spend(env, limits::STOREFRONT, limit_key.clone()).await?;
+    }
+    let unsigned = || ApiError::from(checkout_core::stripe::unsigned());
+    let tenant = tenants::load(env)?
+        .iter()
+        .find(|t| t.app_def_id == named)
+        .cloned()
+        .ok_or_else(unsigned)?;
+    let secret = tenant
+        .stripe_webhook_secret
+        .as_deref()
+        .ok_or_else(unsigned)?;
+    let header = req
+        .headers()
+        .get("stripe-signature")?
+        .ok_or_else(unsigned)?;
+    let body = read_body(&mut req.clone()?).await?;
+    checkout_core::stripe::verify(&body, &header, secret, crate::pipeline::now())?;
+    Ok(Who {
+        tenant: Some(tenant),
+        kind: None,
+        cors_origin: None,
         limit_key,
     })
 }
@@ -289,6 +316,20 @@ impl<'a> Call<'a> {
 /// and otherwise while it streams in, as soon as it passes the limit: never
 /// held whole.
 async fn read_json(req: &mut Request) -> ApiResult<(Value, Vec<u8>)> {
+    let bytes = read_body(req).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok((json!({}), bytes));
+    }
+    let json = serde_json::from_slice(&bytes).map_err(|e| ApiError::Invalid {
+        field: String::new(),
+        description: format!("the body is not valid JSON: {e}"),
+        rule: "FORMAT",
+    })?;
+    Ok((json, bytes))
+}
+
+/// The body's bytes, at most [`MAX_BODY`] of them.
+async fn read_body(req: &mut Request) -> ApiResult<Vec<u8>> {
     let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
     let declared = req
         .headers()
@@ -308,13 +349,5 @@ async fn read_json(req: &mut Request) -> ApiResult<(Value, Vec<u8>)> {
             bytes.extend_from_slice(&chunk);
         }
     }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok((json!({}), bytes));
-    }
-    let json = serde_json::from_slice(&bytes).map_err(|e| ApiError::Invalid {
-        field: String::new(),
-        description: format!("the body is not valid JSON: {e}"),
-        rule: "FORMAT",
-    })?;
-    Ok((json, bytes))
+    Ok(bytes)
 }
