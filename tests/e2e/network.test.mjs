@@ -160,12 +160,12 @@ test('offline, edits are priced at once and said to wait; back online they reach
     `POST /update-line-items-quantity {"lineItems":[{"id":"${mug}","quantity":3}]}`,
     'PATCH  {"couponCode":"SAVE10"}',
   ], 'sent in the order they were made');
-  const stored = (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((r) => r.json())).checkout;
-  assert.deepEqual(stored.lineItems.map((l) => l.quantity), [2, 3]);
-  assert.equal(stored.appliedDiscounts[0].coupon.code, 'SAVE10');
+  const saved = await stored(id);
+  assert.deepEqual(saved.lineItems.map((l) => l.quantity), [2, 3]);
+  assert.equal(saved.appliedDiscounts[0].coupon.code, 'SAVE10');
   await page.waitForSelector('edge-checkout .banner[hidden]', { state: 'attached' });
   assert.equal(await waitingText(page), '');
-  assert.equal(await total(page), stored.priceSummary.total.formattedAmount);
+  assert.equal(await total(page), saved.priceSummary.total.formattedAmount);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -178,11 +178,10 @@ test('edits made offline survive a closed tab and reach the worker on the next v
   await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'the change waits');
   await page.close(); // kept in the origin's IndexedDB
   await context.setOffline(false);
-  assert.equal((await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((r) => r.json())).checkout.lineItems[0].quantity, 1);
+  assert.equal((await stored(id)).lineItems[0].quantity, 1);
 
   const next = await visit([], { id, context });
-  await waitFor(async () => (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((r) => r.json()))
-    .checkout.lineItems[0].quantity === 5, 'the kept change reached the worker');
+  await waitFor(async () => (await stored(id)).lineItems[0].quantity === 5, 'the kept change reached the worker');
   await waitFor(async () => (await quantityOf(next.page, 'Classic tee').inputValue()) === '5', 'and the page shows it');
   assert.equal(await next.page.evaluate(() => document.querySelector('edge-checkout').pending), 0);
   assert.deepEqual(next.errors, []);
@@ -219,8 +218,8 @@ test('a replay that meets a checkout changed on another device applies the chang
   assert.equal(await quantityOf(page, 'Classic tee').inputValue(), '3');
   assert.equal(await page.textContent('edge-checkout [data-reconciled=worker]'),
     'Your changes were added to your cart, which was also changed elsewhere.');
-  const stored = (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey)).then((x) => x.json())).checkout;
-  assert.deepEqual(stored.lineItems.map((l) => [l.catalogReference.catalogItemId, l.quantity]), [['tee-classic', 3], ['mug', 1]]);
+  const saved = await stored(id);
+  assert.deepEqual(saved.lineItems.map((l) => [l.catalogReference.catalogItemId, l.quantity]), [['tee-classic', 3], ['mug', 1]]);
   assert.deepEqual(errors, []);
   await page.close();
 });
