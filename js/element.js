@@ -80,7 +80,7 @@ export class EdgeCheckoutElement extends HTMLElement {
       this.#placed = false;
       this.#asked = null;
       this.#ui.done.hidden = true;
-      if (after) this.#client.open(after).then((kept) => { this.#unpriced ||= kept > 0; });
+      this.#openQueue();
     }
     this.load();
   }
@@ -113,9 +113,15 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#lang = lang;
     this.#words = words;
     this.#build();
-    if (id) this.#client.open(id).then((kept) => { this.#unpriced ||= kept > 0; });
+    this.#openQueue();
     if (this.#checkout) this.#show(this.#checkout);
     else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
+  }
+
+  /** Takes the queue of the checkout shown; changes a closed page left are sent first, and were not priced here. */
+  #openQueue() {
+    const id = this.getAttribute('checkout-id');
+    if (id) this.#client.open(id).then((kept) => { this.#unpriced ||= kept > 0; });
   }
 
   #t(key, ...args) {
