@@ -465,26 +465,27 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#submit('placing', true);
     // one key per order attempt: a try again after a lost answer gets the same order
     this.#orderKey ??= crypto.randomUUID();
+    let placed;
+    let refused;
     try {
-      const placed = await this.#client.checkout('POST', id, '/create-order', {}, this.#orderKey);
-      this.#orderKey = null;
-      this.#asked = null;
-      this.#submit('place', false);
-      this.#confirm(placed);
+      placed = await this.#client.checkout('POST', id, '/create-order', {}, this.#orderKey);
     } catch (e) {
-      if (e.code === 'NETWORK') {
-        this.#submit('orderWaits', false);
-        this.#client.whenOnline(this.#resumeOrder);
-        return;
-      }
-      this.#orderKey = null;
-      this.#asked = null;
-      this.#submit('place', false);
-      const reasons = e.violations?.map((v) => this.#t(v.code) ?? v.description).join(' ');
-      this.#error(reasons ? this.#t('notReady', reasons) : this.#say(e), e.code);
+      refused = e;
     } finally {
       this.#ordering = false;
     }
+    if (refused?.code === 'NETWORK') {
+      this.#submit('orderWaits', false);
+      this.#client.whenOnline(this.#resumeOrder);
+      return;
+    }
+    // answered, one way or the other: the next attempt is a new one
+    this.#orderKey = null;
+    this.#asked = null;
+    this.#submit('place', false);
+    if (!refused) return this.#confirm(placed);
+    const reasons = refused.violations?.map((v) => this.#t(v.code) ?? v.description).join(' ');
+    this.#error(reasons ? this.#t('notReady', reasons) : this.#say(refused), refused.code);
   }
 
   #confirm({ orderId, orderNumber, paymentGatewayOrderId }) {

@@ -27,7 +27,7 @@ function failure(message, code, status, violations) {
  * line's quantity, apply this code), never a whole checkout, so that a
  * replay on a checkout changed elsewhere meanwhile keeps what else changed.
  */
-export function requestOf(change) {
+function requestOf(change) {
   switch (change.op) {
     case 'quantity': return ['POST', '/update-line-items-quantity', { lineItems: [{ id: change.lineId, quantity: change.quantity }] }];
     case 'remove': return ['POST', '/remove-line-items', { lineItemIds: [change.lineId] }];
@@ -42,7 +42,6 @@ export function requestOf(change) {
 export class Client {
   #config;
   #hooks;
-  #inflight = new Set();
   #id = null; // the checkout whose changes the queue holds
   #base = null; // that checkout's updatedDate as the page last saw it
   #queue = []; // its changes not answered yet, oldest first
@@ -85,9 +84,8 @@ export class Client {
         throw failure(data.message ?? `HTTP ${r.status}`, r.status >= 500 || r.status === 429 ? 'NETWORK' : error?.code,
           r.status, error?.data?.violations);
       });
-    const settled = answer.then(() => { if (this.#offline) this.retry(); }, () => {})
-      .finally(() => this.#inflight.delete(settled));
-    this.#inflight.add(settled);
+    // a request that gets through while the queue waits for the network: it is back
+    answer.then(() => { if (this.#offline) this.retry(); }, () => {});
     return answer;
   }
 
@@ -104,11 +102,6 @@ export class Client {
   /** Whether a change of `key` waits to be answered (or is on its way). */
   holds(key) {
     return this.#queue.some((c) => c.key === key);
-  }
-
-  /** Whether the last try to reach the worker failed. */
-  get offline() {
-    return this.#offline;
   }
 
   /**

@@ -52,12 +52,17 @@ async function lateAnswer(page, pattern) {
   return { sent, release: () => release() };
 }
 
-test('a late answer never writes into the field the buyer is typing in: 3, then 4 selected over it, is 4 (not 34)', async () => {
+/** The demo page with `item` (shown as `name`) added from its catalog: the checkout's id and the line's quantity field. */
+async function added(item, name) {
   const { page, errors } = await open();
-  await page.click('[data-add-item=tee-classic]');
-  await page.waitForSelector(line('Classic tee'));
+  await page.click(`[data-add-item=${item}]`);
+  await page.waitForSelector(line(name));
   const id = (await events(page, 'change')).at(-1).checkoutId;
-  const qty = page.locator(`${line('Classic tee')} input[name=quantity]`);
+  return { page, errors, id, qty: page.locator(`${line(name)} input[name=quantity]`) };
+}
+
+test('a late answer never writes into the field the buyer is typing in: 3, then 4 selected over it, is 4 (not 34)', async () => {
+  const { page, errors, id, qty } = await added('tee-classic', 'Classic tee');
 
   const late = await lateAnswer(page, '**/update-line-items-quantity**');
   await qty.fill('3');
@@ -81,11 +86,7 @@ test('a late answer never writes into the field the buyer is typing in: 3, then 
 });
 
 test("a late answer is not written into a field edited after its change was sent, even once the buyer has left it", async () => {
-  const { page, errors } = await open();
-  await page.click('[data-add-item=mug]');
-  await page.waitForSelector(line('Enamel mug'));
-  const id = (await events(page, 'change')).at(-1).checkoutId;
-  const qty = page.locator(`${line('Enamel mug')} input[name=quantity]`);
+  const { page, errors, id, qty } = await added('mug', 'Enamel mug');
   const late = await lateAnswer(page, '**/update-line-items-quantity**');
   await qty.fill('2');
   await late.sent;

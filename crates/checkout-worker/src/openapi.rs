@@ -22,12 +22,13 @@ thread_local! {
 
 /// `GET /openapi.json`: the document, made once per isolate.
 pub async fn served(_call: &Call<'_>) -> ApiResult<String> {
-    if let Some(text) = DOCUMENT.with(|d| d.get().cloned()) {
-        return Ok(text);
-    }
-    let text = document()?.to_string();
-    DOCUMENT.with(|d| d.get_or_init(|| text.clone()).len());
-    Ok(text)
+    DOCUMENT.with(|made| match made.get() {
+        Some(text) => Ok(text.clone()),
+        None => {
+            let text = document()?.to_string();
+            Ok(made.get_or_init(|| text).clone())
+        }
+    })
 }
 
 /// The document: the descriptions, each at its route.

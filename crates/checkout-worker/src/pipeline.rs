@@ -27,7 +27,7 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
     let request_id = ids::uuid_v4().unwrap_or_else(|_| "no-request-id".into());
     let started = js_sys::Date::now();
     let method = req.method().to_string();
-    let path = routes::loggable(&req.path());
+    let path = req.path();
     if req.method() == Method::Options {
         return match cors::preflight(&req, &env).await {
             Ok(resp) => Ok(resp),
@@ -35,6 +35,7 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
         };
     }
     let front = front(&req, &env).await;
+    let path = routes::loggable(&path, front.as_ref().ok().map(|(route, ..)| *route));
     let tenant = front
         .as_ref()
         .ok()

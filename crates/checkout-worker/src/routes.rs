@@ -233,11 +233,13 @@ pub fn find<'p>(method: &str, path: &'p str) -> Result<(&'static Route, Vec<&'p 
 /// session's token): the access log keeps their names, never their values.
 const SECRET_PARAMS: [&str; 2] = ["{code}", "{orderSessionId}"];
 
-/// A path as the access log may keep it: a route's secret parameters
-/// written as their names; a path of no route cut after its second segment
-/// (whatever a client typed there stays out of the log).
-pub fn loggable(path: &str) -> String {
-    let Some(route) = ROUTES.iter().find(|r| match_path(r.path, path).is_some()) else {
+/// A path as the access log may keep it: the secret parameters of its
+/// route (`routed`, when the request was routed; else the route whose path
+/// it has) written as their names; a path of no route cut after its second
+/// segment (whatever a client typed there stays out of the log).
+pub fn loggable(path: &str, routed: Option<&Route>) -> String {
+    let route = routed.or_else(|| ROUTES.iter().find(|r| match_path(r.path, path).is_some()));
+    let Some(route) = route else {
         let kept: Vec<&str> = path.split('/').take(3).collect();
         let cut = path.split('/').count() > 3;
         return format!("{}{}", kept.join("/"), if cut { "/…" } else { "" });
@@ -300,22 +302,22 @@ mod tests {
     #[test]
     fn the_log_keeps_no_code_nor_token() {
         assert_eq!(
-            loggable("/admin/v1/gift-cards/GIFT-25/balance"),
+            loggable("/admin/v1/gift-cards/GIFT-25/balance", None),
             "/admin/v1/gift-cards/{code}/balance"
         );
         assert_eq!(
-            loggable("/v2/order-sessions/a.b.c.d.e"),
+            loggable("/v2/order-sessions/a.b.c.d.e", None),
             "/v2/order-sessions/{orderSessionId}"
         );
         assert_eq!(
-            loggable("/ecom/v1/checkouts/c-1/create-order"),
+            loggable("/ecom/v1/checkouts/c-1/create-order", None),
             "/ecom/v1/checkouts/c-1/create-order"
         );
         assert_eq!(
-            loggable("/v2/order-sessions/a.b.c.d.e/x"),
+            loggable("/v2/order-sessions/a.b.c.d.e/x", None),
             "/v2/order-sessions/…"
         );
-        assert_eq!(loggable("/nothing"), "/nothing");
+        assert_eq!(loggable("/nothing", None), "/nothing");
     }
 
     fn document() -> serde_json::Value {

@@ -79,17 +79,23 @@ pub struct Db {
 /// whether they put an event in the outbox (to be sent at once). Shared by
 /// every `Db` of one call.
 #[derive(Clone, Default)]
-pub struct Effects(Rc<(Cell<bool>, Cell<bool>)>);
+pub struct Effects(Rc<Noted>);
+
+#[derive(Default)]
+struct Noted {
+    wrote: Cell<bool>,
+    queued: Cell<bool>,
+}
 
 impl Effects {
     /// A row was written.
     pub fn wrote(&self) -> bool {
-        self.0 .0.get()
+        self.0.wrote.get()
     }
 
     /// An event was put in the outbox.
     pub fn queued(&self) -> bool {
-        self.0 .1.get()
+        self.0.queued.get()
     }
 }
 
@@ -239,15 +245,12 @@ impl Db {
     async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<usize>, Failure> {
         let outbox: Vec<bool> = stmts.iter().map(|s| s.outbox).collect();
         let changes = self.batch_of(stmts).await?;
-        if changes.iter().any(|n| *n > 0) {
-            self.effects.0 .0.set(true);
-        }
-        if changes
-            .iter()
-            .zip(&outbox)
-            .any(|(n, outbox)| *outbox && *n > 0)
-        {
-            self.effects.0 .1.set(true);
+        let noted = &self.effects.0;
+        for (_, outbox) in changes.iter().zip(&outbox).filter(|(n, _)| **n > 0) {
+            noted.wrote.set(true);
+            if *outbox {
+                noted.queued.set(true);
+            }
         }
         Ok(changes)
     }
