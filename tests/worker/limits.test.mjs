@@ -76,3 +76,12 @@ test("a flood of forged Stripe calls meets the per-client limit before any signa
   for (let i = 0; i < 9; i++) statuses.push((await forged()).status);
   assert.deepEqual(statuses, [400, 400, 400, 400, 400, 400, 400, 400, 429]);
 });
+
+test('a flood of preflights meets the per-client limit (a preflight carries no key, so it counts against its client)', async () => {
+  const preflight = (ip) => w.fetch('/ecom/v1/checkouts', { method: 'OPTIONS',
+    headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'cf-connecting-ip': ip } });
+  const statuses = [];
+  for (let i = 0; i < 9; i++) statuses.push((await preflight('203.0.113.9')).status);
+  assert.deepEqual(statuses, [204, 204, 204, 204, 204, 204, 204, 204, 429]);
+  assert.equal((await preflight('203.0.113.10')).status, 204, 'another client has its own count');
+});

@@ -158,6 +158,24 @@ test('the log keeps no gift card code nor order-session token, whatever the path
     '/v2/order-sessions/{orderSessionId}', '/v2/order-sessions/…']);
 });
 
+test("a preflight follows the stores' origin lists as they change (the directory's index of origins)", async () => {
+  const shop = 'https://index.example';
+  const allowed = async () => (await w.fetch('/ecom/v1/checkouts', {
+    method: 'OPTIONS', headers: { origin: shop, 'access-control-request-method': 'POST' },
+  })).headers.get('access-control-allow-origin');
+  assert.equal(await allowed(), null, 'no store lists it yet');
+  for (const [key, origins, expected, why] of [
+    [w.b.secretKey, [shop], shop, "tenant b's store lists it"],
+    [w.a.secretKey, [shop, 'https://other.example'], shop, 'both list it'],
+    [w.b.secretKey, [], shop, 'tenant a still lists it'],
+    [w.a.secretKey, ['https://other.example'], null, 'no store lists it any more'],
+  ]) {
+    const r = await w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), allowedOrigins: origins }, key));
+    assert.equal(r.status, 200, await r.text());
+    assert.equal(await allowed(), expected, why);
+  }
+});
+
 test('CORS: listed storefront origins only, publishable-key routes only, never a secret key from a page', async () => {
   const shop = 'https://shop.example';
   const r0 = await w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), allowedOrigins: [shop] }, w.a.secretKey));
@@ -260,7 +278,10 @@ test("the store's usage: its rows and their bytes by kind, its own only, secret 
     return r.json();
   };
   const before = await usage(w.a);
-  assert.deepEqual(Object.keys(before.usage).sort(), ['checkouts', 'events', 'idempotencyKeys', 'orders', 'planOrders']);
+  const kinds = ['checkouts', 'events', 'idempotencyKeys', 'orders', 'planOrders'];
+  assert.deepEqual(Object.keys(before.rows).sort(), kinds);
+  assert.deepEqual(Object.keys(before.bytes).sort(), [...kinds, 'total'].sort());
+  assert.equal(before.quotaBytes, 2 ** 30, 'the default budget');
   const lines = [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }];
   const made = [];
   for (let i = 0; i < 3; i++) {
@@ -271,13 +292,13 @@ test("the store's usage: its rows and their bytes by kind, its own only, secret 
   // tenant b's checkout is not a's
   await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: lines }, w.b.publishableKey));
   const after = await usage(w.a);
-  assert.equal(after.usage.checkouts.rows, before.usage.checkouts.rows + 3);
-  assert.ok(after.usage.checkouts.bytes > before.usage.checkouts.bytes + 3 * 500, JSON.stringify(after.usage.checkouts));
-  assert.equal(after.usage.idempotencyKeys.rows, before.usage.idempotencyKeys.rows + 3);
-  assert.ok(after.usage.idempotencyKeys.bytes >= made.reduce((n, m) => n + Buffer.byteLength(m), 0) - 3, 'the stored answers, byte for byte');
-  assert.equal(after.usage.events.rows, before.usage.events.rows + 3, 'a checkout made tells of itself');
-  const sum = (k) => Object.values(after.usage).reduce((n, u) => n + u[k], 0);
-  assert.deepEqual(after.total, { rows: sum('rows'), bytes: sum('bytes') });
+  assert.equal(after.rows.checkouts, before.rows.checkouts + 3);
+  assert.ok(after.bytes.checkouts > before.bytes.checkouts + 3 * 500, JSON.stringify(after));
+  assert.equal(after.rows.idempotencyKeys, before.rows.idempotencyKeys + 3);
+  const answers = made.reduce((n, m) => n + Buffer.byteLength(m), 0);
+  assert.ok(after.bytes.idempotencyKeys - before.bytes.idempotencyKeys >= answers - 3, 'the stored answers, byte for byte');
+  assert.equal(after.rows.events, before.rows.events + 3, 'a checkout made tells of itself');
+  assert.equal(after.bytes.total, kinds.reduce((n, k) => n + after.bytes[k], 0));
   const r = await w.fetch('/admin/v1/store/usage', json('GET', undefined, w.a.publishableKey));
   assert.equal(r.status, 403);
 });

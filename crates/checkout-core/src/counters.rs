@@ -16,7 +16,7 @@ pub const MAX: u128 = 1_000_000_000_000_000;
 
 /// A change of a counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
+pub enum CounterChange {
     /// Add this much (negative: take it away).
     By(i128),
     /// Set it to `value`, if it is `expected` now.
@@ -81,10 +81,14 @@ impl Unit {
 }
 
 /// The change a request asks for: `{delta}`, or `{set, expected}`.
-pub fn read(body: &Value, unit: Unit) -> Result<Change> {
+pub fn read(body: &Value, unit: Unit) -> Result<CounterChange> {
     match (body.get("delta"), body.get("set")) {
-        (Some(_), None) => Ok(Change::By(unit.read(body.get("delta"), "delta", true)?)),
-        (None, Some(_)) => Ok(Change::To {
+        (Some(_), None) => Ok(CounterChange::By(unit.read(
+            body.get("delta"),
+            "delta",
+            true,
+        )?)),
+        (None, Some(_)) => Ok(CounterChange::To {
             value: unit.read(body.get("set"), "set", false)?.unsigned_abs(),
             expected: unit
                 .read(body.get("expected"), "expected", false)
@@ -114,21 +118,24 @@ mod tests {
 
     #[test]
     fn reads_a_delta_or_a_guarded_set_in_the_counters_unit() {
-        assert_eq!(read(&json!({"delta": -3}), Unit::Units), Ok(Change::By(-3)));
+        assert_eq!(
+            read(&json!({"delta": -3}), Unit::Units),
+            Ok(CounterChange::By(-3))
+        );
         assert_eq!(
             read(&json!({"set": 20, "expected": 12}), Unit::Units),
-            Ok(Change::To {
+            Ok(CounterChange::To {
                 value: 20,
                 expected: 12
             })
         );
         assert_eq!(
             read(&json!({"delta": "-5.25"}), usd()),
-            Ok(Change::By(-525))
+            Ok(CounterChange::By(-525))
         );
         assert_eq!(
             read(&json!({"set": "10", "expected": "0.50"}), usd()),
-            Ok(Change::To {
+            Ok(CounterChange::To {
                 value: 1000,
                 expected: 50
             })

@@ -4,6 +4,7 @@
 //! The public key is served as a JWK set; signatures are deterministic
 //! (RFC 6979), so signing needs no randomness.
 
+use crate::checkout::Ids;
 use crate::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -21,6 +22,36 @@ pub enum Kind {
     Updated,
     /// `actionEvent: {body}` (a checkout `completed`)
     Action(&'static str),
+}
+
+/// An event as the outbox keeps it: its id, its envelope (JSON text) and
+/// when it happened. It is written in the same transaction as the change it
+/// tells of, and sent later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub id: String,
+    pub body: String,
+    pub at: Timestamp,
+}
+
+impl Event {
+    /// An event of an entity (`fqdn`, as [`CHECKOUT`]) with a fresh id,
+    /// carrying the bounded snapshot of the entity (`entity`, its JSON).
+    pub fn new(
+        ids: &mut impl Ids,
+        fqdn: &str,
+        kind: Kind,
+        entity_id: &str,
+        entity: &str,
+        at: Timestamp,
+    ) -> Event {
+        let id = ids.new_id();
+        Event {
+            body: envelope(&id, fqdn, kind, entity_id, entity, at),
+            id,
+            at,
+        }
+    }
 }
 
 pub const CHECKOUT: &str = "wix.ecom.v1.checkout";
@@ -180,7 +211,7 @@ impl EventSigner {
 
 /// Where an event's delivery stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub enum DeliveryStatus {
     /// Not taken yet: its next attempt is due at a time.
     Pending,
     /// The receiver answered 2xx.
@@ -189,19 +220,23 @@ pub enum Status {
     Failed,
 }
 
-impl Status {
-    pub const ALL: [Status; 3] = [Status::Pending, Status::Delivered, Status::Failed];
+impl DeliveryStatus {
+    pub const ALL: [DeliveryStatus; 3] = [
+        DeliveryStatus::Pending,
+        DeliveryStatus::Delivered,
+        DeliveryStatus::Failed,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
-            Status::Pending => "PENDING",
-            Status::Delivered => "DELIVERED",
-            Status::Failed => "FAILED",
+            DeliveryStatus::Pending => "PENDING",
+            DeliveryStatus::Delivered => "DELIVERED",
+            DeliveryStatus::Failed => "FAILED",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    pub fn parse(s: &str) -> Option<DeliveryStatus> {
+        DeliveryStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
 
@@ -301,8 +336,8 @@ mod tests {
         assert_eq!(wait(MAX_ATTEMPTS, 0), None);
         // every attempt within two days of the first
         assert!(total <= 48 * 3600 * 1000, "{total}");
-        for s in Status::ALL {
-            assert_eq!(Status::parse(s.as_str()), Some(s));
+        for s in DeliveryStatus::ALL {
+            assert_eq!(DeliveryStatus::parse(s.as_str()), Some(s));
         }
     }
 

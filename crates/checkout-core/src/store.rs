@@ -516,14 +516,19 @@ fn expired(expires_at: Option<&str>, now: Timestamp) -> bool {
 }
 
 /// What orders change, kept apart from the configuration: the stock left of
-/// each item with a stock, each gift card's balance in minor units and how
-/// often each coupon was used. Read from storage with the configuration.
+/// each item with a stock, each gift card's balance in minor units, how
+/// often each coupon was used and the highest order number given (0 before
+/// the first order). Read from storage with the configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     pub stock: HashMap<String, u64>,
     pub gift_card_balances: HashMap<String, u128>,
     pub coupon_uses: HashMap<String, u64>,
+    pub last_order_number: u64,
 }
+
+/// The number before a store's first order (its first is 1001).
+const ORDER_NUMBERS_AFTER: u64 = 1000;
 
 /// A store as the checkout routes see it: its configuration and counters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -554,6 +559,11 @@ impl Store {
 
     pub fn currency(&self) -> Currency {
         self.currency
+    }
+
+    /// The number the store's next order takes.
+    pub fn next_order_number(&self) -> u64 {
+        self.counters.last_order_number.max(ORDER_NUMBERS_AFTER) + 1
     }
 
     /// Units of an item left; `None` when the item has no stock (unlimited) or is unknown.

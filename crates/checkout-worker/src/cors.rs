@@ -7,9 +7,9 @@
 //! ORIGIN_NOT_ALLOWED`). A secret key is never used from a page: a secret-key
 //! call that carries another origin is refused the same way.
 
-use crate::db;
 use crate::error::ApiResult;
 use crate::routes::{self, Access};
+use crate::{db, limits};
 use worker::{Env, Headers, Request, Response};
 
 /// How long a browser may keep a preflight's answer.
@@ -29,7 +29,9 @@ pub fn foreign_origin(req: &Request) -> ApiResult<Option<String>> {
 }
 
 /// The answer to a preflight (`OPTIONS`): the storefront methods of the path
-/// for an origin some store lists; no CORS headers otherwise.
+/// for an origin some store lists; no CORS headers otherwise. A cross-origin
+/// preflight counts against its client's storefront limit (it carries no
+/// key, so no tenant's) and costs one index probe.
 pub async fn preflight(req: &Request, env: &Env) -> ApiResult<Response> {
     let methods = routes::methods_of(&req.path(), Access::Storefront);
     let mut resp = Response::empty()?.with_status(204);
@@ -38,7 +40,8 @@ pub async fn preflight(req: &Request, env: &Env) -> ApiResult<Response> {
     let Some(origin) = foreign_origin(req)? else {
         return Ok(resp);
     };
-    if methods.is_empty() || !db::any_store_allows_origin(&env.d1("DB")?, &origin).await? {
+    limits::spend(env, limits::STOREFRONT, limits::preflight_key(req)?).await?;
+    if methods.is_empty() || !db::any_store_allows_origin(env, &origin).await? {
         return Ok(resp);
     }
     headers.set("access-control-allow-origin", &origin)?;

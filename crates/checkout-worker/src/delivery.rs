@@ -6,10 +6,10 @@
 //! claimed before it is sent, so overlapping runs never send it twice within
 //! the claim. The public key is served at `GET /.well-known/jwks.json`.
 
-use crate::db::{Attempted, Backend, Db};
+use crate::db::{Attempted, Db};
 use crate::error::{ApiError, ApiResult};
-use crate::tenants::{Storage, Tenant};
-use checkout_core::events::{next_attempt, EventSigner, Status};
+use crate::tenants::Tenant;
+use checkout_core::events::{next_attempt, DeliveryStatus, EventSigner};
 use checkout_core::store::Store;
 use checkout_core::time::Timestamp;
 use checkout_core::web::webhook_url_allowed;
@@ -115,50 +115,32 @@ fn no_signer() {
     );
 }
 
-/// One run of the scheduled handler (the retry path): every tenant's due
-/// events, the tenants side by side, so that a slow or failing receiver
-/// delays no other tenant's events; a tenant whose run fails does not stop
-/// the others.
-pub async fn deliver(env: &Env, now: Timestamp) -> ApiResult<()> {
+/// One run of the scheduled handler (the retry path): the due events of
+/// every store served here, the stores side by side, so that a slow or
+/// failing receiver delays no other store's events; a store whose run fails
+/// does not stop the others.
+pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
     let Some(signer) = signer(env) else {
-        no_signer();
-        return Ok(());
+        return no_signer();
     };
-    let tenants = crate::tenants::load(env)?;
-    let runs = tenants
+    let runs = stores
         .iter()
-        .filter(|tenant| tenant.storage(env) == Storage::D1)
-        .map(|tenant| async { deliver_tenant(env, &signer, tenant, Backend::d1(env)?, now).await });
+        .map(|(tenant, db)| deliver_tenant(env, &signer, tenant, db, now));
     for result in join_all(runs).await {
         if let Err(e) = result {
             crate::log::failure("delivery", &e);
         }
     }
-    Ok(())
 }
 
-/// The first attempt at a change's events, right after the change committed
-/// (from the request's `waitUntil`): the tenant's due events, sent now.
-pub async fn deliver_now(env: &Env, tenant_id: &str, now: Timestamp) -> ApiResult<()> {
-    let tenants = crate::tenants::load(env)?;
-    match tenants.iter().find(|t| t.app_def_id == tenant_id) {
-        Some(tenant) => deliver_store(env, tenant, Backend::d1(env)?, now).await,
-        None => Ok(()),
-    }
-}
-
-/// A store's due events, sent now, wherever its rows are.
-pub async fn deliver_store(
-    env: &Env,
-    tenant: &Tenant,
-    backend: Backend,
-    now: Timestamp,
-) -> ApiResult<()> {
+/// A store's due events, sent now, wherever its rows are (right after a
+/// change committed, from the request's `waitUntil` or the object's alarm).
+pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) -> ApiResult<()> {
     let Some(signer) = signer(env) else {
         no_signer();
         return Ok(());
     };
-    deliver_tenant(env, &signer, tenant, backend, now).await
+    deliver_tenant(env, &signer, tenant, db, now).await
 }
 
 /// Whether a store's events are sent: it has a webhook URL the rules allow.
@@ -175,10 +157,9 @@ async fn deliver_tenant(
     env: &Env,
     signer: &EventSigner,
     tenant: &Tenant,
-    backend: Backend,
+    db: &Db,
     now: Timestamp,
 ) -> ApiResult<()> {
-    let db = Db::new(backend, &tenant.app_def_id);
     let Some(url) = db
         .store()
         .await?
@@ -207,15 +188,15 @@ async fn deliver_tenant(
         let jwt = signer.sign(ISSUER, &tenant.app_def_id, &event.id, &event.body, at);
         let sent = send(&url, jwt, timeout).await;
         let (status, next_attempt) = match &sent {
-            Sent::Taken(_) => (Status::Delivered, None),
+            Sent::Taken(_) => (DeliveryStatus::Delivered, None),
             _ => match next_attempt(
                 event.attempts,
                 crate::pipeline::now(),
                 second_ms(env),
                 jitter(),
             ) {
-                Some(next) => (Status::Pending, Some(next)),
-                None => (Status::Failed, None),
+                Some(next) => (DeliveryStatus::Pending, Some(next)),
+                None => (DeliveryStatus::Failed, None),
             },
         };
         if let Sent::Failed(detail) = &sent {
@@ -235,11 +216,11 @@ async fn deliver_tenant(
         .await?;
         console_log!(
             "{}",
-            json!({"level": if status == Status::Delivered { "info" } else { "warn" },
+            json!({"level": if status == DeliveryStatus::Delivered { "info" } else { "warn" },
                    "event": event.id, "tenant": tenant.app_def_id, "status": status.as_str(),
                    "attempt": event.attempts, "httpStatus": http_status, "error": error})
         );
-        if status != Status::Delivered {
+        if status != DeliveryStatus::Delivered {
             break;
         }
     }

@@ -404,7 +404,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use checkout_core::plans::Status;
+    use checkout_core::plans::PlanStatus;
 
     /// Every kind of refusal, its code and its status: the API's error table.
     #[test]
@@ -551,7 +551,7 @@ mod tests {
             (
                 ApiError::OrderStatus(Refused {
                     action: "PAUSE",
-                    current: Status::Expired,
+                    current: PlanStatus::Expired,
                     reason: "r",
                 }),
                 "ORDER_STATUS_DOES_NOT_ALLOW",
@@ -593,7 +593,7 @@ mod tests {
         );
         let e = ApiError::OrderStatus(Refused {
             action: "PAUSE",
-            current: Status::Expired,
+            current: PlanStatus::Expired,
             reason: "r",
         });
         assert_eq!(

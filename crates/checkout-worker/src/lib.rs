@@ -18,7 +18,6 @@ mod cors;
 mod db;
 mod delivery;
 mod error;
-mod events;
 mod handlers;
 mod idempotency;
 mod ids;
@@ -32,8 +31,6 @@ mod retry;
 pub mod routes;
 pub mod tenants;
 
-use db::Backend;
-use tenants::Storage;
 use worker::{event, Context, Env, Request, Response};
 
 /// The cron trigger, for the stores on D1 (a store in its own object keeps
@@ -48,19 +45,17 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
         Ok(tenants) => tenants,
         Err(e) => return log::failure("scheduled", &e),
     };
-    for tenant in tenants.iter().filter(|t| t.storage(&env) == Storage::D1) {
-        // one tenant's failure does not stop the others' upkeep
-        let upkeep = async {
-            let db = db::Db::new(Backend::d1(&env)?, &tenant.app_def_id);
-            handlers::upkeep(&db, now, true).await
-        };
-        if let Err(e) = upkeep.await {
+    let stores = match db::served_here(&env, &tenants) {
+        Ok(stores) => stores,
+        Err(e) => return log::failure("scheduled", &e),
+    };
+    for (_, db) in &stores {
+        // one store's failure does not stop the others' upkeep
+        if let Err(e) = handlers::upkeep(db, now, true).await {
             log::failure("scheduled", &e);
         }
     }
-    if let Err(e) = delivery::deliver(&env, now).await {
-        log::failure("scheduled", &e);
-    }
+    delivery::deliver(&env, &stores, now).await;
 }
 
 #[event(fetch)]

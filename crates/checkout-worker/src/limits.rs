@@ -20,8 +20,17 @@ pub const PERIOD_SECONDS: u32 = 60;
 /// Who a limit counts: the tenant and the client (as Cloudflare gives its
 /// address; `local` where nothing does, as under a local test).
 pub fn key(req: &Request, tenant: &str) -> ApiResult<String> {
-    let address = req.headers().get("cf-connecting-ip")?;
-    Ok(format!("{tenant}:{}", client(address.as_deref())))
+    Ok(format!("{tenant}:{}", client_of(req)?))
+}
+
+/// Who a preflight's limit counts: the client alone (a preflight carries
+/// no key, so no tenant).
+pub fn preflight_key(req: &Request) -> ApiResult<String> {
+    Ok(format!("preflight:{}", client_of(req)?))
+}
+
+fn client_of(req: &Request) -> ApiResult<String> {
+    Ok(client(req.headers().get("cf-connecting-ip")?.as_deref()))
 }
 
 /// The client an address counts as: an IPv4 address itself, an IPv6

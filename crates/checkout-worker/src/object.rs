@@ -19,8 +19,9 @@
 //! tests set it, to age rows and read the alarm): the worker never forwards
 //! them, since it forwards only routed API calls.
 
-use crate::db::{self, Backend, Db, Effects, Progress, Stmt};
+use crate::db::{self, Effects, ObjectStore};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::Reply;
 use crate::pipeline::{answer, now, serve};
 use crate::request::{Who, WHO_HEADER};
 use crate::routes;
@@ -30,11 +31,8 @@ use checkout_core::time::Timestamp;
 use std::cell::{Cell, RefCell};
 use worker::wasm_bindgen::JsValue;
 use worker::{
-    durable_object, DurableObject, Env, Headers, Request, RequestInit, Response, SqlStorage, State,
+    durable_object, DurableObject, Env, Headers, Request, RequestInit, Response, State, Stub,
 };
-
-/// The binding of the objects' namespace in `wrangler.toml`.
-const BINDING: &str = "STORES";
 /// The longest the alarm sleeps while nothing is due: idle checkouts, old
 /// events and keys are deleted at least this often.
 const IDLE_ALARM_MS: i64 = 60 * 60 * 1000;
@@ -45,50 +43,13 @@ const CLEANUP_MS: i64 = 10 * 60 * 1000;
 /// failing is not called in a loop).
 const MIN_ALARM_MS: i64 = 1_000;
 
-/// The schema, as D1 has it: every migration, in order.
-const MIGRATIONS: [(&str, &str); 9] = [
-    ("0001_stores", include_str!("../migrations/0001_stores.sql")),
-    (
-        "0002_checkouts_orders",
-        include_str!("../migrations/0002_checkouts_orders.sql"),
-    ),
-    ("0003_events", include_str!("../migrations/0003_events.sql")),
-    (
-        "0004_plan_orders",
-        include_str!("../migrations/0004_plan_orders.sql"),
-    ),
-    (
-        "0005_checkout_retention",
-        include_str!("../migrations/0005_checkout_retention.sql"),
-    ),
-    (
-        "0006_event_delivery",
-        include_str!("../migrations/0006_event_delivery.sql"),
-    ),
-    (
-        "0007_order_payment",
-        include_str!("../migrations/0007_order_payment.sql"),
-    ),
-    (
-        "0008_idempotency_keys",
-        include_str!("../migrations/0008_idempotency_keys.sql"),
-    ),
-    (
-        "0009_checkouts_by_cart",
-        include_str!("../migrations/0009_checkouts_by_cart.sql"),
-    ),
-];
-
 /// Sends an authenticated call to its store's object: the object's answer.
 pub async fn forward(
     req: Request,
-    env: &Env,
+    stub: &Stub,
     who: &Who,
     request_id: &str,
 ) -> worker::Result<Response> {
-    let Some(tenant) = &who.tenant else {
-        return answer(request_id, Err(ApiError::Unauthenticated), None);
-    };
     let headers = Headers::new();
     for (name, value) in req.headers().entries() {
         headers.append(&name, &value)?;
@@ -100,10 +61,6 @@ pub async fn forward(
         .with_headers(headers)
         .with_body(req.inner().body().map(JsValue::from));
     let forwarded = Request::new_with_init(req.url()?.as_str(), &init)?;
-    let stub = env
-        .durable_object(BINDING)?
-        .id_from_name(&tenant.app_def_id)?
-        .get_stub()?;
     stub.fetch_with_request(forwarded).await
 }
 
@@ -111,8 +68,8 @@ pub async fn forward(
 pub struct StoreObject {
     state: State,
     env: Env,
-    sql: SqlStorage,
-    storage: JsValue,
+    /// The store's rows.
+    rows: ObjectStore,
     /// The schema's migration, done in the constructor: its failure answers every call.
     ready: Result<(), String>,
     /// The tenant, once recorded (for the alarm, which has no request),
@@ -124,15 +81,11 @@ pub struct StoreObject {
 
 impl DurableObject for StoreObject {
     fn new(state: State, env: Env) -> Self {
-        let storage = state.storage();
-        let sql = storage.sql();
-        let raw: JsValue = AsRef::<JsValue>::as_ref(storage.as_raw()).clone();
-        let ready = migrate(&sql, &raw);
+        let (rows, ready) = ObjectStore::open(&state);
         StoreObject {
             state,
             env,
-            sql,
-            storage: raw,
+            rows,
             ready,
             tenant: RefCell::new(None),
             cleaned: Cell::new(0),
@@ -149,10 +102,7 @@ impl DurableObject for StoreObject {
         }
         match req.path().as_str() {
             "/__store/upkeep" => {
-                let result = self
-                    .upkeep(true)
-                    .await
-                    .map(|()| crate::idempotency::Reply::fresh("{}".into()));
+                let result = self.upkeep(true).await.map(|()| Reply::fresh("{}".into()));
                 answer(&request_id, result, None)
             }
             "/__store/sql" => answer(&request_id, self.sql_hook(req).await, None),
@@ -174,18 +124,19 @@ impl DurableObject for StoreObject {
 }
 
 impl StoreObject {
-    fn backend(&self) -> Backend {
-        Backend::Object {
-            sql: self.sql.clone(),
-            storage: self.storage.clone(),
-        }
-    }
-
     /// A call the worker forwarded, served as the worker serves a D1 store.
     async fn serve(&self, req: Request, request_id: &str) -> worker::Result<Response> {
         let (result, cors_origin, effects) = match self.caller(&req).await {
             Ok((route, params, who)) => {
-                serve(req, &self.env, who, route, params, self.backend()).await
+                let db = who
+                    .tenant
+                    .as_ref()
+                    .map(|t| self.rows.db(&self.env, &t.app_def_id))
+                    .transpose();
+                match db {
+                    Ok(db) => serve(req, &self.env, who, route, params, db).await,
+                    Err(e) => (Err(e), None, Effects::default()),
+                }
             }
             Err(e) => (Err(e), None, Effects::default()),
         };
@@ -221,43 +172,17 @@ impl StoreObject {
         if self.tenant.borrow().as_deref() == Some(tenant) {
             return Ok(());
         }
-        let (here, d1, id) = (self.backend(), Backend::d1(&self.env)?, tenant.to_owned());
-        let (sql, storage) = (self.sql.clone(), self.storage.clone());
+        let (rows, env, id) = (self.rows.clone(), self.env.clone(), tenant.to_owned());
         let slice = self
             .env
             .var("MOVE_SLICE_ROWS")
             .ok()
             .and_then(|v| v.to_string().parse().ok())
             .unwrap_or(5_000);
-        let copy = self.state.block_concurrency_while(async move {
-            let copy = async {
-                if meta(&sql, "moved")?.is_some() {
-                    return Ok(true);
-                }
-                let put = |key: &str, value: String| {
-                    Stmt::new(
-                        "INSERT INTO object_meta (key, value) VALUES (?1, ?2)
-                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        vec![key.into(), value.into()],
-                    )
-                };
-                db::object_batch(&sql, &storage, vec![put("tenant", id.clone())])?;
-                let at = meta(&sql, "moving_at")?
-                    .and_then(|t| Progress::parse(&t))
-                    .unwrap_or_default();
-                let left = Db::new(here, &id)
-                    .copy_rows_from(&Db::new(d1, &id), at, slice, |p| {
-                        put("moving_at", p.to_text())
-                    })
-                    .await?;
-                if left.is_none() {
-                    db::object_batch(&sql, &storage, vec![put("moved", "1".into())])?;
-                }
-                Ok::<bool, ApiError>(left.is_none())
-            };
-            // an error is a value here: an Err would reset the object
-            Ok(copy.await)
-        });
+        // an error is a value here: an Err would reset the object
+        let copy = self
+            .state
+            .block_concurrency_while(async move { Ok(rows.take_in(&env, &id, slice).await) });
         let done = copy.await??;
         // the rest of the copy, or the events it brought, leave in the alarm now
         self.wake_at(now()).await?;
@@ -270,7 +195,7 @@ impl StoreObject {
 
     /// The tenant this object serves, if it has served one (and it is still configured).
     fn tenant(&self, env: &Env) -> ApiResult<Option<Tenant>> {
-        let Some(id) = meta(&self.sql, "tenant")? else {
+        let Some(id) = self.rows.tenant()? else {
             return Ok(None);
         };
         Ok(tenants::load(env)?
@@ -291,24 +216,31 @@ impl StoreObject {
             other => other?,
         }
         let started = now();
-        let db = Db::new(self.backend(), &tenant.app_def_id);
+        let db = self.rows.db(&self.env, &tenant.app_def_id)?;
         let cleanup = all || started.millis() - self.cleaned.get() >= CLEANUP_MS;
         handlers::upkeep(&db, started, cleanup).await?;
         if cleanup {
             self.cleaned.set(started.millis());
         }
-        delivery::deliver_store(&self.env, &tenant, self.backend(), started).await?;
+        delivery::deliver_store(&self.env, &tenant, &db, started).await?;
+        let left_on_d1 = self
+            .rows
+            .delete_rows_left_on_d1(&self.env, &tenant.app_def_id)
+            .await?;
         let sends = delivery::sends(&self.env, db.store().await?.as_ref());
         let later = now();
-        let next = db
-            .next_due(sends)
-            .await?
-            .map_or(later.plus_millis(IDLE_ALARM_MS), |due| {
-                Timestamp::from_millis(due.clamp(
-                    later.millis() + MIN_ALARM_MS,
-                    later.millis() + IDLE_ALARM_MS,
-                ))
-            });
+        // rows left on D1 after a move: the next page soon
+        let due = db.next_due(sends).await?;
+        let due = match left_on_d1 {
+            true => Some(due.map_or(0, |d| d.min(later.millis()))),
+            false => due,
+        };
+        let next = due.map_or(later.plus_millis(IDLE_ALARM_MS), |due| {
+            Timestamp::from_millis(due.clamp(
+                later.millis() + MIN_ALARM_MS,
+                later.millis() + IDLE_ALARM_MS,
+            ))
+        });
         self.wake_at(next).await
     }
 
@@ -332,17 +264,17 @@ impl StoreObject {
     }
 
     /// `GET /__store/alarm`: `{"alarm": epoch ms or null}`, when the object wakes next.
-    async fn alarm_hook(&self) -> ApiResult<crate::idempotency::Reply> {
+    async fn alarm_hook(&self) -> ApiResult<Reply> {
         self.hooks_on()?;
         let alarm = self.state.storage().get_alarm().await?;
-        Ok(crate::idempotency::Reply::fresh(
+        Ok(Reply::fresh(
             serde_json::json!({ "alarm": alarm }).to_string(),
         ))
     }
 
     /// `POST /__store/sql {sql, args}`: the rows, for tests that age what a
     /// store holds.
-    async fn sql_hook(&self, mut req: Request) -> ApiResult<crate::idempotency::Reply> {
+    async fn sql_hook(&self, mut req: Request) -> ApiResult<Reply> {
         self.hooks_on()?;
         #[derive(serde::Deserialize)]
         struct Query {
@@ -352,72 +284,7 @@ impl StoreObject {
         }
         let q: Query = req.json().await?;
         let args: Vec<JsValue> = q.args.iter().map(db::js_of).collect();
-        let rows: Vec<serde_json::Value> =
-            self.sql.exec_raw(&q.sql, args).and_then(|c| c.to_array())?;
-        Ok(crate::idempotency::Reply::fresh(
-            serde_json::Value::from(rows).to_string(),
-        ))
-    }
-}
-
-/// A value of the object's own `object_meta`.
-fn meta(sql: &SqlStorage, key: &str) -> ApiResult<Option<String>> {
-    let rows: Vec<serde_json::Value> = sql
-        .exec_raw(
-            "SELECT value FROM object_meta WHERE key = ?1",
-            vec![key.into()],
-        )
-        .and_then(|c| c.to_array())?;
-    Ok(rows
-        .first()
-        .and_then(|r| r["value"].as_str())
-        .map(String::from))
-}
-
-/// Applies the migrations this object has not applied yet, each in its own
-/// transaction.
-fn migrate(sql: &SqlStorage, storage: &JsValue) -> Result<(), String> {
-    let meta =
-        "CREATE TABLE IF NOT EXISTS object_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-        CREATE TABLE IF NOT EXISTS object_migrations (name TEXT PRIMARY KEY) STRICT";
-    db::object_batch(sql, storage, vec![Stmt::new(meta, Vec::new())]).map_err(|f| f.0)?;
-    let applied: Vec<serde_json::Value> = sql
-        .exec_raw("SELECT name FROM object_migrations", Vec::new())
-        .and_then(|c| c.to_array())
-        .map_err(|e| e.to_string())?;
-    for (name, text) in MIGRATIONS {
-        if applied.iter().any(|r| r["name"] == name) {
-            continue;
-        }
-        db::object_batch(
-            sql,
-            storage,
-            vec![
-                Stmt::new(text, Vec::new()),
-                Stmt::new(
-                    "INSERT INTO object_migrations (name) VALUES (?1)",
-                    vec![name.into()],
-                ),
-            ],
-        )
-        .map_err(|f| format!("migration {name}: {}", f.0))?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    /// An object applies every migration D1 has, in the same order.
-    #[test]
-    fn objects_apply_every_migration() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .expect("the migrations folder")
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter_map(|name| name.strip_suffix(".sql").map(String::from))
-            .collect();
-        files.sort();
-        let applied: Vec<&str> = super::MIGRATIONS.iter().map(|(name, _)| *name).collect();
-        assert_eq!(applied, files);
+        let rows = self.rows.query(&q.sql, args)?;
+        Ok(Reply::fresh(serde_json::Value::from(rows).to_string()))
     }
 }

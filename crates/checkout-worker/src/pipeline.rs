@@ -7,12 +7,11 @@
 //! object's alarm), the answer in one shape, and the access log. The
 //! worker's entry (`lib.rs`) and the store's object both call it.
 
-use crate::db::{self, Backend};
+use crate::db::{self, Db, Home};
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Reply};
 use crate::request::{self, Call, Who};
 use crate::routes::{self, Miss, Route};
-use crate::tenants::Storage;
 use crate::{cors, delivery, ids, log, object};
 use checkout_core::time::Timestamp;
 use worker::{js_sys, Context, Env, Method, Request, Response};
@@ -39,33 +38,35 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
     let tenant = front
         .as_ref()
         .ok()
-        .and_then(|(_, _, who)| who.tenant.as_ref())
-        .map(|t| (t.app_def_id.clone(), t.storage(&env)));
-    let (resp, ok) = match (front, tenant.as_ref().map(|(_, s)| *s)) {
-        (Err(e), _) => (answer(&request_id, Err(e), None), false),
-        (Ok(_), Some(Storage::Moving)) => {
+        .and_then(|(_, _, who)| who.tenant.clone());
+    let home = tenant.as_ref().map(|t| db::home(&env, t)).transpose();
+    let (resp, ok) = match (front, home) {
+        (Err(e), _) | (_, Err(e)) => (answer(&request_id, Err(e), None), false),
+        (Ok(_), Ok(Some(Home::Moving))) => {
             let moving = Err(ApiError::StoreMoving { retry_after: 30 });
             (answer(&request_id, moving, None), false)
         }
-        (Ok((_, _, who)), Some(Storage::Objects)) => {
+        (Ok((_, _, who)), Ok(Some(Home::Object(stub)))) => {
             // the object unreachable (reset, say) is answered in the API's shape, and logged
-            let resp = match object::forward(req, &env, &who, &request_id).await {
+            let resp = match object::forward(req, &stub, &who, &request_id).await {
                 Ok(resp) => Ok(resp),
                 Err(e) => answer(&request_id, Err(ApiError::Internal(e.to_string())), None),
             };
             let ok = resp.as_ref().is_ok_and(|r| r.status_code() < 400);
             (resp, ok)
         }
-        (Ok((route, params, who)), _) => {
-            let (result, cors_origin, effects) = match Backend::d1(&env) {
-                Ok(backend) => serve(req, &env, who, route, params, backend).await,
-                Err(e) => (Err(e), None, db::Effects::default()),
+        (Ok((route, params, who)), Ok(here)) => {
+            let db = match here {
+                Some(Home::Here(db)) => Some(db),
+                _ => None,
             };
+            let (result, cors_origin, effects) =
+                serve(req, &env, who, route, params, db.clone()).await;
             // the call's events leave at once, after the answer; the cron trigger retries
-            if let (true, Some((tenant, _))) = (effects.queued(), tenant.clone()) {
+            if let (true, Some(tenant), Some(db)) = (effects.queued(), tenant.clone(), db) {
                 let env = env.clone();
                 ctx.wait_until(async move {
-                    if let Err(e) = delivery::deliver_now(&env, &tenant, now()).await {
+                    if let Err(e) = delivery::deliver_store(&env, &tenant, &db, now()).await {
                         log::failure("delivery", &e);
                     }
                 });
@@ -82,7 +83,10 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
             method: &method,
             path: &path,
             status,
-            tenant: tenant.as_ref().map(|(t, _)| t.as_str()).filter(|_| ok),
+            tenant: tenant
+                .as_ref()
+                .map(|t| t.app_def_id.as_str())
+                .filter(|_| ok),
             ms: js_sys::Date::now() - started,
         },
     );
@@ -143,7 +147,8 @@ pub fn route(req: &Request) -> ApiResult<(&'static Route, Vec<String>)> {
     }
 }
 
-/// Serves an authenticated call where its store's rows are: checks a page's
+/// Serves an authenticated call where its store's rows are (`db`, none on a
+/// public route): checks a page's
 /// origin against the store, reads the request and dispatches it (a
 /// creating call under its idempotency key). The answer, the page origin
 /// it may be read from, and what the call's statements did (whatever its
@@ -155,18 +160,18 @@ pub async fn serve(
     who: Who,
     route: &Route,
     params: Vec<String>,
-    backend: Backend,
+    db: Option<Db>,
 ) -> (ApiResult<Reply>, Option<String>, db::Effects) {
     let method = req.method().to_string();
     let path = req.path();
-    if let Err(e) = who.check_origin(&backend).await {
+    if let Err(e) = who.check_origin(db.as_ref()).await {
         return (Err(e), None, db::Effects::default());
     }
     let cors_origin = who.cors_origin.clone();
     let effects = db::Effects::default();
     let result = async {
         let params = params.iter().map(String::as_str).collect();
-        let mut call = Call::read(req, env, who, route, params, now(), backend).await?;
+        let mut call = Call::read(req, env, who, route, params, now(), db).await?;
         call.effects = effects.clone();
         if route.creates {
             idempotency::run(&call, &method, &path, (route.handler)(&call)).await

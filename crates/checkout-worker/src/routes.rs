@@ -14,7 +14,7 @@ use crate::handlers::{checkouts, events, orders, payments, plans, sessions, stor
 use crate::openapi;
 use crate::request::Call;
 use checkout_core::checkout::payment::Happening;
-use checkout_core::plans::order::{self as plan_order, Change};
+use checkout_core::plans::order::{self as plan_order, PlanOrderChange};
 use checkout_core::plans::Action;
 use std::future::Future;
 use std::pin::Pin;
@@ -197,12 +197,12 @@ pub const ROUTES: &[Route] = &[
     post("/pricing-plans/v2/checkout/orders/offline", "createOfflineOrder", Secret, handler!(|c| plans::create_offline(c))).creating(),
     get("/pricing-plans/v2/orders", "managementListOrders", Secret, handler!(|c| plans::list(c))),
     get("/pricing-plans/v2/orders/{id}", "managementGetOrder", Secret, handler!(|c| plans::get(c))),
-    patch("/pricing-plans/v2/orders/{id}", "postponeEndDate", Secret, handler!(|c| plans::change(c, |b| Ok(Change::Act(plan_order::postpone_end_date(b)?))))),
-    post("/pricing-plans/v2/orders/{id}/set-start-date", "setStartDate", Secret, handler!(|c| plans::change(c, |b| Ok(Change::Act(plan_order::set_start_date(b)?))))),
-    post("/pricing-plans/v2/orders/{id}/mark-as-paid", "markAsPaid", Secret, handler!(|c| plans::change(c, |_| Ok(Change::MarkAsPaid)))),
-    post("/pricing-plans/v2/orders/{id}/cancel", "managementCancelOrder", Secret, handler!(|c| plans::change(c, |b| Ok(Change::Act(plan_order::cancel(b)?))))),
-    post("/pricing-plans/v2/orders/{id}/pause", "pauseOrder", Secret, handler!(|c| plans::change(c, |_| Ok(Change::Act(Action::Pause))))),
-    post("/pricing-plans/v2/orders/{id}/resume", "resumeOrder", Secret, handler!(|c| plans::change(c, |_| Ok(Change::Act(Action::Resume))))),
+    patch("/pricing-plans/v2/orders/{id}", "postponeEndDate", Secret, handler!(|c| plans::change(c, |b| Ok(PlanOrderChange::Act(plan_order::postpone_end_date(b)?))))),
+    post("/pricing-plans/v2/orders/{id}/set-start-date", "setStartDate", Secret, handler!(|c| plans::change(c, |b| Ok(PlanOrderChange::Act(plan_order::set_start_date(b)?))))),
+    post("/pricing-plans/v2/orders/{id}/mark-as-paid", "markAsPaid", Secret, handler!(|c| plans::change(c, |_| Ok(PlanOrderChange::MarkAsPaid)))),
+    post("/pricing-plans/v2/orders/{id}/cancel", "managementCancelOrder", Secret, handler!(|c| plans::change(c, |b| Ok(PlanOrderChange::Act(plan_order::cancel(b)?))))),
+    post("/pricing-plans/v2/orders/{id}/pause", "pauseOrder", Secret, handler!(|c| plans::change(c, |_| Ok(PlanOrderChange::Act(Action::Pause))))),
+    post("/pricing-plans/v2/orders/{id}/resume", "resumeOrder", Secret, handler!(|c| plans::change(c, |_| Ok(PlanOrderChange::Act(Action::Resume))))),
 ];
 
 #[derive(Debug, PartialEq, Eq)]

@@ -21,7 +21,7 @@ pub struct Tenant {
     pub previous_secret_key_sha256: Vec<String>,
     pub publishable_key: String,
     #[serde(default)]
-    pub session_keys: Vec<SessionKey>,
+    pub session_keys: Vec<SessionKeyEntry>,
     /// The signing secret (`whsec_…`) of the tenant's Stripe webhook
     /// endpoint, which authenticates Stripe's calls to it.
     #[serde(default)]
@@ -29,41 +29,30 @@ pub struct Tenant {
     /// Where the store's rows live, when not where the worker's `STORAGE`
     /// variable puts every store (`npm run move-store` sets it).
     #[serde(default)]
-    pub storage: Option<Storage>,
+    pub storage: Option<crate::db::Storage>,
+    /// The store's storage budget in bytes (`quota_bytes`).
+    #[serde(default)]
+    quota_bytes: Option<u64>,
 }
 
-/// A storage backend for a store's rows (`crate::db::Backend`).
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Storage {
-    /// The D1 database every such store shares.
-    D1,
-    /// The store's own Durable Object.
-    Objects,
-    /// On its way from D1 to its object: every call is answered 503 until
-    /// the move is done.
-    Moving,
-}
+/// A store's storage budget unless its tenant sets one: 1 GiB.
+const DEFAULT_QUOTA_BYTES: u64 = 1 << 30;
 
 impl Tenant {
-    /// Where this tenant's store lives: its own setting, else the worker's
-    /// `STORAGE` variable (`d1` unless it says `objects`).
-    pub fn storage(&self, env: &Env) -> Storage {
-        self.storage.unwrap_or_else(|| match env.var("STORAGE") {
-            Ok(v) if v.to_string() == "objects" => Storage::Objects,
-            _ => Storage::D1,
-        })
+    /// The bytes the store may keep: its `quotaBytes`, else 1 GiB.
+    pub fn quota_bytes(&self) -> u64 {
+        self.quota_bytes.unwrap_or(DEFAULT_QUOTA_BYTES)
     }
 }
 
 #[derive(Clone, Debug, Deserialize)]
-pub struct SessionKey {
+pub struct SessionKeyEntry {
     pub kid: String,
     /// base64url of 32 random bytes.
     pub k: String,
 }
 
-impl SessionKey {
+impl SessionKeyEntry {
     pub fn key(&self) -> Option<checkout_core::session::SessionKey> {
         checkout_core::session::SessionKey::from_base64url(&self.kid, &self.k)
     }
@@ -80,7 +69,7 @@ impl Tenant {
     pub fn session_keys(&self) -> Vec<checkout_core::session::SessionKey> {
         self.session_keys
             .iter()
-            .filter_map(SessionKey::key)
+            .filter_map(SessionKeyEntry::key)
             .collect()
     }
 }

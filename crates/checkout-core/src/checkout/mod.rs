@@ -14,6 +14,7 @@ mod changes;
 mod fields;
 pub mod order;
 pub mod payment;
+pub mod placement;
 pub mod quote;
 mod requests;
 pub mod view;

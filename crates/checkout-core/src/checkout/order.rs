@@ -1,8 +1,7 @@
 //! Creating an order from a checkout (`docs/api.md`, Create order): the
-//! preconditions, and what the one atomic step must do (the order to insert,
-//! the stock to take, the gift card balance to spend, the coupon use to count).
-//! The worker carries the draft out in one D1 transaction whose constraints
-//! refuse it whole if a counter moved since the draft was made.
+//! preconditions, and the order they let be made (the Wix order object,
+//! and what it takes: the stock, the gift card balance, the coupon use).
+//! `super::placement` adds the rest of what creating it changes.
 
 use super::payment::{OrderState, OrderStatus};
 use super::quote::{Availability, LineFacts, Quote};
@@ -14,7 +13,7 @@ use super::{AddressWithContact, BuyerInfo, CheckoutRecord, CustomField, StoredLi
 use crate::time::Timestamp;
 use checkout_pricing::amount::Amount;
 use checkout_pricing::pricing::Pricing;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -123,24 +122,51 @@ impl Violation {
     }
 }
 
-/// What creating the order changes, all at once.
+/// The order to create.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderDraft {
     pub order_id: String,
-    /// The Wix order object as JSON, without its `number` (given by storage).
+    /// The Wix order object as JSON.
     pub body: String,
     pub state: OrderState,
     /// When the order is canceled unpaid (an order with money due).
     pub pay_by: Option<Timestamp>,
     pub created_date: Timestamp,
     pub payment_gateway_order_id: Option<String>,
-    /// Units to take from the stock of each item that has a stock.
-    pub stock: BTreeMap<String, u64>,
-    /// Gift card code and the minor units to spend from it.
-    pub gift_card: Option<(String, u128)>,
-    /// Coupon code whose use is counted.
-    pub coupon: Option<String>,
+    /// What it takes from the store's live counters (and gives back when
+    /// it is canceled unpaid).
+    pub takes: Held,
     pub pay_now: Amount,
+}
+
+/// What an order takes from the store's live counters, and gives back when
+/// it is canceled unpaid; kept with the order as this JSON.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Held {
+    /// Units taken from the stock of each item that has a stock.
+    #[serde(default)]
+    pub stock: BTreeMap<String, u64>,
+    /// The gift card and the minor units spent from it.
+    #[serde(default)]
+    pub gift_card: Option<HeldGiftCard>,
+    /// The coupon whose use is counted.
+    #[serde(default)]
+    pub coupon: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldGiftCard {
+    pub code: String,
+    /// Minor units, as a decimal integer string.
+    pub minor: String,
+}
+
+impl HeldGiftCard {
+    /// The minor units spent (none when what was kept is not an integer).
+    pub fn minor(&self) -> Option<u128> {
+        self.minor.parse().ok()
+    }
 }
 
 /// Checks every precondition; the draft of the order when all hold, else
@@ -149,8 +175,7 @@ pub struct OrderDraft {
 pub fn draft(
     record: &CheckoutRecord,
     quote: &Quote,
-    order_id: &str,
-    payment_gateway_order_id: &str,
+    made: Made,
     now: Timestamp,
 ) -> crate::Result<Result<OrderDraft, Vec<Violation>>> {
     let pricing = quote.pricing();
@@ -162,16 +187,16 @@ pub fn draft(
         return Ok(Err(violations));
     }
     let state = OrderState::new(pricing.pay_now.total.amount.minor() > 0);
-    build(
-        record,
-        quote,
-        &pricing,
-        state,
-        stock,
-        (order_id, payment_gateway_order_id),
-        now,
-    )
-    .map(Ok)
+    build(record, quote, &pricing, state, stock, made, now).map(Ok)
+}
+
+/// What an order is made with besides the checkout: its id, the payment
+/// gateway id handed out with it, and its number (the store's next).
+#[derive(Clone, Copy, Debug)]
+pub struct Made<'a> {
+    pub order_id: &'a str,
+    pub gateway_order_id: &'a str,
+    pub number: u64,
 }
 
 /// Calculation errors: one `CALCULATION_ERROR`, and the precondition code
@@ -344,18 +369,18 @@ fn stock_wanted(record: &CheckoutRecord, quote: &Quote) -> BTreeMap<String, u64>
 pub fn snapshot(
     record: &CheckoutRecord,
     quote: &Quote,
-    order_id: &str,
-    payment_gateway_order_id: &str,
+    made: Made,
     now: Timestamp,
 ) -> crate::Result<OrderDraft> {
     let pricing = quote.pricing();
+    let stock = stock_wanted(record, quote);
     build(
         record,
         quote,
         &pricing,
         OrderState::new(false),
-        stock_wanted(record, quote),
-        (order_id, payment_gateway_order_id),
+        stock,
+        made,
         now,
     )
 }
@@ -368,9 +393,10 @@ fn build(
     pricing: &Pricing,
     state: OrderState,
     stock: BTreeMap<String, u64>,
-    (order_id, payment_gateway_order_id): (&str, &str),
+    made: Made,
     now: Timestamp,
 ) -> crate::Result<OrderDraft> {
+    let number = made.number.to_string();
     let pay_now = pricing.pay_now.total.amount;
     let checkout = quote.checkout(record, pricing, false);
     let pay_by = (state.status == OrderStatus::Initialized)
@@ -389,7 +415,8 @@ fn build(
             cost: &o.cost,
         });
     let order = OrderView {
-        id: order_id,
+        id: made.order_id,
+        number: &number,
         checkout_id: &record.id,
         purchase_flow_id: &record.purchase_flow_id,
         status: state.status.as_str(),
@@ -420,26 +447,31 @@ fn build(
         },
         created_date: now,
         updated_date: now,
-        payment_gateway_order_id: (pay_now.minor() > 0).then_some(payment_gateway_order_id),
+        payment_gateway_order_id: (pay_now.minor() > 0).then_some(made.gateway_order_id),
         pay_by_date: pay_by,
     };
     Ok(OrderDraft {
-        order_id: order_id.to_owned(),
+        order_id: made.order_id.to_owned(),
         body: crate::to_json(&order, 4096)?,
         state,
         pay_by,
         created_date: now,
         payment_gateway_order_id: order.payment_gateway_order_id.map(String::from),
-        stock,
-        gift_card: pricing
-            .gift_card
-            .as_ref()
-            .filter(|g| g.amount.minor() > 0)
-            .map(|g| (g.code.to_owned(), g.amount.minor())),
-        coupon: pricing
-            .applied_discounts
-            .first()
-            .map(|d| d.coupon.code.to_owned()),
+        takes: Held {
+            stock,
+            gift_card: pricing
+                .gift_card
+                .as_ref()
+                .filter(|g| g.amount.minor() > 0)
+                .map(|g| HeldGiftCard {
+                    code: g.code.to_owned(),
+                    minor: g.amount.minor().to_string(),
+                }),
+            coupon: pricing
+                .applied_discounts
+                .first()
+                .map(|d| d.coupon.code.to_owned()),
+        },
         pay_now,
     })
 }
@@ -449,6 +481,7 @@ fn build(
 #[serde(rename_all = "camelCase")]
 struct OrderView<'a> {
     id: &'a str,
+    number: &'a str,
     checkout_id: &'a str,
     purchase_flow_id: &'a str,
     status: &'static str,
@@ -557,10 +590,21 @@ mod tests {
     use crate::testing::{now, store, store_with, CheckoutBuilder};
 
     /// The codes create-order refuses `checkout` with, or its draft.
+    const MADE: Made = Made {
+        order_id: "o",
+        gateway_order_id: "g",
+        number: 1001,
+    };
+
     fn draft_of(store: &Store, checkout: CheckoutBuilder) -> Result<OrderDraft, Vec<Precondition>> {
         let record = checkout.build(store);
         let quote = Quote::new(&record, store, now()).expect("priced");
-        draft(&record, &quote, "order-1", "gateway-1", now())
+        let made = Made {
+            order_id: "order-1",
+            gateway_order_id: "gateway-1",
+            number: 1001,
+        };
+        draft(&record, &quote, made, now())
             .expect("written")
             .map_err(|v| v.into_iter().map(|v| v.code).collect())
     }
@@ -578,14 +622,15 @@ mod tests {
         .expect("a draft");
         assert_eq!(d.order_id, "order-1");
         assert_eq!(
-            d.stock,
+            d.takes.stock,
             BTreeMap::from([("mug".to_owned(), 2), ("tee".to_owned(), 1)])
         );
-        assert_eq!(d.coupon.as_deref(), Some("SAVE10"));
+        assert_eq!(d.takes.coupon.as_deref(), Some("SAVE10"));
         // 45.00 less 10% (2.00 of the tee, 2.50 of the mugs) is 40.50; tax is
         // rounded per line: 1.49 + 1.86, and 0.41 on the 5.00 shipping: 49.26,
         // of which the card pays 30.00
-        assert_eq!(d.gift_card, Some(("GIFT-30".to_owned(), 3000)));
+        let card = d.takes.gift_card.as_ref().expect("a gift card");
+        assert_eq!((card.code.as_str(), card.minor()), ("GIFT-30", Some(3000)));
         assert_eq!(d.pay_now.to_string(), "19.26");
         assert_eq!(d.payment_gateway_order_id.as_deref(), Some("gateway-1"));
     }
@@ -631,9 +676,7 @@ mod tests {
         extra.quantity = 1;
         record.line_items.push(extra);
         let quote = Quote::new(&record, &store, now()).unwrap();
-        let refused = draft(&record, &quote, "o", "g", now())
-            .unwrap()
-            .unwrap_err();
+        let refused = draft(&record, &quote, MADE, now()).unwrap().unwrap_err();
         assert_eq!(refused[0].code, Precondition::PartialOutOfStock);
         assert_eq!(
             refused[0].line_item_ids,
@@ -652,7 +695,7 @@ mod tests {
         let expired = store_with(|c| c["coupons"][0]["expiresAt"] = "2026-06-01T00:00:00Z".into());
         let record = applied.build(&store());
         let quote = Quote::new(&record, &expired, now()).unwrap();
-        let codes: Vec<Precondition> = draft(&record, &quote, "o", "g", now())
+        let codes: Vec<Precondition> = draft(&record, &quote, MADE, now())
             .unwrap()
             .unwrap_err()
             .into_iter()

@@ -20,7 +20,7 @@ use terms::DAY;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Status {
+pub enum PlanStatus {
     Pending,
     Active,
     Canceled,
@@ -29,15 +29,15 @@ pub enum Status {
     PendingCancellation,
 }
 
-impl Status {
+impl PlanStatus {
     pub const fn as_str(self) -> &'static str {
         match self {
-            Status::Pending => "PENDING",
-            Status::Active => "ACTIVE",
-            Status::Canceled => "CANCELED",
-            Status::Expired => "EXPIRED",
-            Status::Paused => "PAUSED",
-            Status::PendingCancellation => "PENDING_CANCELLATION",
+            PlanStatus::Pending => "PENDING",
+            PlanStatus::Active => "ACTIVE",
+            PlanStatus::Canceled => "CANCELED",
+            PlanStatus::Expired => "EXPIRED",
+            PlanStatus::Paused => "PAUSED",
+            PlanStatus::PendingCancellation => "PENDING_CANCELLATION",
         }
     }
 }
@@ -77,10 +77,10 @@ impl Action {
 /// One change of status, kept in the order's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Change {
+pub struct StatusChange {
     pub at: Timestamp,
-    pub from: Status,
-    pub to: Status,
+    pub from: PlanStatus,
+    pub to: PlanStatus,
     /// The action, or `CLOCK` for a move of the clock.
     pub reason: String,
 }
@@ -88,7 +88,7 @@ pub struct Change {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanOrder {
-    pub status: Status,
+    pub status: PlanStatus,
     pub start_date: Timestamp,
     /// `None`: an unlimited plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,7 +96,7 @@ pub struct PlanOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_at: Option<Timestamp>,
     #[serde(default)]
-    pub history: Vec<Change>,
+    pub history: Vec<StatusChange>,
     /// A recurring order's billing cycle: it renews every cycle until canceled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle: Option<Duration>,
@@ -110,7 +110,7 @@ pub struct PlanOrder {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refused {
     pub action: &'static str,
-    pub current: Status,
+    pub current: PlanStatus,
     pub reason: &'static str,
 }
 
@@ -140,7 +140,7 @@ impl PlanOrder {
             (terms.duration.map(|d| d.after(billing_start)), None)
         };
         let order = PlanOrder {
-            status: Status::Pending,
+            status: PlanStatus::Pending,
             start_date: start,
             end_date,
             paused_at: None,
@@ -189,11 +189,11 @@ impl PlanOrder {
     /// The order's next move with the clock, if it has one: the status it
     /// moves to, and when (a `PENDING` order starts, an `ACTIVE` one expires, a
     /// `PENDING_CANCELLATION` one is canceled).
-    fn clock_move(&self) -> Option<(Status, Timestamp)> {
+    fn clock_move(&self) -> Option<(PlanStatus, Timestamp)> {
         match self.status {
-            Status::Pending => Some((Status::Active, self.start_date)),
-            Status::Active => self.end_date.map(|end| (Status::Expired, end)),
-            Status::PendingCancellation => self.end_date.map(|end| (Status::Canceled, end)),
+            PlanStatus::Pending => Some((PlanStatus::Active, self.start_date)),
+            PlanStatus::Active => self.end_date.map(|end| (PlanStatus::Expired, end)),
+            PlanStatus::PendingCancellation => self.end_date.map(|end| (PlanStatus::Canceled, end)),
             _ => None,
         }
     }
@@ -209,7 +209,7 @@ impl PlanOrder {
         loop {
             let next = order.clock_move().filter(|&(_, when)| now >= when);
             let Some((to, when)) = next else { return order };
-            order.history.push(Change {
+            order.history.push(StatusChange {
                 at: when,
                 from: order.status,
                 to,
@@ -229,7 +229,7 @@ impl PlanOrder {
             reason,
         };
         let to = match (action, current) {
-            (Action::SetStartDate(start), Status::Pending) => {
+            (Action::SetStartDate(start), PlanStatus::Pending) => {
                 let length = order
                     .end_date
                     .map(|end| end.millis() - order.start_date.millis());
@@ -237,14 +237,17 @@ impl PlanOrder {
                 order.start_date = start;
                 order.end_date = length.map(|l| start.plus_millis(l));
                 order.billing_start = order.billing_start.map(|b| b.plus_millis(shift));
-                Status::Pending
+                PlanStatus::Pending
             }
             (Action::SetStartDate(_), _) => {
                 return Err(refuse("only a PENDING order's start date can change"))
             }
             (
                 Action::PostponeEndDate(end),
-                Status::Pending | Status::Active | Status::Paused | Status::PendingCancellation,
+                PlanStatus::Pending
+                | PlanStatus::Active
+                | PlanStatus::Paused
+                | PlanStatus::PendingCancellation,
             ) => {
                 match order.end_date {
                     None if order.cycle.is_some() => {
@@ -262,26 +265,29 @@ impl PlanOrder {
             }
             (
                 Action::Cancel(CancelAt::Immediately),
-                Status::Pending | Status::Active | Status::Paused | Status::PendingCancellation,
+                PlanStatus::Pending
+                | PlanStatus::Active
+                | PlanStatus::Paused
+                | PlanStatus::PendingCancellation,
             ) => {
                 order.end_date = Some(now);
                 order.paused_at = None;
-                Status::Canceled
+                PlanStatus::Canceled
             }
-            (Action::Cancel(CancelAt::NextPaymentDate), Status::Active) => {
+            (Action::Cancel(CancelAt::NextPaymentDate), PlanStatus::Active) => {
                 let Some(next) = order.next_payment_date(now) else {
                     return Err(refuse(
                         "an unlimited plan has no next payment date: cancel it IMMEDIATELY",
                     ));
                 };
                 order.end_date = Some(next);
-                Status::PendingCancellation
+                PlanStatus::PendingCancellation
             }
-            (Action::Pause, Status::Active) => {
+            (Action::Pause, PlanStatus::Active) => {
                 order.paused_at = Some(now);
-                Status::Paused
+                PlanStatus::Paused
             }
-            (Action::Resume, Status::Paused) => {
+            (Action::Resume, PlanStatus::Paused) => {
                 // the time spent paused is added to the end date
                 let paused_for = order.paused_at.map_or(0, |p| now.millis() - p.millis());
                 order.end_date = order.end_date.map(|end| end.plus_millis(paused_for));
@@ -290,11 +296,11 @@ impl PlanOrder {
                     order.billing_start = Some(anchor.plus_millis(paused_for));
                 }
                 order.paused_at = None;
-                Status::Active
+                PlanStatus::Active
             }
             (
                 Action::Cancel(CancelAt::NextPaymentDate),
-                Status::Pending | Status::Paused | Status::PendingCancellation,
+                PlanStatus::Pending | PlanStatus::Paused | PlanStatus::PendingCancellation,
             ) => {
                 return Err(refuse(
                     "only an ACTIVE order can be canceled at its next payment date",
@@ -302,13 +308,13 @@ impl PlanOrder {
             }
             (
                 Action::PostponeEndDate(_) | Action::Cancel(_),
-                Status::Canceled | Status::Expired,
+                PlanStatus::Canceled | PlanStatus::Expired,
             ) => return Err(refuse("the order has ended")),
             (Action::Pause, _) => return Err(refuse("only an ACTIVE order can be paused")),
             (Action::Resume, _) => return Err(refuse("only a PAUSED order can be resumed")),
         };
         if to != current || matches!(action, Action::SetStartDate(_) | Action::PostponeEndDate(_)) {
-            order.history.push(Change {
+            order.history.push(StatusChange {
                 at: now,
                 from: current,
                 to,

@@ -3,7 +3,7 @@
 //! price through the same pricing function as a checkout, with the store's
 //! coupon and default tax region.
 
-use super::{Action, CancelAt, PlanOrder, PlanTerms, Refused, Status};
+use super::{Action, CancelAt, PlanOrder, PlanStatus, PlanTerms, Refused};
 use crate::checkout::quote::Quote;
 use crate::checkout::{CatalogReference, CheckoutRecord, StoredLine};
 use crate::error::{Error, ErrorCode, PricingCode, Result};
@@ -325,7 +325,7 @@ pub fn new_order(
 
 /// A change asked of an existing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
+pub enum PlanOrderChange {
     Act(Action),
     MarkAsPaid,
 }
@@ -342,18 +342,18 @@ impl PlanOrderRecord {
     /// The order after `change` at `now`, or why not.
     pub fn change(
         &self,
-        change: Change,
+        change: PlanOrderChange,
         now: Timestamp,
     ) -> std::result::Result<PlanOrderRecord, Refused> {
         let mut next = self.clone();
         match change {
-            Change::Act(action) => {
+            PlanOrderChange::Act(action) => {
                 next.state = self.state.apply(action, now)?;
                 if action == Action::Cancel(CancelAt::NextPaymentDate) {
                     next.auto_renew_canceled = true;
                 }
             }
-            Change::MarkAsPaid => {
+            PlanOrderChange::MarkAsPaid => {
                 next.state = self.state.at(now);
                 if self.last_payment_status == "PAID" {
                     return Err(Refused {
@@ -381,13 +381,13 @@ impl PlanOrderRecord {
             .skip(before.state.history.len())
             .map(|c| {
                 let slug = match (c.from, c.to) {
-                    (Status::Paused, Status::Active) => "order_resumed",
-                    (_, Status::Active) => "order_started",
-                    (_, Status::Canceled) => "order_canceled",
-                    (_, Status::Expired) => "order_ended",
-                    (_, Status::Paused) => "order_paused",
-                    (_, Status::PendingCancellation) => "order_auto_renew_canceled",
-                    (_, Status::Pending) => "order_start_date_changed",
+                    (PlanStatus::Paused, PlanStatus::Active) => "order_resumed",
+                    (_, PlanStatus::Active) => "order_started",
+                    (_, PlanStatus::Canceled) => "order_canceled",
+                    (_, PlanStatus::Expired) => "order_ended",
+                    (_, PlanStatus::Paused) => "order_paused",
+                    (_, PlanStatus::PendingCancellation) => "order_auto_renew_canceled",
+                    (_, PlanStatus::Pending) => "order_start_date_changed",
                 };
                 let slug = if c.from == c.to && c.reason == "POSTPONE_END_DATE" {
                     "order_end_date_postponed"
@@ -465,7 +465,7 @@ mod tests {
         };
         let first = new_order(&store(), &req, req.buyer().unwrap(), 0, "o1".into(), now).unwrap();
         assert_eq!(first.free_trial_days, Some(14));
-        assert_eq!(first.state.status, Status::Active);
+        assert_eq!(first.state.status, PlanStatus::Active);
         assert_eq!(first.state.end_date, Some(t("2027-12-07T00:00:00Z")));
         let second = new_order(&store(), &req, req.buyer().unwrap(), 1, "o2".into(), now).unwrap();
         assert_eq!(second.free_trial_days, None);
@@ -513,20 +513,20 @@ mod tests {
                 })
                 .collect()
         };
-        let paid = order.change(Change::MarkAsPaid, now).unwrap();
+        let paid = order.change(PlanOrderChange::MarkAsPaid, now).unwrap();
         assert_eq!(slugs(&order, &paid), ["order_marked_as_paid"]);
         assert_eq!(
-            paid.change(Change::MarkAsPaid, now).unwrap_err(),
+            paid.change(PlanOrderChange::MarkAsPaid, now).unwrap_err(),
             Refused {
                 action: "MARK_AS_PAID",
-                current: Status::Pending,
+                current: PlanStatus::Pending,
                 reason: "the order is paid already"
             }
         );
         let later = t("2026-12-05T00:00:00Z");
         let postponed = paid
             .change(
-                Change::Act(Action::PostponeEndDate(t("2028-01-01T00:00:00Z"))),
+                PlanOrderChange::Act(Action::PostponeEndDate(t("2028-01-01T00:00:00Z"))),
                 later,
             )
             .unwrap();
@@ -537,7 +537,7 @@ mod tests {
         );
         let canceled = postponed
             .change(
-                Change::Act(Action::Cancel(CancelAt::NextPaymentDate)),
+                PlanOrderChange::Act(Action::Cancel(CancelAt::NextPaymentDate)),
                 later,
             )
             .unwrap();

@@ -63,12 +63,12 @@ fn durations_follow_the_calendar() {
 #[test]
 fn status_follows_the_clock() {
     let order = PlanOrder::new(t("2026-12-01T00:00:00Z"), MONTH, t("2026-11-23T00:00:00Z"));
-    assert_eq!(order.status, Status::Pending);
+    assert_eq!(order.status, PlanStatus::Pending);
     assert_eq!(order.end_date, Some(t("2027-01-01T00:00:00Z")));
     let active = order.at(t("2026-12-01T00:00:00Z"));
-    assert_eq!(active.status, Status::Active);
+    assert_eq!(active.status, PlanStatus::Active);
     let expired = order.at(t("2027-02-01T00:00:00Z"));
-    assert_eq!(expired.status, Status::Expired);
+    assert_eq!(expired.status, PlanStatus::Expired);
     let moves: Vec<_> = expired
         .history
         .iter()
@@ -77,22 +77,33 @@ fn status_follows_the_clock() {
     assert_eq!(
         moves,
         [
-            (Status::Pending, Status::Active, t("2026-12-01T00:00:00Z")),
-            (Status::Active, Status::Expired, t("2027-01-01T00:00:00Z"))
+            (
+                PlanStatus::Pending,
+                PlanStatus::Active,
+                t("2026-12-01T00:00:00Z")
+            ),
+            (
+                PlanStatus::Active,
+                PlanStatus::Expired,
+                t("2027-01-01T00:00:00Z")
+            )
         ]
     );
     // an unlimited plan never expires
     let forever = PlanOrder::new(t("2026-01-01T00:00:00Z"), None, t("2026-01-01T00:00:00Z"));
-    assert_eq!(forever.at(t("2099-01-01T00:00:00Z")).status, Status::Active);
+    assert_eq!(
+        forever.at(t("2099-01-01T00:00:00Z")).status,
+        PlanStatus::Active
+    );
 }
 
 /// Every action against every status: allowed ones give the expected
 /// status, refused ones name the current status and change nothing.
 #[test]
 fn every_transition_allowed_or_refused() {
-    use Status::*;
+    use PlanStatus::*;
     let now = t("2026-11-23T00:00:00Z");
-    let order_in = |status: Status| -> PlanOrder {
+    let order_in = |status: PlanStatus| -> PlanOrder {
         let base = PlanOrder::new(t("2026-11-01T00:00:00Z"), MONTH, t("2026-11-10T00:00:00Z"));
         match status {
             Pending => PlanOrder::new(t("2026-12-01T00:00:00Z"), MONTH, now),
@@ -124,7 +135,7 @@ fn every_transition_allowed_or_refused() {
         Action::Resume,
     ];
     // expected status after each action, by starting status (None: refused)
-    let table: [(Status, [Option<Status>; 6]); 6] = [
+    let table: [(PlanStatus, [Option<PlanStatus>; 6]); 6] = [
         (
             Pending,
             [
@@ -192,11 +203,14 @@ fn pause_and_resume_move_the_end_by_the_time_paused() {
         .apply(Action::Pause, t("2026-11-10T00:00:00Z"))
         .unwrap();
     // paused orders do not expire
-    assert_eq!(paused.at(t("2027-06-01T00:00:00Z")).status, Status::Paused);
+    assert_eq!(
+        paused.at(t("2027-06-01T00:00:00Z")).status,
+        PlanStatus::Paused
+    );
     let resumed = paused
         .apply(Action::Resume, t("2026-11-20T00:00:00Z"))
         .unwrap();
-    assert_eq!(resumed.status, Status::Active);
+    assert_eq!(resumed.status, PlanStatus::Active);
     assert_eq!(resumed.end_date, Some(t("2026-12-11T00:00:00Z")));
     assert_eq!(resumed.history.len(), 3); // clock to ACTIVE, pause, resume
 }
@@ -210,14 +224,14 @@ fn cancellation_at_the_next_payment_date_ends_with_the_period() {
             t("2026-11-05T00:00:00Z"),
         )
         .unwrap();
-    assert_eq!(pending.status, Status::PendingCancellation);
+    assert_eq!(pending.status, PlanStatus::PendingCancellation);
     assert_eq!(
         pending.at(t("2026-11-30T23:59:59Z")).status,
-        Status::PendingCancellation
+        PlanStatus::PendingCancellation
     );
     assert_eq!(
         pending.at(t("2026-12-01T00:00:00Z")).status,
-        Status::Canceled
+        PlanStatus::Canceled
     );
     let unlimited = PlanOrder::new(t("2026-11-01T00:00:00Z"), None, t("2026-11-01T00:00:00Z"));
     assert!(unlimited
@@ -251,7 +265,7 @@ fn start_dates_move_pending_orders_and_their_ends() {
             t("2026-11-24T00:00:00Z"),
         )
         .unwrap();
-    assert_eq!(now_active.status, Status::Active);
+    assert_eq!(now_active.status, PlanStatus::Active);
     let earlier = order.apply(
         Action::PostponeEndDate(t("2026-12-20T00:00:00Z")),
         t("2026-11-24T00:00:00Z"),
@@ -289,7 +303,10 @@ fn recurring_orders_renew_until_canceled_at_the_end_of_a_cycle() {
         t("2026-01-31T00:00:00Z"),
     );
     assert_eq!(order.end_date, None);
-    assert_eq!(order.at(t("2036-01-01T00:00:00Z")).status, Status::Active);
+    assert_eq!(
+        order.at(t("2036-01-01T00:00:00Z")).status,
+        PlanStatus::Active
+    );
     // cycles follow the calendar from the first payment, not from each other
     assert_eq!(
         order.next_payment_date(t("2026-02-15T00:00:00Z")),
@@ -309,11 +326,11 @@ fn recurring_orders_renew_until_canceled_at_the_end_of_a_cycle() {
             t("2026-03-05T12:00:00Z"),
         )
         .unwrap();
-    assert_eq!(canceling.status, Status::PendingCancellation);
+    assert_eq!(canceling.status, PlanStatus::PendingCancellation);
     assert_eq!(canceling.end_date, Some(t("2026-03-31T00:00:00Z")));
     assert_eq!(
         canceling.at(t("2026-03-31T00:00:00Z")).status,
-        Status::Canceled
+        PlanStatus::Canceled
     );
     let refused = order
         .apply(
@@ -321,7 +338,7 @@ fn recurring_orders_renew_until_canceled_at_the_end_of_a_cycle() {
             t("2026-03-05T00:00:00Z"),
         )
         .unwrap_err();
-    assert_eq!(refused.current, Status::Active);
+    assert_eq!(refused.current, PlanStatus::Active);
 }
 
 #[test]

@@ -3,8 +3,8 @@
 
 use super::{first_changed, to_js, Db};
 use crate::error::ApiResult;
-use crate::events::Event;
 use checkout_core::checkout::CheckoutRecord;
+use checkout_core::events::Event;
 use checkout_core::time::Timestamp;
 
 /// A checkout as read: the record and the version a change must write over.

@@ -5,8 +5,8 @@
 
 use super::{to_js, Db, Stmt};
 use crate::error::ApiResult;
-use crate::events::Event;
-use checkout_core::events::Status;
+use checkout_core::events::DeliveryStatus;
+use checkout_core::events::Event;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
@@ -22,7 +22,7 @@ pub struct Claimed {
 
 /// How an attempt ended, as the merchant sees it.
 pub struct Attempted<'a> {
-    pub status: Status,
+    pub status: DeliveryStatus,
     /// The next attempt (when still pending).
     pub next_attempt: Option<Timestamp>,
     pub at: Timestamp,
@@ -117,7 +117,7 @@ impl Db {
 
     /// Records how a claimed event's attempt ended.
     pub async fn event_attempted(&self, id: &str, a: &Attempted<'_>) -> ApiResult<()> {
-        let delivered = (a.status == Status::Delivered).then(|| a.at.to_string());
+        let delivered = (a.status == DeliveryStatus::Delivered).then(|| a.at.to_string());
         self.run(self.stmt(
             "UPDATE events SET status = ?3, delivered_date = ?4, next_attempt_ms = ?5,
                 last_attempt_date = ?6, last_http_status = ?7, last_error = ?8
@@ -141,7 +141,7 @@ impl Db {
     /// tells that there is a next page.
     pub async fn list_events(
         &self,
-        status: Option<Status>,
+        status: Option<DeliveryStatus>,
         starting_after: Option<&str>,
         limit: usize,
     ) -> ApiResult<Vec<EventRow>> {

@@ -6,23 +6,25 @@
 //! (`migrations/0002_checkouts_orders.sql`); these modules run the batches
 //! and tell which constraint refused one.
 //!
-//! The same SQL runs on either [`Backend`]: the shared D1 database, or the
+//! The same SQL runs on either backend: the shared D1 database, or the
 //! store's own Durable Object (`crate::object`), whose SQLite holds only that
-//! store's rows under the same schema. This module is the one place that
-//! knows how each runs a statement and a batch (a transaction on both).
+//! store's rows under the same schema. Which one a store uses is chosen in
+//! `place`; this module is the one place that knows how each runs a
+//! statement and a batch (a transaction on both).
 
 mod checkouts;
 mod events;
 mod idempotency;
 mod moving;
 mod orders;
+mod place;
 mod plans;
 mod store;
 
 pub use checkouts::Stored;
 pub use events::{Attempted, EventRow};
-pub use moving::Progress;
-pub use orders::{OrderOf, OrderRow, Refusal, Search};
+pub use orders::{OrderRow, Refusal, Search};
+pub use place::{home, served_here, Home, ObjectStore, Storage};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
 pub use store::{Counter, CounterRefusal, Usage};
 
@@ -35,39 +37,36 @@ use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{D1Database, SqlStorage};
 
-/// Where a store's rows live.
+/// Where a store's rows live (chosen in `place`).
 #[derive(Clone)]
-pub enum Backend {
+enum Backend {
     /// The D1 database every store on this backend shares.
     D1(Rc<D1Database>),
-    /// The store's own Durable Object: its SQLite, and the storage object
-    /// whose `transactionSync` makes a batch one transaction.
-    Object { sql: SqlStorage, storage: JsValue },
-}
-
-impl Backend {
-    /// The shared D1 database.
-    pub fn d1(env: &worker::Env) -> ApiResult<Backend> {
-        Ok(Backend::D1(Rc::new(env.d1("DB")?)))
-    }
+    /// The store's own Durable Object: its SQLite, the storage object whose
+    /// `transactionSync` makes a batch one transaction, and D1's directory
+    /// of stores (the store's configuration, which a preflight reads).
+    Object {
+        sql: SqlStorage,
+        storage: JsValue,
+        directory: Rc<D1Database>,
+    },
 }
 
 /// Whether any tenant's store lists `origin` among its storefront origins
-/// (a preflight carries no key, so it cannot say which tenant it is for).
-/// The D1 `stores` table is the directory of every store's configuration,
-/// whichever backend holds the store's other rows.
-pub async fn any_store_allows_origin(d1: &D1Database, origin: &str) -> ApiResult<bool> {
-    let found: Option<i64> = d1
-        .prepare(
-            "SELECT 1 AS found FROM stores, json_each(stores.config, '$.allowedOrigins') AS o
-             WHERE o.value = ?1 LIMIT 1",
-        )
+/// (a preflight carries no key, so it cannot say which tenant it is for):
+/// one probe of the index of origins in D1's directory of stores, which
+/// lists every store's whichever backend holds its other rows.
+pub async fn any_store_allows_origin(env: &worker::Env, origin: &str) -> ApiResult<bool> {
+    let found: Option<i64> = env
+        .d1("DB")?
+        .prepare("SELECT 1 AS found FROM store_origins WHERE origin = ?1 LIMIT 1")
         .bind(&[JsValue::from_str(origin)])?
         .first(Some("found"))
         .await?;
     Ok(found.is_some())
 }
 
+#[derive(Clone)]
 pub struct Db {
     backend: Backend,
     tenant: String,
@@ -101,7 +100,7 @@ impl Effects {
 
 /// A statement and its arguments, run on either backend.
 #[derive(Clone)]
-pub struct Stmt {
+struct Stmt {
     sql: String,
     args: Vec<JsValue>,
     /// It puts an event in the outbox to be sent now (when it changes a row).
@@ -178,7 +177,7 @@ fn js_failure(e: JsValue) -> Failure {
 }
 
 impl Db {
-    pub fn new(backend: Backend, tenant: &str) -> Db {
+    fn new(backend: Backend, tenant: &str) -> Db {
         Db {
             backend,
             tenant: tenant.to_owned(),
@@ -191,6 +190,16 @@ impl Db {
         Db {
             effects: effects.clone(),
             ..self
+        }
+    }
+
+    /// D1's directory of stores, when the store's rows are elsewhere.
+    fn directory(&self) -> Option<Db> {
+        match &self.backend {
+            Backend::D1(_) => None,
+            Backend::Object { directory, .. } => {
+                Some(Db::new(Backend::D1(directory.clone()), &self.tenant))
+            }
         }
     }
 
@@ -270,14 +279,14 @@ impl Db {
                     .collect::<worker::Result<Vec<usize>>>()
                     .map_err(failure)
             }
-            Backend::Object { sql, storage } => object_batch(sql, storage, stmts),
+            Backend::Object { sql, storage, .. } => object_batch(sql, storage, stmts),
         }
     }
 }
 
 /// A batch in a Durable Object: every statement inside one
 /// `transactionSync`, which rolls all back when one throws.
-pub(crate) fn object_batch(
+fn object_batch(
     sql: &SqlStorage,
     storage: &JsValue,
     stmts: Vec<Stmt>,

@@ -4,6 +4,9 @@
 //! done, or the object reset) goes on from there. Run by the object from its
 //! first call on, while the store is no longer written on D1
 //! (`npm run move-store` marks it `moving` first), so the copy is whole.
+//! Once the copy holds as many rows of each table as D1 does, the store's
+//! rows on D1 are deleted, a page at a time (its configuration stays there,
+//! as the directory's entry).
 
 use super::{to_js, Db, Stmt};
 use crate::error::ApiResult;
@@ -22,22 +25,22 @@ const TABLES: [&str; 9] = [
     "idempotency_keys",
 ];
 /// Rows read and written at once.
-pub const PAGE: usize = 200;
+pub(super) const PAGE: usize = 200;
 
 /// How far a copy has come: the table (of [`TABLES`]) and its last row copied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
+pub(super) struct Progress {
     pub table: usize,
     pub after: i64,
 }
 
 impl Progress {
     /// As `object_meta` keeps it: `table:rowid`.
-    pub fn to_text(self) -> String {
+    pub(super) fn to_text(self) -> String {
         format!("{}:{}", self.table, self.after)
     }
 
-    pub fn parse(text: &str) -> Option<Progress> {
+    pub(super) fn parse(text: &str) -> Option<Progress> {
         let (table, after) = text.split_once(':')?;
         Some(Progress {
             table: table.parse().ok()?,
@@ -51,7 +54,7 @@ impl Db {
     /// any copied before), from `at` on, each page with `mark(progress)` in
     /// its transaction: `None` when all is copied, else where it stopped,
     /// after about `budget` rows.
-    pub async fn copy_rows_from(
+    pub(super) async fn copy_rows_from(
         &self,
         from: &Db,
         mut at: Progress,
@@ -86,6 +89,40 @@ impl Db {
             self.batch(page).await?;
         }
         Ok(None)
+    }
+}
+
+impl Db {
+    /// How many rows of the tenant's each table of [`TABLES`] holds.
+    pub(super) async fn row_counts(&self) -> ApiResult<Vec<i64>> {
+        let columns: Vec<String> = TABLES
+            .iter()
+            .map(|t| format!("(SELECT count(*) FROM {t} WHERE app_def_id = ?1) AS {t}"))
+            .collect();
+        let row: Option<Map<String, Value>> = self
+            .row(self.stmt(&format!("SELECT {}", columns.join(", ")), &[])?)
+            .await?;
+        let row = row.unwrap_or_default();
+        Ok(TABLES
+            .iter()
+            .map(|t| row.get(*t).and_then(Value::as_i64).unwrap_or(-1))
+            .collect())
+    }
+
+    /// Deletes a page of the tenant's rows of every table but its
+    /// configuration (which stays, as the directory's entry); whether any
+    /// were left to delete.
+    pub(super) async fn delete_moved_rows(&self) -> ApiResult<bool> {
+        let pages = TABLES[1..]
+            .iter()
+            .map(|t| {
+                self.stmt(
+                    &format!("DELETE FROM {t} WHERE rowid IN (SELECT rowid FROM {t} WHERE app_def_id = ?1 LIMIT {PAGE})"),
+                    &[],
+                )
+            })
+            .collect::<ApiResult<Vec<Stmt>>>()?;
+        Ok(self.batch(pages).await?.iter().any(|n| *n > 0))
     }
 }
 

@@ -1,17 +1,18 @@
-//! Orders: create-order's one batch (the order, the stock, the gift card, the
-//! coupon use, the checkout naming its order and the events); a change of
+//! Orders: a placement carried out in one batch (the order, the stock, the
+//! gift card, the coupon use, the checkout naming its order and the events,
+//! as the core's `placement` made them); a change of
 //! its payment lifecycle in one batch (the order, what it gives back, its
 //! checkout completed or reopened, the events); read and searched.
 
 use super::{internal, to_js, Db};
 use crate::error::{ApiError, ApiResult};
-use crate::events::Event;
-use checkout_core::checkout::order::OrderDraft;
+use checkout_core::checkout::order::Held;
 use checkout_core::checkout::payment::{OrderState, OrderStatus, PaymentStatus, Transition};
-use checkout_core::checkout::CheckoutRecord;
+use checkout_core::checkout::placement::{OrderOf, Placement};
+use checkout_core::events::Event;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use worker::wasm_bindgen::JsValue;
 
 /// Which orders a search reads (`request::search` reads it from Wix's request).
@@ -29,143 +30,108 @@ pub struct Search {
     pub filter: Value,
 }
 
-/// Whose order a create-order batch makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrderOf {
-    /// `create-order`: the checkout is open; its order takes stock, spends the
-    /// gift card, counts the coupon and completes it.
-    OpenCheckout,
-    /// A checkout completed in another system (`mark-as-completed`): only the order.
-    CompletedElsewhere,
-}
-
-/// Why a create-order batch was refused.
+/// Why storage refused a placement: something it was made from moved since
+/// it was read (its constraints say which).
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// The checkout already has an order (or changed, or completed, since it was read).
+    /// The checkout changed (or completed) since it was read.
     CheckoutChanged,
+    /// The checkout has a live order already.
     AlreadyOrdered,
+    /// Another order took the number.
+    NumberTaken,
     StockTaken,
     GiftCardSpent,
     CouponUsedUp,
 }
 
+/// Each refusal and what a refused batch's text names: a constraint's name,
+/// or for a unique index the columns SQLite names instead of the index
+/// (`migrations/`, where a test finds each).
+const REFUSALS: [(Refusal, &str); 6] = [
+    (
+        Refusal::AlreadyOrdered,
+        "orders.app_def_id, orders.checkout_id",
+    ),
+    (Refusal::NumberTaken, "orders.app_def_id, orders.number"),
+    (Refusal::CheckoutChanged, "orders.checkout_version"),
+    (Refusal::StockTaken, "stock_never_negative"),
+    (Refusal::GiftCardSpent, "gift_card_never_negative"),
+    (Refusal::CouponUsedUp, "coupon_uses_within_limit"),
+];
+
 impl Db {
-    /// Creates the order and everything that goes with it in one transaction:
-    /// the order row (numbered, made from the version read), the stock taken,
-    /// the gift card spent, the coupon use counted and the checkout completed.
-    pub async fn create_order(
-        &self,
-        draft: &OrderDraft,
-        record: &CheckoutRecord,
-        version: i64,
-        of: OrderOf,
-        checkout_event: Option<&Event>,
-        order_event: &Event,
-    ) -> ApiResult<Result<i64, Refusal>> {
-        let order_id = draft.order_id.as_str();
+    /// Carries out a placement as the core made it, over the checkout's
+    /// `version`, in one transaction: the order row, what it takes from the
+    /// counters, the checkout as it is after, the events.
+    pub async fn place_order(&self, p: &Placement, version: i64) -> ApiResult<Result<(), Refusal>> {
+        let (order, record) = (&p.order, &p.checkout);
         let email = record
             .buyer_info
             .email
             .as_deref()
             .map_or(JsValue::NULL, JsValue::from_str);
-        let created = draft.created_date.to_string();
-        // A checkout completed in another system was paid, and counted, there.
-        let takes_counters = of == OrderOf::OpenCheckout;
-        let held = takes_counters.then(|| {
-            json!({"stock": draft.stock, "giftCard": draft.gift_card.as_ref().map(|(code, minor)| json!({"code": code, "minor": minor.to_string()})),
-                   "coupon": draft.coupon})
-            .to_string()
-        });
+        let created = order.created_date.to_string();
+        let held = p
+            .held
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(internal)?;
+        let elsewhere = p.of == OrderOf::CompletedElsewhere;
+        // the order is made only from the version read, of a checkout as completed as it was then
         let mut batch = vec![self.stmt(
             "INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
                                  buyer_email, created_date, body, gateway_order_id, pay_by_ms, held)
              VALUES (?1, ?2, ?3,
                      (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = ?10),
-                     (SELECT coalesce(max(number), 1000) + 1 FROM orders WHERE app_def_id = ?1),
-                     ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13)",
-            &[order_id.into(), record.id.as_str().into(), to_js(version), draft.state.status.as_str().into(),
-              draft.state.payment_status.as_str().into(), email, created.as_str().into(), draft.body.as_str().into(),
-              i32::from(of == OrderOf::CompletedElsewhere).into(),
-              draft.payment_gateway_order_id.as_deref().map_or(JsValue::NULL, JsValue::from),
-              draft.pay_by.map_or(JsValue::NULL, |t| to_js(t.millis())),
-              held.map_or(JsValue::NULL, JsValue::from)],
+                     ?14, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13)",
+            &[order.order_id.as_str().into(), record.id.as_str().into(), to_js(version), order.state.status.as_str().into(),
+              order.state.payment_status.as_str().into(), email, created.as_str().into(), order.body.as_str().into(),
+              i32::from(elsewhere).into(),
+              order.payment_gateway_order_id.as_deref().map_or(JsValue::NULL, JsValue::from),
+              order.pay_by.map_or(JsValue::NULL, |t| to_js(t.millis())),
+              held.map_or(JsValue::NULL, JsValue::from), to_js(p.number)],
         )?];
-        for (item, units) in draft.stock.iter().filter(|_| takes_counters) {
+        let takes = p.held.as_ref();
+        for (item, units) in takes.iter().flat_map(|h| &h.stock) {
             batch.push(self.stmt(
                 "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",
-                &[item.as_str().into(), to_js(*units as i64)],
+                &[item.as_str().into(), to_js(*units)],
             )?);
         }
-        if let Some((code, minor)) = draft.gift_card.as_ref().filter(|_| takes_counters) {
+        if let Some(card) = takes.and_then(|h| h.gift_card.as_ref()) {
+            let minor = card
+                .minor()
+                .ok_or_else(|| internal("a gift card's amount"))?;
             batch.push(self.stmt(
                 "UPDATE gift_card_balances SET balance_minor = balance_minor - ?3 WHERE app_def_id = ?1 AND code = ?2",
-                &[code.as_str().into(), to_js(*minor as i64)],
+                &[card.code.as_str().into(), to_js(minor)],
             )?);
         }
-        if let Some(code) = draft.coupon.as_ref().filter(|_| takes_counters) {
+        if let Some(code) = takes.and_then(|h| h.coupon.as_ref()) {
             batch.push(self.stmt(
                 "INSERT INTO coupon_uses (app_def_id, code, uses) VALUES (?1, ?2, 1)
                  ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1",
                 &[code.as_str().into()],
             )?);
         }
-        // the checkout names its order; it is completed when nothing is left to pay
-        let mut ordered = record.clone();
-        ordered.completed = draft.state.status != OrderStatus::Initialized;
-        ordered.order_id = Some(order_id.to_owned());
-        let text = ordered.to_stored_json()?;
         batch.push(self.stmt(
             "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?6, updated_date = ?3
              WHERE app_def_id = ?1 AND id = ?4 AND version = ?5",
-            &[text.into(), created.as_str().into(), record.id.as_str().into(), to_js(version),
-              i32::from(ordered.completed).into()],
+            &[record.to_stored_json()?.into(), created.as_str().into(), record.id.as_str().into(), to_js(version),
+              i32::from(record.completed).into()],
         )?);
-        if let Some(event) = checkout_event {
+        for event in &p.events {
             batch.push(self.event(event, false)?);
         }
-        // the order's event, with the number the order row was given
-        batch.push(self.stmt(
-            "INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms)
-             SELECT ?1, ?2, json_set(?3, '$.createdEvent.entity.number', CAST(number AS TEXT)), ?4, ?5
-             FROM orders WHERE app_def_id = ?1 AND id = ?6",
-            &[order_event.id.as_str().into(), order_event.body.as_str().into(), order_event.at.to_string().into(),
-              to_js(order_event.at.millis()), order_id.into()],
-        )?.into_outbox());
         match self.batch(batch).await {
-            Ok(_) => {}
-            Err(super::Failure(text)) => {
-                // SQLite names a unique index's columns, not the index (one_live_order_per_checkout)
-                let refusal = if text.contains("orders.app_def_id, orders.checkout_id") {
-                    Refusal::AlreadyOrdered
-                } else if text.contains("orders.checkout_version") {
-                    Refusal::CheckoutChanged
-                } else if text.contains("stock_never_negative") {
-                    Refusal::StockTaken
-                } else if text.contains("gift_card_never_negative") {
-                    Refusal::GiftCardSpent
-                } else if text.contains("coupon_uses_within_limit") {
-                    Refusal::CouponUsedUp
-                } else {
-                    return Err(ApiError::Internal(text));
-                };
-                return Ok(Err(refusal));
-            }
-        }
-        let number: Option<i64> = self
-            .value(
-                self.stmt(
-                    "SELECT number FROM orders WHERE app_def_id = ?1 AND id = ?2",
-                    &[order_id.into()],
-                )?,
-                "number",
-            )
-            .await?;
-        match number {
-            Some(number) => Ok(Ok(number)),
-            None => Err(ApiError::Internal(format!(
-                "order {order_id} has no number after its batch"
-            ))),
+            Ok(_) => Ok(Ok(())),
+            Err(super::Failure(text)) => REFUSALS
+                .into_iter()
+                .find(|(_, names)| text.contains(names))
+                .map(|(refusal, _)| Ok(Err(refusal)))
+                .unwrap_or(Err(ApiError::Internal(text))),
         }
     }
 
@@ -275,22 +241,6 @@ impl OrderRow {
     }
 }
 
-/// What held stock, gift card amount and coupon use an order gives back.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Held {
-    #[serde(default)]
-    stock: std::collections::BTreeMap<String, u64>,
-    gift_card: Option<HeldGiftCard>,
-    coupon: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct HeldGiftCard {
-    code: String,
-    minor: String,
-}
-
 const ORDER_ROW: &str =
     "SELECT id, checkout_id, number, status, payment_status, version, body, pay_by_ms, held FROM orders";
 
@@ -368,7 +318,9 @@ impl Db {
             )?);
         }
         if let Some(card) = &held.gift_card {
-            let minor: i64 = card.minor.parse().map_err(internal)?;
+            let minor = card
+                .minor()
+                .ok_or_else(|| internal("a held gift card's amount"))?;
             batch.push(guarded(
                 "UPDATE gift_card_balances SET balance_minor = balance_minor + ?5 WHERE app_def_id = ?1 AND code = ?4",
                 &[card.code.as_str().into(), to_js(minor)],
@@ -415,4 +367,32 @@ fn order_json(number: i64, body: &str) -> ApiResult<Value> {
     let mut order: Value = serde_json::from_str(body).map_err(internal)?;
     order["number"] = Value::from(number.to_string());
     Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::REFUSALS;
+
+    /// Each refusal is told by a name the schema has: a constraint's name,
+    /// or the columns of a unique index or a `NOT NULL` column of `orders`.
+    #[test]
+    fn every_refusal_names_what_the_schema_has() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut schema = String::new();
+        for entry in std::fs::read_dir(dir).expect("the migrations folder") {
+            let path = entry.expect("an entry").path();
+            schema += &std::fs::read_to_string(path).expect("a migration");
+        }
+        for (refusal, names) in REFUSALS {
+            let found = match names.strip_prefix("orders.") {
+                Some(_) => {
+                    let columns = names.replace("orders.", "");
+                    schema.contains(&format!("({columns})"))
+                        || schema.contains(&format!("{columns} "))
+                }
+                None => schema.contains(names),
+            };
+            assert!(found, "{refusal:?} is told by {names}, which no migration has");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::{first_changed, internal, to_js, Db, Stmt};
 use crate::error::ApiResult;
-use crate::events::Event;
+use checkout_core::events::Event;
 use checkout_core::plans::order::PlanOrderRecord;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;

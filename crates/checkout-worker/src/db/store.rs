@@ -4,7 +4,7 @@
 
 use super::{internal, to_js, Db, Failure, Stored};
 use crate::error::{ApiError, ApiResult};
-use checkout_core::counters::Change;
+use checkout_core::counters::CounterChange;
 use checkout_core::store::{Counters, Store, StoreConfig};
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
@@ -17,6 +17,7 @@ struct ReadRow {
     stock: Option<String>,
     balances: Option<String>,
     uses: Option<String>,
+    last_order_number: Option<i64>,
     record: Option<String>,
     version: Option<i64>,
 }
@@ -38,6 +39,7 @@ impl Db {
         (SELECT json_group_object(item_id, stock) FROM stock WHERE app_def_id = ?1) AS stock,
         (SELECT json_group_object(code, balance_minor) FROM gift_card_balances WHERE app_def_id = ?1) AS balances,
         (SELECT json_group_object(code, uses) FROM coupon_uses WHERE app_def_id = ?1) AS uses,
+        (SELECT max(number) FROM orders WHERE app_def_id = ?1) AS last_order_number,
         (SELECT record FROM checkouts WHERE app_def_id = ?1 AND id = ?2) AS record,
         (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?2) AS version";
 
@@ -68,6 +70,7 @@ impl Db {
                         .map(|(k, n)| (k, u128::from(n)))
                         .collect(),
                     coupon_uses: counts(row.uses)?,
+                    last_order_number: row.last_order_number.unwrap_or(0).max(0).unsigned_abs(),
                 };
                 Some(Store::new(config, counters).map_err(internal)?)
             }
@@ -139,7 +142,9 @@ impl Db {
     /// not configuration: an item's stock and a gift card's balance are taken
     /// from it only for items and cards that have no counter yet, and the
     /// counters of those it no longer names are dropped; coupon limits follow
-    /// it, never below the uses made.
+    /// it, never below the uses made. A store kept in its own object is
+    /// also recorded in D1's directory of stores, which a preflight reads
+    /// (it cannot tell which store it is for).
     pub async fn put_store(&self, store: &Store, now: &str) -> ApiResult<()> {
         let config = serde_json::to_string(&store.config).map_err(internal)?;
         let balances: Vec<Value> = store
@@ -151,8 +156,8 @@ impl Db {
         let balances = serde_json::to_string(&balances).map_err(internal)?;
         const STOCKED: &str = "SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.stock') AS stock
                                FROM json_each(?2, '$.catalog') WHERE json_extract(value, '$.stock') IS NOT NULL";
-        self.batch(vec![
-                self.put_config(&config, now)?,
+        let mut batch = self.directory_entry(&config, now)?;
+        batch.extend([
                 self.stmt(
                     &format!("DELETE FROM stock WHERE app_def_id = ?1 AND item_id NOT IN (SELECT id FROM ({STOCKED}))"),
                     &[config.as_str().into()],
@@ -182,27 +187,33 @@ impl Db {
                        CASE WHEN excluded.usage_limit IS NULL THEN NULL ELSE max(excluded.usage_limit, uses) END",
                     &[config.as_str().into()],
                 )?,
-            ])
-            .await?;
+            ]);
+        self.batch(batch).await?;
+        if let Some(directory) = self.directory() {
+            directory
+                .batch(directory.directory_entry(&config, now)?)
+                .await?;
+        }
         Ok(())
     }
 
-    /// The store's configuration written as it is (with its counters, in
-    /// `put_store`; alone, into D1's directory of every store's configuration).
-    fn put_config(&self, config: &str, now: &str) -> ApiResult<super::Stmt> {
-        self.stmt(
-            "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
-             ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
-            &[config.into(), now.into()],
-        )
-    }
-
-    /// Records a store kept in its own object in D1's directory of stores,
-    /// which the CORS preflight reads (it cannot tell which store it is for).
-    pub async fn put_directory_entry(&self, store: &Store, now: &str) -> ApiResult<()> {
-        let config = serde_json::to_string(&store.config).map_err(internal)?;
-        self.run(self.put_config(&config, now)?).await?;
-        Ok(())
+    /// The store's configuration written as it is, and its storefront
+    /// origins in the index a preflight reads (in D1's directory of stores;
+    /// in a store's object, its own copy).
+    fn directory_entry(&self, config: &str, now: &str) -> ApiResult<Vec<super::Stmt>> {
+        Ok(vec![
+            self.stmt(
+                "INSERT INTO stores (app_def_id, config, updated_date) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (app_def_id) DO UPDATE SET config = excluded.config, updated_date = excluded.updated_date",
+                &[config.into(), now.into()],
+            )?,
+            self.stmt("DELETE FROM store_origins WHERE app_def_id = ?1", &[])?,
+            self.stmt(
+                "INSERT OR IGNORE INTO store_origins (origin, app_def_id)
+                 SELECT value, ?1 FROM json_each(?2, '$.allowedOrigins') WHERE type = 'text'",
+                &[config.into()],
+            )?,
+        ])
     }
 
     /// Changes a live counter (an item's stock, a gift card's balance) in one
@@ -212,18 +223,18 @@ impl Db {
         &self,
         counter: Counter,
         key: &str,
-        change: Change,
+        change: CounterChange,
     ) -> ApiResult<Result<u128, CounterRefusal>> {
         let (table, column, key_column) = match counter {
             Counter::Stock => ("stock", "stock", "item_id"),
             Counter::GiftCard => ("gift_card_balances", "balance_minor", "code"),
         };
         let (sql, args): (String, Vec<JsValue>) = match change {
-            Change::By(delta) => (
+            CounterChange::By(delta) => (
                 format!("UPDATE {table} SET {column} = {column} + ?3 WHERE app_def_id = ?1 AND {key_column} = ?2 RETURNING {column} AS value"),
                 vec![key.into(), to_js(i64::try_from(delta).map_err(internal)?)],
             ),
-            Change::To { value, expected } => (
+            CounterChange::To { value, expected } => (
                 format!("UPDATE {table} SET {column} = ?3 WHERE app_def_id = ?1 AND {key_column} = ?2 AND {column} = ?4 RETURNING {column} AS value"),
                 vec![key.into(), to_js(i64::try_from(value).map_err(internal)?), to_js(i64::try_from(expected).map_err(internal)?)],
             ),

@@ -5,7 +5,6 @@
 
 use crate::db::{Db, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
-use crate::events::Event;
 use crate::ids::Uuids;
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
@@ -15,6 +14,7 @@ use checkout_core::checkout::{
     UpdateLineItemsQuantity,
 };
 use checkout_core::events;
+use checkout_core::events::Event;
 use checkout_core::store::Store;
 use checkout_core::time::Timestamp;
 use serde_json::{json, Value};

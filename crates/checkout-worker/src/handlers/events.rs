@@ -6,7 +6,7 @@
 use crate::db::{Db, EventRow};
 use crate::error::{ApiError, ApiResult};
 use crate::request::Call;
-use checkout_core::events::{retention_cutoffs, Status};
+use checkout_core::events::{retention_cutoffs, DeliveryStatus};
 use checkout_core::time::Timestamp;
 use serde_json::{json, Value};
 
@@ -16,7 +16,7 @@ const MAX_PAGE: usize = 100;
 /// An event as the merchant sees it: what it tells of, where its delivery
 /// stands, and its last attempt (with the envelope, when read alone).
 fn view(row: EventRow) -> Value {
-    let pending = row.status == Status::Pending.as_str();
+    let pending = row.status == DeliveryStatus::Pending.as_str();
     let mut out = json!({
         "id": row.id,
         "entityFqdn": row.entity_fqdn,
@@ -45,7 +45,7 @@ pub async fn list(call: &Call<'_>) -> ApiResult<Value> {
         match key.as_str() {
             "status" => {
                 status =
-                    Some(Status::parse(value).ok_or_else(|| {
+                    Some(DeliveryStatus::parse(value).ok_or_else(|| {
                         ApiError::invalid("status", "PENDING, DELIVERED or FAILED")
                     })?)
             }

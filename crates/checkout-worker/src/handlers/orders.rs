@@ -2,69 +2,26 @@
 //! the order of a checkout completed elsewhere (the order-service
 //! integration's `POST /api/v1/orders/checkout`), one order, and the search.
 
-use super::checkouts::view;
 use super::payments::{self, OrderKey};
-use crate::db::{OrderOf, Refusal, Stored};
+use crate::db::{Refusal, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
-use crate::events::Event;
 use crate::ids::{self, Uuids};
 use crate::request::search::{page, Search};
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
-use checkout_core::checkout::order::{self, OrderDraft, Precondition, Violation};
+use checkout_core::checkout::order::{self, Made, Precondition, Violation};
 use checkout_core::checkout::payment::{Happening, OrderStatus};
+use checkout_core::checkout::placement::{self, OrderOf};
 use checkout_core::checkout::quote::Quote;
-use checkout_core::checkout::{
-    CheckoutRecord, CreateOrderAndChargeRequest, CreateOrderRequest, Ids,
-};
-use checkout_core::store::Store;
-use checkout_core::{cursor, events};
+use checkout_core::checkout::{CreateOrderAndChargeRequest, CreateOrderRequest, Ids};
+use checkout_core::cursor;
 use checkout_core::{Error, ErrorCode};
 use serde_json::{json, Value};
 
-/// The events of a new order: the order's `created`, and (when the order
-/// completes the checkout) the checkout's `completed`.
-fn order_events(
-    call: &Call,
-    record: &CheckoutRecord,
-    store: &Store,
-    draft: &OrderDraft,
-    completes: bool,
-) -> ApiResult<(Option<Event>, Event)> {
-    let mut ids = Uuids::default();
-    let order_event = Event::new(
-        &mut ids,
-        events::ORDER,
-        events::Kind::Created,
-        &draft.order_id,
-        &draft.body,
-        call.now,
-    );
-    let checkout_event = if completes {
-        let mut completed = record.clone();
-        completed.completed = true;
-        completed.order_id = Some(draft.order_id.clone());
-        completed.updated_date = call.now;
-        let written = view(call, &completed, store, false)?;
-        Some(Event::new(
-            &mut ids,
-            events::CHECKOUT,
-            events::Kind::Action("completed"),
-            &record.id,
-            &written,
-            call.now,
-        ))
-    } else {
-        None
-    };
-    ids.check()?;
-    Ok((checkout_event, order_event))
-}
-
-/// `create-order`: every precondition checked, then the order, the stock, the
-/// gift card, the coupon use and the checkout naming its order in one D1
-/// batch; the checkout is completed at once when nothing is due, else when
-/// the order is paid.
+/// `create-order`: the core's placement (every precondition checked; the
+/// order, what it takes, the checkout naming it, the events, the answer),
+/// carried out in one transaction; the checkout is completed at once when
+/// nothing is due, else when the order is paid.
 pub async fn create(call: &Call<'_>) -> ApiResult<Value> {
     call.request::<CreateOrderRequest>()?;
     place(call).await
@@ -114,45 +71,26 @@ async fn place(call: &Call<'_>) -> ApiResult<Value> {
             .into());
         }
         let quote = Quote::new(&record, &store, call.now)?;
-        let draft = order::draft(&record, &quote, &order_id, &gateway_id, call.now)?
-            .map_err(ApiError::Preconditions)?;
-        let paid = draft.state.status == OrderStatus::Approved;
-        let (checkout_event, order_event) = order_events(call, &record, &store, &draft, paid)?;
-        let refusal = match db
-            .create_order(
-                &draft,
-                &record,
-                version,
-                OrderOf::OpenCheckout,
-                checkout_event.as_ref(),
-                &order_event,
-            )
-            .await?
-        {
-            Ok(number) => {
-                // orderNumber is not in Wix's answer: the order's `number`,
-                // for a confirmation a page can show without the secret key
-                let mut out = json!({ "orderId": order_id, "orderNumber": number.to_string() });
-                if let Some(g) = &draft.payment_gateway_order_id {
-                    out["paymentGatewayOrderId"] = json!(g);
-                }
-                return Ok(Attempt::Done(out));
-            }
-            Err(refusal) => refusal,
+        let made = Made {
+            order_id: &order_id,
+            gateway_order_id: &gateway_id,
+            number: store.next_order_number(),
         };
-        match refusal {
-            // another create-order came first: read again, and answer with its order
-            Refusal::AlreadyOrdered => Ok(Attempt::Lost),
-            Refusal::GiftCardSpent => Err(ApiError::Preconditions(vec![Violation {
+        let of = OrderOf::OpenCheckout;
+        let placed = placement::place(&record, &quote, of, made, &mut ids, call.now)?
+            .map_err(ApiError::Preconditions)?;
+        ids.check()?;
+        match db.place_order(&placed, version).await? {
+            Ok(()) => Ok(Attempt::Done(placed.answer)),
+            Err(Refusal::GiftCardSpent) => Err(ApiError::Preconditions(vec![Violation {
                 code: Precondition::GiftCardBalanceChanged,
                 description: "the gift card's balance changed; review the checkout and order again"
                     .into(),
                 line_item_ids: Vec::new(),
             }])),
-            // Read again: the next draft sees the change, the stock left or the coupon's uses.
-            Refusal::CheckoutChanged | Refusal::StockTaken | Refusal::CouponUsedUp => {
-                Ok(Attempt::Lost)
-            }
+            // Read again: another create-order came first (answer with its order), or the
+            // next placement sees the change, the stock left, the coupon's uses, the next number.
+            Err(_) => Ok(Attempt::Lost),
         }
     })
     .await
@@ -187,22 +125,19 @@ pub async fn of_completed_checkout(call: &Call<'_>) -> ApiResult<Value> {
         }
         let mut ids = Uuids::default();
         let (order_id, gateway_id) = (ids.new_id(), ids.new_id());
-        ids.check()?;
         let quote = Quote::new(&record, &store, call.now)?;
-        let draft = order::snapshot(&record, &quote, &order_id, &gateway_id, call.now)?;
-        let (_, order_event) = order_events(call, &record, &store, &draft, false)?;
-        let made = db
-            .create_order(
-                &draft,
-                &record,
-                version,
-                OrderOf::CompletedElsewhere,
-                None,
-                &order_event,
-            )
-            .await?;
+        let made = Made {
+            order_id: &order_id,
+            gateway_order_id: &gateway_id,
+            number: store.next_order_number(),
+        };
+        let of = OrderOf::CompletedElsewhere;
+        let placed = placement::place(&record, &quote, of, made, &mut ids, call.now)?
+            .map_err(ApiError::Preconditions)?;
+        ids.check()?;
         // refused: another call made it first, or the checkout changed: read again
-        Ok(made.map_or(Attempt::Lost, |_| Attempt::Done(order_id)))
+        let written = db.place_order(&placed, version).await?;
+        Ok(written.map_or(Attempt::Lost, |()| Attempt::Done(order_id.clone())))
     })
     .await?;
     let order = db

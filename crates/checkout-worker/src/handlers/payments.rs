@@ -7,13 +7,13 @@
 
 use crate::db::{Db, OrderRow, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
-use crate::events::Event;
 use crate::ids::Uuids;
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::payment::{self, Due, Happening};
 use checkout_core::checkout::quote::Quote;
 use checkout_core::checkout::Ids;
+use checkout_core::events::Event;
 use checkout_core::events::{self, Kind};
 use checkout_core::stripe;
 use checkout_core::time::Timestamp;

@@ -6,13 +6,13 @@
 
 use crate::db::{Db, PlanOrderFilter, StoredPlanOrder};
 use crate::error::{ApiError, ApiResult, Contended};
-use crate::events::Event;
 use crate::ids::Uuids;
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::Ids;
+use checkout_core::events::Event;
 use checkout_core::events::Kind;
-use checkout_core::plans::order::{self, Change, OrderRequest, PlanOrderRecord};
+use checkout_core::plans::order::{self, OrderRequest, PlanOrderChange, PlanOrderRecord};
 use checkout_core::store::Store;
 use checkout_core::time::Timestamp;
 use serde_json::{json, Value};
@@ -200,7 +200,7 @@ pub async fn list(call: &Call<'_>) -> ApiResult<Value> {
 /// Refused transitions are `428` with the current status.
 pub async fn change(
     call: &Call<'_>,
-    ask: fn(&Value) -> checkout_core::Result<Change>,
+    ask: fn(&Value) -> checkout_core::Result<PlanOrderChange>,
 ) -> ApiResult<String> {
     let body = call.body_or_empty();
     let db = call.db()?;

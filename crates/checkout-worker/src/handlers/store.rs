@@ -2,7 +2,7 @@
 //! counters, replaced whole (the counters it already has kept); a live
 //! counter changed on its own.
 
-use crate::db::{Backend, Counter, CounterRefusal, Db};
+use crate::db::{Counter, CounterRefusal};
 use crate::delivery;
 use crate::error::{ApiError, ApiResult};
 use crate::request::Call;
@@ -20,16 +20,22 @@ pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({ "store": store.config_with_counters() }))
 }
 
-/// `GET /admin/v1/store/usage`: the store's rows and their bytes, by kind, and in all.
+/// `GET /admin/v1/store/usage`: the store's rows and their bytes by kind
+/// (with the bytes' total), and its tenant's storage budget.
 pub async fn usage(call: &Call<'_>) -> ApiResult<Value> {
     let kinds = call.db()?.usage().await?;
-    let total = |f: fn(&crate::db::Usage) -> u64| kinds.iter().map(f).sum::<u64>();
-    let (rows, bytes) = (total(|k| k.rows), total(|k| k.bytes));
-    let by_kind: serde_json::Map<String, Value> = kinds
-        .iter()
-        .map(|k| (k.kind.clone(), json!({"rows": k.rows, "bytes": k.bytes})))
-        .collect();
-    Ok(json!({ "usage": by_kind, "total": {"rows": rows, "bytes": bytes} }))
+    let by = |f: fn(&crate::db::Usage) -> u64| -> serde_json::Map<String, Value> {
+        kinds
+            .iter()
+            .map(|k| (k.kind.clone(), f(k).into()))
+            .collect()
+    };
+    let mut bytes = by(|k| k.bytes);
+    let total: u64 = kinds.iter().map(|k| k.bytes).sum();
+    bytes.insert("total".into(), total.into());
+    Ok(
+        json!({ "rows": by(|k| k.rows), "bytes": bytes, "quotaBytes": call.tenant()?.quota_bytes() }),
+    )
 }
 
 /// `PUT /admin/v1/store`: the configuration, bare or as `{"store": …}`.
@@ -48,11 +54,6 @@ pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     let store = Store::new(config, Counters::default())?;
     let db = call.db()?;
     db.put_store(&store, &call.now.to_string()).await?;
-    if matches!(call.backend, Backend::Object { .. }) {
-        Db::new(Backend::d1(call.env)?, &call.tenant()?.app_def_id)
-            .put_directory_entry(&store, &call.now.to_string())
-            .await?;
-    }
     // with the live counters it kept
     let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
     Ok(json!({ "store": store.config_with_counters() }))

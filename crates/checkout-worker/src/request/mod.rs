@@ -6,7 +6,7 @@
 pub mod search;
 
 use crate::cors;
-use crate::db::{Backend, Db, Effects};
+use crate::db::{Db, Effects};
 use crate::error::{ApiError, ApiResult};
 use crate::limits;
 use crate::routes::{Access, Limit, Route};
@@ -24,8 +24,8 @@ pub const MAX_BODY: usize = 256 * 1024;
 
 pub struct Call<'a> {
     pub env: &'a Env,
-    /// Where the tenant's store keeps its rows.
-    pub backend: Backend,
+    /// The tenant's store's rows (none on a public route).
+    db: Option<Db>,
     pub tenant: Option<Tenant>,
     kind: Option<KeyKind>,
     /// The body as JSON (`{}` when empty); `Null` for methods without one.
@@ -197,12 +197,9 @@ impl Who {
     }
 
     /// A page of another origin may call only if the store lists its origin.
-    pub async fn check_origin(&self, backend: &Backend) -> ApiResult<()> {
-        if let (Some(origin), Some(tenant)) = (&self.cors_origin, &self.tenant) {
-            if !Db::new(backend.clone(), &tenant.app_def_id)
-                .allows_origin(origin)
-                .await?
-            {
+    pub async fn check_origin(&self, db: Option<&Db>) -> ApiResult<()> {
+        if let (Some(origin), Some(db)) = (&self.cors_origin, db) {
+            if !db.allows_origin(origin).await? {
                 return Err(ApiError::OriginNotAllowed);
             }
         }
@@ -219,7 +216,7 @@ impl<'a> Call<'a> {
         route: &Route,
         params: Vec<&str>,
         now: Timestamp,
-        backend: Backend,
+        db: Option<Db>,
     ) -> ApiResult<Call<'a>> {
         let Who {
             tenant,
@@ -245,7 +242,7 @@ impl<'a> Call<'a> {
         };
         Ok(Call {
             env,
-            backend,
+            db,
             tenant,
             kind,
             body,
@@ -275,7 +272,8 @@ impl<'a> Call<'a> {
 
     /// The tenant's storage.
     pub fn db(&self) -> ApiResult<Db> {
-        Ok(Db::new(self.backend.clone(), &self.tenant()?.app_def_id).noting(&self.effects))
+        let db = self.db.clone().ok_or(ApiError::Unauthenticated)?;
+        Ok(db.noting(&self.effects))
     }
 
     /// A publishable-key call that tries a coupon or gift card code spends

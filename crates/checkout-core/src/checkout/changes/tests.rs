@@ -296,7 +296,12 @@ fn the_largest_checkout_a_page_can_make_stays_under_the_ceilings() {
         now(),
     )
     .len();
-    let draft = crate::checkout::order::draft(&record, &quote, "o", "g", now())
+    let made = crate::checkout::order::Made {
+        order_id: "o",
+        gateway_order_id: "g",
+        number: 1001,
+    };
+    let draft = crate::checkout::order::draft(&record, &quote, made, now())
         .expect("written")
         .expect("an order can be made of it");
     let order_event = crate::events::envelope(

@@ -1,0 +1,201 @@
+//! Placing an order: everything creating it changes, decided here at once
+//! (the order, what it takes from the store's counters, the checkout as it
+//! is after, the events, the answer), for storage to carry out as given in
+//! one transaction, which refuses it whole when something it read has moved
+//! since (the checkout's version, a counter, the order number).
+
+use super::order::{self, Held, Made, OrderDraft, Violation};
+use super::payment::OrderStatus;
+use super::quote::Quote;
+use super::{CheckoutRecord, Ids};
+use crate::events::{self, Event, Kind};
+use crate::time::Timestamp;
+use serde_json::{json, Value};
+
+/// Whose order it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderOf {
+    /// `create-order`: the checkout is open; its order takes stock, spends
+    /// the gift card, counts the coupon, and completes the checkout when
+    /// nothing is left to pay.
+    OpenCheckout,
+    /// A checkout completed, and paid, in another system
+    /// (`mark-as-completed`): only the order, which takes nothing.
+    CompletedElsewhere,
+}
+
+/// Everything creating an order changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    pub order: OrderDraft,
+    /// The store's next order number, which it takes.
+    pub number: u64,
+    pub of: OrderOf,
+    /// What it takes from the store's counters now (none for an order of a
+    /// checkout completed elsewhere, which was counted there).
+    pub held: Option<Held>,
+    /// The checkout as it is after: naming its order, and completed when
+    /// nothing is left to pay.
+    pub checkout: CheckoutRecord,
+    /// Its events, in order: the checkout's `completed` (when it completes
+    /// it), then the order's `created`.
+    pub events: Vec<Event>,
+    /// The answer to create-order: `{orderId, orderNumber,
+    /// paymentGatewayOrderId?}` (`orderNumber` is not in Wix's answer: the
+    /// order's `number`, for a confirmation a page can show without the
+    /// secret key).
+    pub answer: Value,
+}
+
+/// The order of `record` as `of` places it, numbered `made.number`, with
+/// event ids from `ids`; for an open checkout, every failing precondition
+/// instead (the outer error: the order could not be written at all).
+pub fn place(
+    record: &CheckoutRecord,
+    quote: &Quote,
+    of: OrderOf,
+    made: Made,
+    ids: &mut impl Ids,
+    now: Timestamp,
+) -> crate::Result<Result<Placement, Vec<Violation>>> {
+    let draft = match of {
+        OrderOf::OpenCheckout => match order::draft(record, quote, made, now)? {
+            Ok(draft) => draft,
+            Err(violations) => return Ok(Err(violations)),
+        },
+        OrderOf::CompletedElsewhere => order::snapshot(record, quote, made, now)?,
+    };
+    let mut checkout = record.clone();
+    checkout.order_id = Some(draft.order_id.clone());
+    let completes = of == OrderOf::OpenCheckout && draft.state.status != OrderStatus::Initialized;
+    checkout.completed = record.completed || completes;
+    let mut events = Vec::with_capacity(2);
+    if completes {
+        let mut shown = checkout.clone();
+        shown.updated_date = now;
+        let view = quote.checkout_json(&shown, false)?;
+        let kind = Kind::Action("completed");
+        events.push(Event::new(
+            ids,
+            events::CHECKOUT,
+            kind,
+            &record.id,
+            &view,
+            now,
+        ));
+    }
+    let kind = Kind::Created;
+    let id = draft.order_id.as_str();
+    events.push(Event::new(ids, events::ORDER, kind, id, &draft.body, now));
+    let mut answer = json!({ "orderId": draft.order_id, "orderNumber": made.number.to_string() });
+    if let Some(g) = &draft.payment_gateway_order_id {
+        answer["paymentGatewayOrderId"] = json!(g);
+    }
+    Ok(Ok(Placement {
+        held: (of == OrderOf::OpenCheckout).then(|| draft.takes.clone()),
+        order: draft,
+        number: made.number,
+        of,
+        checkout,
+        events,
+        answer,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkout::quote::Quote;
+    use crate::testing::{now, store, CheckoutBuilder};
+
+    fn made(number: u64) -> Made<'static> {
+        Made {
+            order_id: "order-1",
+            gateway_order_id: "gateway-1",
+            number,
+        }
+    }
+
+    fn counter() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("event-{n}")
+        }
+    }
+
+    #[test]
+    fn an_order_with_money_due_holds_what_it_takes_and_leaves_the_checkout_open() {
+        let store = store();
+        let record = CheckoutBuilder::ready().line("mug", 2).build(&store);
+        let quote = Quote::new(&record, &store, now()).expect("priced");
+        let p = place(
+            &record,
+            &quote,
+            OrderOf::OpenCheckout,
+            made(1042),
+            &mut counter(),
+            now(),
+        )
+        .expect("written")
+        .expect("placed");
+        assert_eq!(p.number, 1042);
+        assert_eq!(p.held.as_ref().map(|h| h.stock.len()), Some(2));
+        assert_eq!(p.checkout.order_id.as_deref(), Some("order-1"));
+        assert!(!p.checkout.completed);
+        // only the order's event: the checkout completes when the order is paid
+        assert_eq!(p.events.len(), 1);
+        let event: Value = serde_json::from_str(&p.events[0].body).expect("JSON");
+        assert_eq!(event["createdEvent"]["entity"]["number"], "1042");
+        assert_eq!(p.answer["orderNumber"], "1042");
+        assert_eq!(p.answer["paymentGatewayOrderId"], "gateway-1");
+    }
+
+    #[test]
+    fn an_order_paid_at_once_completes_the_checkout_and_tells_of_it_first() {
+        let store = store();
+        let record = CheckoutBuilder::ready().gift_card("GIFT-30").build(&store);
+        let quote = Quote::new(&record, &store, now()).expect("priced");
+        let p = place(
+            &record,
+            &quote,
+            OrderOf::OpenCheckout,
+            made(1001),
+            &mut counter(),
+            now(),
+        )
+        .expect("written")
+        .expect("placed");
+        assert!(p.checkout.completed);
+        assert!(p.held.as_ref().is_some_and(|h| h.gift_card.is_some()));
+        assert_eq!(p.answer.get("paymentGatewayOrderId"), None);
+        let kinds: Vec<Value> = p
+            .events
+            .iter()
+            .map(|e| serde_json::from_str::<Value>(&e.body).expect("JSON")["entityFqdn"].clone())
+            .collect();
+        assert_eq!(kinds, [events::CHECKOUT, events::ORDER]);
+        assert_ne!(p.events[0].id, p.events[1].id);
+    }
+
+    #[test]
+    fn an_order_of_a_checkout_completed_elsewhere_takes_nothing_and_is_not_checked() {
+        let store = store();
+        let mut record = CheckoutBuilder::new().line("mug", 1).build(&store);
+        record.completed = true;
+        let quote = Quote::new(&record, &store, now()).expect("priced");
+        let p = place(
+            &record,
+            &quote,
+            OrderOf::CompletedElsewhere,
+            made(7),
+            &mut counter(),
+            now(),
+        )
+        .expect("written")
+        .expect("placed without its buyer's email");
+        assert_eq!(p.held, None);
+        assert!(p.checkout.completed);
+        assert_eq!(p.events.len(), 1);
+    }
+}
