@@ -11,7 +11,9 @@ use base64::Engine;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// What happened to an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,35 +116,44 @@ pub fn envelope(
 }
 
 /// The entity's JSON within `cap` bytes, and the top-level fields left out
-/// to keep it there (sorted): the largest go first, `id` never.
+/// to keep it there (sorted): the largest go first, `id` never. Only the top
+/// level is read: each field's value is kept as the text it was.
 fn snapshot(entity_json: &str, cap: usize) -> (String, Vec<String>) {
     if entity_json.len() <= cap {
         return (entity_json.to_owned(), Vec::new());
     }
-    let Ok(Value::Object(mut fields)) = serde_json::from_str::<Value>(entity_json) else {
+    let Ok(fields) = serde_json::from_str::<BTreeMap<String, &RawValue>>(entity_json) else {
         // not an object: nothing of it can be kept by field
         return ("{}".to_owned(), Vec::new());
     };
-    // a field's share of the compact JSON: `"key":value,`
-    let share = |k: &String, v: &Value| json!(k).to_string().len() + v.to_string().len() + 2;
-    let mut by_size: Vec<(usize, String)> = fields
+    // a field as written: `"key":value`
+    let written: Vec<(&String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k, format!("{}:{}", Value::from(k.as_str()), v.get())))
+        .collect();
+    let mut by_size: Vec<(usize, &String)> = written
         .iter()
         .filter(|(k, _)| k.as_str() != "id")
-        .map(|(k, v)| (share(k, v), k.clone()))
+        .map(|(k, w)| (w.len() + 1, *k))
         .collect();
     by_size.sort_by(|a, b| b.cmp(a));
-    let mut size = Value::Object(fields.clone()).to_string().len();
+    // `{`, each field and its comma (the last one's is the `}`)
+    let mut size = 1 + written.iter().map(|(_, w)| w.len() + 1).sum::<usize>();
     let mut omitted = Vec::new();
     for (share, key) in by_size {
         if size <= cap {
             break;
         }
-        fields.remove(&key);
         size = size.saturating_sub(share);
-        omitted.push(key);
+        omitted.push(key.clone());
     }
     omitted.sort();
-    (Value::Object(fields).to_string(), omitted)
+    let kept: Vec<&str> = written
+        .iter()
+        .filter(|(k, _)| omitted.binary_search(k).is_err())
+        .map(|(_, w)| w.as_str())
+        .collect();
+    (format!("{{{}}}", kept.join(",")), omitted)
 }
 
 fn entity_name(fqdn: &str) -> &str {
@@ -314,6 +325,14 @@ mod tests {
         );
         assert_eq!(json, r#"{"id":"x"}"#);
         assert_eq!(omitted, ["a", "b"]);
+        // what is kept is kept as it was written, its fields in their order
+        let written = format!(
+            r#"{{"id":"x","big":"{}","nested":{{"z":1,"a":[2,"3"]}}}}"#,
+            "b".repeat(64)
+        );
+        let (json, omitted) = snapshot(&written, 60);
+        assert_eq!(json, r#"{"id":"x","nested":{"z":1,"a":[2,"3"]}}"#);
+        assert_eq!(omitted, ["big"]);
     }
 
     #[test]

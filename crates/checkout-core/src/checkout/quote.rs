@@ -13,6 +13,7 @@ use crate::store::{CatalogItem, ShippingOption, Store, TaxRegion};
 use crate::time::Timestamp;
 use checkout_pricing::amount::Amount;
 use checkout_pricing::cart::{Cart, ItemType};
+use checkout_pricing::format::MoneyFormat;
 use checkout_pricing::input::{
     Count, RawCharge, RawConversion, RawGiftCard, RawInput, RawLine, Text,
 };
@@ -68,6 +69,8 @@ pub struct Quote<'s> {
     pub issues: Vec<CalculationIssue>,
     /// The language prices are written in: the buyer's, else the store's.
     pub language: String,
+    /// How it writes the store's currency, and the buyer's when converted.
+    formats: (MoneyFormat, Option<MoneyFormat>),
 }
 
 impl<'s> Quote<'s> {
@@ -137,6 +140,15 @@ impl<'s> Quote<'s> {
             }
         }
         let cart = Cart::from_raw(input.clone())?;
+        let language = record
+            .buyer_language
+            .clone()
+            .unwrap_or_else(|| store.config.site_language().to_owned());
+        let formats = (
+            MoneyFormat::new(store.currency(), &language),
+            cart.conversion_currency()
+                .map(|c| MoneyFormat::new(c, &language)),
+        );
         Ok(Quote {
             store,
             input,
@@ -146,11 +158,15 @@ impl<'s> Quote<'s> {
             options,
             selected,
             issues,
-            language: record
-                .buyer_language
-                .clone()
-                .unwrap_or_else(|| store.config.site_language().to_owned()),
+            formats,
+            language,
         })
+    }
+
+    /// How the checkout's language writes the store's currency, and the
+    /// buyer's when converted.
+    pub fn formats(&self) -> (&MoneyFormat, Option<&MoneyFormat>) {
+        (&self.formats.0, self.formats.1.as_ref())
     }
 
     pub fn pricing(&self) -> Pricing<'_> {

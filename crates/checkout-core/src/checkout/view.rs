@@ -10,7 +10,6 @@ use super::{
 use crate::store::{Presentment, ShippingOption};
 use crate::time::Timestamp;
 use checkout_pricing::amount::{parse_decimal, Amount};
-use checkout_pricing::format::format_money;
 use checkout_pricing::input::{RawInput, Text};
 use checkout_pricing::pricing::{
     AppliedDiscount, AppliedGiftCard, DiscountType, PricedLine, Pricing,
@@ -383,13 +382,12 @@ impl Quote<'_> {
     /// converted (by pricing step 11's rule) when the buyer chose a currency.
     pub fn money(&self, amount: Amount) -> Money {
         let converted = self.cart.convert(amount);
+        let (own, buyers) = self.formats();
         Money {
             amount,
-            formatted_amount: format_money(amount, self.store.currency(), false, &self.language),
+            formatted_amount: own.format(amount, false),
             converted_amount: converted,
-            formatted_converted_amount: converted
-                .zip(self.cart.conversion_currency())
-                .map(|(c, currency)| format_money(c, currency, false, &self.language)),
+            formatted_converted_amount: converted.zip(buyers).map(|(c, f)| f.format(c, false)),
         }
     }
 }

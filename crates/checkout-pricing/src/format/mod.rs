@@ -47,35 +47,75 @@ fn locale(tag: &str) -> &'static Locale {
 /// `amount` of `currency` as the language `tag` writes it; with `negative`,
 /// as a negative amount (a discount, say).
 pub fn format_money(amount: Amount, currency: Currency, negative: bool, tag: &str) -> String {
-    let locale = locale(tag);
-    let (symbol, template) = symbol(locale, currency.code());
-    let (positive, minus) = locale
-        .templates
-        .get(template)
-        .copied()
-        .unwrap_or(("¤#", "-¤#"));
-    let number = digits(amount, locale);
-    let template = if negative { minus } else { positive };
-    let mut out = String::with_capacity(template.len() + number.len() + symbol.len());
-    for c in template.chars() {
-        match c {
-            '#' => out.push_str(&number),
-            '¤' => out.push_str(symbol),
-            c => out.push(c),
+    MoneyFormat::new(currency, tag).format(amount, negative)
+}
+
+/// How one language writes one currency's amounts, looked up once for the
+/// many amounts of a checkout.
+#[derive(Clone, Copy)]
+pub struct MoneyFormat {
+    locale: &'static Locale,
+    symbol: &'static str,
+    positive: &'static str,
+    negative: &'static str,
+}
+
+impl MoneyFormat {
+    pub fn new(currency: Currency, tag: &str) -> MoneyFormat {
+        let locale = locale(tag);
+        let (symbol, template) = symbol(locale, currency.code());
+        let (positive, negative) = locale
+            .templates
+            .get(template)
+            .copied()
+            .unwrap_or(("¤#", "-¤#"));
+        MoneyFormat {
+            locale,
+            symbol,
+            positive,
+            negative,
         }
     }
-    out
+
+    /// `amount` written so; with `negative`, as a negative amount.
+    pub fn format(&self, amount: Amount, negative: bool) -> String {
+        let number = digits(amount, self.locale);
+        let template = if negative {
+            self.negative
+        } else {
+            self.positive
+        };
+        let mut out = String::with_capacity(template.len() + number.len() + self.symbol.len());
+        for c in template.chars() {
+            match c {
+                '#' => out.push_str(&number),
+                '¤' => out.push_str(self.symbol),
+                c => out.push(c),
+            }
+        }
+        out
+    }
 }
 
 /// A currency's symbol in a language, and the index of its template.
+/// The table's line of the code is found by a substring search (a line
+/// starts with `code\t`), not line by line: a checkout view formats
+/// hundreds of amounts.
 fn symbol(locale: &Locale, code: &'static str) -> (&'static str, usize) {
-    for line in locale.symbols.lines() {
-        let mut fields = line.split('\t');
-        if fields.next() == Some(code) {
+    let table = locale.symbols;
+    let mut from = 0;
+    while let Some(found) = table.get(from..).and_then(|rest| rest.find(code)) {
+        let at = from + found;
+        let line_start = at == 0 || table.as_bytes().get(at - 1) == Some(&b'\n');
+        let rest = table.get(at + code.len()..).unwrap_or("");
+        if let (true, Some(fields)) = (line_start, rest.strip_prefix('\t')) {
+            let line = fields.split('\n').next().unwrap_or("");
+            let mut fields = line.split('\t');
             let symbol = fields.next().unwrap_or(code);
             let template = fields.next().and_then(|t| t.parse().ok()).unwrap_or(0);
             return (symbol, template);
         }
+        from = at + 1;
     }
     (code, 0)
 }
@@ -130,6 +170,26 @@ fn digits(amount: Amount, locale: &Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The substring search finds, for every language and currency, the
+    /// line a reading of the table line by line finds.
+    #[test]
+    fn every_symbol_is_found_as_the_table_has_it() {
+        for locale in data::LOCALES {
+            for currency in Currency::all() {
+                let code = currency.code();
+                let by_line = locale
+                    .symbols
+                    .lines()
+                    .map(|l| l.split('\t').collect::<Vec<_>>())
+                    .find(|f| f[0] == code)
+                    .map_or((code, 0), |f| {
+                        (f[1], f.get(2).map_or(0, |t| t.parse().unwrap()))
+                    });
+                assert_eq!(symbol(locale, code), by_line, "{code} in {}", locale.tag);
+            }
+        }
+    }
 
     fn usd(minor: u128) -> String {
         format_money(

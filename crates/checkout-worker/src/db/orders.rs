@@ -392,7 +392,10 @@ mod tests {
                 }
                 None => schema.contains(names),
             };
-            assert!(found, "{refusal:?} is told by {names}, which no migration has");
+            assert!(
+                found,
+                "{refusal:?} is told by {names}, which no migration has"
+            );
         }
     }
 }
