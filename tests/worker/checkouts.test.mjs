@@ -140,6 +140,17 @@ test('updates: buyer, addresses, shipping option, coupon, gift card; tax follows
   assert.equal(code(r.body), 'SELECTED_CARRIER_SERVICE_OPTION_NOT_FOUND');
 });
 
+test("a cart id is bound to the first checkout that names it: one planted later never answers by-cart-id", async () => {
+  const cartId = '0b5e6a1c-8f2d-4c3e-9a7b-1d2e3f4a5b6c';
+  const buyers = await newCheckout([item('mug')], { checkoutInfo: { cartId } });
+  await new Promise((r) => setTimeout(r, 5));
+  const planted = await newCheckout([item('stickers', 9)], { checkoutInfo: { cartId } });
+  assert.notEqual(planted.id, buyers.id);
+  const found = await call('GET', `/ecom/v1/checkouts/by-cart-id/${cartId}`);
+  assert.equal(found.status, 200);
+  assert.equal(found.body.checkout.id, buyers.id);
+});
+
 test('line items: add merges the same item, quantities are lowered to the stock left, removal', async () => {
   const c = await newCheckout([item('mug', 2)]);
   let r = await call('POST', `/ecom/v1/checkouts/${c.id}/add-to-checkout`, { id: c.id, lineItems: [item('mug', 2), item('stickers', 3)] });

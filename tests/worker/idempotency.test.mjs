@@ -122,3 +122,21 @@ test('keys are per tenant, one request runs per key however many race, and a key
   const left = await w.sql('SELECT key FROM idempotency_keys WHERE key = ?', raced);
   assert.equal(left.length, 0);
 });
+
+test("keys are per kind of key: the publishable key never replays the secret key's answer, nor the other way round", async () => {
+  const key = randomUUID();
+  const merchant = await post('/ecom/v1/checkouts', ready, { key, auth: w.a.secretKey });
+  assert.equal(merchant.status, 200);
+  // the same key and request with the publishable key: a request of its own, not the stored answer
+  const page = await post('/ecom/v1/checkouts', ready, { key });
+  assert.equal(page.status, 200);
+  assert.equal(page.replayed, false);
+  assert.notEqual(page.body.checkout.id, merchant.body.checkout.id);
+  // each kind replays its own
+  const pageAgain = await post('/ecom/v1/checkouts', ready, { key });
+  assert.equal(pageAgain.replayed, true);
+  assert.equal(pageAgain.body.checkout.id, page.body.checkout.id);
+  const merchantAgain = await post('/ecom/v1/checkouts', ready, { key, auth: w.a.secretKey });
+  assert.equal(merchantAgain.replayed, true);
+  assert.equal(merchantAgain.body.checkout.id, merchant.body.checkout.id);
+});

@@ -251,3 +251,47 @@ test('20 cancels and 20 payments racing on one order: one outcome, nothing given
     assert.ok(events.filter((s) => s === 'approved').length <= 1);
   }
 });
+
+test("one client holds at most the store's live unpaid orders (3): the next is 429 with Retry-After until one is paid; another client and the merchant go on", async () => {
+  const from = (ip) => async (method, path, body, key = pk) => {
+    const init = json(method, body, key);
+    init.headers['cf-connecting-ip'] = ip;
+    const r = await w.fetch(path, init);
+    return { status: r.status, body: await r.json(), retryAfter: r.headers.get('retry-after') };
+  };
+  const order = async (as, key = pk) => {
+    const c = await as('POST', '/ecom/v1/checkouts',
+      { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }], checkoutInfo }, key);
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    return as('POST', `/ecom/v1/checkouts/${c.body.checkout.id}/create-order`, {}, key);
+  };
+  const hoarder = from('198.51.100.23');
+  const placed = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await order(hoarder);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    placed.push(r.body.orderId);
+  }
+  const refused = await order(hoarder);
+  assert.equal(refused.status, 429, JSON.stringify(refused.body));
+  assert.equal(code(refused.body), 'TOO_MANY_UNPAID_ORDERS');
+  const wait = Number(refused.retryAfter);
+  assert.ok(wait > 29 * 60 && wait <= 30 * 60, `Retry-After ${refused.retryAfter}: until the earliest deadline`);
+  assert.equal(refused.body.details.applicationError.data.retryAfterSeconds, wait);
+  // the same /64 is the same client
+  const v6 = [from('2001:db8:5:6::1'), from('2001:db8:5:6::2'), from('2001:db8:5:6:ffff::9')];
+  for (const as of v6) assert.equal((await order(as)).status, 200);
+  assert.equal((await order(from('2001:db8:5:6::3'))).status, 429);
+  assert.equal((await order(from('198.51.100.24'))).status, 200, 'another client');
+  assert.equal((await order(hoarder, sk)).status, 200, "the merchant's own calls are no client's");
+  // a paid order frees its place
+  assert.equal((await call('POST', `/ecom/v1/orders/${placed[0]}/mark-as-paid`, {})).status, 200);
+  assert.equal((await order(hoarder)).status, 200);
+  assert.equal((await order(hoarder)).status, 429);
+  // six at once from a new client: three placed, whatever the race
+  const racer = from('198.51.100.77');
+  const made = await Promise.all(Array.from({ length: 6 }, () => racer('POST', '/ecom/v1/checkouts',
+    { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }], checkoutInfo })));
+  const raced = await Promise.all(made.map((c) => racer('POST', `/ecom/v1/checkouts/${c.body.checkout.id}/create-order`, {})));
+  assert.deepEqual(raced.map((r) => r.status).sort(), [200, 200, 200, 429, 429, 429]);
+});

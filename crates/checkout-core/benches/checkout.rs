@@ -53,9 +53,9 @@ fn bench(c: &mut Criterion) {
         let mut ids = || "event".to_owned();
         b.iter(|| {
             let quote = Quote::new(black_box(&record), &store, now).expect("quote");
-            placement::place(&record, &quote, OrderOf::OpenCheckout, made, &mut ids, now)
+            placement::check(&record, &quote, OrderOf::OpenCheckout)
                 .ok()
-                .and_then(Result::ok)
+                .and_then(|p| p.place(made, &mut ids, now).ok())
                 .map(|p| p.order.body.len())
         })
     });

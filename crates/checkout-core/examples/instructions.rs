@@ -59,16 +59,14 @@ fn main() {
             number: 1001,
         };
         let mut ev = || "event".to_owned();
-        let p = checkout_core::checkout::placement::place(
+        let p = checkout_core::checkout::placement::check(
             &record,
             &quote,
             checkout_core::checkout::placement::OrderOf::OpenCheckout,
-            made,
-            &mut ev,
-            now,
         )
-        .expect("written")
-        .expect("placed");
+        .expect("it may be placed")
+        .place(made, &mut ev, now)
+        .expect("written");
         total += p.order.body.len() + p.events[0].body.len();
     }
     println!("{total}");

@@ -51,6 +51,11 @@ pub struct StoreConfig {
     /// then it is canceled and all of it given back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_timeout_minutes: Option<u32>,
+    /// The live unpaid orders one client (a storefront page's address, an
+    /// IPv6 one by its /64) may hold in the store (1 to 100; 3 when absent),
+    /// so that no one keeps stock from buyers by ordering without paying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpaid_orders_per_client: Option<u32>,
     /// The currencies a buyer may see prices in besides the store's, each
     /// with its rate (`conversion.rate` of the pricing input); at most 20.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -79,6 +84,8 @@ pub const MAX_PRESENTMENT_CURRENCIES: usize = 20;
 pub const DEFAULT_CHECKOUT_RETENTION_DAYS: u32 = 30;
 /// Minutes an order awaits payment when the store does not say.
 pub const DEFAULT_PAYMENT_TIMEOUT_MINUTES: u32 = 30;
+/// The live unpaid orders one client may hold in a store unless it says.
+pub const DEFAULT_UNPAID_ORDERS_PER_CLIENT: u32 = 3;
 
 /// Most storefront origins a store lists.
 pub const MAX_ALLOWED_ORIGINS: usize = 20;
@@ -246,6 +253,12 @@ impl StoreConfig {
             1440,
             "paymentTimeoutMinutes",
             "minutes",
+        )?;
+        within(
+            self.unpaid_orders_per_client,
+            100,
+            "unpaidOrdersPerClient",
+            "orders",
         )
     }
 
@@ -302,6 +315,28 @@ impl StoreConfig {
             .payment_timeout_minutes
             .unwrap_or(DEFAULT_PAYMENT_TIMEOUT_MINUTES);
         now.plus_millis(i64::from(minutes) * 60_000)
+    }
+
+    /// The live unpaid orders one client may hold.
+    pub fn unpaid_orders_per_client(&self) -> u32 {
+        self.unpaid_orders_per_client
+            .unwrap_or(DEFAULT_UNPAID_ORDERS_PER_CLIENT)
+    }
+
+    /// Whether a client holding `unpaid` live unpaid orders (the earliest
+    /// due at `earliest`) may place one more at `now`: else the seconds until
+    /// its earliest deadline, when one frees its place.
+    pub fn client_may_order(
+        &self,
+        unpaid: u32,
+        earliest: Option<Timestamp>,
+        now: Timestamp,
+    ) -> std::result::Result<(), u64> {
+        if unpaid < self.unpaid_orders_per_client() {
+            return Ok(());
+        }
+        let wait_ms = earliest.map_or(0, |t| t.millis() - now.millis());
+        Err(u64::try_from(wait_ms).unwrap_or(0).div_ceil(1000).max(1))
     }
 
     /// The instant before which a checkout's last change makes it expired at `now`.
@@ -516,19 +551,18 @@ fn expired(expires_at: Option<&str>, now: Timestamp) -> bool {
 }
 
 /// What orders change, kept apart from the configuration: the stock left of
-/// each item with a stock, each gift card's balance in minor units, how
-/// often each coupon was used and the highest order number given (0 before
-/// the first order). Read from storage with the configuration.
+/// each item with a stock, each gift card's balance in minor units and how
+/// often each coupon was used. Read from storage with the configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     pub stock: HashMap<String, u64>,
     pub gift_card_balances: HashMap<String, u128>,
     pub coupon_uses: HashMap<String, u64>,
-    pub last_order_number: u64,
 }
 
-/// The number before a store's first order (its first is 1001).
-const ORDER_NUMBERS_AFTER: u64 = 1000;
+/// The number before a store's first order (its first is 1001); storage
+/// gives each order the next, one at a time.
+pub const ORDER_NUMBERS_AFTER: u64 = 1000;
 
 /// A store as the checkout routes see it: its configuration and counters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -559,11 +593,6 @@ impl Store {
 
     pub fn currency(&self) -> Currency {
         self.currency
-    }
-
-    /// The number the store's next order takes.
-    pub fn next_order_number(&self) -> u64 {
-        self.counters.last_order_number.max(ORDER_NUMBERS_AFTER) + 1
     }
 
     /// Units of an item left; `None` when the item has no stock (unlimited) or is unknown.

@@ -75,6 +75,10 @@ pub enum ApiError {
     OrderSessionExpired,
     /// 429: the caller spent its rate limit; try again after `retry_after` seconds.
     RateLimited { retry_after: u32 },
+    /// 429: the client holds as many live unpaid orders in the store as it
+    /// allows (`unpaidOrdersPerClient`); the earliest frees its place in
+    /// `retry_after` seconds.
+    TooManyUnpaidOrders { retry_after: u32 },
     /// 413: the request body is larger than `limit` bytes.
     PayloadTooLarge { limit: usize },
     /// 413: what the change would store (the checkout, its event) passes its
@@ -132,7 +136,7 @@ impl ApiError {
             ApiError::PaymentFailed { .. } => 402,
             ApiError::OrderSessionExpired => 410,
             ApiError::PayloadTooLarge { .. } | ApiError::TooLargeToStore { .. } => 413,
-            ApiError::RateLimited { .. } => 429,
+            ApiError::RateLimited { .. } | ApiError::TooManyUnpaidOrders { .. } => 429,
             ApiError::StoreNotConfigured
             | ApiError::CheckoutUrlNotConfigured
             | ApiError::StateDoesNotAllow { .. }
@@ -155,9 +159,9 @@ impl ApiError {
     /// Seconds to wait before trying again (`Retry-After`), where that is the answer.
     pub fn retry_after(&self) -> Option<u32> {
         match self {
-            ApiError::RateLimited { retry_after } | ApiError::StoreMoving { retry_after } => {
-                Some(*retry_after)
-            }
+            ApiError::RateLimited { retry_after }
+            | ApiError::StoreMoving { retry_after }
+            | ApiError::TooManyUnpaidOrders { retry_after } => Some(*retry_after),
             ApiError::IdempotencyKeyInUse => Some(1),
             _ => None,
         }
@@ -196,6 +200,7 @@ impl ApiError {
             ApiError::OrderSessionExpired => "ORDER_SESSION_EXPIRED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::RateLimited { .. } => "TOO_MANY_REQUESTS",
+            ApiError::TooManyUnpaidOrders { .. } => "TOO_MANY_UNPAID_ORDERS",
             ApiError::StoreMoving { .. } => "STORE_MOVING",
             ApiError::LimitsUnavailable => "RATE_LIMITS_UNAVAILABLE",
             ApiError::StoreNotConfigured => "STORE_NOT_CONFIGURED",
@@ -270,6 +275,9 @@ impl ApiError {
             ApiError::StoreMoving { retry_after } => {
                 format!("the store is moving to new storage: try again in {retry_after} seconds")
             }
+            ApiError::TooManyUnpaidOrders { retry_after } => format!(
+                "this client holds as many unpaid orders as the store allows: pay one, or try again in {retry_after} seconds"
+            ),
             ApiError::LimitsUnavailable => {
                 "the worker's rate limits are not configured: storefront calls are refused".into()
             }
@@ -309,7 +317,9 @@ impl ApiError {
             ApiError::OrderStatus(r) => {
                 json!({ "currentStatus": r.current.as_str(), "action": r.action })
             }
-            ApiError::RateLimited { retry_after } | ApiError::StoreMoving { retry_after } => {
+            ApiError::RateLimited { retry_after }
+            | ApiError::StoreMoving { retry_after }
+            | ApiError::TooManyUnpaidOrders { retry_after } => {
                 json!({ "retryAfterSeconds": retry_after })
             }
             ApiError::CounterConflict { current, .. } => json!({ "current": current }),

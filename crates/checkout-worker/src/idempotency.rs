@@ -10,6 +10,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::ids::hex;
 use crate::request::Call;
+use checkout_core::checkout::Caller;
 use checkout_core::time::Timestamp;
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -39,7 +40,10 @@ impl Reply {
     }
 }
 
-/// The `Idempotency-Key` header, if the request has one: 1 to 255 visible ASCII characters.
+/// The `Idempotency-Key` header, if the request has one (1 to 255 visible
+/// ASCII characters), as it is kept: per tenant and kind of key, so that a
+/// publishable-key call never replays a secret-key call's answer, nor the
+/// other way round.
 fn key(call: &Call) -> ApiResult<Option<String>> {
     let Some(key) = call.headers.get("idempotency-key")? else {
         return Ok(None);
@@ -50,7 +54,11 @@ fn key(call: &Call) -> ApiResult<Option<String>> {
             format!("1 to {MAX_KEY} visible ASCII characters (a UUID, say)"),
         ));
     }
-    Ok(Some(key))
+    let kind = match call.caller() {
+        Caller::Merchant => "secret",
+        Caller::Storefront => "publishable",
+    };
+    Ok(Some(format!("{kind}:{key}")))
 }
 
 /// What a key was first used for: the method, the path with its query and
@@ -78,6 +86,7 @@ fn repeatable(e: &ApiError) -> bool {
         e,
         ApiError::Internal(_)
             | ApiError::RateLimited { .. }
+            | ApiError::TooManyUnpaidOrders { .. }
             | ApiError::StoreMoving { .. }
             | ApiError::KeptChanging(_)
     )

@@ -29,6 +29,11 @@ pub fn preflight_key(req: &Request) -> ApiResult<String> {
     Ok(format!("preflight:{}", client_of(req)?))
 }
 
+/// The client a limit key of [`key`] counts (what follows its tenant).
+pub fn client_in_key(key: &str) -> Option<&str> {
+    key.split_once(':').map(|(_, client)| client)
+}
+
 fn client_of(req: &Request) -> ApiResult<String> {
     Ok(client(req.headers().get("cf-connecting-ip")?.as_deref()))
 }

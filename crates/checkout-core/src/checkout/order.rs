@@ -169,25 +169,79 @@ impl HeldGiftCard {
     }
 }
 
-/// Checks every precondition; the draft of the order when all hold, else
-/// every failing one, in the order of `docs/api.md`'s table (the outer
-/// error: the order could not be written at all).
-pub fn draft(
-    record: &CheckoutRecord,
-    quote: &Quote,
-    made: Made,
-    now: Timestamp,
-) -> crate::Result<Result<OrderDraft, Vec<Violation>>> {
+/// An order that may be made: the checkout priced, its preconditions held
+/// (or not checked, for a checkout completed elsewhere), what it takes
+/// counted; [`Checked::draft`] makes it with its ids and number.
+pub struct Checked<'q> {
+    pub(super) record: &'q CheckoutRecord,
+    pub(super) quote: &'q Quote<'q>,
+    pricing: Pricing<'q>,
+    state: OrderState,
+    stock: BTreeMap<String, u64>,
+}
+
+/// Checks every precondition: the order that may be made when all hold,
+/// else every failing one, in the order of `docs/api.md`'s table.
+pub fn check<'q>(
+    record: &'q CheckoutRecord,
+    quote: &'q Quote<'q>,
+) -> Result<Checked<'q>, Vec<Violation>> {
     let pricing = quote.pricing();
     let stock = stock_wanted(record, quote);
     let mut violations = calculation_violations(quote, &pricing);
     violations.extend(line_violations(record, quote, &stock));
     violations.extend(buyer_violations(record, quote, &pricing));
     if !violations.is_empty() {
-        return Ok(Err(violations));
+        return Err(violations);
     }
     let state = OrderState::new(pricing.pay_now.total.amount.minor() > 0);
-    build(record, quote, &pricing, state, stock, made, now).map(Ok)
+    Ok(Checked {
+        record,
+        quote,
+        pricing,
+        state,
+        stock,
+    })
+}
+
+/// The order of a checkout as it is priced now, without checking anything:
+/// for a checkout completed, and paid, in another system (`mark-as-completed`).
+pub fn unchecked<'q>(record: &'q CheckoutRecord, quote: &'q Quote<'q>) -> Checked<'q> {
+    Checked {
+        record,
+        quote,
+        pricing: quote.pricing(),
+        state: OrderState::new(false),
+        stock: stock_wanted(record, quote),
+    }
+}
+
+impl Checked<'_> {
+    /// The order made (the outer error: it could not be written at all).
+    pub fn draft(self, made: Made, now: Timestamp) -> crate::Result<OrderDraft> {
+        let Checked {
+            record,
+            quote,
+            pricing,
+            state,
+            stock,
+        } = self;
+        build(record, quote, &pricing, state, stock, made, now)
+    }
+}
+
+/// Checks every precondition; the draft of the order when all hold, else
+/// every failing one (the outer error: the order could not be written at all).
+pub fn draft(
+    record: &CheckoutRecord,
+    quote: &Quote,
+    made: Made,
+    now: Timestamp,
+) -> crate::Result<Result<OrderDraft, Vec<Violation>>> {
+    match check(record, quote) {
+        Ok(checked) => checked.draft(made, now).map(Ok),
+        Err(violations) => Ok(Err(violations)),
+    }
 }
 
 /// What an order is made with besides the checkout: its id, the payment
@@ -364,29 +418,7 @@ fn stock_wanted(record: &CheckoutRecord, quote: &Quote) -> BTreeMap<String, u64>
     stock
 }
 
-/// The order of a checkout as it is priced now, without checking anything:
-/// for a checkout completed, and paid, in another system (`mark-as-completed`).
-pub fn snapshot(
-    record: &CheckoutRecord,
-    quote: &Quote,
-    made: Made,
-    now: Timestamp,
-) -> crate::Result<OrderDraft> {
-    let pricing = quote.pricing();
-    let stock = stock_wanted(record, quote);
-    build(
-        record,
-        quote,
-        &pricing,
-        OrderState::new(false),
-        stock,
-        made,
-        now,
-    )
-}
-
-/// The draft of an order from a priced checkout (shared by [`draft`], which has
-/// priced it and counted the stock to check them, and [`snapshot`]).
+/// The draft of an order from a priced checkout.
 fn build(
     record: &CheckoutRecord,
     quote: &Quote,

@@ -1,10 +1,12 @@
-//! Placing an order: everything creating it changes, decided here at once
-//! (the order, what it takes from the store's counters, the checkout as it
-//! is after, the events, the answer), for storage to carry out as given in
-//! one transaction, which refuses it whole when something it read has moved
-//! since (the checkout's version, a counter, the order number).
+//! Placing an order: first whether it may be made ([`check`]), then,
+//! with the number storage gave it, everything creating it changes, decided
+//! here at once ([`Placing::place`]: the order, what it takes from the
+//! store's counters, the checkout as it is after, the events, the answer),
+//! for storage to carry out as given in one transaction, which refuses it
+//! whole when something it read has moved since (the checkout's version, a
+//! counter).
 
-use super::order::{self, Held, Made, OrderDraft, Violation};
+use super::order::{self, Checked, Held, Made, OrderDraft, Violation};
 use super::payment::OrderStatus;
 use super::quote::Quote;
 use super::{CheckoutRecord, Ids};
@@ -28,7 +30,7 @@ pub enum OrderOf {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Placement {
     pub order: OrderDraft,
-    /// The store's next order number, which it takes.
+    /// Its number, which storage gave it.
     pub number: u64,
     pub of: OrderOf,
     /// What it takes from the store's counters now (none for an order of a
@@ -47,59 +49,72 @@ pub struct Placement {
     pub answer: Value,
 }
 
-/// The order of `record` as `of` places it, numbered `made.number`, with
-/// event ids from `ids`; for an open checkout, every failing precondition
-/// instead (the outer error: the order could not be written at all).
-pub fn place(
-    record: &CheckoutRecord,
-    quote: &Quote,
+/// An order that may be placed: checked (for an open checkout), waiting
+/// for its number, which storage gives only to an order that may be made.
+pub struct Placing<'q> {
+    checked: Checked<'q>,
     of: OrderOf,
-    made: Made,
-    ids: &mut impl Ids,
-    now: Timestamp,
-) -> crate::Result<Result<Placement, Vec<Violation>>> {
-    let draft = match of {
-        OrderOf::OpenCheckout => match order::draft(record, quote, made, now)? {
-            Ok(draft) => draft,
-            Err(violations) => return Ok(Err(violations)),
-        },
-        OrderOf::CompletedElsewhere => order::snapshot(record, quote, made, now)?,
+}
+
+/// The order of `record` as `of` places it, when it may be: for an open
+/// checkout, else every failing precondition.
+pub fn check<'q>(
+    record: &'q CheckoutRecord,
+    quote: &'q Quote<'q>,
+    of: OrderOf,
+) -> Result<Placing<'q>, Vec<Violation>> {
+    let checked = match of {
+        OrderOf::OpenCheckout => order::check(record, quote)?,
+        OrderOf::CompletedElsewhere => order::unchecked(record, quote),
     };
-    let mut checkout = record.clone();
-    checkout.order_id = Some(draft.order_id.clone());
-    let completes = of == OrderOf::OpenCheckout && draft.state.status != OrderStatus::Initialized;
-    checkout.completed = record.completed || completes;
-    let mut events = Vec::with_capacity(2);
-    if completes {
-        let mut shown = checkout.clone();
-        shown.updated_date = now;
-        let view = quote.checkout_json(&shown, false)?;
-        let kind = Kind::Action("completed");
-        events.push(Event::new(
-            ids,
-            events::CHECKOUT,
-            kind,
-            &record.id,
-            &view,
-            now,
-        ));
+    Ok(Placing { checked, of })
+}
+
+impl Placing<'_> {
+    /// Everything the order changes, made with its ids and number (`made`)
+    /// and event ids from `ids` (the error: it could not be written at all).
+    pub fn place(self, made: Made, ids: &mut impl Ids, now: Timestamp) -> crate::Result<Placement> {
+        let Placing { checked, of } = self;
+        let (record, quote) = (checked.record, checked.quote);
+        let draft = checked.draft(made, now)?;
+        let mut checkout = record.clone();
+        checkout.order_id = Some(draft.order_id.clone());
+        let completes =
+            of == OrderOf::OpenCheckout && draft.state.status != OrderStatus::Initialized;
+        checkout.completed = record.completed || completes;
+        let mut events = Vec::with_capacity(2);
+        if completes {
+            let mut shown = checkout.clone();
+            shown.updated_date = now;
+            let view = quote.checkout_json(&shown, false)?;
+            let kind = Kind::Action("completed");
+            events.push(Event::new(
+                ids,
+                events::CHECKOUT,
+                kind,
+                &record.id,
+                &view,
+                now,
+            ));
+        }
+        let kind = Kind::Created;
+        let id = draft.order_id.as_str();
+        events.push(Event::new(ids, events::ORDER, kind, id, &draft.body, now));
+        let mut answer =
+            json!({ "orderId": draft.order_id, "orderNumber": made.number.to_string() });
+        if let Some(g) = &draft.payment_gateway_order_id {
+            answer["paymentGatewayOrderId"] = json!(g);
+        }
+        Ok(Placement {
+            held: (of == OrderOf::OpenCheckout).then(|| draft.takes.clone()),
+            order: draft,
+            number: made.number,
+            of,
+            checkout,
+            events,
+            answer,
+        })
     }
-    let kind = Kind::Created;
-    let id = draft.order_id.as_str();
-    events.push(Event::new(ids, events::ORDER, kind, id, &draft.body, now));
-    let mut answer = json!({ "orderId": draft.order_id, "orderNumber": made.number.to_string() });
-    if let Some(g) = &draft.payment_gateway_order_id {
-        answer["paymentGatewayOrderId"] = json!(g);
-    }
-    Ok(Ok(Placement {
-        held: (of == OrderOf::OpenCheckout).then(|| draft.takes.clone()),
-        order: draft,
-        number: made.number,
-        of,
-        checkout,
-        events,
-        answer,
-    }))
 }
 
 #[cfg(test)]
@@ -129,16 +144,10 @@ mod tests {
         let store = store();
         let record = CheckoutBuilder::ready().line("mug", 2).build(&store);
         let quote = Quote::new(&record, &store, now()).expect("priced");
-        let p = place(
-            &record,
-            &quote,
-            OrderOf::OpenCheckout,
-            made(1042),
-            &mut counter(),
-            now(),
-        )
-        .expect("written")
-        .expect("placed");
+        let p = check(&record, &quote, OrderOf::OpenCheckout)
+            .expect("placed")
+            .place(made(1042), &mut counter(), now())
+            .expect("written");
         assert_eq!(p.number, 1042);
         assert_eq!(p.held.as_ref().map(|h| h.stock.len()), Some(2));
         assert_eq!(p.checkout.order_id.as_deref(), Some("order-1"));
@@ -156,16 +165,10 @@ mod tests {
         let store = store();
         let record = CheckoutBuilder::ready().gift_card("GIFT-30").build(&store);
         let quote = Quote::new(&record, &store, now()).expect("priced");
-        let p = place(
-            &record,
-            &quote,
-            OrderOf::OpenCheckout,
-            made(1001),
-            &mut counter(),
-            now(),
-        )
-        .expect("written")
-        .expect("placed");
+        let p = check(&record, &quote, OrderOf::OpenCheckout)
+            .expect("placed")
+            .place(made(1001), &mut counter(), now())
+            .expect("written");
         assert!(p.checkout.completed);
         assert!(p.held.as_ref().is_some_and(|h| h.gift_card.is_some()));
         assert_eq!(p.answer.get("paymentGatewayOrderId"), None);
@@ -184,16 +187,10 @@ mod tests {
         let mut record = CheckoutBuilder::new().line("mug", 1).build(&store);
         record.completed = true;
         let quote = Quote::new(&record, &store, now()).expect("priced");
-        let p = place(
-            &record,
-            &quote,
-            OrderOf::CompletedElsewhere,
-            made(7),
-            &mut counter(),
-            now(),
-        )
-        .expect("written")
-        .expect("placed without its buyer's email");
+        let p = check(&record, &quote, OrderOf::CompletedElsewhere)
+            .expect("placed without its buyer's email")
+            .place(made(7), &mut counter(), now())
+            .expect("written");
         assert_eq!(p.held, None);
         assert!(p.checkout.completed);
         assert_eq!(p.events.len(), 1);

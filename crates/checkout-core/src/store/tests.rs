@@ -163,3 +163,25 @@ fn counters_override_the_configured_stock_and_balances() {
         ErrorCode::GiftCardIsEmpty
     );
 }
+
+#[test]
+fn a_client_may_hold_the_stores_unpaid_orders_and_waits_for_the_earliest_to_free_a_place() {
+    let now = Timestamp::from_millis(1_000_000);
+    let mut config: StoreConfig =
+        serde_json::from_value(serde_json::json!({"currency": "USD"})).expect("config");
+    assert_eq!(config.client_may_order(2, None, now), Ok(()));
+    let earliest = Some(now.plus_millis(90_500));
+    assert_eq!(
+        config.client_may_order(3, earliest, now),
+        Err(91),
+        "3 by default; seconds rounded up"
+    );
+    config.unpaid_orders_per_client = Some(1);
+    assert_eq!(
+        config.client_may_order(1, Some(now), now),
+        Err(1),
+        "never less than a second"
+    );
+    config.unpaid_orders_per_client = Some(101);
+    assert!(config.validate().is_err(), "at most 100");
+}

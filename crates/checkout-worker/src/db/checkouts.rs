@@ -63,12 +63,14 @@ impl Db {
         .await
     }
 
-    /// The newest checkout made from the cart `cart_id`.
+    /// The first checkout made from the cart `cart_id` (a cart id is bound
+    /// to the first checkout that names it: a later one naming it, which any
+    /// page may make, never takes its place).
     pub async fn checkout_id_of_cart(&self, cart_id: &str) -> ApiResult<Option<String>> {
         self.value(
             self.stmt(
                 "SELECT id FROM checkouts WHERE app_def_id = ?1 AND json_extract(record, '$.cartId') = ?2
-                 ORDER BY created_date DESC LIMIT 1",
+                 ORDER BY created_date, rowid LIMIT 1",
                 &[cart_id.into()],
             )?,
             "id",

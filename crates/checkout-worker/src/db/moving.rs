@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use serde_json::{Map, Value};
 
 /// Every table with a store's rows, the store's configuration first.
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 10] = [
     "stores",
     "stock",
     "gift_card_balances",
@@ -23,6 +23,7 @@ const TABLES: [&str; 9] = [
     "plan_orders",
     "events",
     "idempotency_keys",
+    "order_numbers",
 ];
 /// Rows read and written at once.
 pub(super) const PAGE: usize = 200;

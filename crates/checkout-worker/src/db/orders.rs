@@ -10,6 +10,7 @@ use checkout_core::checkout::order::Held;
 use checkout_core::checkout::payment::{OrderState, OrderStatus, PaymentStatus, Transition};
 use checkout_core::checkout::placement::{OrderOf, Placement};
 use checkout_core::events::Event;
+use checkout_core::store::ORDER_NUMBERS_AFTER;
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
@@ -45,6 +46,10 @@ pub enum Refusal {
     CouponUsedUp,
 }
 
+/// The live unpaid orders of the client `?2` at `?3` (epoch ms).
+const LIVE_UNPAID_OF_CLIENT: &str =
+    "app_def_id = ?1 AND client = ?2 AND status = 'INITIALIZED' AND pay_by_ms > ?3";
+
 /// Each refusal and what a refused batch's text names: a constraint's name,
 /// or for a unique index the columns SQLite names instead of the index
 /// (`migrations/`, where a test finds each).
@@ -61,10 +66,58 @@ const REFUSALS: [(Refusal, &str); 6] = [
 ];
 
 impl Db {
+    /// The store's next order number, taken now (one statement: concurrent
+    /// create-orders never contend for one). A number taken by an order that
+    /// is then refused (it lost a race) is left unused, as a sequence's is.
+    pub async fn take_order_number(&self) -> ApiResult<u64> {
+        let number: Option<i64> = self
+            .value(
+                self.stmt(
+                    "INSERT INTO order_numbers (app_def_id, last)
+                     VALUES (?1, max(?2, coalesce((SELECT max(number) FROM orders WHERE app_def_id = ?1), 0)) + 1)
+                     ON CONFLICT (app_def_id) DO UPDATE SET last = last + 1
+                     RETURNING last",
+                    &[to_js(ORDER_NUMBERS_AFTER)],
+                )?,
+                "last",
+            )
+            .await?;
+        number
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| internal("no order number was taken"))
+    }
+
+    /// The live unpaid orders `client` holds at `now`, and the earliest deadline among them.
+    pub async fn unpaid_orders_of(
+        &self,
+        client: &str,
+        now: Timestamp,
+    ) -> ApiResult<(u32, Option<Timestamp>)> {
+        #[derive(Deserialize)]
+        struct Row {
+            n: u32,
+            earliest: Option<i64>,
+        }
+        let row: Option<Row> = self
+            .row(self.stmt(
+                &format!("SELECT count(*) AS n, min(pay_by_ms) AS earliest FROM orders WHERE {LIVE_UNPAID_OF_CLIENT}"),
+                &[client.into(), to_js(now.millis())],
+            )?)
+            .await?;
+        Ok(row.map_or((0, None), |r| (r.n, r.earliest.map(Timestamp::from_millis))))
+    }
+
     /// Carries out a placement as the core made it, over the checkout's
     /// `version`, in one transaction: the order row, what it takes from the
-    /// counters, the checkout as it is after, the events.
-    pub async fn place_order(&self, p: &Placement, version: i64) -> ApiResult<Result<(), Refusal>> {
+    /// counters, the checkout as it is after, the events. An order of a
+    /// storefront `client` is refused while the client holds `most` live
+    /// unpaid orders (as `CheckoutChanged`: the next read tells why).
+    pub async fn place_order(
+        &self,
+        p: &Placement,
+        version: i64,
+        client: Option<(&str, u32)>,
+    ) -> ApiResult<Result<(), Refusal>> {
         let (order, record) = (&p.order, &p.checkout);
         let email = record
             .buyer_info
@@ -79,19 +132,24 @@ impl Db {
             .transpose()
             .map_err(internal)?;
         let elsewhere = p.of == OrderOf::CompletedElsewhere;
-        // the order is made only from the version read, of a checkout as completed as it was then
+        let (client, most) = client.map_or((JsValue::NULL, 0), |(c, n)| (c.into(), n));
+        // the order is made only from the version read, of a checkout as completed as it was
+        // then, while its client holds fewer live unpaid orders than the store allows
         let mut batch = vec![self.stmt(
-            "INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
-                                 buyer_email, created_date, body, gateway_order_id, pay_by_ms, held)
+            &format!("INSERT INTO orders (app_def_id, id, checkout_id, checkout_version, number, status, payment_status,
+                                 buyer_email, created_date, body, gateway_order_id, pay_by_ms, held, client)
              VALUES (?1, ?2, ?3,
-                     (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = ?10),
-                     ?14, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13)",
+                     (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?3 AND version = ?4 AND completed = ?10
+                        AND (?15 IS NULL OR (SELECT count(*) FROM orders WHERE {}) < ?17)),
+                     ?14, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13, ?15)",
+                LIVE_UNPAID_OF_CLIENT.replace("?2", "?15").replace("?3", "?16")),
             &[order.order_id.as_str().into(), record.id.as_str().into(), to_js(version), order.state.status.as_str().into(),
               order.state.payment_status.as_str().into(), email, created.as_str().into(), order.body.as_str().into(),
               i32::from(elsewhere).into(),
               order.payment_gateway_order_id.as_deref().map_or(JsValue::NULL, JsValue::from),
               order.pay_by.map_or(JsValue::NULL, |t| to_js(t.millis())),
-              held.map_or(JsValue::NULL, JsValue::from), to_js(p.number)],
+              held.map_or(JsValue::NULL, JsValue::from), to_js(p.number), client,
+              to_js(order.created_date.millis()), to_js(most)],
         )?];
         let takes = p.held.as_ref();
         for (item, units) in takes.iter().flat_map(|h| &h.stock) {

@@ -78,7 +78,7 @@ fn d1(env: &Env) -> ApiResult<Backend> {
 }
 
 /// The schema, as D1 has it: every migration, in order.
-const MIGRATIONS: [(&str, &str); 10] = [
+const MIGRATIONS: [(&str, &str); 12] = [
     (
         "0001_stores",
         include_str!("../../migrations/0001_stores.sql"),
@@ -118,6 +118,14 @@ const MIGRATIONS: [(&str, &str); 10] = [
     (
         "0010_store_origins",
         include_str!("../../migrations/0010_store_origins.sql"),
+    ),
+    (
+        "0011_order_client",
+        include_str!("../../migrations/0011_order_client.sql"),
+    ),
+    (
+        "0012_order_numbers",
+        include_str!("../../migrations/0012_order_numbers.sql"),
     ),
 ];
 

@@ -17,7 +17,6 @@ struct ReadRow {
     stock: Option<String>,
     balances: Option<String>,
     uses: Option<String>,
-    last_order_number: Option<i64>,
     record: Option<String>,
     version: Option<i64>,
 }
@@ -39,7 +38,6 @@ impl Db {
         (SELECT json_group_object(item_id, stock) FROM stock WHERE app_def_id = ?1) AS stock,
         (SELECT json_group_object(code, balance_minor) FROM gift_card_balances WHERE app_def_id = ?1) AS balances,
         (SELECT json_group_object(code, uses) FROM coupon_uses WHERE app_def_id = ?1) AS uses,
-        (SELECT max(number) FROM orders WHERE app_def_id = ?1) AS last_order_number,
         (SELECT record FROM checkouts WHERE app_def_id = ?1 AND id = ?2) AS record,
         (SELECT version FROM checkouts WHERE app_def_id = ?1 AND id = ?2) AS version";
 
@@ -70,7 +68,6 @@ impl Db {
                         .map(|(k, n)| (k, u128::from(n)))
                         .collect(),
                     coupon_uses: counts(row.uses)?,
-                    last_order_number: row.last_order_number.unwrap_or(0).max(0).unsigned_abs(),
                 };
                 Some(Store::new(config, counters).map_err(internal)?)
             }

@@ -83,7 +83,7 @@ pub async fn get(call: &Call<'_>) -> ApiResult<String> {
     respond(call, &stored.record, &store, None)
 }
 
-/// `GET /ecom/v1/checkouts/by-cart-id/{cartId}`: `{checkout}`, the newest
+/// `GET /ecom/v1/checkouts/by-cart-id/{cartId}`: `{checkout}`, the first
 /// made from that cart.
 pub async fn by_cart_id(call: &Call<'_>) -> ApiResult<String> {
     let db = call.db()?;

@@ -3,7 +3,7 @@
 //! integration's `POST /api/v1/orders/checkout`), one order, and the search.
 
 use super::payments::{self, OrderKey};
-use crate::db::{Refusal, Stored};
+use crate::db::{Db, Refusal, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
 use crate::ids::{self, Uuids};
 use crate::request::search::{page, Search};
@@ -11,10 +11,13 @@ use crate::request::Call;
 use crate::retry::{over_version, Attempt};
 use checkout_core::checkout::order::{self, Made, Precondition, Violation};
 use checkout_core::checkout::payment::{Happening, OrderStatus};
-use checkout_core::checkout::placement::{self, OrderOf};
+use checkout_core::checkout::placement::{self, OrderOf, Placement};
 use checkout_core::checkout::quote::Quote;
-use checkout_core::checkout::{CreateOrderAndChargeRequest, CreateOrderRequest, Ids};
+use checkout_core::checkout::{
+    CheckoutRecord, CreateOrderAndChargeRequest, CreateOrderRequest, Ids,
+};
 use checkout_core::cursor;
+use checkout_core::time::Timestamp;
 use checkout_core::{Error, ErrorCode};
 use serde_json::{json, Value};
 
@@ -70,17 +73,25 @@ async fn place(call: &Call<'_>) -> ApiResult<Value> {
             )
             .into());
         }
-        let quote = Quote::new(&record, &store, call.now)?;
-        let made = Made {
-            order_id: &order_id,
-            gateway_order_id: &gateway_id,
-            number: store.next_order_number(),
+        // a page's client holds at most the store's live unpaid orders
+        let client = match call.storefront_client() {
+            Some(client) => {
+                let (unpaid, earliest) = db.unpaid_orders_of(client, call.now).await?;
+                store
+                    .config
+                    .client_may_order(unpaid, earliest, call.now)
+                    .map_err(|wait| ApiError::TooManyUnpaidOrders {
+                        retry_after: u32::try_from(wait).unwrap_or(u32::MAX),
+                    })?;
+                Some((client, store.config.unpaid_orders_per_client()))
+            }
+            None => None,
         };
+        let quote = Quote::new(&record, &store, call.now)?;
         let of = OrderOf::OpenCheckout;
-        let placed = placement::place(&record, &quote, of, made, &mut ids, call.now)?
-            .map_err(ApiError::Preconditions)?;
-        ids.check()?;
-        match db.place_order(&placed, version).await? {
+        let made = (order_id.as_str(), gateway_id.as_str());
+        let placed = placement(&db, &record, &quote, of, made, &mut ids, call.now).await?;
+        match db.place_order(&placed, version, client).await? {
             Ok(()) => Ok(Attempt::Done(placed.answer)),
             Err(Refusal::GiftCardSpent) => Err(ApiError::Preconditions(vec![Violation {
                 code: Precondition::GiftCardBalanceChanged,
@@ -89,11 +100,34 @@ async fn place(call: &Call<'_>) -> ApiResult<Value> {
                 line_item_ids: Vec::new(),
             }])),
             // Read again: another create-order came first (answer with its order), or the
-            // next placement sees the change, the stock left, the coupon's uses, the next number.
+            // next placement sees the change, the stock left, the coupon's uses.
             Err(_) => Ok(Attempt::Lost),
         }
     })
     .await
+}
+
+/// The core's placement of an order that may be made (else its failing
+/// preconditions), numbered only then by storage, with its ids.
+async fn placement(
+    db: &Db,
+    record: &CheckoutRecord,
+    quote: &Quote<'_>,
+    of: OrderOf,
+    (order_id, gateway_order_id): (&str, &str),
+    ids: &mut Uuids,
+    now: Timestamp,
+) -> ApiResult<Placement> {
+    let placing = placement::check(record, quote, of).map_err(ApiError::Preconditions)?;
+    let number = db.take_order_number().await?;
+    let made = Made {
+        order_id,
+        gateway_order_id,
+        number,
+    };
+    let placed = placing.place(made, ids, now)?;
+    ids.check()?;
+    Ok(placed)
 }
 
 /// `POST /api/v1/orders/checkout`: the order of a completed checkout, in the
@@ -126,17 +160,11 @@ pub async fn of_completed_checkout(call: &Call<'_>) -> ApiResult<Value> {
         let mut ids = Uuids::default();
         let (order_id, gateway_id) = (ids.new_id(), ids.new_id());
         let quote = Quote::new(&record, &store, call.now)?;
-        let made = Made {
-            order_id: &order_id,
-            gateway_order_id: &gateway_id,
-            number: store.next_order_number(),
-        };
         let of = OrderOf::CompletedElsewhere;
-        let placed = placement::place(&record, &quote, of, made, &mut ids, call.now)?
-            .map_err(ApiError::Preconditions)?;
-        ids.check()?;
+        let made = (order_id.as_str(), gateway_id.as_str());
+        let placed = placement(&db, &record, &quote, of, made, &mut ids, call.now).await?;
         // refused: another call made it first, or the checkout changed: read again
-        let written = db.place_order(&placed, version).await?;
+        let written = db.place_order(&placed, version, None).await?;
         Ok(written.map_or(Attempt::Lost, |()| Attempt::Done(order_id.clone())))
     })
     .await?;

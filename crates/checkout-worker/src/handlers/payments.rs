@@ -19,8 +19,8 @@ use checkout_core::stripe;
 use checkout_core::time::Timestamp;
 use serde_json::{json, Value};
 
-/// Orders given up unpaid in one run of the scheduled handler, per tenant.
-const EXPIRED_PER_RUN: u32 = 50;
+/// Orders past their deadline read at once, a page after another until none is left.
+const EXPIRED_PAGE: u32 = 50;
 
 /// Which order: by its id, or by the payment gateway id create-order handed out.
 #[derive(Clone, Copy)]
@@ -132,20 +132,24 @@ pub async fn by_merchant(call: &Call<'_>, happening: &Happening) -> ApiResult<Va
     Ok(json!({ "order": order }))
 }
 
-/// The scheduled handler's payment timeout: orders unpaid past their
-/// deadline canceled, what they hold given back; how many.
+/// The scheduled handler's payment timeout: every order unpaid past its
+/// deadline canceled, what it holds given back, however many there are; how
+/// many.
 pub async fn expire_unpaid(db: &Db, now: Timestamp) -> ApiResult<usize> {
-    let overdue = db.overdue_orders(now, EXPIRED_PER_RUN).await?;
-    for id in &overdue {
-        change(
-            db,
-            OrderKey::Id(id),
-            &Happening::TimedOut { deadline: None },
-            now,
-        )
-        .await?;
+    let mut expired = std::collections::HashSet::new();
+    loop {
+        let overdue = db.overdue_orders(now, EXPIRED_PAGE).await?;
+        // an order that stays overdue once given up is not taken again
+        let new: Vec<&String> = overdue.iter().filter(|id| !expired.contains(*id)).collect();
+        for id in &new {
+            let timed_out = Happening::TimedOut { deadline: None };
+            change(db, OrderKey::Id(id), &timed_out, now).await?;
+        }
+        if new.is_empty() || overdue.len() < EXPIRED_PAGE as usize {
+            return Ok(expired.len() + new.len());
+        }
+        expired.extend(new.into_iter().cloned());
     }
-    Ok(overdue.len())
 }
 
 /// `POST /payments/v1/stripe/webhook?tenant={appDefId}`: a Stripe event,

@@ -270,6 +270,14 @@ impl<'a> Call<'a> {
         self.tenant.as_ref().ok_or(ApiError::Unauthenticated)
     }
 
+    /// The client a publishable-key call comes from (a page's address, an
+    /// IPv6 one by its /64); none for the merchant's own calls.
+    pub fn storefront_client(&self) -> Option<&str> {
+        (self.kind == Some(KeyKind::Publishable))
+            .then(|| limits::client_in_key(&self.limit_key))
+            .flatten()
+    }
+
     /// The tenant's storage.
     pub fn db(&self) -> ApiResult<Db> {
         let db = self.db.clone().ok_or(ApiError::Unauthenticated)?;
