@@ -11,9 +11,11 @@
 //      orders, plan orders, events, idempotency keys), 5,000 rows per call or
 //      alarm, the object's alarm carrying on at once; calls answer 503 with
 //      Retry-After: 1 until the copy is done, then are served from there.
-// The rows stay on D1 as they were, a copy to fall back on: setting the
-// storage back to d1 (npm run tenants -- set-storage <tenant> d1) serves the
-// store from them again, without what it did in its object meanwhile.
+// Once the copy holds as many rows of each table as D1, the store's rows on
+// D1 are deleted in the object's alarm (its configuration stays, as the
+// directory's entry). Until then, setting the storage back to d1 (npm run
+// tenants -- set-storage <tenant> d1) serves the store from them again,
+// without what it did in its object meanwhile.
 //
 // The TENANTS secret changes twice: in the vars file (.dev.vars by default;
 // a running `npm start` takes it on its next start) and, with --remote, as

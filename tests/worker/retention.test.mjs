@@ -76,3 +76,32 @@ test('a store keeps checkouts 1 to 365 days', async () => {
   await age(id, 8);
   assert.equal((await call('GET', `/ecom/v1/checkouts/${id}`)).status, 404);
 });
+
+test('an order never paid and canceled forgets its buyer once its store keeps checkouts no longer; a paid one keeps it', async () => {
+  const r0 = await call('PUT', '/admin/v1/store', { ...demoStore(), checkoutRetentionDays: 30 }, w.a.secretKey);
+  assert.equal(r0.status, 200);
+  const place = async () => {
+    const id = await newCheckout({ ...buyer, buyerNote: 'ring twice' });
+    const r = await call('POST', `/ecom/v1/checkouts/${id}/create-order`, {});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.orderId;
+  };
+  const [unpaid, paid, recent] = [await place(), await place(), await place()];
+  assert.equal((await call('POST', `/ecom/v1/orders/${paid}/mark-as-paid`, {}, w.a.secretKey)).status, 200);
+  for (const id of [unpaid, recent]) assert.equal((await call('POST', `/ecom/v1/orders/${id}/cancel`, {}, w.a.secretKey)).status, 200);
+  const made = (days) => new Date(Date.now() - days * 86_400_000).toISOString();
+  await w.sql('UPDATE orders SET created_date = ?1 WHERE id IN (?2, ?3)', made(31), unpaid, paid);
+  await w.sql('UPDATE orders SET created_date = ?1 WHERE id = ?2', made(29), recent);
+  await w.scheduled();
+  const order = async (id) => (await call('GET', `/ecom/v1/orders/${id}`, undefined, w.a.secretKey)).body.order;
+  const forgot = await order(unpaid);
+  assert.equal(forgot.status, 'CANCELED');
+  for (const field of ['buyerInfo', 'billingInfo', 'buyerNote']) assert.equal(forgot[field], undefined, field);
+  assert.equal(forgot.shippingInfo?.logistics?.shippingDestination, undefined);
+  assert.ok(!JSON.stringify(forgot).includes('kept@example.com'));
+  assert.ok(forgot.priceSummary && forgot.lineItems.length === 1, 'what was ordered stays');
+  const search = await call('POST', '/ecom/v1/orders/search', { search: { filter: { 'buyerInfo.email': 'kept@example.com' } } }, w.a.secretKey);
+  assert.ok(!search.body.orders.some((o) => o.id === unpaid), 'nor is it found by the email');
+  assert.equal((await order(paid)).buyerInfo.email, 'kept@example.com', 'a paid order keeps its buyer');
+  assert.equal((await order(recent)).buyerInfo.email, 'kept@example.com', 'a canceled one of 29 days too');
+});

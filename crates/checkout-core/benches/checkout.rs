@@ -5,33 +5,15 @@
 use checkout_core::checkout::order::Made;
 use checkout_core::checkout::placement::{self, OrderOf};
 use checkout_core::checkout::quote::Quote;
-use checkout_core::checkout::{Caller, CheckoutRecord, CreateCheckout};
+use checkout_core::checkout::CheckoutRecord;
 use checkout_core::session;
-use checkout_core::store::{Counters, Store, StoreConfig};
-use checkout_core::time::Timestamp;
+mod support;
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use serde_json::json;
 
 fn bench(c: &mut Criterion) {
-    let config = StoreConfig::from_json(include_str!("../../../scripts/demo-store.json"))
-        .expect("demo store");
-    let store = Store::new(config, Counters::default()).expect("demo store");
-    let lines: Vec<_> = (0..300)
-        .map(|i| json!({"quantity": 1 + i % 3, "catalogReference": {"catalogItemId": "stickers", "options": {"n": i}}}))
-        .collect();
-    let address = json!({"country": "US", "subdivision": "US-CA"});
-    let req: CreateCheckout = serde_json::from_value(json!({"lineItems": lines, "checkoutInfo": {
-        "buyerInfo": {"email": "bench@example.com"}, "billingInfo": {"address": address},
-        "shippingInfo": {"shippingDestination": {"address": address}, "selectedCarrierServiceOption": {"code": "standard"}}}}))
-    .expect("request");
-    let mut n = 0u64;
-    let mut ids = || {
-        n += 1;
-        format!("00000000-0000-4000-8000-{n:012}")
-    };
-    let now = Timestamp::from_millis(1_795_418_688_000);
-    let record = CheckoutRecord::create(req, &store, (Caller::Merchant, "app"), &mut ids, now)
-        .expect("checkout");
+    let (store, record) = support::checkout_of_300_lines();
+    let now = support::NOW;
     let stored = serde_json::to_string(&record).expect("record");
 
     let mut g = c.benchmark_group("checkout, 300 lines");

@@ -7,36 +7,18 @@
 //! placed, its events written), or with `get` a checkout priced, written and
 //! told of in an `updated` event. Figures in BENCHMARKS.md.
 use checkout_core::checkout::quote::Quote;
-use checkout_core::checkout::{Caller, CheckoutRecord, CreateCheckout};
-use checkout_core::store::{Counters, Store, StoreConfig};
-use checkout_core::time::Timestamp;
-use serde_json::json;
 use std::hint::black_box;
+
+#[path = "../benches/support/mod.rs"]
+mod support;
 
 fn main() {
     let times: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
-    let config = StoreConfig::from_json(include_str!("../../../scripts/demo-store.json"))
-        .expect("demo store");
-    let store = Store::new(config, Counters::default()).expect("demo store");
-    let lines: Vec<_> = (0..300)
-        .map(|i| json!({"quantity": 1 + i % 3, "catalogReference": {"catalogItemId": "stickers", "options": {"n": i}}}))
-        .collect();
-    let address = json!({"country": "US", "subdivision": "US-CA"});
-    let req: CreateCheckout = serde_json::from_value(json!({"lineItems": lines, "checkoutInfo": {
-        "buyerInfo": {"email": "bench@example.com"}, "billingInfo": {"address": address},
-        "shippingInfo": {"shippingDestination": {"address": address}, "selectedCarrierServiceOption": {"code": "standard"}}}}))
-    .expect("request");
-    let mut n = 0u64;
-    let mut ids = || {
-        n += 1;
-        format!("00000000-0000-4000-8000-{n:012}")
-    };
-    let now = Timestamp::from_millis(1_795_418_688_000);
-    let record = CheckoutRecord::create(req, &store, (Caller::Merchant, "app"), &mut ids, now)
-        .expect("checkout");
+    let (store, record) = support::checkout_of_300_lines();
+    let now = support::NOW;
     let mut total = 0;
     for _ in 0..times {
         let quote = Quote::new(black_box(&record), &store, now).expect("quote");

@@ -14,6 +14,9 @@ use worker::{Env, Request};
 pub const STOREFRONT: &str = "STOREFRONT_RATE_LIMIT";
 /// Publishable-key calls that try a coupon or gift card code, per tenant and client.
 pub const CODES: &str = "CODE_RATE_LIMIT";
+/// The client of a request without an address, or from a loopback one
+/// (local development).
+const NO_ADDRESS: &str = "local";
 /// The period of both limits in `wrangler.toml`: how long to wait when one is spent.
 pub const PERIOD_SECONDS: u32 = 60;
 
@@ -29,9 +32,14 @@ pub fn preflight_key(req: &Request) -> ApiResult<String> {
     Ok(format!("preflight:{}", client_of(req)?))
 }
 
-/// The client a limit key of [`key`] counts (what follows its tenant).
+/// The client a limit key of [`key`] counts (what follows its tenant),
+/// when it is someone on the internet: a request without an address or from
+/// a loopback one (only under local development: Cloudflare's edge gives
+/// every request its client's address) is no one's.
 pub fn client_in_key(key: &str) -> Option<&str> {
-    key.split_once(':').map(|(_, client)| client)
+    key.split_once(':')
+        .map(|(_, client)| client)
+        .filter(|c| *c != NO_ADDRESS)
 }
 
 fn client_of(req: &Request) -> ApiResult<String> {
@@ -40,10 +48,11 @@ fn client_of(req: &Request) -> ApiResult<String> {
 
 /// The client an address counts as: an IPv4 address itself, an IPv6
 /// address its /64 (one subscriber's whole prefix, which it may rotate
-/// through at will).
+/// through at will); none, or a loopback address, is local.
 fn client(address: Option<&str>) -> String {
     match address.map(|a| a.parse::<std::net::IpAddr>()) {
-        None => "local".into(),
+        None => NO_ADDRESS.into(),
+        Some(Ok(ip)) if ip.is_loopback() => NO_ADDRESS.into(),
         Some(Ok(std::net::IpAddr::V6(ip))) => {
             let s = ip.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
@@ -88,5 +97,7 @@ mod tests {
         );
         assert_eq!(client(Some("203.0.113.7")), "203.0.113.7");
         assert_eq!(client(None), "local");
+        assert_eq!(client(Some("127.0.0.1")), "local");
+        assert_eq!(client(Some("::1")), "local");
     }
 }

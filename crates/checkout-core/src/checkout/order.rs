@@ -244,6 +244,18 @@ pub fn draft(
     }
 }
 
+/// Where an order keeps what it knows of its buyer (JSON paths of the Wix
+/// order object): an order never paid and canceled (unpaid past its
+/// deadline, or by the merchant) forgets them once its store keeps checkouts
+/// no longer (`checkoutRetentionDays`).
+pub const BUYER_DATA: [&str; 5] = [
+    "$.buyerInfo",
+    "$.billingInfo",
+    "$.shippingInfo.logistics.shippingDestination",
+    "$.buyerNote",
+    "$.customFields",
+];
+
 /// What an order is made with besides the checkout: its id, the payment
 /// gateway id handed out with it, and its number (the store's next).
 #[derive(Clone, Copy, Debug)]

@@ -6,7 +6,7 @@
 
 use super::{internal, to_js, Db};
 use crate::error::{ApiError, ApiResult};
-use checkout_core::checkout::order::Held;
+use checkout_core::checkout::order::{Held, BUYER_DATA};
 use checkout_core::checkout::payment::{OrderState, OrderStatus, PaymentStatus, Transition};
 use checkout_core::checkout::placement::{OrderOf, Placement};
 use checkout_core::events::Event;
@@ -85,6 +85,22 @@ impl Db {
         number
             .and_then(|n| u64::try_from(n).ok())
             .ok_or_else(|| internal("no order number was taken"))
+    }
+
+    /// The orders created before `cutoff`, never paid and canceled, forget
+    /// their buyer (`order::BUYER_DATA`); how many.
+    pub async fn forget_buyers_of_unpaid_orders(&self, cutoff: Timestamp) -> ApiResult<usize> {
+        let paths: Vec<String> = BUYER_DATA.iter().map(|p| format!("'{p}'")).collect();
+        self.run(self.stmt(
+            &format!(
+                "UPDATE orders SET body = json_remove(body, {}), buyer_email = NULL
+                 WHERE app_def_id = ?1 AND status = 'CANCELED' AND payment_status = 'CANCELED'
+                   AND created_date < ?2 AND buyer_email IS NOT NULL",
+                paths.join(", ")
+            ),
+            &[cutoff.to_string().into()],
+        )?)
+        .await
     }
 
     /// The live unpaid orders `client` holds at `now`, and the earliest deadline among them.

@@ -221,13 +221,15 @@ pub async fn mark_as_completed(call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
-/// Deletes the tenant's checkouts idle longer than its store keeps them (the
-/// scheduled handler, every minute); how many.
+/// Deletes the tenant's checkouts idle longer than its store keeps them, and
+/// makes its orders as old that were never paid and were canceled forget
+/// their buyer (the scheduled handler, every minute); how many checkouts.
 pub async fn forget_idle(db: &Db, now: Timestamp) -> ApiResult<usize> {
     match db.store().await? {
         Some(store) => {
-            db.delete_idle_checkouts(store.config.checkout_cutoff(now))
-                .await
+            let cutoff = store.config.checkout_cutoff(now);
+            db.forget_buyers_of_unpaid_orders(cutoff).await?;
+            db.delete_idle_checkouts(cutoff).await
         }
         None => Ok(0),
     }

@@ -271,7 +271,8 @@ impl<'a> Call<'a> {
     }
 
     /// The client a publishable-key call comes from (a page's address, an
-    /// IPv6 one by its /64); none for the merchant's own calls.
+    /// IPv6 one by its /64); none for the merchant's own calls, nor for a
+    /// call without an address (local development).
     pub fn storefront_client(&self) -> Option<&str> {
         (self.kind == Some(KeyKind::Publishable))
             .then(|| limits::client_in_key(&self.limit_key))
