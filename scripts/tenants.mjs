@@ -13,6 +13,7 @@
 //   rotate-events-key               a new key signs events; the JWKS lists the old one until retired
 //   retire-events-key <kid>
 //   set-storage <tenant> <d1|objects|moving>   where the store's rows live (npm run move-store moves one)
+//   set-quota <tenant> <bytes>      the store's storage budget (1 GiB when unset)
 //
 // <tenant> is an appDefId or a publishable key.
 import { createHash, randomBytes } from 'node:crypto';
@@ -117,6 +118,14 @@ export function apply(vars, [command, ...args]) {
       if (!['d1', 'objects', 'moving'].includes(args[1])) throw new Refused('storage is d1, objects or moving');
       t.storage = args[1];
       say.push(`tenant ${t.appDefId}: storage ${args[1]}`);
+      break;
+    }
+    case 'set-quota': {
+      const t = tenantOf(tenants, args[0]);
+      const bytes = Number(args[1]);
+      if (!Number.isSafeInteger(bytes) || bytes < 1) throw new Refused('the budget is a whole number of bytes, 1 or more');
+      t.quotaBytes = bytes;
+      say.push(`tenant ${t.appDefId}: storage budget ${bytes} bytes`);
       break;
     }
     default:

@@ -112,3 +112,15 @@ test("the README's commands as written, without --file: npm run tenants -- add, 
   assert.match(npm('rotate-secret', publishable), /sk_live_\S+/);
   assert.equal(JSON.parse(readVars(join(copy, '.dev.vars')).TENANTS)[0].publishableKey, publishable);
 });
+
+test("set-quota: a store's storage budget in TENANTS, as the worker reads it", async () => {
+  const who = JSON.parse(secrets().TENANTS)[0].appDefId;
+  assert.match(tenants('set-quota', who, '5000'), /storage budget 5000 bytes/);
+  assert.equal(JSON.parse(secrets().TENANTS)[0].quotaBytes, 5000);
+  assert.throws(() => tenants('set-quota', who, '0'), /whole number of bytes/);
+  assert.throws(() => tenants('set-quota', who, 'lots'), /whole number of bytes/);
+  const key = tenants('rotate-secret', who).match(/(sk_live_\S+)/)[1];
+  await w.rebind(secrets());
+  const usage = await (await w.fetch('/admin/v1/store/usage', json('GET', undefined, key))).json();
+  assert.equal(usage.quotaBytes, 5000);
+});

@@ -267,6 +267,38 @@ test('events go to https URLs of public hosts only; plain http to this machine o
   assert.equal((await put('https://hooks.example.com/edge')).status, 200);
 });
 
+test('past its storage budget a store refuses storefront calls that would store more; reads, the merchant and another store go on', async () => {
+  const lines = [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }];
+  const create = (key) => w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: lines }, key));
+  const budget = (quotaBytes) => JSON.stringify(JSON.parse(w.TENANTS)
+    .map((t) => (t.appDefId === w.a.tenant.appDefId ? { ...t, quotaBytes } : t)));
+  assert.equal((await w.fetch('/admin/v1/store', json('PUT', demoStore(), w.a.secretKey))).status, 200);
+  await w.rebind({ TENANTS: budget(2000) });
+  try {
+    const first = await (await create(w.a.publishableKey)).json();
+    assert.ok(first.checkout.id, JSON.stringify(first));
+    // measured (as the upkeep does every ten minutes): past 2,000 bytes
+    const usage = await (await w.fetch('/admin/v1/store/usage', json('GET', undefined, w.a.secretKey))).json();
+    assert.equal(usage.quotaBytes, 2000);
+    assert.ok(usage.bytes.total > 2000, JSON.stringify(usage.bytes));
+    const refused = await create(w.a.publishableKey);
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).details.applicationError.code, 'STORE_QUOTA_EXCEEDED');
+    const edit = await w.fetch(`/ecom/v1/checkouts/${first.checkout.id}`,
+      json('PATCH', { checkout: { buyerNote: 'more' } }, w.a.publishableKey));
+    assert.equal(edit.status, 403, 'a change stores more too');
+    const read = await w.fetch(`/ecom/v1/checkouts/${first.checkout.id}`, json('GET', undefined, w.a.publishableKey));
+    assert.equal(read.status, 200, 'reads go on');
+    assert.equal((await create(w.a.secretKey)).status, 200, "the merchant's calls go on");
+    assert.equal((await create(w.b.publishableKey)).status, 200, 'another store is not held to it');
+    // a larger budget lets the page go on
+    await w.rebind({ TENANTS: budget(2 ** 30) });
+    assert.equal((await create(w.a.publishableKey)).status, 200);
+  } finally {
+    await w.rebind({ TENANTS: budget(undefined) });
+  }
+});
+
 test("the store's usage: its rows and their bytes by kind, its own only, secret key only", async () => {
   for (const t of [w.a, w.b]) {
     const r = await w.fetch('/admin/v1/store', json('PUT', demoStore(), t.secretKey));

@@ -47,6 +47,9 @@ pub enum ApiError {
     /// 403: a page of an origin the tenant's store does not list (or a
     /// secret key used from a page).
     OriginNotAllowed,
+    /// 403: the store keeps as many bytes as its tenant's budget allows: a
+    /// storefront call that would store more is refused.
+    StoreQuotaExceeded,
     /// 404: no such route, or no such entity for this tenant.
     NotFound(&'static str),
     /// 405: the path exists, the method does not.
@@ -124,9 +127,10 @@ impl ApiError {
             | ApiError::InvalidOrderSession
             | ApiError::IdempotencyKeyReused => 400,
             ApiError::Unauthenticated => 401,
-            ApiError::Forbidden | ApiError::FieldForbidden { .. } | ApiError::OriginNotAllowed => {
-                403
-            }
+            ApiError::Forbidden
+            | ApiError::FieldForbidden { .. }
+            | ApiError::OriginNotAllowed
+            | ApiError::StoreQuotaExceeded => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::AlreadyOrdered { .. }
@@ -180,6 +184,7 @@ impl ApiError {
             ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden | ApiError::FieldForbidden { .. } => "PERMISSION_DENIED",
             ApiError::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
+            ApiError::StoreQuotaExceeded => "STORE_QUOTA_EXCEEDED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             ApiError::AlreadyOrdered { paid: true, .. } => "CHECKOUT_ALREADY_PAID",
@@ -235,6 +240,9 @@ impl ApiError {
             ApiError::FieldForbidden { description, .. } => description.clone(),
             ApiError::OriginNotAllowed => {
                 "pages of this origin may not call this store: list it in the store's allowedOrigins (and use the publishable key)".into()
+            }
+            ApiError::StoreQuotaExceeded => {
+                "the store keeps as much as its storage budget allows: the merchant can make room or raise it".into()
             }
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::MethodNotAllowed => "method not allowed on this path".into(),
@@ -456,6 +464,7 @@ mod tests {
             (ApiError::Unauthenticated, "UNAUTHENTICATED", 401),
             (ApiError::Forbidden, "PERMISSION_DENIED", 403),
             (ApiError::OriginNotAllowed, "ORIGIN_NOT_ALLOWED", 403),
+            (ApiError::StoreQuotaExceeded, "STORE_QUOTA_EXCEEDED", 403),
             (core(ErrorCode::PermissionDenied), "PERMISSION_DENIED", 403),
             (ApiError::NotFound("checkout"), "NOT_FOUND", 404),
             (core(ErrorCode::PlanNotFound), "NOT_FOUND", 404),

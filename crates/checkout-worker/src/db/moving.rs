@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use serde_json::{Map, Value};
 
 /// Every table with a store's rows, the store's configuration first.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 11] = [
     "stores",
     "stock",
     "gift_card_balances",
@@ -24,6 +24,7 @@ const TABLES: [&str; 10] = [
     "events",
     "idempotency_keys",
     "order_numbers",
+    "store_bytes",
 ];
 /// Rows read and written at once.
 pub(super) const PAGE: usize = 200;

@@ -78,7 +78,7 @@ fn d1(env: &Env) -> ApiResult<Backend> {
 }
 
 /// The schema, as D1 has it: every migration, in order.
-const MIGRATIONS: [(&str, &str); 12] = [
+const MIGRATIONS: [(&str, &str); 13] = [
     (
         "0001_stores",
         include_str!("../../migrations/0001_stores.sql"),
@@ -126,6 +126,10 @@ const MIGRATIONS: [(&str, &str); 12] = [
     (
         "0012_order_numbers",
         include_str!("../../migrations/0012_order_numbers.sql"),
+    ),
+    (
+        "0013_store_bytes",
+        include_str!("../../migrations/0013_store_bytes.sql"),
     ),
 ];
 

@@ -119,6 +119,36 @@ impl Db {
         Ok(self.rows(self.stmt(&sql, &[])?).await?)
     }
 
+    /// The store's usage measured now, and kept as its stored bytes (what a
+    /// storefront call's budget check reads).
+    pub async fn measure_usage(&self, now: Timestamp) -> ApiResult<Vec<Usage>> {
+        let kinds = self.usage().await?;
+        let bytes: u64 = kinds.iter().map(|k| k.bytes).sum();
+        self.run(self.stmt(
+            "INSERT INTO store_bytes (app_def_id, bytes, measured_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (app_def_id) DO UPDATE SET bytes = excluded.bytes, measured_ms = excluded.measured_ms",
+            &[to_js(bytes), to_js(now.millis())],
+        )?)
+        .await?;
+        Ok(kinds)
+    }
+
+    /// The store's bytes as last measured, and when (epoch ms).
+    pub async fn stored_bytes(&self) -> ApiResult<Option<(u64, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            bytes: i64,
+            measured_ms: i64,
+        }
+        let row: Option<Row> = self
+            .row(self.stmt(
+                "SELECT bytes, measured_ms FROM store_bytes WHERE app_def_id = ?1",
+                &[],
+            )?)
+            .await?;
+        Ok(row.map(|r| (u64::try_from(r.bytes).unwrap_or(0), r.measured_ms)))
+    }
+
     /// The tenant's store with its counters; `None` when it has none.
     pub async fn store(&self) -> ApiResult<Option<Store>> {
         Ok(self.read("").await?.0)

@@ -16,7 +16,8 @@ use checkout_core::time::Timestamp;
 
 /// A store's upkeep, on either backend: what moves with the clock (plan
 /// orders, unpaid orders past their deadline canceled), then, with
-/// `cleanup`, idle checkouts, old events and old idempotency keys deleted.
+/// `cleanup`, idle checkouts, old events and old idempotency keys deleted,
+/// and the store's bytes measured (at most every ten minutes).
 pub async fn upkeep(db: &Db, now: Timestamp, cleanup: bool) -> ApiResult<()> {
     plans::advance(db, now).await?;
     payments::expire_unpaid(db, now).await?;
@@ -25,6 +26,7 @@ pub async fn upkeep(db: &Db, now: Timestamp, cleanup: bool) -> ApiResult<()> {
         events::forget_old(db, now).await?;
         db.delete_old_idempotency_keys(crate::idempotency::cutoff(now))
             .await?;
+        store::measure_now_and_then(db, now).await?;
     }
     Ok(())
 }

@@ -2,12 +2,13 @@
 //! counters, replaced whole (the counters it already has kept); a live
 //! counter changed on its own.
 
-use crate::db::{Counter, CounterRefusal};
+use crate::db::{Counter, CounterRefusal, Db};
 use crate::delivery;
 use crate::error::{ApiError, ApiResult};
 use crate::request::Call;
 use checkout_core::counters::{self, Unit};
 use checkout_core::store::{Counters, Store, StoreConfig};
+use checkout_core::time::Timestamp;
 use checkout_core::web::webhook_url_allowed;
 use serde_json::{json, Value};
 
@@ -23,7 +24,7 @@ pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /admin/v1/store/usage`: the store's rows and their bytes by kind
 /// (with the bytes' total), and its tenant's storage budget.
 pub async fn usage(call: &Call<'_>) -> ApiResult<Value> {
-    let kinds = call.db()?.usage().await?;
+    let kinds = call.db()?.measure_usage(call.now).await?;
     let by = |f: fn(&crate::db::Usage) -> u64| -> serde_json::Map<String, Value> {
         kinds
             .iter()
@@ -36,6 +37,28 @@ pub async fn usage(call: &Call<'_>) -> ApiResult<Value> {
     Ok(
         json!({ "rows": by(|k| k.rows), "bytes": bytes, "quotaBytes": call.tenant()?.quota_bytes() }),
     )
+}
+
+/// How often the upkeep measures a store's bytes (a sum over its rows).
+const MEASURE_EVERY_MS: i64 = 10 * 60 * 1000;
+
+/// The store's bytes measured, unless they were in the last ten minutes.
+pub async fn measure_now_and_then(db: &Db, now: Timestamp) -> ApiResult<()> {
+    let last = db.stored_bytes().await?.map(|(_, at)| at);
+    if last.is_none_or(|at| now.millis() - at >= MEASURE_EVERY_MS) {
+        db.measure_usage(now).await?;
+    }
+    Ok(())
+}
+
+/// Refuses a storefront call that would store more once the store keeps
+/// its budget's bytes (as last measured); reads, payments and the merchant's
+/// calls go on.
+pub async fn check_budget(db: &Db, quota_bytes: u64) -> ApiResult<()> {
+    match db.stored_bytes().await? {
+        Some((bytes, _)) if bytes >= quota_bytes => Err(ApiError::StoreQuotaExceeded),
+        _ => Ok(()),
+    }
 }
 
 /// `PUT /admin/v1/store`: the configuration, bare or as `{"store": …}`.
