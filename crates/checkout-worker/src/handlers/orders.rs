@@ -101,7 +101,13 @@ async fn place(call: &Call<'_>) -> ApiResult<Value> {
             }])),
             // Read again: another create-order came first (answer with its order), or the
             // next placement sees the change, the stock left, the coupon's uses.
-            Err(_) => Ok(Attempt::Lost),
+            Err(
+                Refusal::AlreadyOrdered
+                | Refusal::CheckoutChanged
+                | Refusal::NumberTaken
+                | Refusal::StockTaken
+                | Refusal::CouponUsedUp,
+            ) => Ok(Attempt::Lost),
         }
     })
     .await
