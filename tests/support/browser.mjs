@@ -56,7 +56,8 @@ export async function openRecorded(on, url, options = {}) {
   const own = !('newPage' in on && 'setOffline' in on);
   const context = own ? await on.newContext({ locale: 'en-US', ...options }) : on;
   const page = await context.newPage();
-  if (own) page.once('close', () => context.close());
+  // the context goes with its page; one the browser closed first is gone already
+  if (own) page.once('close', () => { context.close().catch(() => {}); });
   await page.addInitScript(() => {
     window.events = [];
     for (const type of ['change', 'order-created', 'error', 'pending']) {
