@@ -12,8 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Reply};
 use crate::request::{self, Call, Who};
 use crate::routes::{self, Miss, Route};
-use crate::tenants::KeyKind;
-use crate::{cors, delivery, handlers, ids, log, object};
+use crate::{cors, delivery, ids, log, object};
 use checkout_core::time::Timestamp;
 use worker::{js_sys, Context, Env, Method, Request, Response};
 
@@ -168,16 +167,8 @@ pub async fn serve(
     if let Err(e) = who.check_origin(db.as_ref()).await {
         return (Err(e), None, db::Effects::default());
     }
-    // a storefront call that writes, past the store's storage budget
-    if let (Some(KeyKind::Publishable), Some(db), Some(tenant), false) = (
-        who.kind,
-        db.as_ref(),
-        who.tenant.as_ref(),
-        route.method == "GET",
-    ) {
-        if let Err(e) = handlers::store::check_budget(db, tenant.quota_bytes()).await {
-            return (Err(e), who.cors_origin.clone(), db::Effects::default());
-        }
+    if let Err(e) = who.check_budget(route, db.as_ref()).await {
+        return (Err(e), who.cors_origin.clone(), db::Effects::default());
     }
     let cors_origin = who.cors_origin.clone();
     let effects = db::Effects::default();

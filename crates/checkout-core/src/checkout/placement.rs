@@ -33,9 +33,6 @@ pub struct Placement {
     /// Its number, which storage gave it.
     pub number: u64,
     pub of: OrderOf,
-    /// What it takes from the store's counters now (none for an order of a
-    /// checkout completed elsewhere, which was counted there).
-    pub held: Option<Held>,
     /// The checkout as it is after: naming its order, and completed when
     /// nothing is left to pay.
     pub checkout: CheckoutRecord,
@@ -47,6 +44,15 @@ pub struct Placement {
     /// order's `number`, for a confirmation a page can show without the
     /// secret key).
     pub answer: Value,
+}
+
+impl Placement {
+    /// What the order takes from the store's counters now, and gives back
+    /// when canceled unpaid: none for an order of a checkout completed
+    /// elsewhere, which was counted there.
+    pub fn held(&self) -> Option<&Held> {
+        (self.of == OrderOf::OpenCheckout).then_some(&self.order.takes)
+    }
 }
 
 /// An order that may be placed: checked (for an open checkout), waiting
@@ -106,7 +112,6 @@ impl Placing<'_> {
             answer["paymentGatewayOrderId"] = json!(g);
         }
         Ok(Placement {
-            held: (of == OrderOf::OpenCheckout).then(|| draft.takes.clone()),
             order: draft,
             number: made.number,
             of,
@@ -149,7 +154,7 @@ mod tests {
             .place(made(1042), &mut counter(), now())
             .expect("written");
         assert_eq!(p.number, 1042);
-        assert_eq!(p.held.as_ref().map(|h| h.stock.len()), Some(2));
+        assert_eq!(p.held().map(|h| h.stock.len()), Some(2));
         assert_eq!(p.checkout.order_id.as_deref(), Some("order-1"));
         assert!(!p.checkout.completed);
         // only the order's event: the checkout completes when the order is paid
@@ -170,7 +175,7 @@ mod tests {
             .place(made(1001), &mut counter(), now())
             .expect("written");
         assert!(p.checkout.completed);
-        assert!(p.held.as_ref().is_some_and(|h| h.gift_card.is_some()));
+        assert!(p.held().is_some_and(|h| h.gift_card.is_some()));
         assert_eq!(p.answer.get("paymentGatewayOrderId"), None);
         let kinds: Vec<Value> = p
             .events
@@ -191,7 +196,7 @@ mod tests {
             .expect("placed without its buyer's email")
             .place(made(7), &mut counter(), now())
             .expect("written");
-        assert_eq!(p.held, None);
+        assert_eq!(p.held(), None);
         assert!(p.checkout.completed);
         assert_eq!(p.events.len(), 1);
     }

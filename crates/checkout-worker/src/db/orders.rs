@@ -142,8 +142,7 @@ impl Db {
             .map_or(JsValue::NULL, JsValue::from_str);
         let created = order.created_date.to_string();
         let held = p
-            .held
-            .as_ref()
+            .held()
             .map(serde_json::to_string)
             .transpose()
             .map_err(internal)?;
@@ -167,7 +166,7 @@ impl Db {
               held.map_or(JsValue::NULL, JsValue::from), to_js(p.number), client,
               to_js(order.created_date.millis()), to_js(most)],
         )?];
-        let takes = p.held.as_ref();
+        let takes = p.held();
         for (item, units) in takes.iter().flat_map(|h| &h.stock) {
             batch.push(self.stmt(
                 "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",

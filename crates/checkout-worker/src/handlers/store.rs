@@ -51,16 +51,6 @@ pub async fn measure_now_and_then(db: &Db, now: Timestamp) -> ApiResult<()> {
     Ok(())
 }
 
-/// Refuses a storefront call that would store more once the store keeps
-/// its budget's bytes (as last measured); reads, payments and the merchant's
-/// calls go on.
-pub async fn check_budget(db: &Db, quota_bytes: u64) -> ApiResult<()> {
-    match db.stored_bytes().await? {
-        Some((bytes, _)) if bytes >= quota_bytes => Err(ApiError::StoreQuotaExceeded),
-        _ => Ok(()),
-    }
-}
-
 /// `PUT /admin/v1/store`: the configuration, bare or as `{"store": …}`.
 pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.body_or_empty();

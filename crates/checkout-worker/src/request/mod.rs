@@ -205,6 +205,23 @@ impl Who {
         }
         Ok(())
     }
+
+    /// A publishable-key call that writes (any method but `GET`) is refused
+    /// once its store keeps its tenant's budget of bytes (as last measured);
+    /// reads, payments and the merchant's calls go on.
+    pub async fn check_budget(&self, route: &Route, db: Option<&Db>) -> ApiResult<()> {
+        let (Some(KeyKind::Publishable), Some(tenant), Some(db)) = (self.kind, &self.tenant, db)
+        else {
+            return Ok(());
+        };
+        if route.method == "GET" {
+            return Ok(());
+        }
+        match db.stored_bytes().await? {
+            Some((bytes, _)) if bytes >= tenant.quota_bytes() => Err(ApiError::StoreQuotaExceeded),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl<'a> Call<'a> {
