@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { startMiniflare, json } from '../support/worker.mjs';
+import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 
 const stripe = new Stripe('sk_test_unused');
 let w;
@@ -252,13 +252,15 @@ test('20 cancels and 20 payments racing on one order: one outcome, nothing given
   }
 });
 
+/** Calls as a storefront page of the client at `ip` makes them. */
+const from = (ip) => async (method, path, body, key = pk) => {
+  const init = json(method, body, key);
+  init.headers['cf-connecting-ip'] = ip;
+  const r = await w.fetch(path, init);
+  return { status: r.status, body: await r.json(), retryAfter: r.headers.get('retry-after') };
+};
+
 test("one client holds at most the store's live unpaid orders (3): the next is 429 with Retry-After until one is paid; another client and the merchant go on", async () => {
-  const from = (ip) => async (method, path, body, key = pk) => {
-    const init = json(method, body, key);
-    init.headers['cf-connecting-ip'] = ip;
-    const r = await w.fetch(path, init);
-    return { status: r.status, body: await r.json(), retryAfter: r.headers.get('retry-after') };
-  };
   const order = async (as, key = pk) => {
     const c = await as('POST', '/ecom/v1/checkouts',
       { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }], checkoutInfo }, key);
@@ -294,4 +296,87 @@ test("one client holds at most the store's live unpaid orders (3): the next is 4
     { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }], checkoutInfo })));
   const raced = await Promise.all(made.map((c) => racer('POST', `/ecom/v1/checkouts/${c.body.checkout.id}/create-order`, {})));
   assert.deepEqual(raced.map((r) => r.status).sort(), [200, 200, 200, 429, 429, 429]);
+});
+
+test('the hoarding loop (order everything, let it lapse, order again) keeps every unit from buyers when orders take stock; with stockReservation PAYMENT it holds nothing, and a payment never oversells', async () => {
+  const setStock = async (n) => {
+    const { stock } = (await call('GET', '/admin/v1/store')).body.store.catalog.find((i) => i.id === 'mug');
+    assert.equal((await call('POST', '/admin/v1/catalog/mug/stock', { set: n, expected: stock })).status, 200);
+  };
+  const cart = (mugs) => ({ lineItems: [{ quantity: mugs, catalogReference: { catalogItemId: 'mug' } }], checkoutInfo, couponCode: 'LIMITED' });
+  const checkout = async (as, mugs) => {
+    const c = await as('POST', '/ecom/v1/checkouts', cart(mugs));
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    return c.body.checkout.id;
+  };
+  const order = (id) => call('GET', `/ecom/v1/orders/${id}`).then((r) => r.body.order);
+  // the coupon's own limit out of the way: the stock is what runs out here
+  const coupons = demoStore().coupons.map((c) => (c.code === 'LIMITED' ? { ...c, usageLimit: 100 } : c));
+  for (const [mode, n] of [['ORDER', 1], ['PAYMENT', 2]]) {
+    assert.equal((await call('PUT', '/admin/v1/store', { ...demoStore(), coupons, stockReservation: mode })).status, 200);
+    assert.equal((await call('GET', '/admin/v1/store')).body.store.stockReservation, mode);
+    await setStock(3);
+    const start = await live();
+    const hoarder = from(`203.0.113.${n}`);
+    const buyer = from(`203.0.113.${n + 10}`);
+    // the loop: every unit ordered, left unpaid, let lapse, ordered again
+    const hoarded = await checkout(hoarder, 3);
+    let held = await hoarder('POST', `/ecom/v1/checkouts/${hoarded}/create-order`, {});
+    assert.equal(held.status, 200, JSON.stringify(held.body));
+    await overdue(held.body.orderId);
+    held = await hoarder('POST', `/ecom/v1/checkouts/${hoarded}/create-order`, {});
+    assert.equal(held.status, 200, `${mode}: ordered again once it lapsed`);
+    const wanted = await checkout(buyer, 2);
+    const bought = await buyer('POST', `/ecom/v1/checkouts/${wanted}/create-order`, {});
+    if (mode === 'ORDER') {
+      assert.deepEqual(await live(), { ...start, mug: 0, uses: start.uses + 1 }, 'the hoarder holds every unit');
+      assert.equal(bought.status, 428);
+      assert.equal(code(bought.body), 'FULL_OUT_OF_STOCK');
+      await call('POST', `/ecom/v1/orders/${held.body.orderId}/cancel`, {});
+      assert.deepEqual(await live(), start);
+      continue;
+    }
+    // PAYMENT: unpaid orders hold nothing; the first payment takes the stock and the coupon use
+    assert.equal(bought.status, 200, JSON.stringify(bought.body));
+    assert.deepEqual(await live(), start, 'orders took nothing');
+    const paid = await call('POST', `/ecom/v1/orders/${bought.body.orderId}/mark-as-paid`, {});
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    assert.equal(paid.body.order.status, 'APPROVED');
+    assert.deepEqual(await live(), { ...start, mug: 1, uses: start.uses + 1 });
+    // the hoarder's order finds the stock gone: the merchant's mark-as-paid is refused, nothing changes
+    const before = await order(held.body.orderId);
+    const refused = await call('POST', `/ecom/v1/orders/${held.body.orderId}/mark-as-paid`, {});
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(code(refused.body), 'OUT_OF_STOCK');
+    assert.deepEqual(await order(held.body.orderId), before);
+    assert.deepEqual(await live(), { ...start, mug: 1, uses: start.uses + 1 });
+    // a Stripe payment (the money is taken) is recorded, unapproved, flagged, told to the merchant; never oversold
+    const amount = minor(before.payNow.total.amount);
+    const gateway = held.body.paymentGatewayOrderId;
+    const event = intentEvent('payment_intent.succeeded', gateway, amount, { id: 'evt_gone_1' });
+    assert.equal((await stripeCall(event)).status, 200);
+    let flagged = await order(held.body.orderId);
+    assert.equal(flagged.status, 'INITIALIZED');
+    assert.equal(flagged.paymentStatus, 'PAID');
+    assert.equal(flagged.payByDate, undefined);
+    assert.deepEqual(flagged.attention.map((a) => a.code), ['OUT_OF_STOCK']);
+    assert.deepEqual(await live(), { ...start, mug: 1, uses: start.uses + 1 }, 'never oversold');
+    const told = (await call('GET', '/admin/v1/events?limit=100')).body.events
+      .filter((e) => e.entityId === held.body.orderId && e.slug === 'payment_status_updated');
+    assert.equal(told.length, 1);
+    // Stripe's second delivery changes nothing; a paid order never lapses, nor frees its checkout
+    assert.equal((await stripeCall(event)).status, 200);
+    await overdue(held.body.orderId);
+    await w.scheduled();
+    assert.deepEqual(await order(held.body.orderId), flagged);
+    // restocked, the merchant approves it: the payment takes the stock now
+    assert.equal((await call('POST', '/admin/v1/catalog/mug/stock', { delta: 2 })).status, 200);
+    flagged = (await call('POST', `/ecom/v1/orders/${held.body.orderId}/mark-as-paid`, {})).body.order;
+    assert.equal(flagged.status, 'APPROVED');
+    assert.deepEqual(await live(), { ...start, mug: 0, uses: start.uses + 2 });
+    // an approved order canceled gives back what it took, once
+    assert.equal((await call('POST', `/ecom/v1/orders/${held.body.orderId}/cancel`, {})).status, 200);
+    assert.deepEqual(await live(), { ...start, mug: 3, uses: start.uses + 1 });
+  }
+  assert.equal((await call('PUT', '/admin/v1/store', demoStore())).status, 200);
 });

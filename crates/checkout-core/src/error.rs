@@ -44,6 +44,8 @@ pub enum ErrorCode {
     PaymentError,
     /// The checkout disabled manual payment: its order cannot be marked paid offline.
     ManualPaymentDisabled,
+    /// A payment would take stock or a coupon's uses that are gone.
+    OutOfStock,
 }
 
 impl ErrorCode {
@@ -68,6 +70,7 @@ impl ErrorCode {
             ErrorCode::WebhookRefused => "WEBHOOK_REFUSED",
             ErrorCode::PaymentError => "PAYMENT_ERROR",
             ErrorCode::ManualPaymentDisabled => "MANUAL_PAYMENT_DISABLED",
+            ErrorCode::OutOfStock => "OUT_OF_STOCK",
         }
     }
 }

@@ -56,6 +56,12 @@ pub struct StoreConfig {
     /// so that no one keeps stock from buyers by ordering without paying.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unpaid_orders_per_client: Option<u32>,
+    /// When an order takes stock and coupon uses: at create-order (`ORDER`,
+    /// when absent) or when it is paid (`PAYMENT`: create-order checks them
+    /// and takes nothing, so an unpaid order holds nothing a buyer could
+    /// pay for; a payment that finds them gone never oversells).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock_reservation: Option<StockReservation>,
     /// The currencies a buyer may see prices in besides the store's, each
     /// with its rate (`conversion.rate` of the pricing input); at most 20.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,6 +73,15 @@ pub struct StoreConfig {
     /// The unit of the catalog's weights: `KG` (when absent) or `LB`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<String>,
+}
+
+/// When an order takes stock and coupon uses (gift card amounts are taken
+/// at create-order in both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StockReservation {
+    Order,
+    Payment,
 }
 
 /// A currency prices are presented in, and how the store's converts to it.
@@ -321,6 +336,11 @@ impl StoreConfig {
     pub fn unpaid_orders_per_client(&self) -> u32 {
         self.unpaid_orders_per_client
             .unwrap_or(DEFAULT_UNPAID_ORDERS_PER_CLIENT)
+    }
+
+    /// Whether an order takes stock and coupon uses only when it is paid.
+    pub fn takes_on_payment(&self) -> bool {
+        self.stock_reservation == Some(StockReservation::Payment)
     }
 
     /// Whether a client holding `unpaid` live unpaid orders (the earliest

@@ -60,6 +60,9 @@ pub enum ApiError {
         order_id: Option<String>,
         paid: bool,
     },
+    /// 409: a payment would take stock or a coupon's uses that are gone
+    /// (`stockReservation: "PAYMENT"`); nothing changed.
+    OutOfStock { description: String },
     /// 409: every attempt to write found the entity changed by another request.
     KeptChanging(Contended),
     /// 402: a payment could not be charged.
@@ -136,6 +139,7 @@ impl ApiError {
             ApiError::AlreadyOrdered { .. }
             | ApiError::KeptChanging(_)
             | ApiError::IdempotencyKeyInUse
+            | ApiError::OutOfStock { .. }
             | ApiError::CounterConflict { .. } => 409,
             ApiError::PaymentFailed { .. } => 402,
             ApiError::OrderSessionExpired => 410,
@@ -190,6 +194,7 @@ impl ApiError {
             ApiError::AlreadyOrdered { paid: true, .. } => "CHECKOUT_ALREADY_PAID",
             ApiError::AlreadyOrdered { paid: false, .. } => "CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS",
             ApiError::PaymentFailed { .. } => "PAYMENT_ERROR",
+            ApiError::OutOfStock { .. } => "OUT_OF_STOCK",
             ApiError::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             ApiError::IdempotencyKeyInUse => "IDEMPOTENCY_KEY_IN_USE",
             ApiError::CounterConflict {
@@ -255,7 +260,9 @@ impl ApiError {
             ApiError::KeptChanging(Contended::Checkout) => {
                 "the checkout kept changing; try again".into()
             }
-            ApiError::PaymentFailed { description } => description.clone(),
+            ApiError::PaymentFailed { description } | ApiError::OutOfStock { description } => {
+                description.clone()
+            }
             ApiError::IdempotencyKeyReused => {
                 "this Idempotency-Key was used with another request (method, path or body): use a new key".into()
             }
@@ -388,6 +395,9 @@ impl From<checkout_core::Error> for ApiError {
             ErrorCode::PaymentError => ApiError::PaymentFailed {
                 description: e.message,
             },
+            ErrorCode::OutOfStock => ApiError::OutOfStock {
+                description: e.message,
+            },
             ErrorCode::CheckoutIsComplete
             | ErrorCode::PurchaseLimitReached
             | ErrorCode::ManualPaymentDisabled
@@ -456,6 +466,7 @@ mod tests {
                 400,
             ),
             (ApiError::NoLineItems, "NO_LINE_ITEMS", 400),
+            (core(ErrorCode::OutOfStock), "OUT_OF_STOCK", 409),
             (
                 ApiError::InvalidOrderSession,
                 "INVALID_ORDER_SESSION_ID",

@@ -3,7 +3,7 @@
 //! and what it takes: the stock, the gift card balance, the coupon use).
 //! `super::placement` adds the rest of what creating it changes.
 
-use super::payment::{OrderState, OrderStatus};
+use super::payment::{OrderState, OrderStatus, Transition};
 use super::quote::{Availability, LineFacts, Quote};
 use super::view::{
     DiscountView, GiftCardView, LineView, Logistics, SelectedCost, SummaryView, TaxSummary,
@@ -153,6 +153,43 @@ pub struct Held {
     /// The coupon whose use is counted.
     #[serde(default)]
     pub coupon: Option<String>,
+    /// The stock and the coupon use are taken when the order is paid, not
+    /// yet (the store's `stockReservation: "PAYMENT"`); the gift card
+    /// amount was taken at once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_payment: bool,
+}
+
+impl Held {
+    /// What is taken from the counters now (and given back when the order
+    /// is canceled).
+    pub fn taken(&self) -> Held {
+        if !self.on_payment {
+            return self.clone();
+        }
+        Held {
+            gift_card: self.gift_card.clone(),
+            ..Held::default()
+        }
+    }
+
+    /// What a payment that approves the order (`t`) takes: the stock and
+    /// the coupon use it has not taken yet, if any.
+    pub fn taken_when(&self, t: &Transition) -> Option<Held> {
+        (self.on_payment && t.to.status == OrderStatus::Approved).then(|| Held {
+            stock: self.stock.clone(),
+            coupon: self.coupon.clone(),
+            ..Held::default()
+        })
+    }
+
+    /// What the order holds once its payment took the rest.
+    pub fn all_taken(&self) -> Held {
+        Held {
+            on_payment: false,
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -515,6 +552,9 @@ fn build(
                 .applied_discounts
                 .first()
                 .map(|d| d.coupon.code.to_owned()),
+            // an order paid at once (nothing due) takes everything at once
+            on_payment: state.status == OrderStatus::Initialized
+                && quote.store.config.takes_on_payment(),
         },
         pay_now,
     })
@@ -677,6 +717,58 @@ mod tests {
         assert_eq!((card.code.as_str(), card.minor()), ("GIFT-30", Some(3000)));
         assert_eq!(d.pay_now.to_string(), "19.26");
         assert_eq!(d.payment_gateway_order_id.as_deref(), Some("gateway-1"));
+    }
+
+    #[test]
+    fn a_store_that_takes_stock_when_paid_takes_only_the_gift_card_at_once() {
+        let store = store_with(|c| c["stockReservation"] = json!("PAYMENT"));
+        let ready = || {
+            CheckoutBuilder::ready()
+                .line("mug", 2)
+                .coupon("SAVE10")
+                .gift_card("GIFT-30")
+        };
+        let d = draft_of(&store, ready()).expect("a draft");
+        assert!(d.takes.on_payment);
+        let now = d.takes.taken();
+        assert!(now.stock.is_empty() && now.coupon.is_none());
+        assert_eq!(now.gift_card, d.takes.gift_card);
+        // the payment that approves it takes the rest; one that does not takes nothing
+        let paid = |status| Transition {
+            to: OrderState {
+                status,
+                payment_status: crate::checkout::payment::PaymentStatus::Paid,
+            },
+            gives_back: false,
+            completes_checkout: false,
+            reopens_checkout: false,
+            attention: None,
+            event: "e",
+        };
+        let rest = d
+            .takes
+            .taken_when(&paid(OrderStatus::Approved))
+            .expect("taken when paid");
+        assert_eq!(rest.stock, d.takes.stock);
+        assert_eq!(rest.coupon.as_deref(), Some("SAVE10"));
+        assert_eq!(rest.gift_card, None);
+        assert_eq!(d.takes.taken_when(&paid(OrderStatus::Initialized)), None);
+        let after = d.takes.all_taken();
+        assert!(!after.on_payment);
+        assert_eq!(after.taken(), after);
+        assert_eq!(after.taken_when(&paid(OrderStatus::Approved)), None);
+        // kept as JSON that says so; an order of a store that takes at once says nothing
+        let kept = serde_json::to_value(&d.takes).expect("JSON");
+        assert_eq!(kept["onPayment"], true);
+        let at_once = draft_of(&store_with(|_| {}), ready()).expect("a draft");
+        assert!(serde_json::to_value(&at_once.takes)
+            .expect("JSON")
+            .get("onPayment")
+            .is_none());
+        // an order paid at once (nothing due) takes everything at once
+        let paid_by_card = CheckoutBuilder::ready().gift_card("GIFT-30");
+        let d = draft_of(&store, paid_by_card).expect("a draft");
+        assert!(!d.takes.on_payment);
     }
 
     #[test]

@@ -142,6 +142,11 @@ pub enum Attention {
     PaidAfterCancellation,
     /// A payment of another amount or currency than the order's `payNow`.
     AmountMismatch,
+    /// A payment of an order that takes its stock when paid
+    /// (`stockReservation: "PAYMENT"`) found it, or the coupon's uses, gone:
+    /// recorded, the order not approved; restock and mark it paid, or
+    /// cancel and refund it.
+    OutOfStock,
 }
 
 impl Attention {
@@ -149,6 +154,7 @@ impl Attention {
         match self {
             Attention::PaidAfterCancellation => "PAID_AFTER_CANCELLATION",
             Attention::AmountMismatch => "PAYMENT_AMOUNT_MISMATCH",
+            Attention::OutOfStock => "OUT_OF_STOCK",
         }
     }
 }
@@ -225,6 +231,12 @@ pub fn transition(
                 )
             })
         }
+        // paid, not approved (its stock was gone): the merchant's to cancel and refund
+        (Initialized, Happening::TimedOut { .. }) if paid => None,
+        (Initialized, Happening::Canceled) if paid => Some(Transition {
+            gives_back: true,
+            ..change(to(Canceled, PaymentStatus::Paid), "canceled")
+        }),
         (Initialized, Happening::TimedOut { deadline }) if deadline.is_none_or(|d| now < d) => None,
         (Initialized, Happening::Canceled | Happening::TimedOut { .. }) => Some(Transition {
             gives_back: true,
@@ -248,6 +260,32 @@ pub fn transition(
         }
         _ => None,
     })
+}
+
+/// What a payment that would approve an order does when the stock or the
+/// coupon uses it takes when paid are gone: the merchant's `mark-as-paid` is
+/// refused (`OUT_OF_STOCK`, nothing changes); a provider's payment (the
+/// money is taken) is recorded, the order stays unapproved and awaits the
+/// merchant (`attention`: `OUT_OF_STOCK`), with no deadline.
+pub fn stock_gone(happening: &Happening) -> Result<Transition> {
+    match happening {
+        Happening::Paid(_) => Ok(Transition {
+            to: OrderState {
+                status: OrderStatus::Initialized,
+                payment_status: PaymentStatus::Paid,
+            },
+            gives_back: false,
+            completes_checkout: false,
+            reopens_checkout: false,
+            attention: Some(Attention::OutOfStock),
+            event: "payment_status_updated",
+        }),
+        _ => Err(Error::new(
+            ErrorCode::OutOfStock,
+            "id",
+            "the order takes its stock when paid, and the stock or the coupon's uses are gone: restock and mark it paid again, or cancel it",
+        )),
+    }
 }
 
 /// Whether the order has recorded this provider's report already (the same
@@ -282,7 +320,7 @@ pub fn apply_to_order(order: &mut Value, t: &Transition, happening: &Happening, 
     order["status"] = json!(t.to.status.as_str());
     order["paymentStatus"] = json!(t.to.payment_status.as_str());
     order["updatedDate"] = json!(now);
-    if t.to.status != OrderStatus::Initialized {
+    if t.to.status != OrderStatus::Initialized || t.to.payment_status == PaymentStatus::Paid {
         if let Some(o) = order.as_object_mut() {
             o.remove("payByDate");
         }
@@ -456,6 +494,38 @@ mod tests {
         assert!(!t.gives_back && !t.completes_checkout);
         let e = transition(canceled, usd(2500), &Happening::MarkedPaid, NOW).unwrap_err();
         assert_eq!(e.code, ErrorCode::OrderStatusDoesNotAllow);
+    }
+
+    #[test]
+    fn a_payment_that_finds_the_stock_gone_is_recorded_unapproved_or_refused_from_the_merchant() {
+        let t = stock_gone(&Happening::Paid(stripe(2500))).unwrap();
+        let paid_unapproved = state(OrderStatus::Initialized, PaymentStatus::Paid);
+        assert_eq!(t.to, paid_unapproved);
+        assert_eq!(t.attention, Some(Attention::OutOfStock));
+        assert!(!t.completes_checkout && !t.gives_back && !t.reopens_checkout);
+        let e = stock_gone(&Happening::MarkedPaid).unwrap_err();
+        assert_eq!(e.code, ErrorCode::OutOfStock);
+        assert_eq!(e.code.as_str(), "OUT_OF_STOCK");
+        // paid, it never times out; canceled, its money stays paid (to refund) and
+        // its checkout is not reopened; restocked, the merchant approves it
+        let timeout = Happening::TimedOut {
+            deadline: Some(NOW),
+        };
+        assert_eq!(after(paid_unapproved, timeout), None);
+        let t = after(paid_unapproved, Happening::Canceled).unwrap();
+        assert_eq!(t.to, state(OrderStatus::Canceled, PaymentStatus::Paid));
+        assert!(t.gives_back && !t.reopens_checkout);
+        let t = after(paid_unapproved, Happening::MarkedPaid).unwrap();
+        assert_eq!(t.to, state(OrderStatus::Approved, PaymentStatus::Paid));
+        assert!(t.completes_checkout);
+        // the order shows no deadline once paid
+        let mut order = json!({"status": "INITIALIZED", "payByDate": NOW});
+        let h = Happening::Paid(stripe(2500));
+        apply_to_order(&mut order, &stock_gone(&h).unwrap(), &h, NOW);
+        assert!(order.get("payByDate").is_none());
+        assert_eq!(order["attention"][0]["code"], "OUT_OF_STOCK");
+        assert_eq!(order["paymentStatus"], "PAID");
+        assert_eq!(order["status"], "INITIALIZED");
     }
 
     #[test]

@@ -166,7 +166,8 @@ impl Db {
               held.map_or(JsValue::NULL, JsValue::from), to_js(p.number), client,
               to_js(order.created_date.millis()), to_js(most)],
         )?];
-        let takes = p.held();
+        let takes = p.held().map(Held::taken);
+        let takes = takes.as_ref();
         for (item, units) in takes.iter().flat_map(|h| &h.stock) {
             batch.push(self.stmt(
                 "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",
@@ -198,14 +199,7 @@ impl Db {
         for event in &p.events {
             batch.push(self.event(event, false)?);
         }
-        match self.batch(batch).await {
-            Ok(_) => Ok(Ok(())),
-            Err(super::Failure(text)) => REFUSALS
-                .into_iter()
-                .find(|(_, names)| text.contains(names))
-                .map(|(refusal, _)| Ok(Err(refusal)))
-                .unwrap_or(Err(ApiError::Internal(text))),
-        }
+        refused(self.batch(batch).await.map(|_| ()))
     }
 
     /// An order with its number, as the API shows it.
@@ -353,9 +347,10 @@ impl Db {
 
     /// Writes a change of an order's payment lifecycle over the version it
     /// was read at, in one batch: the order, then (each only if the order
-    /// was written by this batch, which `token` marks) what it gives back,
-    /// its checkout completed or reopened, and the events. Whether it was
-    /// written: `false` when another change came first.
+    /// was written by this batch, which `token` marks) what it gives back or
+    /// a payment takes, its checkout completed or reopened, and the events.
+    /// Whether it was written: `false` when another change came first; a
+    /// refusal when what the payment takes is gone.
     pub async fn change_order(
         &self,
         row: &OrderRow,
@@ -364,10 +359,20 @@ impl Db {
         events: &[Event],
         token: &str,
         now: Timestamp,
-    ) -> ApiResult<bool> {
-        let held: Held = match (&row.held, t.gives_back) {
-            (Some(held), true) => serde_json::from_str(held).map_err(internal)?,
-            _ => Held::default(),
+    ) -> ApiResult<Result<bool, Refusal>> {
+        let stored: Held = match &row.held {
+            Some(held) => serde_json::from_str(held).map_err(internal)?,
+            None => Held::default(),
+        };
+        let held = if t.gives_back {
+            stored.taken()
+        } else {
+            Held::default()
+        };
+        let takes = stored.taken_when(t);
+        let held_after = match &takes {
+            Some(_) => Some(serde_json::to_string(&stored.all_taken()).map_err(internal)?),
+            None => None,
         };
         let guard =
             "EXISTS (SELECT 1 FROM orders WHERE app_def_id = ?1 AND id = ?2 AND change_token = ?3)";
@@ -378,12 +383,28 @@ impl Db {
         };
         let mut batch = vec![self.stmt(
             "UPDATE orders SET status = ?3, payment_status = ?4, body = ?5, version = version + 1, change_token = ?6,
-                pay_by_ms = CASE WHEN ?3 = 'INITIALIZED' THEN pay_by_ms END,
-                held = CASE WHEN ?7 THEN NULL ELSE held END
+                pay_by_ms = CASE WHEN ?3 = 'INITIALIZED' AND ?4 <> 'PAID' THEN pay_by_ms END,
+                held = CASE WHEN ?7 THEN NULL ELSE coalesce(?9, held) END
              WHERE app_def_id = ?1 AND id = ?2 AND version = ?8",
             &[row.id.as_str().into(), t.to.status.as_str().into(), t.to.payment_status.as_str().into(), body.into(),
-              token.into(), i32::from(t.gives_back).into(), to_js(row.version)],
+              token.into(), i32::from(t.gives_back).into(), to_js(row.version),
+              held_after.map_or(JsValue::NULL, JsValue::from)],
         )?];
+        // what a payment takes when the order takes its stock when paid (a
+        // constraint refuses the batch whole when it is gone)
+        for (item, units) in takes.iter().flat_map(|h| &h.stock) {
+            batch.push(guarded(
+                "UPDATE stock SET stock = stock - ?5 WHERE app_def_id = ?1 AND item_id = ?4",
+                &[item.as_str().into(), to_js(*units)],
+            )?);
+        }
+        if let Some(code) = takes.as_ref().and_then(|h| h.coupon.as_ref()) {
+            batch.push(self.stmt(
+                &format!("INSERT INTO coupon_uses (app_def_id, code, uses) SELECT ?1, ?4, 1 WHERE {guard}
+                          ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1"),
+                &[row.id.as_str().into(), token.into(), code.as_str().into()],
+            )?);
+        }
         for (item, units) in &held.stock {
             batch.push(guarded(
                 "UPDATE stock SET stock = stock + ?5 WHERE app_def_id = ?1 AND item_id = ?4",
@@ -431,8 +452,20 @@ impl Db {
                 &[row.id.as_str().into(), token.into()],
             )?);
         }
-        let results = self.batch(batch).await?;
-        Ok(super::first_changed(&results))
+        Ok(refused(self.batch(batch).await)?.map(|results| super::first_changed(&results)))
+    }
+}
+
+/// A batch's outcome: done, or the refusal its failure names (any other
+/// failure is the worker's).
+fn refused<T>(done: Result<T, super::Failure>) -> ApiResult<Result<T, Refusal>> {
+    match done {
+        Ok(t) => Ok(Ok(t)),
+        Err(super::Failure(text)) => REFUSALS
+            .into_iter()
+            .find(|(_, names)| text.contains(names))
+            .map(|(refusal, _)| Ok(Err(refusal)))
+            .unwrap_or(Err(ApiError::Internal(text))),
     }
 }
 

@@ -5,12 +5,12 @@
 //! its checkout completed or reopened, and its events, in one batch over the
 //! version it read; a repeat changes nothing and answers the order as it is.
 
-use crate::db::{Db, OrderRow, Stored};
+use crate::db::{Db, OrderRow, Refusal, Stored};
 use crate::error::{ApiError, ApiResult, Contended};
 use crate::ids::Uuids;
 use crate::request::Call;
 use crate::retry::{over_version, Attempt};
-use checkout_core::checkout::payment::{self, Due, Happening};
+use checkout_core::checkout::payment::{self, Due, Happening, Transition};
 use checkout_core::checkout::quote::Quote;
 use checkout_core::checkout::Ids;
 use checkout_core::events::Event;
@@ -42,7 +42,7 @@ pub async fn change(
             OrderKey::GatewayId(id) => db.order_row(id, true).await?,
         }
         .ok_or(ApiError::NotFound("order"))?;
-        let mut order = row.json()?;
+        let order = row.json()?;
         let due = Due::of_order(&order)
             .ok_or_else(|| ApiError::Internal(format!("order {} has no payNow", row.id)))?;
         let happening = match happening {
@@ -57,37 +57,64 @@ pub async fn change(
         let Some(t) = payment::transition(row.state()?, due, &happening, now)? else {
             return Ok(Attempt::Done(order));
         };
-        payment::apply_to_order(&mut order, &t, &happening, now);
-        let mut ids = Uuids::default();
-        let mut out = vec![Event::new(
-            &mut ids,
-            events::ORDER,
-            Kind::Action(t.event),
-            &row.id,
-            &order.to_string(),
-            now,
-        )];
-        if t.completes_checkout {
-            if let Some(event) = checkout_completed(db, &row, &mut ids, now).await? {
-                out.push(event);
+        let written = match write(db, &row, order.clone(), &t, &happening, now).await? {
+            // a payment that takes the order's stock found it gone: never oversold
+            Err(Refusal::StockTaken | Refusal::CouponUsedUp) => {
+                let t = payment::stock_gone(&happening)?;
+                write(db, &row, order, &t, &happening, now).await?
             }
-        }
-        let token = ids.new_id();
-        ids.check()?;
-        let mut body = order.clone();
-        if let Some(o) = body.as_object_mut() {
-            o.remove("number");
-        }
-        let written = db
-            .change_order(&row, &t, &body.to_string(), &out, &token, now)
-            .await?;
-        Ok(if written {
-            Attempt::Done(order)
-        } else {
-            Attempt::Lost
+            other => other,
+        };
+        Ok(match written {
+            Ok(Some(order)) => Attempt::Done(order),
+            Ok(None) => Attempt::Lost,
+            Err(refusal) => {
+                return Err(ApiError::Internal(format!(
+                    "order {} refused as {refusal:?}",
+                    row.id
+                )))
+            }
         })
     })
     .await
+}
+
+/// Writes `t` of `happening` to the order as read (`row`, its object
+/// `order`): the order after it when written, `None` when another change
+/// came first, or why storage refused it.
+async fn write(
+    db: &Db,
+    row: &OrderRow,
+    mut order: Value,
+    t: &Transition,
+    happening: &Happening,
+    now: Timestamp,
+) -> ApiResult<Result<Option<Value>, Refusal>> {
+    payment::apply_to_order(&mut order, t, happening, now);
+    let mut ids = Uuids::default();
+    let mut out = vec![Event::new(
+        &mut ids,
+        events::ORDER,
+        Kind::Action(t.event),
+        &row.id,
+        &order.to_string(),
+        now,
+    )];
+    if t.completes_checkout {
+        if let Some(event) = checkout_completed(db, row, &mut ids, now).await? {
+            out.push(event);
+        }
+    }
+    let token = ids.new_id();
+    ids.check()?;
+    let mut body = order.clone();
+    if let Some(o) = body.as_object_mut() {
+        o.remove("number");
+    }
+    let written = db
+        .change_order(row, t, &body.to_string(), &out, &token, now)
+        .await?;
+    Ok(written.map(|w| w.then_some(order)))
 }
 
 /// The checkout's `completed` event, when its order is paid (none when the
