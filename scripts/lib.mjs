@@ -79,10 +79,22 @@ export function ensureChromium() {
   apt(['install', '-y', '-qq', 'chromium', 'chromium-driver']);
 }
 
+/** Where the PyPI packages the tests use are installed (inside node_modules: never committed). */
+export const PYTHON_PACKAGES = join(root, 'node_modules', '.python');
+
+/** PyPI's standardwebhooks, with which a test verifies deliveries as a Python receiver does. */
+function ensurePythonPackages() {
+  if (existsSync(join(PYTHON_PACKAGES, 'standardwebhooks'))) return;
+  log('installing the PyPI standardwebhooks package (pip)');
+  run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--root-user-action=ignore', '--target', PYTHON_PACKAGES,
+    'standardwebhooks==1.1.0']);
+}
+
 export function ensureToolchain() {
   ensureRustTarget();
   for (const tool of Object.values(TOOLS)) ensureCargoTool(tool);
   ensureNpmPackages();
+  ensurePythonPackages();
 }
 
 /** Newest modification time under the given paths (files or folders). */

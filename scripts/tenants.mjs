@@ -15,7 +15,14 @@
 //   set-storage <tenant> <d1|objects|moving>   where the store's rows live (npm run move-store moves one)
 //   set-quota <tenant> <bytes>      the store's storage budget (1 GiB when unset)
 //
-// <tenant> is an appDefId or a publishable key.
+// <tenant> is an appDefId or a publishable key. The store's Standard Webhooks
+// secrets live with its rows, so these ask the worker (`--url U`, else
+// PUBLIC_URL, else npm start's http://127.0.0.1:8787) with the tenant's
+// secret key from the SECRET_KEY environment variable:
+//
+//   webhook-secret                  the store's secrets, the newest first
+//   rotate-webhook-secret           a new one; both sign until retire-webhook-secrets
+//   retire-webhook-secrets          only the newest signs
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -135,6 +142,28 @@ export function apply(vars, [command, ...args]) {
   return { changed, say };
 }
 
+/** The commands the worker answers, with the route each calls. */
+const WORKER_COMMANDS = {
+  'webhook-secret': ['GET', '/admin/v1/webhooks/secret'],
+  'rotate-webhook-secret': ['POST', '/admin/v1/webhooks/rotate-secret'],
+  'retire-webhook-secrets': ['POST', '/admin/v1/webhooks/retire-secrets'],
+};
+
+/** Runs a command the worker answers (at `url`, with `secretKey`): the lines to print. */
+export async function askWorker(command, { url, secretKey }) {
+  if (!secretKey) throw new Refused(`${command} asks the worker with the tenant's secret key: set SECRET_KEY`);
+  const [method, path] = WORKER_COMMANDS[command];
+  let r;
+  try {
+    r = await fetch(new URL(path, url), { method, headers: { authorization: secretKey, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+  } catch (e) {
+    throw new Refused(`the worker at ${url} did not answer (${e.cause?.code ?? e.message}): is it running? (--url U)`);
+  }
+  const body = await r.json().catch(() => ({}));
+  if (r.status !== 200) throw new Refused(`the worker answered ${r.status}: ${body.message ?? ''}`);
+  return body.secrets.map((s, i) => `${s.secret}   created ${s.createdDate}${i === 0 ? '   (signs)' : '   (also signs until retired)'}`);
+}
+
 /** Puts vars as the deployed worker's secrets. */
 export function putSecrets(vars, names, file) {
   for (const name of names) {
@@ -143,17 +172,29 @@ export function putSecrets(vars, names, file) {
   }
 }
 
-/** The command line: `--remote`, `--file F` (else the repository's .dev.vars) and the command's own words, in order. */
+/** The command line: `--remote`, `--file F` (else the repository's .dev.vars), `--url U` and the command's own words, in order. */
 export function parseArgs(argv) {
-  const at = argv.indexOf('--file');
-  const file = resolve(at >= 0 ? argv[at + 1] : join(root, '.dev.vars'));
-  const words = argv.filter((a, i) => a !== '--remote' && (at < 0 || (i !== at && i !== at + 1)));
-  return { remote: argv.includes('--remote'), file, words };
+  const valueOf = (flag) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? [at, argv[at + 1]] : [-1, undefined];
+  };
+  const [fileAt, fileArg] = valueOf('--file');
+  const [urlAt, url] = valueOf('--url');
+  const file = resolve(fileArg ?? join(root, '.dev.vars'));
+  const taken = new Set();
+  for (const at of [fileAt, urlAt]) if (at >= 0) taken.add(at).add(at + 1);
+  const words = argv.filter((a, i) => a !== '--remote' && !taken.has(i));
+  return { remote: argv.includes('--remote'), file, url, words };
 }
 
-function main(argv) {
-  const { remote, file, words } = parseArgs(argv);
+async function main(argv) {
+  const { remote, file, url, words } = parseArgs(argv);
   const vars = existsSync(file) ? readVars(file) : {};
+  if (WORKER_COMMANDS[words[0]]) {
+    const base = url ?? vars.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}/`;
+    console.log((await askWorker(words[0], { url: base, secretKey: process.env.SECRET_KEY })).join('\n'));
+    return;
+  }
   if (!vars.TENANTS && words[0] !== 'add') throw new Refused(`${file} has no TENANTS: npm start makes .dev.vars, or add a tenant first`);
   const fresh = !vars.EVENTS_SIGNING_KEY;
   if (fresh) vars.EVENTS_SIGNING_KEY = newEventsKey();
@@ -165,11 +206,9 @@ function main(argv) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
+  main(process.argv.slice(2)).catch((e) => {
     if (!(e instanceof Refused)) throw e;
     console.error(e.message);
     process.exit(1);
-  }
+  });
 }

@@ -75,8 +75,8 @@ async function until(what, check, ms = 15_000) {
     await sleep(20);
   }
 }
-const putStore = async (t, webhookUrl) => {
-  const store = webhookUrl ? { ...demoStore(), webhooks: { url: webhookUrl } } : demoStore();
+const putStore = async (t, webhookUrl, enabled) => {
+  const store = webhookUrl ? { ...demoStore(), webhooks: { url: webhookUrl, enabled } } : demoStore();
   assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, t.secretKey))).status, 200);
 };
 const newCheckout = async (t, lineItems = [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }]) => {
@@ -93,13 +93,13 @@ const eventOf = async (t, entityId) => (await events(t)).events.find((e) => e.en
 const assertOnceEach = (ids) => assert.equal(new Set(ids).size, ids.length, `an event sent twice: ${ids}`);
 
 test('overlapping runs and the first attempt after a change never send one event twice', async () => {
-  // events pile up while the store has no webhook URL
-  await putStore(w.a, null);
+  // events pile up while the store's endpoint is disabled
+  await putStore(w.a, ra.url, false);
   const made = [];
   for (let i = 0; i < 8; i++) made.push((await newCheckout(w.a)).id);
   assert.equal((await events(w.a, '?status=PENDING')).events.length, 8);
-  // the URL's PUT sends them at once (waitUntil) while four cron runs overlap it
-  await putStore(w.a, ra.url);
+  // enabling it sends them at once (waitUntil) while four cron runs overlap it
+  await putStore(w.a, ra.url, true);
   await Promise.all([w.scheduled(), w.scheduled(), w.scheduled(), w.scheduled()]);
   await until('every event', () => ra.taken.length >= 8);
   await sleep(200);

@@ -229,13 +229,17 @@ pub enum DeliveryStatus {
     Delivered,
     /// Every attempt failed (dead-lettered): kept for the merchant to redeliver.
     Failed,
+    /// Kept, not sent: made while the store had no webhook URL, or of a
+    /// type its endpoint does not take (recover sends it on request).
+    Skipped,
 }
 
 impl DeliveryStatus {
-    pub const ALL: [DeliveryStatus; 3] = [
+    pub const ALL: [DeliveryStatus; 4] = [
         DeliveryStatus::Pending,
         DeliveryStatus::Delivered,
         DeliveryStatus::Failed,
+        DeliveryStatus::Skipped,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -243,6 +247,7 @@ impl DeliveryStatus {
             DeliveryStatus::Pending => "PENDING",
             DeliveryStatus::Delivered => "DELIVERED",
             DeliveryStatus::Failed => "FAILED",
+            DeliveryStatus::Skipped => "SKIPPED",
         }
     }
 

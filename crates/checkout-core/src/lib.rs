@@ -22,6 +22,7 @@ pub mod store;
 pub mod stripe;
 pub mod time;
 pub mod web;
+pub mod webhooks;
 
 #[cfg(test)]
 mod testing;

@@ -212,9 +212,54 @@ pub struct StoreGiftCard {
     pub expires_at: Option<String>,
 }
 
+/// The store's webhook endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Webhooks {
     pub url: String,
+    /// The event types it takes (`wix.ecom.v1.order_approved`, see
+    /// `webhooks::event_type`); every type when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<String>>,
+    /// `true` enables an endpoint a receiver's `410` disabled (what waited
+    /// is sent, in order), `false` disables it: an action on its live state,
+    /// not kept with the configuration.
+    #[serde(default, skip_serializing)]
+    pub enabled: Option<bool>,
+}
+
+/// Most event types an endpoint lists.
+pub const MAX_WEBHOOK_EVENT_TYPES: usize = 50;
+
+impl Webhooks {
+    /// Whether the endpoint takes events of `event_type`.
+    pub fn takes(&self, event_type: &str) -> bool {
+        self.events
+            .as_ref()
+            .is_none_or(|types| types.iter().any(|t| t == event_type))
+    }
+
+    fn validate(&self) -> Result<()> {
+        let Some(types) = &self.events else {
+            return Ok(());
+        };
+        let well_formed = |t: &String| {
+            t.len() <= 100
+                && t.starts_with("wix.")
+                && t.contains('_')
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._".contains(&b))
+        };
+        if types.is_empty()
+            || types.len() > MAX_WEBHOOK_EVENT_TYPES
+            || !types.iter().all(well_formed)
+        {
+            return Err(Error::invalid(
+                "webhooks.events",
+                format!("1 to {MAX_WEBHOOK_EVENT_TYPES} event types, each an entity and what happened to it (\"wix.ecom.v1.order_approved\"); leave it out for every type"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl StoreConfig {
@@ -243,6 +288,9 @@ impl StoreConfig {
         self.validate_fees(currency)?;
         self.validate_allowed_origins()?;
         self.validate_presentment_currencies()?;
+        if let Some(hooks) = &self.webhooks {
+            hooks.validate()?;
+        }
         if self
             .site_language
             .as_deref()

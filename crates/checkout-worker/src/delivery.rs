@@ -6,13 +6,13 @@
 //! claimed before it is sent, so overlapping runs never send it twice within
 //! the claim. The public key is served at `GET /.well-known/jwks.json`.
 
-use crate::db::{Attempted, Db};
+use crate::db::{Attempted, Db, Endpoint, Health};
 use crate::error::{ApiError, ApiResult};
 use crate::tenants::Tenant;
 use checkout_core::events::{next_attempt, DeliveryStatus, EventSigner};
-use checkout_core::store::Store;
 use checkout_core::time::Timestamp;
 use checkout_core::web::webhook_url_allowed;
+use checkout_core::webhooks::{self, event_type};
 use futures_util::future::{join_all, select, Either};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -143,16 +143,20 @@ pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) 
     deliver_tenant(env, &signer, tenant, db, now).await
 }
 
-/// Whether a store's events are sent: it has a webhook URL the rules allow.
-pub fn sends(env: &Env, store: Option<&Store>) -> bool {
-    store
-        .and_then(|s| s.config.webhooks.as_ref())
-        .is_some_and(|w| webhook_url_allowed(&w.url, allow_local_webhooks(env)))
+/// Whether a store's events are sent: it has an enabled webhook endpoint
+/// whose URL the rules allow.
+pub async fn sends(env: &Env, db: &Db) -> ApiResult<bool> {
+    Ok(db
+        .endpoint()
+        .await?
+        .is_some_and(|e| e.enabled() && webhook_url_allowed(&e.url, allow_local_webhooks(env))))
 }
 
 /// A tenant's due events, one at a time, each claimed before it is sent; at
 /// most [`BATCH`], and none after one the receiver did not take (it is down
-/// or slow: the rest wait for the next run rather than meet it again).
+/// or slow: the rest wait for the next run rather than meet it again). An
+/// endpoint that answers `410 Gone` is disabled: its events wait, unsent,
+/// until the merchant enables it again.
 async fn deliver_tenant(
     env: &Env,
     signer: &EventSigner,
@@ -160,21 +164,21 @@ async fn deliver_tenant(
     db: &Db,
     now: Timestamp,
 ) -> ApiResult<()> {
-    let Some(url) = db
-        .store()
-        .await?
-        .and_then(|s| s.config.webhooks.map(|w| w.url))
-    else {
+    let Some(endpoint) = db.endpoint().await?.filter(Endpoint::enabled) else {
         return Ok(());
     };
+    let url = endpoint.url.as_str();
     // a URL stored before the rules held is kept, not called
-    if !webhook_url_allowed(&url, allow_local_webhooks(env)) {
+    if !webhook_url_allowed(url, allow_local_webhooks(env)) {
         console_log!(
             "{}",
             json!({"level": "warn", "tenant": tenant.app_def_id, "message": "the webhook URL is not an https URL of a public host: events are kept, not sent"})
         );
         return Ok(());
     }
+    let types = endpoint.events();
+    let secrets = db.webhook_secrets(&fresh_secret()?, now).await?;
+    let secrets: Vec<&str> = secrets.iter().map(|s| s.secret.as_str()).collect();
     let timeout = timeout_ms(env);
     for _ in 0..BATCH {
         // each attempt at its own time: a run may last as long as its attempts
@@ -185,8 +189,26 @@ async fn deliver_tenant(
         else {
             break;
         };
+        let kind = event_type(
+            event.entity_fqdn.as_deref().unwrap_or_default(),
+            event.slug.as_deref().unwrap_or_default(),
+        );
+        if types.as_ref().is_some_and(|t| !t.contains(&kind)) {
+            db.event_not_sent(&event.id, true, at).await?;
+            continue;
+        }
         let jwt = signer.sign(ISSUER, &tenant.app_def_id, &event.id, &event.body, at);
-        let sent = send(&url, jwt, timeout).await;
+        let sent = send(url, &event.id, jwt, &secrets, at, timeout).await;
+        if let Sent::Refused(410) = sent {
+            db.event_not_sent(&event.id, false, at).await?;
+            db.endpoint_attempted(Health::Gone, at).await?;
+            console_log!(
+                "{}",
+                json!({"level": "warn", "tenant": tenant.app_def_id, "event": event.id,
+                       "message": "the receiver answered 410 Gone: its endpoint is disabled until the merchant enables it"})
+            );
+            break;
+        }
         let (status, next_attempt) = match &sent {
             Sent::Taken(_) => (DeliveryStatus::Delivered, None),
             _ => match next_attempt(
@@ -214,17 +236,31 @@ async fn deliver_tenant(
             },
         )
         .await?;
+        let delivered = status == DeliveryStatus::Delivered;
+        let health = if delivered {
+            Health::Succeeded
+        } else {
+            Health::Failed
+        };
+        db.endpoint_attempted(health, at).await?;
         console_log!(
             "{}",
-            json!({"level": if status == DeliveryStatus::Delivered { "info" } else { "warn" },
+            json!({"level": if delivered { "info" } else { "warn" },
                    "event": event.id, "tenant": tenant.app_def_id, "status": status.as_str(),
                    "attempt": event.attempts, "httpStatus": http_status, "error": error})
         );
-        if status != DeliveryStatus::Delivered {
+        if !delivered {
             break;
         }
     }
     Ok(())
+}
+
+/// A new Standard Webhooks secret, from 32 random bytes.
+pub fn fresh_secret() -> ApiResult<String> {
+    let mut random = [0u8; 32];
+    getrandom::fill(&mut random)?;
+    Ok(webhooks::new_secret(random))
 }
 
 /// How an attempt ended.
@@ -261,11 +297,29 @@ impl Sent {
     }
 }
 
-/// One attempt: the token posted to the receiver, given up after `timeout_ms`.
-async fn send(url: &str, jwt: String, timeout_ms: i64) -> Sent {
+/// One attempt: the token posted to the receiver with the Standard
+/// Webhooks headers over its exact bytes (signed by each of `secrets`),
+/// given up after `timeout_ms`.
+async fn send(
+    url: &str,
+    id: &str,
+    jwt: String,
+    secrets: &[&str],
+    at: Timestamp,
+    timeout_ms: i64,
+) -> Sent {
     let headers = Headers::new();
-    if let Err(e) = headers.set("content-type", "text/plain; charset=utf-8") {
-        return Sent::Failed(e.to_string());
+    let timestamp = at.millis().div_euclid(1000);
+    let signature = webhooks::signature(secrets, id, timestamp, &jwt);
+    for (name, value) in [
+        ("content-type", "text/plain; charset=utf-8"),
+        ("webhook-id", id),
+        ("webhook-timestamp", &timestamp.to_string()),
+        ("webhook-signature", &signature),
+    ] {
+        if let Err(e) = headers.set(name, value) {
+            return Sent::Failed(e.to_string());
+        }
     }
     let mut init = RequestInit::new();
     // a redirect is a failed attempt: it is never followed to where it points

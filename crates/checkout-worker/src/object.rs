@@ -227,7 +227,7 @@ impl StoreObject {
             .rows
             .delete_rows_left_on_d1(&self.env, &tenant.app_def_id)
             .await?;
-        let sends = delivery::sends(&self.env, db.store().await?.as_ref());
+        let sends = delivery::sends(&self.env, &db).await?;
         let later = now();
         // rows left on D1 after a move: the next page soon
         let due = db.next_due(sends).await?;

@@ -10,7 +10,7 @@
 use crate::db::Counter;
 use crate::delivery;
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::{checkouts, events, orders, payments, plans, sessions, store};
+use crate::handlers::{checkouts, events, orders, payments, plans, sessions, store, webhooks};
 use crate::openapi;
 use crate::request::Call;
 use checkout_core::checkout::payment::Happening;
@@ -164,6 +164,11 @@ pub const ROUTES: &[Route] = &[
     get("/admin/v1/events", "listEvents", Secret, handler!(|c| events::list(c))),
     get("/admin/v1/events/{id}", "getEvent", Secret, handler!(|c| events::get(c))),
     post("/admin/v1/events/{id}/redeliver", "redeliverEvent", Secret, handler!(|c| events::redeliver(c))),
+    get("/admin/v1/webhooks", "getWebhookEndpoint", Secret, handler!(|c| webhooks::health(c))),
+    get("/admin/v1/webhooks/secret", "getWebhookSecrets", Secret, handler!(|c| webhooks::secret(c))),
+    post("/admin/v1/webhooks/rotate-secret", "rotateWebhookSecret", Secret, handler!(|c| webhooks::rotate_secret(c))),
+    post("/admin/v1/webhooks/retire-secrets", "retireWebhookSecrets", Secret, handler!(|c| webhooks::retire_secrets(c))),
+    post("/admin/v1/webhooks/recover", "recoverWebhookEvents", Secret, handler!(|c| webhooks::recover(c))),
     post("/ecom/v1/checkouts", "createCheckout", Storefront, handler!(|c| checkouts::create(c))).creating().trying_codes(),
     // before the routes of one checkout, whose `{id}` it would otherwise fill
     get("/ecom/v1/checkouts/by-cart-id/{id}", "getCheckoutByCartId", Storefront, handler!(|c| checkouts::by_cart_id(c))),

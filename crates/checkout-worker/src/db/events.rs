@@ -18,6 +18,9 @@ pub struct Claimed {
     pub body: String,
     /// Attempts made, this one included.
     pub attempts: u32,
+    /// What it tells of, and what happened (its type: `webhooks::event_type`).
+    pub entity_fqdn: Option<String>,
+    pub slug: Option<String>,
 }
 
 /// How an attempt ended, as the merchant sees it.
@@ -84,7 +87,11 @@ impl Db {
         ];
         all.extend_from_slice(args);
         Ok(self.stmt(
-            &format!("INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms) SELECT ?1, ?2, ?3, ?4, ?5 WHERE {condition}"),
+            // made while the store has no webhook URL, it is kept, not sent
+            &format!("INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms, status)
+                      SELECT ?1, ?2, ?3, ?4, ?5,
+                        CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE app_def_id = ?1) THEN 'PENDING' ELSE 'SKIPPED' END
+                      WHERE {condition}"),
             &all,
         )?
         .into_outbox())
@@ -104,7 +111,8 @@ impl Db {
                  WHERE rowid = (SELECT rowid FROM events WHERE app_def_id = ?1 AND status = 'PENDING'
                                 AND next_attempt_ms <= ?2 ORDER BY next_attempt_ms, created_date LIMIT 1)
                    AND status = 'PENDING' AND next_attempt_ms <= ?2
-                 RETURNING id, body, attempts",
+                 RETURNING id, body, attempts, json_extract(body, '$.entityFqdn') AS entity_fqdn,
+                           json_extract(body, '$.slug') AS slug",
                 &[
                     to_js(now.millis()),
                     to_js(lease_until.millis()),
@@ -113,6 +121,20 @@ impl Db {
             )?)
             .await?;
         Ok(rows.pop())
+    }
+
+    /// A claimed event kept, not sent (`SKIPPED`: of a type the endpoint
+    /// does not take), or given back unattempted, due at `at` (its endpoint
+    /// was disabled meanwhile).
+    pub async fn event_not_sent(&self, id: &str, skipped: bool, at: Timestamp) -> ApiResult<()> {
+        self.run(self.stmt(
+            "UPDATE events SET status = CASE WHEN ?3 THEN 'SKIPPED' ELSE status END,
+                attempts = CASE WHEN ?3 THEN attempts ELSE max(attempts - 1, 0) END, next_attempt_ms = ?4
+             WHERE app_def_id = ?1 AND id = ?2",
+            &[id.into(), i32::from(skipped).into(), to_js(at.millis())],
+        )?)
+        .await?;
+        Ok(())
     }
 
     /// Records how a claimed event's attempt ended.

@@ -20,6 +20,7 @@ mod orders;
 mod place;
 mod plans;
 mod store;
+mod webhooks;
 
 pub use checkouts::Stored;
 pub use events::{Attempted, EventRow};
@@ -27,6 +28,7 @@ pub use orders::{OrderRow, Refusal, Search};
 pub use place::{home, served_here, Home, ObjectStore, Storage};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};
 pub use store::{Counter, CounterRefusal, Usage};
+pub use webhooks::{Endpoint, Health, Secret};
 
 use crate::error::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;

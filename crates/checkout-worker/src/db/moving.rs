@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use serde_json::{Map, Value};
 
 /// Every table with a store's rows, the store's configuration first.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 13] = [
     "stores",
     "stock",
     "gift_card_balances",
@@ -25,6 +25,8 @@ const TABLES: [&str; 11] = [
     "idempotency_keys",
     "order_numbers",
     "store_bytes",
+    "webhook_endpoints",
+    "webhook_secrets",
 ];
 /// Rows read and written at once.
 pub(super) const PAGE: usize = 200;

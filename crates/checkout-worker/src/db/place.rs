@@ -78,7 +78,7 @@ fn d1(env: &Env) -> ApiResult<Backend> {
 }
 
 /// The schema, as D1 has it: every migration, in order.
-const MIGRATIONS: [(&str, &str); 13] = [
+const MIGRATIONS: [(&str, &str); 14] = [
     (
         "0001_stores",
         include_str!("../../migrations/0001_stores.sql"),
@@ -130,6 +130,10 @@ const MIGRATIONS: [(&str, &str); 13] = [
     (
         "0013_store_bytes",
         include_str!("../../migrations/0013_store_bytes.sql"),
+    ),
+    (
+        "0014_webhooks",
+        include_str!("../../migrations/0014_webhooks.sql"),
     ),
 ];
 

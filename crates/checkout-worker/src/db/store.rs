@@ -172,7 +172,9 @@ impl Db {
     /// it, never below the uses made. A store kept in its own object is
     /// also recorded in D1's directory of stores, which a preflight reads
     /// (it cannot tell which store it is for).
-    pub async fn put_store(&self, store: &Store, now: &str) -> ApiResult<()> {
+    pub async fn put_store(&self, store: &Store, at: Timestamp) -> ApiResult<()> {
+        let now = at.to_string();
+        let now = now.as_str();
         let config = serde_json::to_string(&store.config).map_err(internal)?;
         let balances: Vec<Value> = store
             .config
@@ -215,6 +217,7 @@ impl Db {
                     &[config.as_str().into()],
                 )?,
             ]);
+        batch.extend(self.endpoint_entry(store.config.webhooks.as_ref(), at)?);
         self.batch(batch).await?;
         if let Some(directory) = self.directory() {
             directory

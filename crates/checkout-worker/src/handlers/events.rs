@@ -44,10 +44,9 @@ pub async fn list(call: &Call<'_>) -> ApiResult<Value> {
     for (key, value) in &call.query {
         match key.as_str() {
             "status" => {
-                status =
-                    Some(DeliveryStatus::parse(value).ok_or_else(|| {
-                        ApiError::invalid("status", "PENDING, DELIVERED or FAILED")
-                    })?)
+                status = Some(DeliveryStatus::parse(value).ok_or_else(|| {
+                    ApiError::invalid("status", "PENDING, DELIVERED, FAILED or SKIPPED")
+                })?)
             }
             "startingAfter" => after = Some(value.as_str()),
             "limit" => {

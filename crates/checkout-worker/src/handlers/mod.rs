@@ -9,6 +9,7 @@ pub mod payments;
 pub mod plans;
 pub mod sessions;
 pub mod store;
+pub mod webhooks;
 
 use crate::db::Db;
 use crate::error::ApiResult;

@@ -66,7 +66,7 @@ pub async fn put(call: &Call<'_>) -> ApiResult<Value> {
     }
     let store = Store::new(config, Counters::default())?;
     let db = call.db()?;
-    db.put_store(&store, &call.now.to_string()).await?;
+    db.put_store(&store, call.now).await?;
     // with the live counters it kept
     let store = db.store().await?.ok_or(ApiError::StoreNotConfigured)?;
     Ok(json!({ "store": store.config_with_counters() }))
