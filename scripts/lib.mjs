@@ -255,12 +255,12 @@ export function migrateLocal({ persistTo, quiet = false } = {}) {
   });
 }
 
-/** Starts `wrangler dev`; resolves when it answers, with a stop function. */
 /** Runs the cron trigger's handler of a `wrangler dev --test-scheduled` once, as the platform would every minute. */
 export async function runCron(base) {
   await (await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).text();
 }
 
+/** Starts `wrangler dev`; resolves when it answers, with a stop function. */
 export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false }) {
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
   // `/__scheduled` runs the cron trigger's handler, which `wrangler dev` does not run by itself

@@ -179,7 +179,7 @@ test('a rotation signs with both secrets until the older are retired; then only 
   }
 });
 
-test('a 410 disables the endpoint: events wait, unsent; enabled again, what waited is sent in order, and the health says each step', async () => {
+test('a 410 disables the endpoint: events wait, unsent; enabled again, what waited is sent at once, an entity\'s events in order, and the health says each step', async () => {
   await putStore(w.a, { url });
   answer = 410;
   const first = await newCheckout(w.a);
@@ -198,12 +198,19 @@ test('a 410 disables the endpoint: events wait, unsent; enabled again, what wait
   assert.ok(health.failingSince);
   assert.ok(health.counts.pending >= 5, JSON.stringify(health.counts));
   for (const c of waiting) assert.equal((await eventsOf(w.a, c))[0].status, 'PENDING');
-  // the merchant enables it again: sent at once, oldest first
+  // one checkout's change waits too: its entity's events go in order
+  const changed = await call('PATCH', `/ecom/v1/checkouts/${waiting[1]}`,
+    { checkout: { id: waiting[1], buyerInfo: { email: 'late@example.com' } } }, w.a.publishableKey);
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  const [updated] = (await eventsOf(w.a, waiting[1])).filter((e) => e.slug === 'updated');
+  // the merchant enables it again: sent at once, each once, an entity's events in order
   const before = got.length;
   const store = await putStore(w.a, { url, enabled: true });
   assert.equal(store.webhooks.enabled, undefined, 'an action, not configuration');
-  await until('all sent', async () => deliveriesOf(ids).length >= 6);
-  assert.deepEqual(got.slice(before).map((x) => x.headers['webhook-id']).filter((x) => ids.includes(x)), ids);
+  await until('all sent', async () => deliveriesOf([...ids, updated.id]).length >= 7);
+  const order = got.slice(before).map((x) => x.headers['webhook-id']);
+  assert.deepEqual(order.filter((x) => ids.includes(x)).sort(), [...ids].sort());
+  assert.ok(order.indexOf(ids[1]) < order.indexOf(updated.id), 'created before updated');
   health = (await call('GET', '/admin/v1/webhooks')).body;
   assert.equal(health.state, 'ENABLED');
   assert.equal(health.failingSince, null);
@@ -278,4 +285,64 @@ test('npm run tenants -- webhook-secret, rotate-webhook-secret and retire-webhoo
   assert.deepEqual((await run(['retire-webhook-secrets'])).map((l) => l.split(' ')[0]), [fresh]);
   await assert.rejects(run(['webhook-secret'], { SECRET_KEY: '' }), (e) => /set SECRET_KEY/.test(e.stderr));
   await assert.rejects(run(['webhook-secret'], { SECRET_KEY: w.b.publishableKey }), (e) => /answered 403/.test(e.stderr));
+});
+
+test('a receiver back after failing gets what waited for its retries at once, side by side, run after run until none is left; a new event never waits behind the backlog', async () => {
+  const w2 = await startMiniflare({ ALLOW_LOCAL_WEBHOOKS: 'true', EVENTS_SENDS_PER_RUN: '8' }, {}, { stores: ['a'] });
+  const r = { up: false, inFlight: 0, most: 0, seen: [] };
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', async () => {
+      if (!r.up) {
+        res.statusCode = 503;
+        return res.end();
+      }
+      r.inFlight += 1;
+      r.most = Math.max(r.most, r.inFlight);
+      await sleep(30);
+      r.inFlight -= 1;
+      r.seen.push(req.headers['webhook-id']);
+      res.end();
+    });
+  });
+  await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const call2 = async (method, path, body, key = w2.a.secretKey) => (await w2.fetch(path, json(method, body, key))).json();
+  try {
+    await call2('PUT', '/admin/v1/store', { ...demoStore(), webhooks: { url: `http://127.0.0.1:${receiver.address().port}/` } });
+    for (let i = 0; i < 20; i++) {
+      await call2('POST', '/ecom/v1/checkouts', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] });
+    }
+    // the attempts after each change failed: those events wait seconds for their retries
+    const waiting = await until('attempts failed', async () => {
+      const { events } = await call2('GET', '/admin/v1/events?status=PENDING&limit=100');
+      const retried = events.filter((e) => e.attempts > 0 && e.lastAttempt?.httpStatus === 503);
+      return retried.length >= 6 ? events : null;
+    });
+    assert.equal(waiting.length, 20);
+    assert.ok(waiting.some((e) => Date.parse(e.nextAttemptDate) > Date.now() + 3000), 'a retry seconds away');
+    assert.ok((await call2('GET', '/admin/v1/webhooks')).failingSince);
+    // back: a new checkout's event goes at once, and the backlog follows without waiting out its retries
+    r.up = true;
+    const started = Date.now();
+    const fresh = (await call2('POST', '/ecom/v1/checkouts', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] })).checkout.id;
+    const { events } = await call2('GET', '/admin/v1/events?limit=1');
+    assert.equal(events[0].entityId, fresh);
+    await until('the new event', () => r.seen.includes(events[0].id), 3000);
+    await until('every event', async () => {
+      await w2.scheduled();
+      return new Set(r.seen).size === 21;
+    }, 4000);
+    // the first retry waits 5 to 10 seconds
+    assert.ok(Date.now() - started < 4000, 'without waiting out the retries');
+    assert.equal(r.seen.length, 21, 'each once');
+    // side by side (each run sends at most six at once; overlapping runs each their own)
+    assert.ok(r.most >= 2, `${r.most} at once`);
+    const health = await call2('GET', '/admin/v1/webhooks');
+    assert.equal(health.failingSince, null);
+    assert.equal(health.counts.pending, 0);
+  } finally {
+    await w2.close();
+    receiver.closeAllConnections();
+    receiver.close();
+  }
 });

@@ -6,7 +6,7 @@
 //! claimed before it is sent, so overlapping runs never send it twice within
 //! the claim. The public key is served at `GET /.well-known/jwks.json`.
 
-use crate::db::{Attempted, Db, Endpoint, Health};
+use crate::db::{Attempted, Claimed, Db, Endpoint, Health};
 use crate::error::{ApiError, ApiResult};
 use crate::tenants::Tenant;
 use checkout_core::events::{next_attempt, DeliveryStatus, EventSigner};
@@ -23,8 +23,13 @@ use worker::{
     RequestRedirect,
 };
 
-/// Events sent to one tenant in one run (of the scheduled handler, or after a change).
-const BATCH: u32 = 25;
+/// Attempts sent to one store's receiver side by side: the platform's
+/// simultaneous open connections per invocation.
+const CONNECTIONS: usize = 6;
+/// Attempts one run sends unless `EVENTS_SENDS_PER_RUN` says: within the
+/// free plan's 50 subrequests per invocation (a paid plan may raise it to
+/// about 950, below its 1,000).
+const SENDS_PER_RUN: usize = 45;
 /// How much longer than an attempt's timeout its claim holds the event.
 const LEASE_MARGIN_MS: i64 = 20_000;
 const ISSUER: &str = "edge-checkout";
@@ -85,6 +90,16 @@ fn timeout_ms(env: &Env) -> i64 {
     millis_var(env, "EVENTS_TIMEOUT_MS", 10_000)
 }
 
+/// Attempts one run may send (`EVENTS_SENDS_PER_RUN`).
+fn sends_per_run(env: &Env) -> usize {
+    usize::try_from(millis_var(
+        env,
+        "EVENTS_SENDS_PER_RUN",
+        SENDS_PER_RUN as i64,
+    ))
+    .unwrap_or(SENDS_PER_RUN)
+}
+
 /// A second of the retries' waits (`EVENTS_RETRY_BASE_MS` shortens it for tests).
 fn second_ms(env: &Env) -> i64 {
     millis_var(env, "EVENTS_RETRY_BASE_MS", 1000)
@@ -135,10 +150,10 @@ pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
 
 /// A store's due events, sent now, wherever its rows are (right after a
 /// change committed, from the request's `waitUntil` or the object's alarm).
-pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) -> ApiResult<()> {
+pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) -> ApiResult<Run> {
     let Some(signer) = signer(env) else {
         no_signer();
-        return Ok(());
+        return Ok(Run::Done);
     };
     deliver_tenant(env, &signer, tenant, db, now).await
 }
@@ -152,20 +167,32 @@ pub async fn sends(env: &Env, db: &Db) -> ApiResult<bool> {
         .is_some_and(|e| e.enabled() && webhook_url_allowed(&e.url, allow_local_webhooks(env))))
 }
 
-/// A tenant's due events, one at a time, each claimed before it is sent; at
-/// most [`BATCH`], and none after one the receiver did not take (it is down
-/// or slow: the rest wait for the next run rather than meet it again). An
-/// endpoint that answers `410 Gone` is disabled: its events wait, unsent,
-/// until the merchant enables it again.
+/// How a store's run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Run {
+    /// Nothing due is left to send now (or the receiver did not take one).
+    Done,
+    /// The run spent its sends while events were still due: run again at once.
+    More,
+}
+
+/// A store's due events, in waves of up to [`CONNECTIONS`] sent side by
+/// side (the oldest due, and the newest, so that a new event never waits
+/// behind a long backlog), each claimed before it is sent; wave after wave
+/// while events are due and the run has sends left (`EVENTS_SENDS_PER_RUN`,
+/// within the plan's subrequests per invocation), and none after a wave
+/// the receiver did not take whole (it is down or slow: the rest wait for
+/// the next run rather than meet it again). An endpoint that answers `410
+/// Gone` is disabled: its events wait, unsent, until the merchant enables it.
 async fn deliver_tenant(
     env: &Env,
     signer: &EventSigner,
     tenant: &Tenant,
     db: &Db,
     now: Timestamp,
-) -> ApiResult<()> {
+) -> ApiResult<Run> {
     let Some(endpoint) = db.endpoint().await?.filter(Endpoint::enabled) else {
-        return Ok(());
+        return Ok(Run::Done);
     };
     let url = endpoint.url.as_str();
     // a URL stored before the rules held is kept, not called
@@ -174,85 +201,129 @@ async fn deliver_tenant(
             "{}",
             json!({"level": "warn", "tenant": tenant.app_def_id, "message": "the webhook URL is not an https URL of a public host: events are kept, not sent"})
         );
-        return Ok(());
+        return Ok(Run::Done);
     }
     let types = endpoint.events();
     let secrets = db.webhook_secrets(&fresh_secret()?, now).await?;
     let secrets: Vec<&str> = secrets.iter().map(|s| s.secret.as_str()).collect();
     let timeout = timeout_ms(env);
-    for _ in 0..BATCH {
-        // each attempt at its own time: a run may last as long as its attempts
+    let mut left = sends_per_run(env);
+    let mut failing = endpoint.failing_since.is_some();
+    while left > 0 {
+        // each wave at its own time: a run may last as long as its attempts
         let at = crate::pipeline::now().max(now);
-        let Some(event) = db
-            .claim_due_event(at, at.plus_millis(timeout + LEASE_MARGIN_MS))
-            .await?
-        else {
-            break;
-        };
-        let kind = event_type(
-            event.entity_fqdn.as_deref().unwrap_or_default(),
-            event.slug.as_deref().unwrap_or_default(),
-        );
-        if types.as_ref().is_some_and(|t| !t.contains(&kind)) {
-            db.event_not_sent(&event.id, true, at).await?;
-            continue;
+        let lease = at.plus_millis(timeout + LEASE_MARGIN_MS);
+        let wave = db
+            .claim_due_events(at, lease, CONNECTIONS.min(left))
+            .await?;
+        if wave.is_empty() {
+            return Ok(Run::Done);
         }
-        let jwt = signer.sign(ISSUER, &tenant.app_def_id, &event.id, &event.body, at);
-        let sent = send(url, &event.id, jwt, &secrets, at, timeout).await;
-        if let Sent::Refused(410) = sent {
-            db.event_not_sent(&event.id, false, at).await?;
-            db.endpoint_attempted(Health::Gone, at).await?;
-            console_log!(
-                "{}",
-                json!({"level": "warn", "tenant": tenant.app_def_id, "event": event.id,
-                       "message": "the receiver answered 410 Gone: its endpoint is disabled until the merchant enables it"})
+        // one entity's events one after another, in order; entities side by side
+        let mut entities: Vec<Vec<(&Claimed, String)>> = Vec::new();
+        for event in &wave {
+            let kind = event_type(
+                event.entity_fqdn.as_deref().unwrap_or_default(),
+                event.slug.as_deref().unwrap_or_default(),
             );
-            break;
+            if types.as_ref().is_some_and(|t| !t.contains(&kind)) {
+                db.event_not_sent(&event.id, true, at).await?;
+                continue;
+            }
+            let jwt = signer.sign(ISSUER, &tenant.app_def_id, &event.id, &event.body, at);
+            match entities
+                .iter_mut()
+                .find(|e| e[0].0.entity_id == event.entity_id)
+            {
+                Some(same) => same.push((event, jwt)),
+                None => entities.push(vec![(event, jwt)]),
+            }
         }
-        let (status, next_attempt) = match &sent {
-            Sent::Taken(_) => (DeliveryStatus::Delivered, None),
-            _ => match next_attempt(
-                event.attempts,
-                crate::pipeline::now(),
-                second_ms(env),
-                jitter(),
-            ) {
-                Some(next) => (DeliveryStatus::Pending, Some(next)),
-                None => (DeliveryStatus::Failed, None),
-            },
-        };
-        if let Sent::Failed(detail) = &sent {
-            crate::log::failure("delivery", &ApiError::Internal(detail.clone()));
+        left = left.saturating_sub(wave.len());
+        let secrets = &secrets;
+        let sent = join_all(entities.into_iter().map(|events| async move {
+            let mut outcomes = Vec::with_capacity(events.len());
+            for (event, jwt) in events {
+                outcomes.push((event, send(url, &event.id, jwt, secrets, at, timeout).await));
+            }
+            outcomes
+        }))
+        .await;
+        let mut health = Health::Succeeded;
+        for (event, sent) in sent.into_iter().flatten() {
+            health = health.max(match sent {
+                Sent::Taken(_) => Health::Succeeded,
+                Sent::Refused(410) => Health::Gone,
+                _ => Health::Failed,
+            });
+            record(env, tenant, db, event, &sent, at, timeout).await?;
         }
-        let (http_status, error) = sent.outcome(timeout);
-        db.event_attempted(
-            &event.id,
-            &Attempted {
-                status,
-                next_attempt,
-                at,
-                http_status,
-                error: error.as_deref(),
-            },
-        )
-        .await?;
-        let delivered = status == DeliveryStatus::Delivered;
-        let health = if delivered {
-            Health::Succeeded
-        } else {
-            Health::Failed
-        };
         db.endpoint_attempted(health, at).await?;
-        console_log!(
-            "{}",
-            json!({"level": if delivered { "info" } else { "warn" },
-                   "event": event.id, "tenant": tenant.app_def_id, "status": status.as_str(),
-                   "attempt": event.attempts, "httpStatus": http_status, "error": error})
-        );
-        if !delivered {
-            break;
+        if health != Health::Succeeded {
+            return Ok(Run::Done);
+        }
+        if std::mem::take(&mut failing) {
+            // back after failing: what waits for a retry is due now
+            db.retry_waiting_now(at).await?;
         }
     }
+    // sends spent: more may be due
+    Ok(Run::More)
+}
+
+/// Records how an event's attempt ended.
+async fn record(
+    env: &Env,
+    tenant: &Tenant,
+    db: &Db,
+    event: &Claimed,
+    sent: &Sent,
+    at: Timestamp,
+    timeout: i64,
+) -> ApiResult<()> {
+    if let Sent::Refused(410) = sent {
+        db.event_not_sent(&event.id, false, at).await?;
+        console_log!(
+            "{}",
+            json!({"level": "warn", "tenant": tenant.app_def_id, "event": event.id,
+                   "message": "the receiver answered 410 Gone: its endpoint is disabled until the merchant enables it"})
+        );
+        return Ok(());
+    }
+    let (status, next_attempt) = match sent {
+        Sent::Taken(_) => (DeliveryStatus::Delivered, None),
+        _ => match next_attempt(
+            event.attempts,
+            crate::pipeline::now(),
+            second_ms(env),
+            jitter(),
+        ) {
+            Some(next) => (DeliveryStatus::Pending, Some(next)),
+            None => (DeliveryStatus::Failed, None),
+        },
+    };
+    if let Sent::Failed(detail) = sent {
+        crate::log::failure("delivery", &ApiError::Internal(detail.clone()));
+    }
+    let (http_status, error) = sent.outcome(timeout);
+    db.event_attempted(
+        &event.id,
+        &Attempted {
+            status,
+            next_attempt,
+            at,
+            http_status,
+            error: error.as_deref(),
+        },
+    )
+    .await?;
+    let delivered = status == DeliveryStatus::Delivered;
+    console_log!(
+        "{}",
+        json!({"level": if delivered { "info" } else { "warn" },
+               "event": event.id, "tenant": tenant.app_def_id, "status": status.as_str(),
+               "attempt": event.attempts, "httpStatus": http_status, "error": error})
+    );
     Ok(())
 }
 

@@ -222,7 +222,7 @@ impl StoreObject {
         if cleanup {
             self.cleaned.set(started.millis());
         }
-        delivery::deliver_store(&self.env, &tenant, &db, started).await?;
+        let run = delivery::deliver_store(&self.env, &tenant, &db, started).await?;
         let left_on_d1 = self
             .rows
             .delete_rows_left_on_d1(&self.env, &tenant.app_def_id)
@@ -235,11 +235,15 @@ impl StoreObject {
             true => Some(due.map_or(0, |d| d.min(later.millis()))),
             false => due,
         };
+        // a run that spent its sends with events still due goes on at once
+        let soonest = match run {
+            delivery::Run::More => 0,
+            delivery::Run::Done => MIN_ALARM_MS,
+        };
         let next = due.map_or(later.plus_millis(IDLE_ALARM_MS), |due| {
-            Timestamp::from_millis(due.clamp(
-                later.millis() + MIN_ALARM_MS,
-                later.millis() + IDLE_ALARM_MS,
-            ))
+            Timestamp::from_millis(
+                due.clamp(later.millis() + soonest, later.millis() + IDLE_ALARM_MS),
+            )
         });
         self.wake_at(next).await
     }

@@ -18,9 +18,11 @@ pub struct Claimed {
     pub body: String,
     /// Attempts made, this one included.
     pub attempts: u32,
+    pub created_date: String,
     /// What it tells of, and what happened (its type: `webhooks::event_type`).
     pub entity_fqdn: Option<String>,
     pub slug: Option<String>,
+    pub entity_id: Option<String>,
 }
 
 /// How an attempt ended, as the merchant sees it.
@@ -97,22 +99,39 @@ impl Db {
         .into_outbox())
     }
 
-    /// Claims the pending event due first, if one is due: counts the attempt
-    /// and moves its next one to `lease_until`, in one statement, so no other
-    /// run takes it before then (nor ever, once the attempt is recorded).
-    pub async fn claim_due_event(
+    /// Claims up to `n` due events for a wave of attempts: the `n - 1` due
+    /// first and the newest due `created` event (so that a new entity's
+    /// events never wait behind a long backlog, while an entity's events
+    /// keep their order: a `created` is its entity's first), oldest first.
+    /// Each claim counts the attempt, moves the event's next one to
+    /// `lease_until` and clears the last attempt's outcome (it is in
+    /// flight), in one statement, so no other run takes it before then (nor
+    /// ever, once the attempt is recorded).
+    pub async fn claim_due_events(
         &self,
         now: Timestamp,
         lease_until: Timestamp,
-    ) -> ApiResult<Option<Claimed>> {
+        n: usize,
+    ) -> ApiResult<Vec<Claimed>> {
+        const DUE: &str =
+            "FROM events WHERE app_def_id = ?1 AND status = 'PENDING' AND next_attempt_ms <= ?2";
+        let newest = match n {
+            0 => return Ok(Vec::new()),
+            1 => String::new(),
+            _ => format!("UNION SELECT rowid FROM (SELECT rowid {DUE} AND json_extract(body, '$.slug') = 'created'
+                                                   ORDER BY created_date DESC LIMIT 1)"),
+        };
         let mut rows: Vec<Claimed> = self
             .rows(self.stmt(
-                "UPDATE events SET attempts = attempts + 1, next_attempt_ms = ?3, last_attempt_date = ?4
-                 WHERE rowid = (SELECT rowid FROM events WHERE app_def_id = ?1 AND status = 'PENDING'
-                                AND next_attempt_ms <= ?2 ORDER BY next_attempt_ms, created_date LIMIT 1)
-                   AND status = 'PENDING' AND next_attempt_ms <= ?2
-                 RETURNING id, body, attempts, json_extract(body, '$.entityFqdn') AS entity_fqdn,
-                           json_extract(body, '$.slug') AS slug",
+                &format!(
+                    "UPDATE events SET attempts = attempts + 1, next_attempt_ms = ?3, last_attempt_date = ?4,
+                       last_http_status = NULL, last_error = NULL
+                     WHERE rowid IN (SELECT rowid FROM (SELECT rowid {DUE} ORDER BY next_attempt_ms, created_date LIMIT {}) {newest})
+                       AND status = 'PENDING' AND next_attempt_ms <= ?2
+                     RETURNING id, body, attempts, created_date, json_extract(body, '$.entityFqdn') AS entity_fqdn,
+                               json_extract(body, '$.slug') AS slug, json_extract(body, '$.entityId') AS entity_id",
+                    n.saturating_sub(1).max(1)
+                ),
                 &[
                     to_js(now.millis()),
                     to_js(lease_until.millis()),
@@ -120,7 +139,8 @@ impl Db {
                 ],
             )?)
             .await?;
-        Ok(rows.pop())
+        rows.sort_by(|a, b| (&a.created_date, &a.id).cmp(&(&b.created_date, &b.id)));
+        Ok(rows)
     }
 
     /// A claimed event kept, not sent (`SKIPPED`: of a type the endpoint

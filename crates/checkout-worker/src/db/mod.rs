@@ -23,7 +23,7 @@ mod store;
 mod webhooks;
 
 pub use checkouts::Stored;
-pub use events::{Attempted, EventRow};
+pub use events::{Attempted, Claimed, EventRow};
 pub use orders::{OrderRow, Refusal, Search};
 pub use place::{home, served_here, Home, ObjectStore, Storage};
 pub use plans::{PlanOrderFilter, StoredPlanOrder};

@@ -42,8 +42,8 @@ pub struct Secret {
     pub created_date: String,
 }
 
-/// How an attempt left the endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a wave of attempts left the endpoint (the worst of its attempts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Health {
     Succeeded,
     Failed,
@@ -109,7 +109,7 @@ impl Db {
             .await?)
     }
 
-    /// Records how an attempt at `at` left the endpoint.
+    /// Records how attempts at `at` left the endpoint.
     pub async fn endpoint_attempted(&self, health: Health, at: Timestamp) -> ApiResult<()> {
         let sql = match health {
             Health::Succeeded => {
@@ -125,6 +125,18 @@ impl Db {
         };
         self.run(self.stmt(sql, &[at.to_string().into()])?).await?;
         Ok(())
+    }
+
+    /// The receiver is back: the events waiting for a retry (a failed
+    /// attempt's outcome recorded; one in flight has none) are due at
+    /// `now`, so a backlog drains at once rather than over its backoff.
+    pub async fn retry_waiting_now(&self, now: Timestamp) -> ApiResult<usize> {
+        self.run(self.stmt(
+            "UPDATE events SET next_attempt_ms = ?2
+             WHERE app_def_id = ?1 AND status = 'PENDING' AND next_attempt_ms > ?2 AND last_error IS NOT NULL",
+            &[to_js(now.millis())],
+        )?)
+        .await
     }
 
     /// The store's events by delivery status: `(status, count)`.
