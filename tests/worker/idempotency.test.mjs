@@ -141,3 +141,26 @@ test("keys are per kind of key: the publishable key never replays the secret key
   assert.equal(merchantAgain.replayed, true);
   assert.equal(merchantAgain.body.checkout.id, merchant.body.checkout.id);
 });
+
+test('a key costs at most 16 KiB of storage: the answer of a 300-line checkout is kept as the checkout, and a replay answers it as it is then', async () => {
+  const usage = async () => (await (await w.fetch('/admin/v1/store/usage', json('GET', undefined, w.a.secretKey))).json()).bytes.idempotencyKeys;
+  const lines = Array.from({ length: 300 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  const before = await usage();
+  const key = randomUUID();
+  const first = await post('/ecom/v1/checkouts', { lineItems: lines }, { key });
+  assert.equal(first.status, 200, JSON.stringify(first.body).slice(0, 300));
+  assert.ok(JSON.stringify(first.body).length > 64 * 1024, 'a long answer');
+  assert.ok((await usage()) - before < 1024, `${(await usage()) - before} bytes kept for the key`);
+  const again = await post('/ecom/v1/checkouts', { lineItems: lines }, { key });
+  assert.equal(again.replayed, true);
+  assert.deepEqual(again.body, first.body, 'the same checkout, unchanged since');
+  assert.equal(await createdEvents(first.body.checkout.id), 1);
+  // changed since: the replay shows it as it is now
+  const id = first.body.checkout.id;
+  const changed = await w.fetch(`/ecom/v1/checkouts/${id}`, json('PATCH', { checkout: { id, buyerInfo: { email: 'late@example.com' } } }, w.a.publishableKey));
+  assert.equal(changed.status, 200);
+  const later = await post('/ecom/v1/checkouts', { lineItems: lines }, { key });
+  assert.equal(later.replayed, true);
+  assert.equal(later.body.checkout.id, id);
+  assert.equal(later.body.checkout.buyerInfo.email, 'late@example.com');
+});

@@ -3,11 +3,14 @@
 //! header claims the key and stores its answer (a success, or a refusal that
 //! would be the same again); the same key with the same method, path and
 //! body answers that again (`Idempotent-Replayed: true`) for 24 hours; with
-//! another request it is refused. An answer not worth repeating (a `5xx`, a
+//! another request it is refused. An answer is kept whole up to 16 KiB; a
+//! longer one (a big checkout) as the checkout it created, replayed as that
+//! checkout is then. An answer not worth repeating (a `5xx`, a
 //! rate limit, a change that kept losing its race) lets the key go, so a
 //! retry runs anew.
 
 use crate::error::{ApiError, ApiResult};
+use crate::handlers::checkouts;
 use crate::ids::hex;
 use crate::request::Call;
 use checkout_core::checkout::Caller;
@@ -22,6 +25,13 @@ const KEPT_MS: i64 = 24 * 3600 * 1000;
 const ABANDONED_MS: i64 = 60 * 1000;
 /// The longest key (Stripe's limit).
 const MAX_KEY: usize = 255;
+/// The longest answer kept whole. A longer one (a checkout of many lines,
+/// up to a few hundred KiB) is kept as the checkout it created, and a replay
+/// answers that checkout as it is then, so that a key costs at most this
+/// much storage whatever its request.
+const MAX_KEPT_ANSWER: usize = 16 * 1024;
+/// How a kept answer names the checkout it is replayed from.
+const CHECKOUT_REF: &str = "@checkout:";
 
 /// An answer: fresh, or repeated from a key's first request.
 pub struct Reply {
@@ -119,18 +129,22 @@ pub async fn run(
         if row.fingerprint != print {
             return Err(ApiError::IdempotencyKeyReused);
         }
-        return match (row.status, row.response) {
-            (Some(status), Some(body)) => Ok(Reply {
-                status,
-                body,
-                replayed: true,
-            }),
-            _ => Err(ApiError::IdempotencyKeyInUse),
+        let body = match (row.status, row.response) {
+            (Some(_), Some(kept)) if kept.starts_with(CHECKOUT_REF) => {
+                checkouts::answer(call, &kept[CHECKOUT_REF.len()..]).await?
+            }
+            (Some(_), Some(body)) => body,
+            _ => return Err(ApiError::IdempotencyKeyInUse),
         };
+        return Ok(Reply {
+            status: row.status.unwrap_or(200),
+            body,
+            replayed: true,
+        });
     }
     let result = handler.await;
     let stored = match &result {
-        Ok(body) => db.store_idempotent_answer(&key, 200, body).await,
+        Ok(body) => db.store_idempotent_answer(&key, 200, &kept(body)).await,
         Err(e) if repeatable(e) => {
             db.store_idempotent_answer(&key, e.status(), &e.body().to_string())
                 .await
@@ -142,6 +156,26 @@ pub async fn run(
         crate::log::failure("idempotency", &e);
     }
     result.map(Reply::fresh)
+}
+
+/// A success as it is kept: whole, or when longer than [`MAX_KEPT_ANSWER`]
+/// (only a created checkout's answer is), the checkout it names.
+fn kept(body: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Created {
+        checkout: Id,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: String,
+    }
+    if body.len() <= MAX_KEPT_ANSWER {
+        return body.to_owned();
+    }
+    match serde_json::from_str::<Created>(body) {
+        Ok(created) => format!("{CHECKOUT_REF}{}", created.checkout.id),
+        Err(_) => body.to_owned(),
+    }
 }
 
 /// The keys stored before this, at `now`, are deleted.
@@ -163,6 +197,16 @@ mod tests {
         let query = [("include".to_string(), "pricingInput".to_string())];
         assert_ne!(f, fingerprint("POST", "/ecom/v1/checkouts", &query, b"{}"));
         assert_eq!(f.len(), 64);
+    }
+
+    #[test]
+    fn a_long_answer_is_kept_as_the_checkout_it_created() {
+        let short = r#"{"orderId":"o-1"}"#;
+        assert_eq!(kept(short), short);
+        let lines = "x".repeat(MAX_KEPT_ANSWER);
+        let long = format!(r#"{{"checkout":{{"id":"c-1","lines":"{lines}"}}}}"#);
+        assert_eq!(kept(&long), "@checkout:c-1");
+        assert!(kept(&long).len() < 100);
     }
 
     #[test]

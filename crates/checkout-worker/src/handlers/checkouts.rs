@@ -76,10 +76,13 @@ pub async fn create(call: &Call<'_>) -> ApiResult<String> {
 }
 
 pub async fn get(call: &Call<'_>) -> ApiResult<String> {
-    let (store, stored) = call
-        .db()?
-        .store_and_checkout(call.param(0), call.now)
-        .await?;
+    answer(call, call.param(0)).await
+}
+
+/// `{"checkout": …}` of checkout `id` as it is now (also a replay of its
+/// creation whose answer was too long to keep whole).
+pub async fn answer(call: &Call<'_>, id: &str) -> ApiResult<String> {
+    let (store, stored) = call.db()?.store_and_checkout(id, call.now).await?;
     respond(call, &stored.record, &store, None)
 }
 
