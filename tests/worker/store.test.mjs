@@ -221,6 +221,13 @@ test('CORS: listed storefront origins only, publishable-key routes only, never a
     assert.equal((await r.json()).details.applicationError.code, 'ORIGIN_NOT_ALLOWED', why);
     assert.equal(r.headers.get('access-control-allow-origin'), null, why);
   }
+  // refused again and again, the caller's connection stays whole (a refused body is read, never left:
+  // unread where the call was forwarded to the store's object, it cut the connection under workerd)
+  for (let i = 0; i < 100; i++) {
+    const refused = await Promise.all([create('https://evil.example', w.a.publishableKey), create(shop, w.a.secretKey)]);
+    assert.deepEqual(refused.map((x) => x.status), [403, 403]);
+    await Promise.all(refused.map((x) => x.text()));
+  }
   // the worker's own pages, and callers without an Origin, are not affected
   r = await create(w.url, w.a.publishableKey);
   assert.equal(r.status, 200);

@@ -135,10 +135,17 @@ impl StoreObject {
                     .transpose();
                 match db {
                     Ok(db) => serve(req, &self.env, who, route, params, db).await,
-                    Err(e) => (Err(e), None, Effects::default()),
+                    Err(e) => {
+                        crate::request::discard_body(req).await;
+                        (Err(e), None, Effects::default())
+                    }
                 }
             }
-            Err(e) => (Err(e), None, Effects::default()),
+            Err(e) => {
+                // a store on the move, say
+                crate::request::discard_body(req).await;
+                (Err(e), None, Effects::default())
+            }
         };
         if effects.wrote() {
             // the call's events leave now, in the alarm, which then sleeps until what is due next

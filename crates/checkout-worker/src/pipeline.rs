@@ -165,9 +165,11 @@ pub async fn serve(
     let method = req.method().to_string();
     let path = req.path();
     if let Err(e) = who.check_origin(db.as_ref()).await {
+        request::discard_body(req).await;
         return (Err(e), None, db::Effects::default());
     }
     if let Err(e) = who.check_budget(route, db.as_ref()).await {
+        request::discard_body(req).await;
         return (Err(e), who.cors_origin.clone(), db::Effects::default());
     }
     let cors_origin = who.cors_origin.clone();

@@ -352,6 +352,14 @@ async fn read_json(req: &mut Request) -> ApiResult<(Value, Vec<u8>)> {
     Ok((json, bytes))
 }
 
+/// Reads a refused request's body (up to [`MAX_BODY`]) and drops it: a
+/// body left unread where a call was forwarded (a store's object) cuts the
+/// caller's connection under workerd, and the caller's next request on it
+/// fails.
+pub async fn discard_body(mut req: Request) {
+    let _ = read_body(&mut req).await;
+}
+
 /// The body's bytes, at most [`MAX_BODY`] of them.
 async fn read_body(req: &mut Request) -> ApiResult<Vec<u8>> {
     let too_large = ApiError::PayloadTooLarge { limit: MAX_BODY };
