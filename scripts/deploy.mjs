@@ -6,7 +6,10 @@
 //   3. the D1 database: created when wrangler.toml has no id of one, its id
 //      recorded there; the migrations applied remotely;
 //   4. TENANTS and EVENTS_SIGNING_KEY put as the worker's secrets;
-//   5. `wrangler deploy`, and the URL it answers on.
+//   5. `wrangler deploy`, and the URL it answers on, which becomes the
+//      worker's PUBLIC_URL (its own checkout page for stores that name none):
+//      kept in the secrets file and given to every later deploy (set
+//      PUBLIC_URL there to use a domain of your own).
 // `--dry-run` does 1 and 2 and says what 3 to 5 would do, without an account.
 // `--secrets F` takes another secrets file. Log in first (`npx wrangler login`,
 // or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID in the environment).
@@ -76,7 +79,8 @@ function main(argv) {
   JSON.parse(vars.TENANTS); // a broken file stops here, not in production
   if (dry) {
     console.log(`dry run: would ${databaseId() === LOCAL_DATABASE_ID ? 'create the D1 database and record its id' : `use D1 database ${databaseId()}`}, `
-      + 'apply the migrations remotely, put TENANTS and EVENTS_SIGNING_KEY as secrets, and wrangler deploy');
+      + 'apply the migrations remotely, put TENANTS and EVENTS_SIGNING_KEY as secrets, and wrangler deploy '
+      + `with PUBLIC_URL ${vars.PUBLIC_URL ?? 'the URL it answers on'}`);
     return;
   }
   wrangler(['whoami']);
@@ -90,9 +94,16 @@ function main(argv) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const { stdout } = wrangler(['deploy']);
+  const deploy = () => wrangler(['deploy', ...(vars.PUBLIC_URL ? ['--var', `PUBLIC_URL:${vars.PUBLIC_URL}`] : [])]).stdout;
+  let stdout = deploy();
   const url = stdout.match(/https:\/\/\S+\.workers\.dev/)?.[0];
-  console.log(url ? `deployed: ${url}` : stdout);
+  if (url && !vars.PUBLIC_URL) {
+    // the first deploy learns its address: the worker's own checkout page from now on
+    vars.PUBLIC_URL = `${url}/`;
+    writeVars(file, vars, '# The deployed worker\'s secrets (npm run deploy, npm run tenants -- --file): never committed.\n');
+    stdout = deploy();
+  }
+  console.log(url ? `deployed: ${url} (PUBLIC_URL ${vars.PUBLIC_URL})` : stdout);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2));

@@ -216,20 +216,33 @@ export function newTenant(name = 'demo') {
 }
 
 /** What the worker reads of its environment; nothing else of .dev.vars is handed to it. */
-export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'STORAGE', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'EVENTS_TIMEOUT_MS', 'ALLOW_LOCAL_WEBHOOKS'];
+export const WORKER_VARS = ['TENANTS', 'EVENTS_SIGNING_KEY', 'STORAGE', 'LOG_LEVEL', 'PUBLIC_URL', 'EVENTS_RETRY_BASE_MS', 'EVENTS_TIMEOUT_MS',
+  'EVENTS_SENDS_PER_RUN', 'ALLOW_LOCAL_WEBHOOKS'];
 
 /**
  * The worker's part of `vars` in an env file of its own under .wrangler/
  * (git-ignored), for `wrangler dev --env-file`: the demo keys kept for the
  * start command never reach the worker.
  */
-export function workerVarsFile(vars) {
+export function workerVarsFile(vars, port) {
   const file = join(root, '.wrangler', 'worker.vars');
   mkdirSync(dirname(file), { recursive: true });
-  // local development: events may go to a receiver on this machine over plain http
-  const picked = { ALLOW_LOCAL_WEBHOOKS: 'true', ...Object.fromEntries(Object.entries(vars).filter(([k]) => WORKER_VARS.includes(k))) };
-  writeVars(file, picked, '# written by npm start from .dev.vars: only what the worker reads\n');
+  writeVars(file, localWorkerVars(vars, port), '# written by npm start from .dev.vars: only what the worker reads\n');
   return file;
+}
+
+/**
+ * What a worker on this machine at `port` reads of `vars`: events may go to
+ * a receiver on this machine over plain http, and the worker's own address
+ * is its PUBLIC_URL (so a store without a checkoutUrl gets the worker's
+ * checkout page) unless `vars` names another.
+ */
+export function localWorkerVars(vars, port) {
+  return {
+    ALLOW_LOCAL_WEBHOOKS: 'true',
+    PUBLIC_URL: `http://127.0.0.1:${port}/`,
+    ...Object.fromEntries(Object.entries(vars).filter(([k]) => WORKER_VARS.includes(k))),
+  };
 }
 
 /** Reads KEY=value lines (the .dev.vars format). */

@@ -33,7 +33,7 @@ migrateLocal();
 const store = demoStore(`http://127.0.0.1:${port}`);
 writeDemoConfig(publishableKey, store);
 
-const server = await startWrangler({ port, envFile: workerVarsFile(vars), scheduled: true });
+const server = await startWrangler({ port, envFile: workerVarsFile(vars, port), scheduled: true });
 // the cron trigger, every minute as wrangler.toml says: plan orders, idle checkouts, event retries
 const cron = setInterval(() => { runCron(server.base).catch(() => {}); }, 60_000);
 cron.unref();

@@ -79,6 +79,18 @@ async function eventAndRetry(server, retry = async () => {}) {
   }
 }
 
+test("a store that names no checkout page gets the worker's own, as npm start gives the worker its address (PUBLIC_URL)", async () => {
+  const { checkoutUrl, ...store } = demoStore(w.url);
+  assert.ok(checkoutUrl);
+  let r = await w.fetch('/admin/v1/store', json('PUT', store, w.b.secretKey));
+  assert.equal(r.status, 200, await r.clone().text());
+  r = await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.b.publishableKey));
+  const { checkout } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/checkout-url`, json('GET', undefined, w.b.publishableKey));
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal((await r.json()).checkoutUrl, `${w.url}/?checkoutId=${checkout.id}`);
+});
+
 test('a webhook receiver on this machine gets an event at once, and its retry from the cron trigger', async () => {
   await eventAndRetry(w, () => w.cron());
 });

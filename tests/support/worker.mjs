@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 import {
   root, newTenant, newEventsKey, migrateLocal, startWrangler, runCron, demoStore as demoStoreAt, writeDemoConfig, seedStore,
+  localWorkerVars, writeVars,
 } from '../../scripts/lib.mjs';
 
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
@@ -127,9 +128,9 @@ export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
   migrateLocal({ persistTo: dir, quiet: true });
   const t = tenants();
   const envFile = join(dir, 'test.vars');
-  const extra = Object.entries(vars).map(([k, v]) => `${k}='${v}'\n`).join('');
-  writeFileSync(envFile, `TENANTS='${t.TENANTS}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n${extra}`);
   const port = await freePort();
+  // what npm start gives the worker, and the test's own
+  writeVars(envFile, { ...localWorkerVars({ TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey() }, port), ...vars });
   const store = demoStoreAt(`http://127.0.0.1:${port}`);
   writeDemoConfig(t.a.publishableKey, store);
   const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, scheduled });
