@@ -45,7 +45,8 @@ for (const item of config.catalog) {
   button.type = 'button';
   button.textContent = 'Add to cart';
   button.dataset.addItem = item.id;
-  button.setAttribute('aria-label', `Add ${item.name} to cart`);
+  // the visible words first, then which item: a voice user says what they see
+  button.setAttribute('aria-label', `Add to cart: ${item.name}`);
   button.addEventListener('click', () => add(item));
   const li = document.createElement('li');
   const name = document.createElement('strong');

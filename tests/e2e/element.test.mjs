@@ -75,10 +75,25 @@ async function show(checkout, { locale, tenant = 'a', page: options = {} } = {})
 
 const text = (page, selector) => page.textContent(`edge-checkout ${selector}`);
 
-async function audit(page, what) {
-  const { violations } = await new AxeBuilder({ page }).include('edge-checkout').analyze();
+/** axe's findings on the element, or with `whole`, the whole page. */
+async function audit(page, what, { whole = false } = {}) {
+  const axe = new AxeBuilder({ page });
+  const { violations } = await (whole ? axe : axe.include('edge-checkout')).analyze();
   assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe, ${what}`);
 }
+
+test('the whole demo page, its catalog beside a cart, without an axe violation', async () => {
+  const page = await newPage();
+  const errors = await openReady(page, `${w.url}/`);
+  await audit(page, 'the demo page, empty', { whole: true });
+  await page.click('[data-add-item=mug]');
+  await page.waitForSelector('edge-checkout [data-line-item-id]');
+  await audit(page, 'the demo page with a cart', { whole: true });
+  // each Add button is named by what it shows, then its item
+  assert.equal(await page.getAttribute('[data-add-item=mug]', 'aria-label'), 'Add to cart: Enamel mug');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('words and amounts in the buyer\'s language, right to left for ar and he, countries named by the browser', async () => {
   const checkout = await checkoutOf([item('hoodie')], { couponCode: 'SAVE10', checkoutInfo: {
