@@ -104,7 +104,9 @@ export class EdgeCheckoutElement extends HTMLElement {
     const id = this.getAttribute('checkout-id');
     const source = () => ['api-base', 'publishable-key', 'checkout-id'].map((a) => this.getAttribute(a)).join(' ');
     const asked = source();
-    const first = id && !this.#checkout ? this.#client.checkout('GET', id) : undefined;
+    // never asked without a key (the page may set it a moment later): that would only be refused
+    const keyed = !!this.getAttribute('publishable-key');
+    const first = id && keyed && !this.#checkout ? this.#client.checkout('GET', id) : undefined;
     first?.catch(() => {}); // load() below says how it failed
     const started = ++this.#starts;
     const [words] = await Promise.all([messagesOf(lang), engine]);
@@ -133,8 +135,10 @@ export class EdgeCheckoutElement extends HTMLElement {
     const id = this.getAttribute('checkout-id');
     if (!this.#ui) return;
     if (!id) return this.#show(null);
-    this.#ui.box.setAttribute('aria-busy', 'true');
     if (!this.#checkout) this.#ui.skeleton.hidden = false;
+    // waits for its key: setting it loads
+    if (!this.getAttribute('publishable-key')) return;
+    this.#ui.box.setAttribute('aria-busy', 'true');
     const shown = this.#shown;
     try {
       const { checkout } = await (sent ?? this.#client.checkout('GET', id));

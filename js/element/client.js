@@ -109,7 +109,7 @@ export class Client {
    * left for it (sent before anything else); resolves to how many there are.
    */
   async open(id) {
-    if (id === this.#id) return this.#queue.length;
+    if (id === this.#id) return 0; // open already: nothing more was kept
     clearTimeout(this.#timer);
     this.#id = id;
     this.#queue = [];
@@ -123,7 +123,8 @@ export class Client {
       this.#told();
       this.#schedule(0);
     }
-    return this.#queue.length;
+    // what a closed page left, not what this one queued meanwhile
+    return left?.changes.length ?? 0;
   }
 
   /** The page saw `checkout` (its base for what waits). */

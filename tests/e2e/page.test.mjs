@@ -156,6 +156,28 @@ test('the checkout URL the API hands out opens that checkout', async () => {
   await page.close();
 });
 
+test("the demo page's first load: its files asked side by side, each once, and the checkout asked once, never without the key", async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
+    { quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const asked = [];
+  const refused = [];
+  page.on('request', (q) => asked.push(`${q.method()} ${new URL(q.url()).pathname}`));
+  page.on('response', (a) => { if (a.status() >= 400) refused.push(`${a.status()} ${new URL(a.url()).pathname}`); });
+  await page.goto(`${w.url}/?checkoutId=${checkout.id}`);
+  await page.waitForSelector(line('Enamel mug'));
+  assert.deepEqual(refused, []);
+  const count = (path) => asked.filter((x) => x.endsWith(` ${path}`)).length;
+  assert.equal(count(`/ecom/v1/checkouts/${checkout.id}`), 1, asked.join('\n'));
+  // what the HTML preloads is what the page uses: asked once, not again after its script
+  for (const path of ['/demo-config.json', '/edge-checkout/pkg/checkout_wasm_bg.wasm', '/edge-checkout/js/element.js']) {
+    assert.equal(count(path), 1, `${path}: ${asked.join('\n')}`);
+  }
+  await context.close();
+});
+
 test('the checkout URL of a paid checkout, opened again, says it is paid: no cart, no form, no "Place order"', async () => {
   let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
     lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey));
