@@ -16,7 +16,9 @@ use checkout_core::webhooks::{self, event_type};
 use futures_util::future::{join_all, select, Either};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::cell::RefCell;
 use std::pin::pin;
+use std::rc::Rc;
 use std::time::Duration;
 use worker::{
     console_log, AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit,
@@ -34,11 +36,18 @@ const SENDS_PER_RUN: usize = 45;
 const LEASE_MARGIN_MS: i64 = 20_000;
 const ISSUER: &str = "edge-checkout";
 
+thread_local! {
+    /// The signing keys as last read, with the secret's text they came from:
+    /// made once per isolate (a key's public point is a P-256 scalar
+    /// multiplication), again only when the secret changes.
+    static KEYS: RefCell<Option<(String, Rc<Vec<EventSigner>>)>> = const { RefCell::new(None) };
+}
+
 /// The keys of the `EVENTS_SIGNING_KEY` secret: `{"kid", "d"}` (a P-256
 /// JWK's private part), or a list of them while one is rotated in: the last
 /// signs, and every one is published, so a receiver's cached key set still
 /// verifies until the old key is removed.
-fn keys(env: &Env) -> Vec<EventSigner> {
+fn keys(env: &Env) -> Rc<Vec<EventSigner>> {
     #[derive(Deserialize)]
     struct Key {
         kid: String,
@@ -55,21 +64,33 @@ fn keys(env: &Env) -> Vec<EventSigner> {
         .map(|s| s.to_string())
         .or_else(|_| env.var("EVENTS_SIGNING_KEY").map(|v| v.to_string()))
     else {
-        return Vec::new();
+        return Rc::default();
     };
-    let keys = match serde_json::from_str(&raw) {
-        Ok(Keys::One(key)) => vec![key],
-        Ok(Keys::Many(keys)) => keys,
-        Err(_) => Vec::new(),
-    };
-    keys.iter()
-        .filter_map(|k| EventSigner::from_base64url(&k.kid, &k.d))
-        .collect()
+    KEYS.with(|cell| {
+        if let Some((text, keys)) = &*cell.borrow() {
+            if *text == raw {
+                return keys.clone();
+            }
+        }
+        let keys = match serde_json::from_str(&raw) {
+            Ok(Keys::One(key)) => vec![key],
+            Ok(Keys::Many(keys)) => keys,
+            Err(_) => Vec::new(),
+        };
+        let keys: Rc<Vec<EventSigner>> = Rc::new(
+            keys.iter()
+                .filter_map(|k| EventSigner::from_base64url(&k.kid, &k.d))
+                .collect(),
+        );
+        *cell.borrow_mut() = Some((raw, keys.clone()));
+        keys
+    })
 }
 
-/// The key that signs events: the newest of `EVENTS_SIGNING_KEY`.
-pub fn signer(env: &Env) -> Option<EventSigner> {
-    keys(env).pop()
+/// The keys, of which the newest (the last of `EVENTS_SIGNING_KEY`) signs.
+fn signing_keys(env: &Env) -> Option<Rc<Vec<EventSigner>>> {
+    let keys = keys(env);
+    (!keys.is_empty()).then_some(keys)
 }
 
 pub fn jwks(env: &Env) -> Value {
@@ -135,12 +156,12 @@ fn no_signer() {
 /// failing receiver delays no other store's events; a store whose run fails
 /// does not stop the others.
 pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
-    let Some(signer) = signer(env) else {
+    let Some(keys) = signing_keys(env) else {
         return no_signer();
     };
     let runs = stores
         .iter()
-        .map(|(tenant, db)| deliver_tenant(env, &signer, tenant, db, now));
+        .map(|(tenant, db)| deliver_tenant(env, &keys, tenant, db, now));
     for result in join_all(runs).await {
         if let Err(e) = result {
             crate::log::failure("delivery", &e);
@@ -151,11 +172,11 @@ pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
 /// A store's due events, sent now, wherever its rows are (right after a
 /// change committed, from the request's `waitUntil` or the object's alarm).
 pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) -> ApiResult<Run> {
-    let Some(signer) = signer(env) else {
+    let Some(keys) = signing_keys(env) else {
         no_signer();
         return Ok(Run::Done);
     };
-    deliver_tenant(env, &signer, tenant, db, now).await
+    deliver_tenant(env, &keys, tenant, db, now).await
 }
 
 /// Whether a store's events are sent: it has an enabled webhook endpoint
@@ -186,7 +207,7 @@ pub enum Run {
 /// Gone` is disabled: its events wait, unsent, until the merchant enables it.
 async fn deliver_tenant(
     env: &Env,
-    signer: &EventSigner,
+    keys: &[EventSigner],
     tenant: &Tenant,
     db: &Db,
     now: Timestamp,
@@ -203,6 +224,9 @@ async fn deliver_tenant(
         );
         return Ok(Run::Done);
     }
+    let Some(signer) = keys.last() else {
+        return Ok(Run::Done);
+    };
     let types = endpoint.events();
     let secrets = db.webhook_secrets(&fresh_secret()?, now).await?;
     let secrets: Vec<&str> = secrets.iter().map(|s| s.secret.as_str()).collect();
