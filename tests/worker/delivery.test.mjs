@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { sleep, until } from '../support/wait.mjs';
 
 const TIMEOUT_MS = 1500;
 let w;
@@ -65,16 +66,6 @@ after(async () => {
   rb?.server.close();
 });
 
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-async function until(what, check, ms = 15_000) {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > ms) assert.fail(`waited for ${what}`);
-    await sleep(20);
-  }
-}
 const putStore = async (t, webhookUrl, enabled) => {
   const store = webhookUrl ? { ...demoStore(), webhooks: { url: webhookUrl, enabled } } : demoStore();
   assert.equal((await w.fetch('/admin/v1/store', json('PUT', store, t.secretKey))).status, 200);

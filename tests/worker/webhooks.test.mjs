@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { sleep, until } from '../support/wait.mjs';
 import { root, PYTHON_PACKAGES } from '../../scripts/lib.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -48,16 +49,6 @@ const call = async (method, path, body, key = w.a.secretKey) => {
   const r = await w.fetch(path, json(method, body, key));
   return { status: r.status, body: await r.json() };
 };
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-async function until(what, check, ms = 15_000) {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > ms) assert.fail(`waited for ${what}`);
-    await sleep(20);
-  }
-}
 const putStore = async (t, webhooks) => {
   const r = await call('PUT', '/admin/v1/store', { ...demoStore(), ...(webhooks ? { webhooks } : {}) }, t.secretKey);
   assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -126,6 +126,7 @@ impl DurableObject for StoreObject {
 impl StoreObject {
     /// A call the worker forwarded, served as the worker serves a D1 store.
     async fn serve(&self, req: Request, request_id: &str) -> worker::Result<Response> {
+        let mut served = None;
         let (result, cors_origin, effects) = match self.caller(&req).await {
             Ok((route, params, who)) => {
                 let db = who
@@ -134,7 +135,10 @@ impl StoreObject {
                     .map(|t| self.rows.db(&self.env, &t.app_def_id))
                     .transpose();
                 match db {
-                    Ok(db) => serve(req, &self.env, who, route, params, db).await,
+                    Ok(db) => {
+                        served.clone_from(&db);
+                        serve(req, &self.env, who, route, params, db).await
+                    }
                     Err(e) => {
                         crate::request::discard_body(req).await;
                         (Err(e), None, Effects::default())
@@ -147,13 +151,30 @@ impl StoreObject {
                 (Err(e), None, Effects::default())
             }
         };
-        if effects.wrote() {
-            // the call's events leave now, in the alarm, which then sleeps until what is due next
-            if let Err(e) = self.wake_at(now()).await {
+        if let (true, Some(db)) = (effects.wrote(), served) {
+            if let Err(e) = self.after_write(&db, effects.queued()).await {
                 log::failure("alarm", &e);
             }
         }
         answer(request_id, result, cors_origin.as_deref())
+    }
+
+    /// After a write: the alarm now when the call's events are to be sent
+    /// (the store has an endpoint to send them to), else at what is due
+    /// next (an unpaid order's deadline, say), and within the cleanup's ten
+    /// minutes, if that is sooner than the alarm set: a store without
+    /// webhooks runs no alarm per change.
+    async fn after_write(&self, db: &db::Db, queued: bool) -> ApiResult<()> {
+        let sends = delivery::sends(&self.env, db).await?;
+        if queued && sends {
+            return self.wake_at(now()).await;
+        }
+        let cleanup = now().millis() + CLEANUP_MS;
+        let due = db
+            .next_due(sends)
+            .await?
+            .map_or(cleanup, |d| d.min(cleanup));
+        self.wake_at(Timestamp::from_millis(due)).await
     }
 
     /// The route and caller of a forwarded call; the tenant recorded for the alarm.
