@@ -1,10 +1,13 @@
 //! Delivery of the outbox (`docs/api.md`, Events): a change's events are sent
-//! right after it commits (in the request's `waitUntil`), to the tenant's
-//! webhook URL as ES256-signed JWTs; the scheduled handler retries those the
+//! right after it commits (in the request's `waitUntil`, or a store's
+//! object's alarm), to the store's webhook endpoint as ES256-signed JWTs
+//! with the Standard Webhooks headers (keyed by the store's own secret), in
+//! waves of attempts side by side; the scheduled handler retries those the
 //! receiver did not take (any answer but 2xx, or none within the timeout)
-//! with the core's backoff, until they are dead-lettered. Each event is
-//! claimed before it is sent, so overlapping runs never send it twice within
-//! the claim. The public key is served at `GET /.well-known/jwks.json`.
+//! with the core's backoff, until they are dead-lettered. A receiver's `410`
+//! disables the endpoint. Each event is claimed before it is sent, so
+//! overlapping runs never send it twice within the claim. The public key is
+//! served at `GET /.well-known/jwks.json`.
 
 use crate::db::{Attempted, Claimed, Db, Endpoint, Health};
 use crate::error::{ApiError, ApiResult};
@@ -97,8 +100,8 @@ pub fn jwks(env: &Env) -> Value {
     json!({ "keys": keys(env).iter().map(EventSigner::jwk).collect::<Vec<_>>() })
 }
 
-/// A var of whole milliseconds, or its default.
-fn millis_var(env: &Env, name: &str, default: i64) -> i64 {
+/// A var holding a positive whole number, or its default.
+fn positive_var(env: &Env, name: &str, default: i64) -> i64 {
     env.var(name)
         .ok()
         .and_then(|v| v.to_string().parse::<i64>().ok())
@@ -108,12 +111,12 @@ fn millis_var(env: &Env, name: &str, default: i64) -> i64 {
 
 /// How long one attempt may take (`EVENTS_TIMEOUT_MS`, 10 s by default).
 fn timeout_ms(env: &Env) -> i64 {
-    millis_var(env, "EVENTS_TIMEOUT_MS", 10_000)
+    positive_var(env, "EVENTS_TIMEOUT_MS", 10_000)
 }
 
 /// Attempts one run may send (`EVENTS_SENDS_PER_RUN`).
 fn sends_per_run(env: &Env) -> usize {
-    usize::try_from(millis_var(
+    usize::try_from(positive_var(
         env,
         "EVENTS_SENDS_PER_RUN",
         SENDS_PER_RUN as i64,
@@ -123,7 +126,7 @@ fn sends_per_run(env: &Env) -> usize {
 
 /// A second of the retries' waits (`EVENTS_RETRY_BASE_MS` shortens it for tests).
 fn second_ms(env: &Env) -> i64 {
-    millis_var(env, "EVENTS_RETRY_BASE_MS", 1000)
+    positive_var(env, "EVENTS_RETRY_BASE_MS", 1000)
 }
 
 /// A uniform `u16` for the retries' jitter (the middle if the generator fails:
