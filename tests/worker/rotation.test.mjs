@@ -6,8 +6,8 @@
 // old one is retired). No command prints a key it did not just make.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
@@ -100,17 +100,52 @@ test('add, rotate and retire: secret keys, session keys, events keys', async () 
   assert.throws(() => tenants('rotate-secret', 'pk_nobody'), /no tenant/);
 });
 
-test("the README's commands as written, without --file: npm run tenants -- add, list, rotate-secret on the repository's .dev.vars", () => {
+test("every command line of the README's tenants block runs as written (npm run, no --file), the webhook ones against the worker", async () => {
   // a copy of the repository's scripts, so that its own .dev.vars is the copy's
   const copy = join(dir, 'repo');
   mkdirSync(join(copy, 'scripts'), { recursive: true });
   for (const f of ['package.json', 'Cargo.lock', 'scripts/tenants.mjs', 'scripts/lib.mjs']) copyFileSync(join(root, f), join(copy, f));
-  const npm = (...args) => execFileSync('npm', ['run', '--silent', 'tenants', '--', ...args], { cwd: copy, encoding: 'utf8' });
-  const added = npm('add', 'My shop');
-  const publishable = added.match(/publishable key: (pk_\S+)/)[1];
-  assert.match(npm('list'), new RegExp(publishable));
-  assert.match(npm('rotate-secret', publishable), /sk_live_\S+/);
-  assert.equal(JSON.parse(readVars(join(copy, '.dev.vars')).TENANTS)[0].publishableKey, publishable);
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const lines = readme.split('## Tenants and keys')[1].split('```sh\n')[1].split('```')[0]
+    .split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, ''));
+  assert.ok(lines.length >= 12, `${lines.length} lines`);
+  const vars = () => readVars(join(copy, '.dev.vars'));
+  const first = () => JSON.parse(vars().TENANTS)[0];
+  const seen = { secret: null, publishable: null, sessionKid: null, eventsKid: null };
+  let worker = null;
+  try {
+    for (const line of lines) {
+      // the placeholders, as a reader fills them in
+      const command = line
+        .replace('<tenant>', seen.publishable)
+        .replace('<kid>', JSON.stringify(line.includes('session') ? seen.sessionKid : seen.eventsKid))
+        .replace('<bytes>', '5000')
+        .replace('SECRET_KEY=…', `SECRET_KEY=${seen.secret}`);
+      assert.ok(!/[<…]/.test(command), `a placeholder left in ${command}`);
+      if (command.startsWith('SECRET_KEY=') && !worker) {
+        // the webhook commands ask the running worker, at npm start's address (PORT)
+        const { TENANTS, EVENTS_SIGNING_KEY } = vars();
+        worker = await startMiniflare({ TENANTS, EVENTS_SIGNING_KEY });
+        assert.equal((await worker.fetch('/admin/v1/store', json('PUT', demoStore(), seen.secret))).status, 200);
+      }
+      const env = { ...process.env, ...(worker ? { PORT: new URL(worker.url).port } : {}) };
+      const out = await new Promise((ok, fail) => execFile('bash', ['-c', command], { cwd: copy, env, encoding: 'utf8' },
+        (e, stdout, stderr) => (e ? fail(new Error(`${command}: ${stderr}`)) : ok(stdout))));
+      seen.secret = out.match(/(sk_\S+)/)?.[1] ?? seen.secret;
+      seen.publishable ??= out.match(/publishable key: (pk_\S+)/)?.[1];
+      seen.sessionKid ??= first()?.sessionKeys?.[0]?.kid;
+      seen.eventsKid ??= JSON.parse(vars().EVENTS_SIGNING_KEY).kid;
+      if (command.includes(' webhook-secret')) assert.match(out, /^whsec_\S+ {3}created \S+ {3}\(signs\)$/m, command);
+    }
+  } finally {
+    await worker?.close();
+  }
+  const tenant = first();
+  assert.equal(tenant.publishableKey, seen.publishable);
+  assert.equal(tenant.quotaBytes, 5000);
+  assert.ok(!tenant.previousSecretKeySha256?.length, 'rotated, the old secret key retired');
+  assert.equal(tenant.sessionKeys.length, 1, 'one added, the first retired');
+  assert.notEqual(JSON.parse(vars().EVENTS_SIGNING_KEY).kid, seen.eventsKid, 'rotated, the old one retired');
 });
 
 test("set-quota: a store's storage budget in TENANTS, as the worker reads it", async () => {
