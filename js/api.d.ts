@@ -169,6 +169,8 @@ export interface CheckoutObject {
   /** The language `formattedAmount` is written in. */
   buyerLanguage: string;
   completed: boolean;
+  /** Not in Wix: the checkout's order, once create-order made one (paid when `completed`, else awaiting payment). */
+  order?: { id: string; number?: string; paymentGatewayOrderId?: string };
   createdDate: string;
   updatedDate: string;
   purchaseFlowId: string;

@@ -25,6 +25,8 @@ export interface OrderCreatedDetail {
   /** Present when money is due: put it in the payment's metadata (docs/api.md, Payment). */
   paymentGatewayOrderId?: string;
   payNow: { amount: Money; currency: CurrencyCode };
+  /** true when the checkout was opened again with its order awaiting payment (a reload, a return from the payment page): hand off again. */
+  resumed?: boolean;
 }
 
 /** `error`: what the buyer was told; `NETWORK` when the worker cannot be reached. */

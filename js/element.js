@@ -55,6 +55,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   #orderKey = null;
   #ordering = false;
   #placed = false;
+  #handedOff = null;
   #id = `ec${++uid}`;
   #client = new Client(() => ({ base: this.getAttribute('api-base') ?? '', key: this.getAttribute('publishable-key') ?? '' }), {
     answered: (change, checkout, last, merged) => this.#answered(change, checkout, last, merged),
@@ -279,14 +280,15 @@ export class EdgeCheckoutElement extends HTMLElement {
       if (this.#input) this.#engine = new Checkout(this.#input);
     } catch { /* the worker's totals stand alone */ }
     const lines = checkout?.lineItems ?? [];
-    // a checkout paid already (its URL opened again after the payment page, say) is not a cart any more
-    const paid = !!checkout?.completed && !this.#placed;
+    // a checkout with its order (its URL opened again, after the payment page, a reload, days later) is
+    // not a cart any more: its confirmation, paid or awaiting payment
+    const ordered = !this.#placed && (checkout?.order || checkout?.completed);
     ui.skeleton.hidden = true;
-    ui.empty.hidden = this.#placed || paid || lines.length > 0;
-    ui.body.hidden = this.#placed || paid || lines.length === 0;
-    if (paid) ui.done.replaceChildren(el('h2', {}, this.#t('CHECKOUT_ALREADY_PAID')));
-    ui.done.hidden = !this.#placed && !paid;
+    ui.empty.hidden = this.#placed || ordered || lines.length > 0;
+    ui.body.hidden = this.#placed || ordered || lines.length === 0;
+    ui.done.hidden = !this.#placed && !ordered;
     if (!checkout) return;
+    if (ordered) this.#confirmation(checkout, checkout.order ?? {}, true);
     this.#cart.show(lines);
     this.#summary(checkout.priceSummary, checkout.giftCard?.amount, true);
     const coupon = this.#cart.showCoupon(checkout);
@@ -493,23 +495,37 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   #confirm({ orderId, orderNumber, paymentGatewayOrderId }) {
+    this.#confirmation(this.#checkout, { id: orderId, number: orderNumber, paymentGatewayOrderId }, false);
+    this.#ui.body.hidden = true;
+    this.#placed = true;
+    this.#error('');
+    this.#ui.done.querySelector('h2').focus();
+  }
+
+  /**
+   * The order's confirmation: its number, the amount paid or to pay, where the confirmation goes, and
+   * while money is due the payment hand-off (`order-created`; `resumed` when the checkout was opened
+   * again with its order). A checkout opened again paid says so first.
+   */
+  #confirmation(c, { id, number, paymentGatewayOrderId }, resumed) {
     const ui = this.#ui;
-    const c = this.#checkout;
     const due = c.payNow.total;
-    const owed = !ZERO.test(due.amount);
-    const heading = el('h2', { tabIndex: -1 }, this.#t('thanks'));
+    const paid = c.completed;
+    const owed = !paid && !ZERO.test(due.amount);
+    const heading = el('h2', { tabIndex: -1 }, this.#t(resumed ? (paid ? 'CHECKOUT_ALREADY_PAID' : 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS') : 'thanks'));
     ui.done.replaceChildren(heading,
-      el('p', {}, this.#t('number', orderNumber ?? orderId)),
+      id || number ? el('p', {}, this.#t('number', number ?? id)) : null,
       el('p', { dataset: { amount: due.amount } }, this.#t(owed ? 'toPay' : 'paid', this.#price(due))),
       c.buyerInfo?.email ? el('p', {}, this.#t('sentTo', c.buyerInfo.email)) : null,
       owed ? el('p', { className: 'muted' }, this.#t('payNext')) : null);
-    ui.done.dataset.orderId = orderId;
+    ui.done.dataset.orderId = id ?? '';
     ui.done.hidden = false;
-    ui.body.hidden = true;
-    this.#placed = true;
-    this.#error('');
-    heading.focus();
-    this.#emit('order-created', { orderId, orderNumber, checkoutId: c.id, paymentGatewayOrderId, payNow: { amount: due.amount, currency: c.currency } });
+    // handed off once per order and page, however often the checkout is read again
+    if ((owed || !resumed) && this.#handedOff !== (id ?? c.id)) {
+      this.#handedOff = id ?? c.id;
+      this.#emit('order-created', { orderId: id, orderNumber: number, checkoutId: c.id, paymentGatewayOrderId,
+        payNow: { amount: due.amount, currency: c.currency }, ...(resumed ? { resumed } : {}) });
+    }
   }
 }
 

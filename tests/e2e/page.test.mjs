@@ -190,8 +190,41 @@ test('the checkout URL of a paid checkout, opened again, says it is paid: no car
   await until(page, '[part=confirmation] h2', 'This order is placed and paid already.');
   assert.equal(await page.isHidden('edge-checkout [data-action=place-order]'), true);
   assert.equal(await page.isHidden('edge-checkout [part=cart]'), true);
+  // its confirmation: the number, the amount paid, where the confirmation went; nothing to hand off
+  const order = (await (await w.fetch(`/ecom/v1/orders/${orderId}`, json('GET', undefined, w.a.secretKey))).json()).order;
+  const shown = await page.textContent('edge-checkout [part=confirmation]');
+  assert.match(shown, new RegExp(`Order number ${order.number}`));
+  assert.match(shown, new RegExp(`Paid: ${order.payNow.total.formattedAmount.replace('$', '\\$')}`));
+  assert.match(shown, /ada@example\.com/);
+  assert.deepEqual(await events(page, 'order-created'), []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a checkout whose order awaits payment opens as its confirmation with the payment hand-off, on every reload, never as a cart', async () => {
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
+    lineItems: [{ quantity: 2, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.publishableKey));
+  const { checkout } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/create-order`, json('POST', {}, w.a.publishableKey));
+  const placed = await r.json();
+  assert.ok(placed.paymentGatewayOrderId, 'money is due');
+  for (let visit = 0; visit < 2; visit++) {
+    const { page, errors } = await open(`/?checkoutId=${checkout.id}`);
+    await until(page, '[part=confirmation] h2', 'This order is placed already and awaits payment.');
+    assert.equal(await page.isHidden('edge-checkout [data-action=place-order]'), true);
+    assert.equal(await page.isHidden('edge-checkout [part=cart]'), true);
+    const shown = await page.textContent('edge-checkout [part=confirmation]');
+    assert.match(shown, new RegExp(`Order number ${placed.orderNumber}`));
+    assert.match(shown, /To pay: /);
+    assert.match(shown, /Continue to payment/);
+    // the host page's payment step gets the order again, once per visit
+    await waitFor(async () => (await events(page, 'order-created')).length === 1, 'the hand-off');
+    const [handOff] = await events(page, 'order-created');
+    assert.deepEqual(handOff, { orderId: placed.orderId, orderNumber: placed.orderNumber, checkoutId: checkout.id,
+      paymentGatewayOrderId: placed.paymentGatewayOrderId, payNow: { amount: checkout.payNow.total.amount, currency: 'USD' }, resumed: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test("a store's fees: in the summary's fees row, priced in the page as the worker prices them", async () => {

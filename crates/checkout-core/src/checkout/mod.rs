@@ -74,6 +74,12 @@ pub struct CheckoutRecord {
     pub completed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// Its order's number and payment gateway id, with `order_id`: a page
+    /// that opens the checkout again shows its confirmation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_number: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_gateway_order_id: Option<String>,
     #[serde(default)]
     pub created_by: CreatedBy,
     /// Set when the checkout is created, never after.
@@ -116,6 +122,8 @@ impl CheckoutRecord {
             override_checkout_url: None,
             completed: false,
             order_id: None,
+            order_number: None,
+            payment_gateway_order_id: None,
             created_by: CreatedBy::default(),
             custom_settings: CustomSettings::default(),
             cart_id: None,

@@ -85,6 +85,8 @@ impl Placing<'_> {
         let draft = checked.draft(made, now)?;
         let mut checkout = record.clone();
         checkout.order_id = Some(draft.order_id.clone());
+        checkout.order_number = Some(made.number);
+        checkout.payment_gateway_order_id = draft.payment_gateway_order_id.clone();
         let completes =
             of == OrderOf::OpenCheckout && draft.state.status != OrderStatus::Initialized;
         checkout.completed = record.completed || completes;
@@ -156,7 +158,24 @@ mod tests {
         assert_eq!(p.number, 1042);
         assert_eq!(p.held().map(|h| h.stock.len()), Some(2));
         assert_eq!(p.checkout.order_id.as_deref(), Some("order-1"));
+        assert_eq!(p.checkout.order_number, Some(1042));
+        assert_eq!(
+            p.checkout.payment_gateway_order_id.as_deref(),
+            Some("gateway-1")
+        );
         assert!(!p.checkout.completed);
+        // the checkout names its order, for a page that opens it again
+        let view: Value =
+            serde_json::from_str(&quote.checkout_json(&p.checkout, false).expect("a view"))
+                .expect("JSON");
+        assert_eq!(
+            view["order"],
+            json!({"id": "order-1", "number": "1042", "paymentGatewayOrderId": "gateway-1"})
+        );
+        let open: Value =
+            serde_json::from_str(&quote.checkout_json(&record, false).expect("a view"))
+                .expect("JSON");
+        assert_eq!(open.get("order"), None);
         // only the order's event: the checkout completes when the order is paid
         assert_eq!(p.events.len(), 1);
         let event: Value = serde_json::from_str(&p.events[0].body).expect("JSON");

@@ -83,6 +83,11 @@ impl<'s> Quote<'s> {
                 .as_deref()
                 .unwrap_or(self.store.config.site_language()),
             completed: record.completed,
+            order: record.order_id.as_deref().map(|id| OrderOfCheckout {
+                id,
+                number: record.order_number.map(|n| n.to_string()),
+                payment_gateway_order_id: record.payment_gateway_order_id.as_deref(),
+            }),
             created_date: record.created_date,
             updated_date: record.updated_date,
             purchase_flow_id: &record.purchase_flow_id,
@@ -426,6 +431,11 @@ pub struct CheckoutView<'a> {
     pub site_language: &'a str,
     pub buyer_language: &'a str,
     pub completed: bool,
+    /// Not in Wix: the checkout's order, once create-order made one: a page
+    /// that opens the checkout again shows its confirmation (paid when
+    /// `completed`, else awaiting payment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderOfCheckout<'a>>,
     pub created_date: Timestamp,
     pub updated_date: Timestamp,
     pub purchase_flow_id: &'a str,
@@ -445,6 +455,17 @@ pub struct CheckoutView<'a> {
     /// page can price the switch before the worker answers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub presentment_currencies: Option<&'a Vec<Presentment>>,
+}
+
+/// The order a checkout names: `{id, number, paymentGatewayOrderId?}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderOfCheckout<'a> {
+    pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_gateway_order_id: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]

@@ -441,7 +441,8 @@ impl Db {
         }
         if t.reopens_checkout {
             batch.push(checkout(
-                "UPDATE checkouts SET record = json_remove(record, '$.orderId'), version = version + 1, updated_date = ?5
+                "UPDATE checkouts SET record = json_remove(record, '$.orderId', '$.orderNumber', '$.paymentGatewayOrderId'),
+                    version = version + 1, updated_date = ?5
                  WHERE app_def_id = ?1 AND id = ?4 AND completed = 0 AND json_extract(record, '$.orderId') = ?2",
             )?);
         }
