@@ -337,3 +337,46 @@ test('a receiver back after failing gets what waited for its retries at once, si
     receiver.close();
   }
 });
+
+test('one cron run sends at most EVENTS_SENDS_PER_RUN between all the stores it serves (the plan\'s subrequests are per invocation)',
+  { skip: process.env.TEST_STORAGE === 'objects' && "the cron serves D1's stores; each store's object has its own alarm and budget" }, async () => {
+    const w3 = await startMiniflare({ ALLOW_LOCAL_WEBHOOKS: 'true', EVENTS_SENDS_PER_RUN: '8' }, {}, { stores: ['a', 'b'] });
+    let up = false;
+    const taken = new Set();
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (up) taken.add(req.headers['webhook-id']);
+        res.statusCode = up ? 200 : 503;
+        res.end();
+      });
+    });
+    await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+    try {
+      for (const t of [w3.a, w3.b]) {
+        const r = await w3.fetch('/admin/v1/store', json('PUT', { ...demoStore(), webhooks: { url: `http://127.0.0.1:${receiver.address().port}/` } }, t.secretKey));
+        assert.equal(r.status, 200);
+        for (let i = 0; i < 10; i++) {
+          await w3.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, t.secretKey));
+        }
+      }
+      const pending = async (t) => (await (await w3.fetch('/admin/v1/webhooks', json('GET', undefined, t.secretKey))).json()).counts.pending;
+      assert.equal((await pending(w3.a)) + (await pending(w3.b)), 20);
+      // back, and the waits of the failed attempts over: one cron run
+      up = true;
+      await w3.sql("UPDATE events SET next_attempt_ms = 0 WHERE status = 'PENDING'");
+      await w3.scheduled();
+      await sleep(300);
+      assert.equal(taken.size, 8, `${taken.size} sent by one run`);
+      assert.equal((await pending(w3.a)) + (await pending(w3.b)), 12);
+      // the next runs send the rest
+      await until('the rest', async () => {
+        await w3.scheduled();
+        return taken.size === 20;
+      });
+    } finally {
+      await w3.close();
+      receiver.closeAllConnections();
+      receiver.close();
+    }
+  });

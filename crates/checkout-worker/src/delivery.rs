@@ -19,7 +19,7 @@ use checkout_core::webhooks::{self, event_type};
 use futures_util::future::{join_all, select, Either};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::pin::pin;
 use std::rc::Rc;
 use std::time::Duration;
@@ -162,9 +162,11 @@ pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
     let Some(keys) = signing_keys(env) else {
         return no_signer();
     };
+    // one invocation's sends, shared by every store it serves
+    let left = Cell::new(sends_per_run(env));
     let runs = stores
         .iter()
-        .map(|(tenant, db)| deliver_tenant(env, &keys, tenant, db, now));
+        .map(|(tenant, db)| deliver_tenant(env, &keys, tenant, db, &left, now));
     for result in join_all(runs).await {
         if let Err(e) = result {
             crate::log::failure("delivery", &e);
@@ -179,7 +181,8 @@ pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) 
         no_signer();
         return Ok(Run::Done);
     };
-    deliver_tenant(env, &keys, tenant, db, now).await
+    let left = Cell::new(sends_per_run(env));
+    deliver_tenant(env, &keys, tenant, db, &left, now).await
 }
 
 /// Whether a store's events are sent: it has an enabled webhook endpoint
@@ -201,10 +204,11 @@ pub enum Run {
 }
 
 /// A store's due events, in waves of up to [`CONNECTIONS`] sent side by
-/// side (the oldest due, and the newest, so that a new event never waits
-/// behind a long backlog), each claimed before it is sent; wave after wave
-/// while events are due and the run has sends left (`EVENTS_SENDS_PER_RUN`,
-/// within the plan's subrequests per invocation), and none after a wave
+/// side (the oldest due, and the newest `created`, so that a new entity
+/// never waits behind a long backlog), each claimed before it is sent; wave
+/// after wave while events are due and the invocation has sends `left`
+/// (`EVENTS_SENDS_PER_RUN`, within the plan's subrequests per invocation,
+/// shared by every store a cron run serves), and none after a wave
 /// the receiver did not take whole (it is down or slow: the rest wait for
 /// the next run rather than meet it again). An endpoint that answers `410
 /// Gone` is disabled: its events wait, unsent, until the merchant enables it.
@@ -213,6 +217,7 @@ async fn deliver_tenant(
     keys: &[EventSigner],
     tenant: &Tenant,
     db: &Db,
+    left: &Cell<usize>,
     now: Timestamp,
 ) -> ApiResult<Run> {
     let Some(endpoint) = db.endpoint().await?.filter(Endpoint::enabled) else {
@@ -234,15 +239,18 @@ async fn deliver_tenant(
     let secrets = db.webhook_secrets(&fresh_secret()?, now).await?;
     let secrets: Vec<&str> = secrets.iter().map(|s| s.secret.as_str()).collect();
     let timeout = timeout_ms(env);
-    let mut left = sends_per_run(env);
     let mut failing = endpoint.failing_since.is_some();
-    while left > 0 {
+    while left.get() > 0 {
         // each wave at its own time: a run may last as long as its attempts
         let at = crate::pipeline::now().max(now);
         let lease = at.plus_millis(timeout + LEASE_MARGIN_MS);
-        let wave = db
-            .claim_due_events(at, lease, CONNECTIONS.min(left))
-            .await?;
+        // the wave's sends are taken before its claim, so that stores served
+        // side by side never spend more than the invocation has between them
+        let most = CONNECTIONS.min(left.get());
+        left.set(left.get() - most);
+        let wave = db.claim_due_events(at, lease, most).await;
+        left.set(left.get() + most - wave.as_ref().map_or(0, Vec::len));
+        let wave = wave?;
         if wave.is_empty() {
             return Ok(Run::Done);
         }
@@ -266,7 +274,6 @@ async fn deliver_tenant(
                 None => entities.push(vec![(event, jwt)]),
             }
         }
-        left = left.saturating_sub(wave.len());
         let secrets = &secrets;
         let sent = join_all(entities.into_iter().map(|events| async move {
             let mut outcomes = Vec::with_capacity(events.len());
