@@ -4,7 +4,7 @@
 //! its payment lifecycle in one batch (the order, what it gives back, its
 //! checkout completed or reopened, the events); read and searched.
 
-use super::{internal, to_js, Db};
+use super::{internal, to_js, Db, Stmt};
 use crate::error::{ApiError, ApiResult};
 use checkout_core::checkout::order::{Held, BUYER_DATA};
 use checkout_core::checkout::payment::{OrderState, OrderStatus, PaymentStatus, Transition};
@@ -166,29 +166,8 @@ impl Db {
               held.map_or(JsValue::NULL, JsValue::from), to_js(p.number), client,
               to_js(order.created_date.millis()), to_js(most)],
         )?];
-        let takes = p.held().map(Held::taken);
-        let takes = takes.as_ref();
-        for (item, units) in takes.iter().flat_map(|h| &h.stock) {
-            batch.push(self.stmt(
-                "UPDATE stock SET stock = stock - ?3 WHERE app_def_id = ?1 AND item_id = ?2",
-                &[item.as_str().into(), to_js(*units)],
-            )?);
-        }
-        if let Some(card) = takes.and_then(|h| h.gift_card.as_ref()) {
-            let minor = card
-                .minor()
-                .ok_or_else(|| internal("a gift card's amount"))?;
-            batch.push(self.stmt(
-                "UPDATE gift_card_balances SET balance_minor = balance_minor - ?3 WHERE app_def_id = ?1 AND code = ?2",
-                &[card.code.as_str().into(), to_js(minor)],
-            )?);
-        }
-        if let Some(code) = takes.and_then(|h| h.coupon.as_ref()) {
-            batch.push(self.stmt(
-                "INSERT INTO coupon_uses (app_def_id, code, uses) VALUES (?1, ?2, 1)
-                 ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1",
-                &[code.as_str().into()],
-            )?);
+        if let Some(held) = p.held() {
+            batch.extend(self.counter_moves(&held.taken(), Move::Take, None)?);
         }
         batch.push(self.stmt(
             "UPDATE checkouts SET record = ?2, version = version + 1, completed = ?6, updated_date = ?3
@@ -391,41 +370,13 @@ impl Db {
               held_after.map_or(JsValue::NULL, JsValue::from)],
         )?];
         // what a payment takes when the order takes its stock when paid (a
-        // constraint refuses the batch whole when it is gone)
-        for (item, units) in takes.iter().flat_map(|h| &h.stock) {
-            batch.push(guarded(
-                "UPDATE stock SET stock = stock - ?5 WHERE app_def_id = ?1 AND item_id = ?4",
-                &[item.as_str().into(), to_js(*units)],
-            )?);
+        // constraint refuses the batch whole when it is gone), or what a
+        // cancel gives back
+        let changed = Some((row.id.as_str(), token));
+        if let Some(takes) = &takes {
+            batch.extend(self.counter_moves(takes, Move::Take, changed)?);
         }
-        if let Some(code) = takes.as_ref().and_then(|h| h.coupon.as_ref()) {
-            batch.push(self.stmt(
-                &format!("INSERT INTO coupon_uses (app_def_id, code, uses) SELECT ?1, ?4, 1 WHERE {guard}
-                          ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + 1"),
-                &[row.id.as_str().into(), token.into(), code.as_str().into()],
-            )?);
-        }
-        for (item, units) in &held.stock {
-            batch.push(guarded(
-                "UPDATE stock SET stock = stock + ?5 WHERE app_def_id = ?1 AND item_id = ?4",
-                &[item.as_str().into(), to_js(*units as i64)],
-            )?);
-        }
-        if let Some(card) = &held.gift_card {
-            let minor = card
-                .minor()
-                .ok_or_else(|| internal("a held gift card's amount"))?;
-            batch.push(guarded(
-                "UPDATE gift_card_balances SET balance_minor = balance_minor + ?5 WHERE app_def_id = ?1 AND code = ?4",
-                &[card.code.as_str().into(), to_js(minor)],
-            )?);
-        }
-        if let Some(code) = &held.coupon {
-            batch.push(guarded(
-                "UPDATE coupon_uses SET uses = max(uses - 1, 0) WHERE app_def_id = ?1 AND code = ?4",
-                &[code.as_str().into()],
-            )?);
-        }
+        batch.extend(self.counter_moves(&held, Move::GiveBack, changed)?);
         let checkout = |sql: &str| {
             guarded(
                 sql,
@@ -454,6 +405,73 @@ impl Db {
             )?);
         }
         Ok(refused(self.batch(batch).await)?.map(|results| super::first_changed(&results)))
+    }
+}
+
+/// Which way an order moves the store's counters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Take,
+    GiveBack,
+}
+
+impl Db {
+    /// The statements that move `held` out of the store's counters (`Take`)
+    /// or back into them; with `changed` (an order's id and a change's
+    /// token), each only if that change wrote the order in the same batch.
+    fn counter_moves(
+        &self,
+        held: &Held,
+        way: Move,
+        changed: Option<(&str, &str)>,
+    ) -> ApiResult<Vec<Stmt>> {
+        let (only_if, first): (&str, Vec<JsValue>) = match changed {
+            Some((order, token)) => (
+                "EXISTS (SELECT 1 FROM orders WHERE app_def_id = ?1 AND id = ?2 AND change_token = ?3)",
+                vec![order.into(), token.into()],
+            ),
+            None => ("true", Vec::new()),
+        };
+        // the counter's key, then the amount, after the guard's arguments
+        let (key, amount) = (first.len() + 2, first.len() + 3);
+        let sign = if way == Move::Take { '-' } else { '+' };
+        let stmt = |sql: String, args: [JsValue; 2]| {
+            let mut all = first.clone();
+            all.extend(args);
+            self.stmt(&sql, &all)
+        };
+        let mut out = Vec::new();
+        for (item, units) in &held.stock {
+            out.push(stmt(
+                format!("UPDATE stock SET stock = stock {sign} ?{amount} WHERE app_def_id = ?1 AND item_id = ?{key} AND {only_if}"),
+                [item.as_str().into(), to_js(*units)],
+            )?);
+        }
+        if let Some(card) = &held.gift_card {
+            let minor = card
+                .minor()
+                .ok_or_else(|| internal("a held gift card's amount"))?;
+            out.push(stmt(
+                format!(
+                    "UPDATE gift_card_balances SET balance_minor = balance_minor {sign} ?{amount}
+                         WHERE app_def_id = ?1 AND code = ?{key} AND {only_if}"
+                ),
+                [card.code.as_str().into(), to_js(minor)],
+            )?);
+        }
+        if let Some(code) = &held.coupon {
+            let sql = match way {
+                Move::Take => format!(
+                    "INSERT INTO coupon_uses (app_def_id, code, uses) SELECT ?1, ?{key}, ?{amount} WHERE {only_if}
+                     ON CONFLICT (app_def_id, code) DO UPDATE SET uses = uses + excluded.uses"
+                ),
+                Move::GiveBack => format!(
+                    "UPDATE coupon_uses SET uses = max(uses - ?{amount}, 0) WHERE app_def_id = ?1 AND code = ?{key} AND {only_if}"
+                ),
+            };
+            out.push(stmt(sql, [code.as_str().into(), to_js(1)])?);
+        }
+        Ok(out)
     }
 }
 
