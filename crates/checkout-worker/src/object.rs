@@ -126,32 +126,27 @@ impl DurableObject for StoreObject {
 impl StoreObject {
     /// A call the worker forwarded, served as the worker serves a D1 store.
     async fn serve(&self, req: Request, request_id: &str) -> worker::Result<Response> {
-        let mut served = None;
-        let (result, cors_origin, effects) = match self.caller(&req).await {
-            Ok((route, params, who)) => {
-                let db = who
-                    .tenant
-                    .as_ref()
-                    .map(|t| self.rows.db(&self.env, &t.app_def_id))
-                    .transpose();
-                match db {
-                    Ok(db) => {
-                        served.clone_from(&db);
-                        serve(req, &self.env, who, route, params, db).await
-                    }
-                    Err(e) => {
-                        crate::request::discard_body(req).await;
-                        (Err(e), None, Effects::default())
-                    }
-                }
+        let admitted = self.caller(&req).await.and_then(|(route, params, who)| {
+            let db = who
+                .tenant
+                .as_ref()
+                .map(|t| self.rows.db(&self.env, &t.app_def_id))
+                .transpose()?;
+            Ok((route, params, who, db))
+        });
+        let (result, cors_origin, effects, db) = match admitted {
+            Ok((route, params, who, db)) => {
+                let (result, cors_origin, effects) =
+                    serve(req, &self.env, who, route, params, db.clone()).await;
+                (result, cors_origin, effects, db)
             }
             Err(e) => {
                 // a store on the move, say
                 crate::request::discard_body(req).await;
-                (Err(e), None, Effects::default())
+                (Err(e), None, Effects::default(), None)
             }
         };
-        if let (true, Some(db)) = (effects.wrote(), served) {
+        if let (true, Some(db)) = (effects.wrote(), db) {
             if let Err(e) = self.after_write(&db, effects.queued()).await {
                 log::failure("alarm", &e);
             }
