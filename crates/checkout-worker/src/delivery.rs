@@ -90,12 +90,6 @@ fn keys(env: &Env) -> Rc<Vec<EventSigner>> {
     })
 }
 
-/// The keys, of which the newest (the last of `EVENTS_SIGNING_KEY`) signs.
-fn signing_keys(env: &Env) -> Option<Rc<Vec<EventSigner>>> {
-    let keys = keys(env);
-    (!keys.is_empty()).then_some(keys)
-}
-
 pub fn jwks(env: &Env) -> Value {
     json!({ "keys": keys(env).iter().map(EventSigner::jwk).collect::<Vec<_>>() })
 }
@@ -159,14 +153,16 @@ fn no_signer() {
 /// failing receiver delays no other store's events; a store whose run fails
 /// does not stop the others.
 pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
-    let Some(keys) = signing_keys(env) else {
+    // the newest key (the last of `EVENTS_SIGNING_KEY`) signs
+    let keys = keys(env);
+    let Some(signer) = keys.last() else {
         return no_signer();
     };
     // one invocation's sends, shared by every store it serves
     let left = Cell::new(sends_per_run(env));
     let runs = stores
         .iter()
-        .map(|(tenant, db)| deliver_tenant(env, &keys, tenant, db, &left, now));
+        .map(|(tenant, db)| deliver_tenant(env, signer, tenant, db, &left, now));
     for result in join_all(runs).await {
         if let Err(e) = result {
             crate::log::failure("delivery", &e);
@@ -177,12 +173,13 @@ pub async fn deliver(env: &Env, stores: &[(&Tenant, Db)], now: Timestamp) {
 /// A store's due events, sent now, wherever its rows are (right after a
 /// change committed, from the request's `waitUntil` or the object's alarm).
 pub async fn deliver_store(env: &Env, tenant: &Tenant, db: &Db, now: Timestamp) -> ApiResult<Run> {
-    let Some(keys) = signing_keys(env) else {
+    let keys = keys(env);
+    let Some(signer) = keys.last() else {
         no_signer();
         return Ok(Run::Done);
     };
     let left = Cell::new(sends_per_run(env));
-    deliver_tenant(env, &keys, tenant, db, &left, now).await
+    deliver_tenant(env, signer, tenant, db, &left, now).await
 }
 
 /// Whether a store's events are sent: it has an enabled webhook endpoint
@@ -214,7 +211,7 @@ pub enum Run {
 /// Gone` is disabled: its events wait, unsent, until the merchant enables it.
 async fn deliver_tenant(
     env: &Env,
-    keys: &[EventSigner],
+    signer: &EventSigner,
     tenant: &Tenant,
     db: &Db,
     left: &Cell<usize>,
@@ -232,9 +229,6 @@ async fn deliver_tenant(
         );
         return Ok(Run::Done);
     }
-    let Some(signer) = keys.last() else {
-        return Ok(Run::Done);
-    };
     let types = endpoint.events();
     let secrets = db.webhook_secrets(&fresh_secret()?, now).await?;
     let secrets: Vec<&str> = secrets.iter().map(|s| s.secret.as_str()).collect();
