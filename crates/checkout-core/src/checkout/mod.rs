@@ -12,6 +12,7 @@
 
 mod changes;
 mod fields;
+mod held;
 pub mod order;
 pub mod payment;
 pub mod placement;

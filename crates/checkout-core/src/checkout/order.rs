@@ -3,7 +3,8 @@
 //! and what it takes: the stock, the gift card balance, the coupon use).
 //! `super::placement` adds the rest of what creating it changes.
 
-use super::payment::{OrderState, OrderStatus, Transition};
+pub use super::held::{Held, HeldGiftCard};
+use super::payment::{OrderState, OrderStatus};
 use super::quote::{Availability, LineFacts, Quote};
 use super::view::{
     DiscountView, GiftCardView, LineView, Logistics, SelectedCost, SummaryView, TaxSummary,
@@ -13,7 +14,7 @@ use super::{AddressWithContact, BuyerInfo, CheckoutRecord, CustomField, StoredLi
 use crate::time::Timestamp;
 use checkout_pricing::amount::Amount;
 use checkout_pricing::pricing::Pricing;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -137,73 +138,6 @@ pub struct OrderDraft {
     /// it is canceled unpaid).
     pub takes: Held,
     pub pay_now: Amount,
-}
-
-/// What an order takes from the store's live counters, and gives back when
-/// it is canceled unpaid; kept with the order as this JSON.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Held {
-    /// Units taken from the stock of each item that has a stock.
-    #[serde(default)]
-    pub stock: BTreeMap<String, u64>,
-    /// The gift card and the minor units spent from it.
-    #[serde(default)]
-    pub gift_card: Option<HeldGiftCard>,
-    /// The coupon whose use is counted.
-    #[serde(default)]
-    pub coupon: Option<String>,
-    /// The stock and the coupon use are taken when the order is paid, not
-    /// yet (the store's `stockReservation: "PAYMENT"`); the gift card
-    /// amount was taken at once.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub on_payment: bool,
-}
-
-impl Held {
-    /// What is taken from the counters now (and given back when the order
-    /// is canceled).
-    pub fn taken(&self) -> Held {
-        if !self.on_payment {
-            return self.clone();
-        }
-        Held {
-            gift_card: self.gift_card.clone(),
-            ..Held::default()
-        }
-    }
-
-    /// What a payment that approves the order (`t`) takes: the stock and
-    /// the coupon use it has not taken yet, if any.
-    pub fn taken_when(&self, t: &Transition) -> Option<Held> {
-        (self.on_payment && t.to.status == OrderStatus::Approved).then(|| Held {
-            stock: self.stock.clone(),
-            coupon: self.coupon.clone(),
-            ..Held::default()
-        })
-    }
-
-    /// What the order holds once its payment took the rest.
-    pub fn all_taken(&self) -> Held {
-        Held {
-            on_payment: false,
-            ..self.clone()
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeldGiftCard {
-    pub code: String,
-    /// Minor units, as a decimal integer string.
-    pub minor: String,
-}
-
-impl HeldGiftCard {
-    /// The minor units spent (none when what was kept is not an integer).
-    pub fn minor(&self) -> Option<u128> {
-        self.minor.parse().ok()
-    }
 }
 
 /// An order that may be made: the checkout priced, its preconditions held
@@ -730,33 +664,15 @@ mod tests {
         };
         let d = draft_of(&store, ready()).expect("a draft");
         assert!(d.takes.on_payment);
-        let now = d.takes.taken();
-        assert!(now.stock.is_empty() && now.coupon.is_none());
-        assert_eq!(now.gift_card, d.takes.gift_card);
-        // the payment that approves it takes the rest; one that does not takes nothing
-        let paid = |status| Transition {
-            to: OrderState {
-                status,
-                payment_status: crate::checkout::payment::PaymentStatus::Paid,
-            },
-            gives_back: false,
-            completes_checkout: false,
-            reopens_checkout: false,
-            attention: None,
-            event: "e",
-        };
-        let rest = d
-            .takes
-            .taken_when(&paid(OrderStatus::Approved))
-            .expect("taken when paid");
-        assert_eq!(rest.stock, d.takes.stock);
-        assert_eq!(rest.coupon.as_deref(), Some("SAVE10"));
-        assert_eq!(rest.gift_card, None);
-        assert_eq!(d.takes.taken_when(&paid(OrderStatus::Initialized)), None);
-        let after = d.takes.all_taken();
-        assert!(!after.on_payment);
-        assert_eq!(after.taken(), after);
-        assert_eq!(after.taken_when(&paid(OrderStatus::Approved)), None);
+        assert_eq!(
+            d.takes.stock,
+            BTreeMap::from([("mug".to_owned(), 2), ("tee".to_owned(), 1)])
+        );
+        assert_eq!(d.takes.coupon.as_deref(), Some("SAVE10"));
+        assert_eq!(
+            d.takes.gift_card.as_ref().and_then(HeldGiftCard::minor),
+            Some(3000)
+        );
         // kept as JSON that says so; an order of a store that takes at once says nothing
         let kept = serde_json::to_value(&d.takes).expect("JSON");
         assert_eq!(kept["onPayment"], true);
