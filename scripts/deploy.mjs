@@ -17,7 +17,7 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root, log, run, bin, ensureToolchain, build, newEventsKey, readVars, writeVars } from './lib.mjs';
+import { root, log, run, bin, prepare, newEventsKey, readVars, writeVars } from './lib.mjs';
 import { apply } from './tenants.mjs';
 
 /** The Workers free plan's limit on a worker's size, gzipped. */
@@ -66,12 +66,11 @@ function ensureDatabase() {
   return id;
 }
 
-function main(argv) {
+async function main(argv) {
   const dry = argv.includes('--dry-run');
   const at = argv.indexOf('--secrets');
   const file = resolve(at >= 0 ? argv[at + 1] : join(root, '.secrets.vars'));
-  ensureToolchain();
-  build();
+  await prepare();
   const size = bundleSize();
   log(`the worker and its site: ${(size / 1024).toFixed(0)} KiB gzipped (free plan: ${FREE_PLAN_BYTES / 1024} KiB)`);
   if (size > FREE_PLAN_BYTES) throw new Error('the worker is over the free plan\'s size limit');
@@ -106,4 +105,4 @@ function main(argv) {
   console.log(url ? `deployed: ${url} (PUBLIC_URL ${vars.PUBLIC_URL})` : stdout);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -12,12 +12,18 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = (name) => join(root, 'node_modules', '.bin', name);
 const cargoBin = (name) => join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', name);
 
-/** Pinned command-line tools. wasm-bindgen follows Cargo.lock. */
-export const TOOLS = {
-  wasmPack: { crate: 'wasm-pack', bin: 'wasm-pack', version: '0.15.1', locked: true },
-  workerBuild: { crate: 'worker-build', bin: 'worker-build', version: '0.8.7', locked: true },
-  wasmBindgen: { crate: 'wasm-bindgen-cli', bin: 'wasm-bindgen', version: lockedVersion('wasm-bindgen'), locked: false },
-};
+/**
+ * wasm-bindgen's generator, as the build runs it (scripts/bindgen: its
+ * library alone, compiled on first use), and its CLI for the tests' runner
+ * (wasm-bindgen-test-runner), installed only by `npm test`. Both at the
+ * version of the crates' wasm-bindgen in Cargo.lock, which their output must
+ * match. The browser module and the worker are built with cargo, this,
+ * wasm-opt (npm binaryen) and esbuild (npm) directly: BENCHMARKS.md, "A fresh
+ * clone", says what the wrappers that did this before cost a newcomer.
+ */
+export const WASM_BINDGEN = { crate: 'wasm-bindgen-cli', bin: 'wasm-bindgen-test-runner', version: lockedVersion('wasm-bindgen') };
+export const testRunnerBin = () => cargoBin(WASM_BINDGEN.bin);
+const bindgenBin = () => join(targetDir(), 'bindgen', 'release', 'bindgen');
 
 export function log(msg) {
   process.stdout.write(`\x1b[1m▸ ${msg}\x1b[0m\n`);
@@ -33,6 +39,15 @@ export function run(cmd, args, { quiet = false, ...opts } = {}) {
     throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}${quiet ? `\n${r.stdout}\n${r.stderr}` : ''}`);
   }
   return r;
+}
+
+/** `run` without waiting: resolves when the command has succeeded, so that independent steps overlap. */
+export function start(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...opts, env: { ...process.env, ...opts.env } });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
 }
 
 function output(cmd, args) {
@@ -54,47 +69,54 @@ function ensureRustTarget() {
   }
 }
 
-function ensureCargoTool({ crate, bin: name, version, locked }) {
-  if (output(cargoBin(name), ['--version']).includes(version)) return;
-  log(`installing ${crate} ${version}`);
-  run('cargo', ['install', crate, '--version', version, '--force', ...(locked ? ['--locked'] : [])]);
+/** Compiles scripts/bindgen (cargo skips it when it is up to date). */
+async function ensureBindgen() {
+  const tool = readFileSync(join(root, 'scripts/bindgen/Cargo.lock'), 'utf8').match(/name = "wasm-bindgen-cli-support"\nversion = "([^"]+)"/)?.[1];
+  if (tool !== WASM_BINDGEN.version) {
+    throw new Error(`scripts/bindgen has wasm-bindgen ${tool}, the crates ${WASM_BINDGEN.version}: pin the same version in scripts/bindgen/Cargo.toml`);
+  }
+  await start('cargo', ['build', '--release', '--quiet', '--manifest-path', join(root, 'scripts/bindgen/Cargo.toml'),
+    '--target-dir', join(targetDir(), 'bindgen')]);
 }
 
-function ensureNpmPackages() {
+/** The wasm-bindgen CLI, for its test runner. */
+async function ensureTestRunner() {
+  const { crate, bin: name, version } = WASM_BINDGEN;
+  if (output(cargoBin(name), ['--version']).includes(version)) return;
+  log(`installing ${crate} ${version}`);
+  // not --locked: the lockfile it was published with names a webpki-roots release crates.io no longer serves;
+  // no TLS (its default feature): the runner only talks to a chromedriver on this machine
+  await start('cargo', ['install', crate, '--version', version, '--force', '--no-default-features']);
+}
+
+async function ensureNpmPackages() {
   const stamp = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
   log('installing npm packages (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  await start('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
 /** Debian's Chromium and ChromeDriver, for the browser tests. */
-export function ensureChromium() {
+export async function ensureChromium() {
   if (existsSync('/usr/bin/chromium') && existsSync('/usr/bin/chromedriver')) return;
   log('installing chromium and chromium-driver from Debian');
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const apt = (args) => run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
+  const apt = (args) => start(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
   });
-  apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', 'chromium', 'chromium-driver']);
+  await apt(['update', '-qq']);
+  await apt(['install', '-y', '-qq', 'chromium', 'chromium-driver']);
 }
 
 /** Where the PyPI packages the tests use are installed (inside node_modules: never committed). */
 export const PYTHON_PACKAGES = join(root, 'node_modules', '.python');
 
 /** PyPI's standardwebhooks, with which a test verifies deliveries as a Python receiver does. */
-function ensurePythonPackages() {
+async function ensurePythonPackages() {
   if (existsSync(join(PYTHON_PACKAGES, 'standardwebhooks'))) return;
   log('installing the PyPI standardwebhooks package (pip)');
-  run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--root-user-action=ignore', '--target', PYTHON_PACKAGES,
-    'standardwebhooks==1.1.0']);
-}
-
-export function ensureToolchain() {
-  ensureRustTarget();
-  for (const tool of Object.values(TOOLS)) ensureCargoTool(tool);
-  ensureNpmPackages();
-  ensurePythonPackages();
+  await start('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--root-user-action=ignore', '--target',
+    PYTHON_PACKAGES, 'standardwebhooks==1.1.0']);
 }
 
 /** Newest modification time under the given paths (files or folders). */
@@ -118,37 +140,99 @@ function stale(output, inputs) {
 
 const PRICING_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-pricing/src', 'crates/checkout-pricing/Cargo.toml'];
 const CORE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-core/src', 'crates/checkout-core/Cargo.toml'];
-const toolEnv = () => ({
-  WASM_BINDGEN_BIN: cargoBin('wasm-bindgen'),
-  WASM_OPT_BIN: bin('wasm-opt'),
-  ESBUILD_BIN: bin('esbuild'),
-});
+const WASM_TARGET = 'wasm32-unknown-unknown';
 // Features Rust enables by default for wasm32 (and that every current browser and workerd has).
 const WASM_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-multivalue', '--enable-reference-types'];
 
-/** The browser module: pkg/checkout_wasm.js and its .wasm, size-optimised. */
-export function buildWasm() {
-  const wasm = 'pkg/checkout_wasm_bg.wasm';
-  if (!stale(wasm, [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'])) return;
-  log('building the browser module (wasm-pack)');
-  run(cargoBin('wasm-pack'), ['build', 'crates/checkout-wasm', '--release', '--target', 'web', '--mode', 'no-install',
-    '--no-pack', '--out-dir', join(root, 'pkg'), '--out-name', 'checkout_wasm'], { env: toolEnv() });
-  run(bin('wasm-opt'), ['-Oz', ...WASM_FEATURES, wasm, '-o', wasm]);
-  for (const f of ['.gitignore', 'package.json', 'README.md']) rmSync(join(root, 'pkg', f), { force: true });
+/** Cargo's target directory (CARGO_TARGET_DIR, else the workspace's). */
+export const targetDir = () => process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+
+/**
+ * The two WebAssembly builds. The browser module compiles into a target
+ * directory of its own, so that its cargo build and the worker's run side by
+ * side (they share no dependency built the same way: the worker's profile is
+ * another), and its wasm-bindgen tests reuse what it compiled.
+ */
+export const WASM_BUILDS = {
+  module: {
+    crate: 'checkout-wasm', profile: 'release', targetDir: () => join(targetDir(), 'module'),
+    output: 'pkg/checkout_wasm_bg.wasm',
+    inputs: [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'],
+  },
+  worker: {
+    crate: 'checkout-worker', profile: 'worker', targetDir,
+    output: 'crates/checkout-worker/build/index.js',
+    inputs: [...CORE_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json',
+      'scripts/worker-shim.js'],
+    // workers-rs's macros use js-sys's futures when this is set, as its own build sets it
+    env: { WASM_BINDGEN_USE_JS_SYS: '1' },
+  },
+};
+
+/** cargo build of one of WASM_BUILDS; resolves with the path of its .wasm. */
+async function compileWasm({ crate, profile, targetDir: dir, env }) {
+  await start('cargo', ['build', '--lib', '-p', crate, '--target', WASM_TARGET, '--profile', profile, '--target-dir', dir()], { env });
+  return join(dir(), WASM_TARGET, profile, `${crate.replaceAll('-', '_')}.wasm`);
 }
 
-/** The worker: crates/checkout-worker/build/. */
-export function buildWorker() {
-  if (!stale('crates/checkout-worker/build/index.js',
-    [...CORE_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json'])) return;
-  log('building the worker (worker-build)');
-  run(cargoBin('worker-build'), ['--profile', 'worker'], { cwd: join(root, 'crates/checkout-worker'), env: toolEnv() });
+/** The browser module from its compiled .wasm: pkg/checkout_wasm.js and its .wasm, size-optimised. */
+function bindModule(wasm) {
+  const out = join(root, 'pkg');
+  run(bindgenBin(), [wasm, out, 'checkout_wasm', 'web']);
+  run(bin('wasm-opt'), ['-Oz', ...WASM_FEATURES, join(out, 'checkout_wasm_bg.wasm'), '-o', join(out, 'checkout_wasm_bg.wasm')]);
 }
 
-/** The static site wrangler serves: www/ plus the npm package's browser files. */
+/**
+ * The worker from its compiled .wasm: crates/checkout-worker/build/index.js
+ * (scripts/worker-shim.js around wasm-bindgen's module, bundled) and
+ * index_bg.wasm, optimised for speed.
+ */
+function bindWorker(wasm) {
+  const out = join(root, 'crates/checkout-worker/build');
+  rmSync(out, { recursive: true, force: true });
+  run(bindgenBin(), [wasm, out, 'index', 'module', '--reset-state']);
+  const bg = join(out, 'index_bg.wasm');
+  run(bin('wasm-opt'), ['-O', ...WASM_FEATURES, '--enable-exception-handling', '--debuginfo', bg, '-o', bg]);
+  const index = readFileSync(join(out, 'index.js'), 'utf8');
+  writeFileSync(join(out, 'shim.js'), workerEntry(index));
+  run(bin('esbuild'), ['--external:./index_bg.wasm', '--external:cloudflare:*', '--format=esm', '--bundle', './shim.js',
+    '--outfile=index.js', '--allow-overwrite', '--minify', '--log-level=warning'], { cwd: out });
+  // workerd imports the module itself (wasm-bindgen writes the source-phase import of the ESM proposal)
+  writeFileSync(join(out, 'index.js'), readFileSync(join(out, 'index.js'), 'utf8').replaceAll('import source ', 'import '));
+  rmSync(join(out, 'shim.js'));
+  rmSync(join(out, 'snippets'), { recursive: true, force: true });
+}
+
+/** scripts/worker-shim.js with the handlers and Durable Object classes wasm-bindgen's `index` exports. */
+export function workerEntry(index) {
+  const internal = ['__wbg_reset_state', '__worker_init_state'];
+  const events = ['fetch', 'queue', 'scheduled', 'email', 'connect'];
+  const handlers = [];
+  const classes = [];
+  for (const line of index.split('\n')) {
+    const fn = line.match(/^export (?:async )?function\s*([\w$]+)\s*\(/) ?? line.match(/^export \{\s*[\w$]+ as ([\w$]+)\s*\}/);
+    if (fn && !internal.includes(fn[1])) {
+      const name = fn[1];
+      handlers.push(events.includes(name)
+        ? `Entrypoint.prototype.${name} = function ${name}(arg) {\n  return exports.${name}.call(this, arg, this.env, this.ctx);\n};`
+        : `Entrypoint.prototype.${name} = exports.${name};`);
+    }
+    const cls = line.match(/^export class ([\w$]+)\s*\{/);
+    if (cls) classes.push(`export const ${cls[1]} = new Proxy(exports.${cls[1]}, classProxyHooks);`);
+  }
+  const shim = readFileSync(join(root, 'scripts/worker-shim.js'), 'utf8').replace('\n$HANDLERS\n', () => `\n${handlers.join('\n')}\n`);
+  return `${shim}${classes.join('\n')}\n`;
+}
+
+/**
+ * The static site wrangler serves: www/ plus the npm package's browser files
+ * (left as it is when none changed: a wrangler dev may be serving it).
+ */
 export function buildSite() {
   const site = join(root, 'build/site');
+  const stamp = 'build/site.built';
+  if (!stale(stamp, ['www', 'js', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm'])) return;
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   cpSync(join(root, 'www'), site, { recursive: true });
@@ -156,11 +240,26 @@ export function buildSite() {
   for (const f of ['checkout_wasm.js', 'checkout_wasm_bg.wasm']) {
     cpSync(join(root, 'pkg', f), join(site, 'edge-checkout/pkg', f), { recursive: true });
   }
+  writeFileSync(join(root, stamp), '');
 }
 
-export function build() {
-  buildWasm();
-  buildWorker();
+/**
+ * Installs what is missing and builds what is stale, every independent step
+ * at once: npm packages, the bindings generator and both cargo builds
+ * (which need neither) side by side, then each build's bindings as soon as
+ * its compile and the tools are there. `forTests` adds what only the tests
+ * use (the wasm-bindgen test runner, Chromium, a PyPI package). Steps already
+ * done are skipped.
+ */
+export async function prepare({ forTests = false } = {}) {
+  ensureRustTarget();
+  const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
+  const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
+  const builds = Object.entries(WASM_BUILDS).filter(([, b]) => stale(b.output, b.inputs)).map(([name, b]) => {
+    log(`building the ${name === 'module' ? 'browser module' : 'worker'} (cargo, wasm32)`);
+    return Promise.all([compileWasm(b), tools]).then(([wasm]) => (name === 'module' ? bindModule(wasm) : bindWorker(wasm)));
+  });
+  await Promise.all([tools, extras, ...builds]);
   buildSite();
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
-  root, log, run, build, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore,
+  root, log, run, prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore,
 } from './lib.mjs';
 
 const VERSION = '4.32.5';
@@ -25,7 +25,7 @@ if (!existsSync(st)) {
   run('python3', ['-m', 'venv', venv]);
   run(join(venv, 'bin/pip'), ['install', '--quiet', `schemathesis==${VERSION}`]);
 }
-if (!existsSync(join(root, 'crates/checkout-worker/build/index.js'))) build();
+if (!existsSync(join(root, 'crates/checkout-worker/build/index.js'))) await prepare();
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-st-'));
 migrateLocal({ persistTo: dir, quiet: true });

@@ -4,13 +4,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  root, log, ensureToolchain, build, newTenant, newEventsKey, readVars, writeVars, workerVarsFile, migrateLocal, startWrangler, runCron,
+  root, log, prepare, newTenant, newEventsKey, readVars, writeVars, workerVarsFile, migrateLocal, startWrangler, runCron,
   demoStore, writeDemoConfig, seedStore,
 } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
-ensureToolchain();
-build();
+await prepare();
 
 const varsFile = join(root, '.dev.vars');
 if (!existsSync(varsFile)) {

@@ -1,19 +1,21 @@
-// npm test: set up what is missing, build, then run every suite. Each suite
-// runs even when an earlier one failed; the exit code is non-zero if any did.
+// npm test: set up what is missing, build, then run every suite. Suites run
+// in lanes side by side (one lane at a time on this machine's other core);
+// a suite's output is shown whole when it ends. Each suite runs even when
+// another failed; the exit code is non-zero if any did.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { homedir } from 'node:os';
-import { root, log, run, ensureToolchain, ensureChromium, build } from './lib.mjs';
+import { root, log, prepare, WASM_BUILDS, testRunnerBin } from './lib.mjs';
 
-ensureToolchain();
-ensureChromium();
-build();
+await prepare({ forTests: true });
 
-const cargoBin = (name) => join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', name);
+const module = WASM_BUILDS.module;
 const suites = [
   ['Rust: core, wasm and worker crates (cargo test)', 'cargo', ['test', '--workspace']],
-  ['WebAssembly bindings in headless Chromium (wasm-pack test)', cargoBin('wasm-pack'),
-    ['test', '--headless', '--chrome', '--chromedriver', '/usr/bin/chromedriver', '--mode', 'no-install', '--release',
-      'crates/checkout-wasm']],
+  ['WebAssembly bindings in headless Chromium (wasm-bindgen-test)', 'cargo',
+    ['test', '-p', module.crate, '--target', 'wasm32-unknown-unknown', '--profile', module.profile, '--target-dir', module.targetDir()],
+    // the runner reads crates/checkout-wasm/webdriver.json (Chromium's flags) from where it runs
+    { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: testRunnerBin(),
+      CHROMEDRIVER: '/usr/bin/chromedriver' }, join(root, 'crates/checkout-wasm')],
   ['The npm package\'s price() in Node: the compact path against the JSON path (node:test)', 'node',
     ['--test', '--test-reporter=spec', 'tests/js/']],
   ['Worker HTTP API in workerd, stores on D1 (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/']],
@@ -23,16 +25,36 @@ const suites = [
     ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/e2e/']],
 ];
 
-const failed = [];
-for (const [name, cmd, args, env = {}] of suites) {
-  log(name);
-  try {
-    run(cmd, args, { cwd: root, env });
-  } catch (e) {
-    console.error(e.message);
-    failed.push(name);
-  }
+/** Runs one suite with its output kept; resolves with whether it passed. */
+function runSuite([name, cmd, args, env = {}, cwd = root]) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, FORCE_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const done = (ok, why = '') => {
+      log(`${ok ? 'passed' : 'FAILED'}: ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
+      process.stdout.write(out);
+      if (why) console.error(why);
+      resolve(ok);
+    };
+    child.on('error', (e) => done(false, e.message));
+    child.on('exit', (code) => done(code === 0, code === 0 ? '' : `${cmd} ${args.join(' ')} exited with ${code}`));
+  });
 }
+
+// Lanes: how many suites run at once (TEST_LANES; 2 on this 2-core machine,
+// 1 to run them one after the other).
+const lanes = Math.max(1, Number(process.env.TEST_LANES ?? 2));
+const queue = [...suites];
+const failed = [];
+log(`${suites.length} suites, ${lanes} at a time`);
+await Promise.all(Array.from({ length: lanes }, async () => {
+  for (let suite = queue.shift(); suite; suite = queue.shift()) {
+    if (!(await runSuite(suite))) failed.push(suite[0]);
+  }
+}));
 if (failed.length) {
   console.error(`\n${failed.length} of ${suites.length} suites failed:\n  ${failed.join('\n  ')}`);
   process.exit(1);

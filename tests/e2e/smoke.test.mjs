@@ -7,7 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { chromium } from 'playwright-core';
 import { startWranglerDev, json, demoStore } from '../support/worker.mjs';
+import { launchOptions, until } from '../support/browser.mjs';
 
 let w;
 before(async () => {
@@ -79,7 +81,7 @@ async function eventAndRetry(server, retry = async () => {}) {
   }
 }
 
-test("a store that names no checkout page gets the worker's own, as npm start gives the worker its address (PUBLIC_URL)", async () => {
+test("a store that names no checkout page gets the worker's own, as npm start gives the worker its address (PUBLIC_URL), and it opens there", async () => {
   const { checkoutUrl, ...store } = demoStore(w.url);
   assert.ok(checkoutUrl);
   let r = await w.fetch('/admin/v1/store', json('PUT', store, w.b.secretKey));
@@ -88,7 +90,21 @@ test("a store that names no checkout page gets the worker's own, as npm start gi
   const { checkout } = await r.json();
   r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}/checkout-url`, json('GET', undefined, w.b.publishableKey));
   assert.equal(r.status, 200, await r.clone().text());
-  assert.equal((await r.json()).checkoutUrl, `${w.url}/?checkoutId=${checkout.id}`);
+  const { checkoutUrl: url } = await r.json();
+  // the second tenant's: the page is not the demo store's (whose key is another), it opens any store's checkout
+  assert.equal(url, `${w.url}/checkout?key=${w.b.publishableKey}&checkoutId=${checkout.id}`);
+  const browser = await chromium.launch(launchOptions());
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(url);
+    await until(page, '[data-summary=subtotal]', '$12.50');
+    assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').checkout.id), checkout.id);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('a webhook receiver on this machine gets an event at once, and its retry from the cron trigger', async () => {

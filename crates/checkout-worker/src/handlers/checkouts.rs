@@ -105,15 +105,32 @@ pub async fn checkout_url(call: &Call<'_>, overriding: bool) -> ApiResult<Value>
         .db()?
         .store_and_checkout(call.param(0), call.now)
         .await?;
-    // never built from the request's Host: the store's page, or the worker's PUBLIC_URL
-    let public_url = call.env.var("PUBLIC_URL").ok().map(|v| v.to_string());
+    // never built from the request's Host: the store's page, or the worker's own
+    let own_page = worker_checkout_page(call);
     let record = &stored.record;
     let url = if overriding {
-        record.checkout_url(&store, public_url.as_deref())
+        record.checkout_url(&store, own_page.as_deref())
     } else {
-        record.store_checkout_url(&store, public_url.as_deref())
+        record.store_checkout_url(&store, own_page.as_deref())
     };
     Ok(json!({ "checkoutUrl": url.ok_or(ApiError::CheckoutUrlNotConfigured)? }))
+}
+
+/// The worker's own checkout page for the caller's store (`www/checkout.html`
+/// at `PUBLIC_URL`), which opens any store's checkout: the store's
+/// publishable key (public, as in every page) names the store, and the
+/// checkout's id follows as `&checkoutId=`. `None` without a `PUBLIC_URL`.
+fn worker_checkout_page(call: &Call<'_>) -> Option<String> {
+    let public_url = call.env.var("PUBLIC_URL").ok()?.to_string();
+    // percent-encoded: a configured key is not checked to be URL-safe
+    let key: String = (call.tenant.as_ref()?.publishable_key.bytes())
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let slash = if public_url.ends_with('/') { "" } else { "/" };
+    Some(format!("{public_url}{slash}checkout?key={key}"))
 }
 
 /// Applies a change to a checkout without ever losing another: the write

@@ -1,0 +1,118 @@
+// A checkout's first paint, beside the page's own DOMContentLoaded: the
+// checkout page under local `wrangler dev` (stores in their objects), a
+// checkout of 20 and of 300 lines, opened in a fresh Chromium context each
+// time (nothing cached), `runs` times; the median of each figure. Three
+// pages: the worker's own checkout page (the URL the API hands out for a
+// store without checkoutUrl), the demo store's `?checkoutId=` page, and a
+// page on another origin that embeds the element as the README shows (with
+// the preload hints the README gives it). Also the time from a keystroke in a
+// quantity to the painted total. Figures in BENCHMARKS.md ("First paint").
+//
+//   node bench/first-paint.mjs [runs=5]   (after npm test or npm start built everything)
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite } from '../scripts/lib.mjs';
+import { launchOptions } from '../tests/support/browser.mjs';
+
+const runs = Number(process.argv[2] ?? 5);
+const lines = (n) => Array.from({ length: n }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+
+// In every page before its own scripts: the moment the element's total first
+// shows an amount (checked each frame: what the buyer sees at that paint).
+const watch = () => {
+  const seen = () => {
+    const total = document.querySelector('edge-checkout')?.shadowRoot?.querySelector('[data-summary=total]');
+    if (total && /\d/.test(total.textContent)) window.firstTotal = performance.now();
+    else requestAnimationFrame(seen);
+  };
+  requestAnimationFrame(seen);
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-paint-'));
+const { tenant, secretKey, publishableKey } = newTenant('paint');
+migrateLocal({ persistTo: dir, quiet: true });
+const envFile = join(dir, 'paint.vars');
+const port = 19_800 + Math.floor(Math.random() * 90);
+writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\n`
+  + `PUBLIC_URL='http://127.0.0.1:${port}/'\n`);
+buildSite();
+const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
+const { base } = server;
+// the embedding storefront, on an origin of its own
+const embed = createServer((req, res) => {
+  res.setHeader('content-type', 'text/html');
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<link rel="modulepreload" href="${base}/edge-checkout/js/element.js">
+<link rel="modulepreload" href="${base}/edge-checkout/js/index.js">
+<link rel="modulepreload" href="${base}/edge-checkout/pkg/checkout_wasm.js">
+<link rel="preload" href="${base}/edge-checkout/pkg/checkout_wasm_bg.wasm" as="fetch" crossorigin>
+<script type="module" src="${base}/edge-checkout/js/element.js"></script></head>
+<body><h1>Shop</h1><edge-checkout api-base="${base}" publishable-key="${publishableKey}" checkout-id-from-url></edge-checkout></body></html>`);
+});
+await new Promise((r) => embed.listen(0, '127.0.0.1', r));
+const shop = `http://127.0.0.1:${embed.address().port}`;
+
+const browser = await chromium.launch(launchOptions());
+try {
+  const store = demoStore(base);
+  await seedStore(base, secretKey, store);
+  writeDemoConfig(publishableKey, store);
+  const call = async (method, path, body) => {
+    const r = await fetch(`${base}${path}`, { method, headers: { authorization: secretKey, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body) });
+    if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  for (const n of [20, 300]) {
+    const { checkout } = await call('POST', '/ecom/v1/checkouts', { lineItems: lines(n) });
+    const own = (await call('GET', `/ecom/v1/checkouts/${checkout.id}/checkout-url`)).checkoutUrl;
+    const pages = { 'worker\'s checkout page': own, 'demo page ?checkoutId=': `${base}/?checkoutId=${checkout.id}`,
+      'embed on another origin': `${shop}/?checkoutId=${checkout.id}` };
+    for (const [name, url] of Object.entries(pages)) {
+      const dcl = [];
+      const total = [];
+      const keystroke = [];
+      for (let i = 0; i < runs; i++) {
+        const context = await browser.newContext({ locale: 'en-US' });
+        await context.addInitScript(watch);
+        const page = await context.newPage();
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForFunction(() => window.firstTotal !== undefined, null, { timeout: 30_000 });
+        const t = await page.evaluate(() => ({
+          dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd, total: window.firstTotal,
+        }));
+        dcl.push(t.dcl);
+        total.push(t.total);
+        // a keystroke in the first quantity: the time to the frame after the total changed
+        const ms = await page.evaluate(() => new Promise((resolve) => {
+          const root = document.querySelector('edge-checkout').shadowRoot;
+          const total = root.querySelector('[data-summary=total]');
+          const qty = root.querySelector('input[name^=quantity], input[type=number]');
+          const before = total.textContent;
+          const start = performance.now();
+          qty.value = String(Number(qty.value) + 1);
+          qty.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+          const check = () => (total.textContent !== before
+            ? requestAnimationFrame(() => resolve(performance.now() - start)) : requestAnimationFrame(check));
+          check();
+        }));
+        keystroke.push(ms);
+        await context.close();
+      }
+      const row = { lines: n, page: name, domContentLoadedMs: +median(dcl).toFixed(0), firstTotalMs: +median(total).toFixed(0),
+        ratio: +(median(total) / median(dcl)).toFixed(2), keystrokeToPaintMs: +median(keystroke).toFixed(1) };
+      console.log(JSON.stringify(row));
+    }
+  }
+} finally {
+  await browser.close();
+  embed.close();
+  server.stop();
+  await new Promise((r) => setTimeout(r, 300));
+  rmSync(dir, { recursive: true, force: true });
+}
