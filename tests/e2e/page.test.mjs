@@ -340,3 +340,74 @@ test('the worker unreachable: the engine keeps pricing, the page offers a retry,
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a store that refuses: every control\'s refused change is said on the page, and the page shows the store\'s checkout again', async () => {
+  const { page, errors } = await open();
+  await page.click('[data-add-item=tee-classic]');
+  await page.waitForSelector(line('Classic tee'));
+  await page.click('[data-add-item=mug]');
+  await page.waitForSelector(line('Enamel mug'));
+  await page.fill('edge-checkout input[name=email]', 'no@example.com');
+  await page.fill('edge-checkout input[name=firstName]', 'No');
+  await page.fill('edge-checkout input[name=lastName]', 'Body');
+  await page.fill('edge-checkout input[name=addressLine]', '1 Market St');
+  await page.fill('edge-checkout input[name=city]', 'Portland');
+  await page.selectOption('edge-checkout select[name=subdivision]', 'US-OR');
+  await page.fill('edge-checkout input[name=postalCode]', '97201');
+  await page.press('edge-checkout input[name=postalCode]', 'Tab');
+  await page.waitForSelector('edge-checkout input[value=standard]');
+  await page.check('edge-checkout input[value=standard]');
+  await until(page, '[data-summary=shipping]', '$5.00');
+  const before = await total(page);
+
+  // from here the store refuses every change, as a store's rules refuse one: a 4xx with its code
+  const message = 'This store takes no changes today.';
+  const refused = [];
+  await page.route('**/ecom/v1/checkouts**', (route) => {
+    const request = route.request();
+    if (request.method() === 'GET') return route.continue();
+    refused.push(`${request.method()} ${new URL(request.url()).pathname.replace(/^\/ecom\/v1\/checkouts\/[^/]+/, '')}`);
+    return route.fulfill({ status: 409, contentType: 'application/json',
+      body: JSON.stringify({ message, details: { applicationError: { code: 'CHANGE_REFUSED', description: message } } }) });
+  });
+  /** Does `act`, then waits for the refusal to be said in the alert (or at `field`) and the checkout to be the store's again. */
+  const refusedSaid = async (what, act, field) => {
+    const said = (await events(page, 'error')).length;
+    const sent = refused.length;
+    await act();
+    await waitFor(() => refused.length > sent, `${what}: sent to the store`);
+    if (field) {
+      await page.waitForFunction(([f, m]) => {
+        const input = document.querySelector('edge-checkout').shadowRoot.querySelector(`[name=${f}]`);
+        return input.getAttribute('aria-invalid') === 'true'
+          && input.getRootNode().getElementById(input.getAttribute('aria-describedby'))?.textContent === m;
+      }, [field, message]);
+    } else {
+      await waitFor(async () => (await events(page, 'error')).slice(said).some((e) => e.code === 'CHANGE_REFUSED'), `${what}: said`);
+      assert.equal(await page.textContent('edge-checkout [role=alert]'), message, what);
+    }
+    await waitFor(async () => (await total(page)) === before, `${what}: the store's total again`);
+  };
+
+  await refusedSaid('a quantity', () => page.fill(`${line('Classic tee')} input[name=quantity]`, '3'));
+  await page.press(`${line('Classic tee')} input[name=quantity]`, 'Tab');
+  assert.equal(await page.inputValue(`${line('Classic tee')} input[name=quantity]`), '1', 'the store\'s quantity, once the buyer left the field');
+  await refusedSaid('a removal', () => page.click(`${line('Enamel mug')} button.rm`));
+  await page.waitForSelector(line('Enamel mug'));
+  await refusedSaid('a discount code', async () => {
+    await page.fill('edge-checkout input[name=couponCode]', 'SAVE10');
+    await page.press('edge-checkout input[name=couponCode]', 'Enter');
+  }, 'couponCode');
+  await refusedSaid('a currency', () => page.selectOption('edge-checkout select[name=currency]', 'EUR'));
+  await refusedSaid('an address', async () => {
+    await page.fill('edge-checkout input[name=city]', 'Salem');
+    await page.press('edge-checkout input[name=city]', 'Tab');
+  });
+  await refusedSaid('a delivery option', () => page.check('edge-checkout input[value=pickup]'));
+  await refusedSaid('the order', () => page.click('edge-checkout [data-action=place-order]'));
+  assert.ok(refused.some((r) => r === 'POST /create-order'), `the order was asked for: ${refused.join(', ')}`);
+  assert.equal(await page.isHidden('edge-checkout [data-order-id]'), true, 'no confirmation');
+  assert.equal(await page.isEnabled('edge-checkout [data-action=place-order]'), true, 'the buyer can try again');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

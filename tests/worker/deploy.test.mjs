@@ -5,10 +5,12 @@
 // and the deploy itself need an account: README, Deploy.)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleSize, ensureSecrets, FREE_PLAN_BYTES } from '../../scripts/deploy.mjs';
+import { root } from '../../scripts/lib.mjs';
 import { startMiniflare, json } from '../support/worker.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-deploy-'));
@@ -36,3 +38,24 @@ test('the secrets file: made once with a tenant the worker accepts, kept the nex
   assert.equal(r.status, 428, 'the tenant is known; its store is not set up yet');
   assert.equal((await (await w.fetch('/.well-known/jwks.json')).json()).keys.length, 1);
 });
+
+// The same on both backends (and it writes the repository's .secrets.vars): once.
+test('`npm run deploy -- --dry-run`, as the README writes it: builds, checks the size, makes the secrets file, says the rest',
+  { skip: process.env.TEST_STORAGE === 'objects' && 'run by the D1 run of this suite' }, () => {
+    const file = join(root, '.secrets.vars');
+    const had = existsSync(file);
+    try {
+      const r = spawnSync('npm', ['run', 'deploy', '--', '--dry-run'], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /the worker and its site: \d+ KiB gzipped \(free plan: 3072 KiB\)/);
+      assert.match(r.stdout, /dry run: would .*apply the migrations remotely.*wrangler deploy/);
+      assert.ok(existsSync(file), 'the secrets file is made (or kept)');
+      const [tenant] = JSON.parse(readFileSync(file, 'utf8').match(/^TENANTS='(.*)'$/m)[1]);
+      if (!had) assert.ok(r.stdout.includes(tenant.publishableKey), 'a new file\'s first tenant is printed once');
+      const again = spawnSync('npm', ['run', 'deploy', '--', '--dry-run'], { cwd: root, encoding: 'utf8' });
+      assert.equal(again.status, 0, again.stdout + again.stderr);
+      assert.ok(!again.stdout.includes('made '), 'the second run keeps the file');
+    } finally {
+      if (!had) rmSync(file, { force: true });
+    }
+  });
