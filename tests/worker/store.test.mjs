@@ -235,7 +235,7 @@ test('CORS: listed storefront origins only, publishable-key routes only, never a
   assert.equal(r.status, 200);
 });
 
-test("the checkout URL is the store's page or the worker's PUBLIC_URL, never the request's Host", async () => {
+test("the checkout URL is the store's page or the worker's own (PUBLIC_URL), never the request's Host", async () => {
   const { checkoutUrl, ...store } = demoStore();
   assert.ok(checkoutUrl);
   const forge = async (mf, t) => {
@@ -253,7 +253,10 @@ test("the checkout URL is the store's page or the worker's PUBLIC_URL, never the
   try {
     r = await forge(configured, configured.a);
     assert.equal(r.status, 200);
-    assert.equal(r.body.checkoutUrl, `https://checkout.example/?checkoutId=${r.id}`);
+    // the worker's checkout page, which the store's publishable key opens
+    assert.equal(r.body.checkoutUrl, `https://checkout.example/checkout?key=${configured.a.publishableKey}&checkoutId=${r.id}`);
+    const second = await forge(configured, configured.b);
+    assert.equal(second.body.checkoutUrl, `https://checkout.example/checkout?key=${configured.b.publishableKey}&checkoutId=${second.id}`);
   } finally {
     await configured.close();
   }
