@@ -4,17 +4,18 @@
 // time (nothing cached), `runs` times; the median of each figure. Three
 // pages: the worker's own checkout page (the URL the API hands out for a
 // store without checkoutUrl), the demo store's `?checkoutId=` page, and a
-// page on another origin that embeds the element as the README shows (with
-// the preload hints the README gives it). Also the time from a keystroke in a
+// page on another origin that embeds the element as the README shows (the
+// package's files served from that origin, the API the worker's), with the
+// preload hints the README gives it and without them. Also the time from a keystroke in a
 // quantity to the painted total. Figures in BENCHMARKS.md ("First paint").
 //
 //   node bench/first-paint.mjs [runs=5]   (after npm test or npm start built everything)
 import { createServer } from 'node:http';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite } from '../scripts/lib.mjs';
+import { root, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite } from '../scripts/lib.mjs';
 import { launchOptions } from '../tests/support/browser.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
@@ -44,14 +45,22 @@ buildSite();
 const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
 const { base } = server;
 // the embedding storefront, on an origin of its own
+// (the package's files from its own origin, as a storefront serves what it bundles; the API on the worker's)
 const embed = createServer((req, res) => {
+  if (req.url.startsWith('/edge-checkout/')) {
+    const file = join(root, 'build/site', new URL(req.url, 'http://x').pathname);
+    res.setHeader('content-type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+    return res.end(readFileSync(file));
+  }
   res.setHeader('content-type', 'text/html');
+  // /plain: the same page without the README's preload hints
+  const hints = req.url.startsWith('/plain') ? '' : `<link rel="modulepreload" href="/edge-checkout/js/element.js">
+<link rel="modulepreload" href="/edge-checkout/js/index.js">
+<link rel="modulepreload" href="/edge-checkout/pkg/checkout_wasm.js">
+<link rel="preload" href="/edge-checkout/pkg/checkout_wasm_bg.wasm" as="fetch" crossorigin>`;
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<link rel="modulepreload" href="${base}/edge-checkout/js/element.js">
-<link rel="modulepreload" href="${base}/edge-checkout/js/index.js">
-<link rel="modulepreload" href="${base}/edge-checkout/pkg/checkout_wasm.js">
-<link rel="preload" href="${base}/edge-checkout/pkg/checkout_wasm_bg.wasm" as="fetch" crossorigin>
-<script type="module" src="${base}/edge-checkout/js/element.js"></script></head>
+${hints}
+<script type="module" src="/edge-checkout/js/element.js"></script></head>
 <body><h1>Shop</h1><edge-checkout api-base="${base}" publishable-key="${publishableKey}" checkout-id-from-url></edge-checkout></body></html>`);
 });
 await new Promise((r) => embed.listen(0, '127.0.0.1', r));
@@ -59,7 +68,8 @@ const shop = `http://127.0.0.1:${embed.address().port}`;
 
 const browser = await chromium.launch(launchOptions());
 try {
-  const store = demoStore(base);
+  // the shop's origin may call the API with the publishable key (CORS)
+  const store = { ...demoStore(base), allowedOrigins: [shop] };
   await seedStore(base, secretKey, store);
   writeDemoConfig(publishableKey, store);
   const call = async (method, path, body) => {
@@ -72,7 +82,8 @@ try {
     const { checkout } = await call('POST', '/ecom/v1/checkouts', { lineItems: lines(n) });
     const own = (await call('GET', `/ecom/v1/checkouts/${checkout.id}/checkout-url`)).checkoutUrl;
     const pages = { 'worker\'s checkout page': own, 'demo page ?checkoutId=': `${base}/?checkoutId=${checkout.id}`,
-      'embed on another origin': `${shop}/?checkoutId=${checkout.id}` };
+      'embed on another origin': `${shop}/?checkoutId=${checkout.id}`,
+      'embed on another origin, no preload hints': `${shop}/plain?checkoutId=${checkout.id}` };
     for (const [name, url] of Object.entries(pages)) {
       const dcl = [];
       const total = [];
