@@ -5,13 +5,15 @@
 // storage), whose figure is the local server's own cost. Each kind at 20 and
 // 300 lines, on both backends. Figures in BENCHMARKS.md.
 //
-//   node bench/cpu.mjs [count=150] [d1|objects]   (after npm test or npm start built the worker)
+//   node bench/cpu.mjs [count=150] [d1|objects]
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
+import { prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
 
 const count = Number(process.argv[2] ?? 150);
+// the worker as deployed (optimised), whatever npm start left
+await prepare();
 const backends = process.argv[3] ? [process.argv[3]] : ['d1', 'objects'];
 const WARM = 20;
 /** Clock ticks a second (`getconf CLK_TCK`: 100 on Linux). */

@@ -183,17 +183,20 @@ function bindModule(wasm) {
   run(bin('wasm-opt'), ['-Oz', ...WASM_FEATURES, join(out, 'checkout_wasm_bg.wasm'), '-o', join(out, 'checkout_wasm_bg.wasm')]);
 }
 
+const WORKER_OUT = join(root, 'crates/checkout-worker/build');
+/** Marks a worker build that binaryen has not optimised yet (never uploaded: nothing imports it). */
+const UNOPTIMISED = join(WORKER_OUT, '.unoptimised');
+
 /**
  * The worker from its compiled .wasm: crates/checkout-worker/build/index.js
  * (scripts/worker-shim.js around wasm-bindgen's module, bundled) and
- * index_bg.wasm, optimised for speed.
+ * index_bg.wasm, marked unoptimised until `optimiseWorker`.
  */
 function bindWorker(wasm) {
-  const out = join(root, 'crates/checkout-worker/build');
+  const out = WORKER_OUT;
   rmSync(out, { recursive: true, force: true });
   run(bindgenBin(), [wasm, out, 'index', 'module', '--reset-state']);
-  const bg = join(out, 'index_bg.wasm');
-  run(bin('wasm-opt'), ['-O', ...WASM_FEATURES, '--enable-exception-handling', '--debuginfo', bg, '-o', bg]);
+  writeFileSync(UNOPTIMISED, '');
   const index = readFileSync(join(out, 'index.js'), 'utf8');
   writeFileSync(join(out, 'shim.js'), workerEntry(index));
   run(bin('esbuild'), ['--external:./index_bg.wasm', '--external:cloudflare:*', '--format=esm', '--bundle', './shim.js',
@@ -202,6 +205,18 @@ function bindWorker(wasm) {
   writeFileSync(join(out, 'index.js'), readFileSync(join(out, 'index.js'), 'utf8').replaceAll('import source ', 'import '));
   rmSync(join(out, 'shim.js'));
   rmSync(join(out, 'snippets'), { recursive: true, force: true });
+}
+
+/**
+ * `wasm-opt -O` on the worker's .wasm, once a build: worth 10-25% of its CPU
+ * at the edge, and 64 s of one core here (BENCHMARKS.md, "A fresh clone").
+ */
+function optimiseWorker() {
+  if (!existsSync(UNOPTIMISED)) return;
+  log('optimising the worker (wasm-opt -O)');
+  const bg = join(WORKER_OUT, 'index_bg.wasm');
+  run(bin('wasm-opt'), ['-O', ...WASM_FEATURES, '--enable-exception-handling', '--debuginfo', bg, '-o', bg]);
+  rmSync(UNOPTIMISED);
 }
 
 /** scripts/worker-shim.js with the handlers and Durable Object classes wasm-bindgen's `index` exports. */
@@ -248,10 +263,12 @@ export function buildSite() {
  * at once: npm packages, the bindings generator and both cargo builds
  * (which need neither) side by side, then each build's bindings as soon as
  * its compile and the tools are there. `forTests` adds what only the tests
- * use (the wasm-bindgen test runner, Chromium, a PyPI package). Steps already
- * done are skipped.
+ * use (the wasm-bindgen test runner, Chromium, a PyPI package). `optimise:
+ * false` (npm start) serves a new worker build as it comes, without binaryen's
+ * pass, which the next command that deploys, tests or measures it runs. Steps
+ * already done are skipped.
  */
-export async function prepare({ forTests = false } = {}) {
+export async function prepare({ forTests = false, optimise = true } = {}) {
   ensureRustTarget();
   const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
   const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
@@ -260,6 +277,7 @@ export async function prepare({ forTests = false } = {}) {
     return Promise.all([compileWasm(b), tools]).then(([wasm]) => (name === 'module' ? bindModule(wasm) : bindWorker(wasm)));
   });
   await Promise.all([tools, extras, ...builds]);
+  if (optimise) optimiseWorker();
   buildSite();
 }
 

@@ -9,7 +9,8 @@ import {
 } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
-await prepare();
+// a local server: a new worker build served as it comes, binaryen's pass left to npm test and deploy
+await prepare({ optimise: false });
 
 const varsFile = join(root, '.dev.vars');
 if (!existsSync(varsFile)) {
