@@ -132,7 +132,12 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   /** Loads the checkout named by `checkout-id` again (`sent`: its request, already on its way). */
-  async load(sent) {
+  load(sent) {
+    return this.#load(sent, false);
+  }
+
+  /** `load`; with `keepSaid`, what the alert says stays (a refusal, said while the store's checkout comes back). */
+  async #load(sent, keepSaid) {
     const id = this.getAttribute('checkout-id');
     if (!this.#ui) return;
     if (!id) return this.#show(null);
@@ -145,11 +150,11 @@ export class EdgeCheckoutElement extends HTMLElement {
       const { checkout } = await (sent ?? this.#client.checkout('GET', id));
       // not over a newer answer, nor over changes still waiting
       if (id === this.getAttribute('checkout-id') && shown === this.#shown && !this.#client.pending) {
-        this.#error('');
+        if (!keepSaid) this.#error('');
         this.#show(checkout);
       }
     } catch (e) {
-      if (!this.#fail(e, () => this.load())) {
+      if (!this.#fail(e, () => this.#load(undefined, keepSaid))) {
         this.#ui.skeleton.hidden = true;
         this.#ui.empty.hidden = !!this.#checkout;
       }
@@ -417,7 +422,8 @@ export class EdgeCheckoutElement extends HTMLElement {
   #refused(change, e) {
     if (change.op === 'coupon') return this.#mark('couponCode', this.#say(e));
     this.#error(this.#say(e), e.code);
-    if (!this.#client.pending) this.load();
+    // the store's checkout again, the refusal still said until the buyer's next change
+    if (!this.#client.pending) this.#load(undefined, true);
   }
 
   async #placeOrder() {

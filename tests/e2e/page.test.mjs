@@ -374,6 +374,9 @@ test('a store that refuses: every control\'s refused change is said on the page,
   const refusedSaid = async (what, act, field) => {
     const said = (await events(page, 'error')).length;
     const sent = refused.length;
+    // the page asks for the store's checkout again after a refusal (not after a refused code: it stays at its field)
+    const reloaded = field ? null : page.waitForResponse((r) => r.request().method() === 'GET'
+      && /\/ecom\/v1\/checkouts\/[^/?]+\?/.test(r.url()));
     await act();
     await waitFor(() => refused.length > sent, `${what}: sent to the store`);
     if (field) {
@@ -387,6 +390,12 @@ test('a store that refuses: every control\'s refused change is said on the page,
       assert.equal(await page.textContent('edge-checkout [role=alert]'), message, what);
     }
     await waitFor(async () => (await total(page)) === before, `${what}: the store's total again`);
+    // and said still, once the store's checkout is back (until the buyer's next change)
+    if (reloaded) {
+      await reloaded;
+      await page.waitForFunction(() => !document.querySelector('edge-checkout').shadowRoot.querySelector('[aria-busy]'));
+      assert.equal(await page.textContent('edge-checkout [role=alert]'), message, `${what}, after the reload`);
+    }
   };
 
   await refusedSaid('a quantity', () => page.fill(`${line('Classic tee')} input[name=quantity]`, '3'));
