@@ -1,8 +1,12 @@
 // What a .wasm carries, by crate: the bytes of each function's code and of
 // the data segments, from the module's name section. Usage:
 //   node bench/wasm-size.mjs [file.wasm] [top]
-// The browser module is built without names; build one with names kept to
-// look inside it (BENCHMARKS.md, "What a page loads", says how).
+// The browser module ships without names; to look inside it, make a copy
+// that keeps them from what cargo compiled, as the build does but with -g:
+//   target/bindgen/release/bindgen target/module/wasm32-unknown-unknown/release/checkout_wasm.wasm /tmp/named checkout_wasm web
+//   node_modules/.bin/wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+//     --enable-mutable-globals --enable-multivalue --enable-reference-types /tmp/named/checkout_wasm_bg.wasm -o /tmp/named/named.wasm
+//   node bench/wasm-size.mjs /tmp/named/named.wasm
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
@@ -36,7 +40,6 @@ let data = 0;
 while (at < bytes.length) {
   const id = bytes[at++];
   const size = u32();
-  const start = at;
   const end = at + size;
   let name = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data'][id] ?? `#${id}`;
   if (id === 0) name = `custom:${text()}`;
@@ -45,7 +48,12 @@ while (at < bytes.length) {
     for (let n = u32(); n > 0; n--) {
       text(); text();
       const kind = bytes[at++];
-      if (kind === 0) { u32(); imported++; } else if (kind === 1) { at++; const f = bytes[at++]; u32(); if (f & 1) u32(); } else if (kind === 2) { const f = bytes[at++]; u32(); if (f & 1) u32(); } else if (kind === 3) { at += 2; } else { at++; u32(); }
+      const limits = () => { const flags = bytes[at++]; u32(); if (flags & 1) u32(); };
+      if (kind === 0) { u32(); imported++; } // a function: its type
+      else if (kind === 1) { at++; limits(); } // a table: its element type, limits
+      else if (kind === 2) limits(); // a memory
+      else if (kind === 3) at += 2; // a global: its type, mutability
+      else { at++; u32(); } // a tag
     }
   } else if (id === 10) {
     for (let n = u32(); n > 0; n--) {
@@ -65,7 +73,6 @@ while (at < bytes.length) {
     }
   }
   at = end;
-  void start;
 }
 
 const crateOf = (name) => {
