@@ -140,7 +140,7 @@ function stale(output, inputs) {
 
 const PRICING_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-pricing/src', 'crates/checkout-pricing/Cargo.toml'];
 const CORE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-core/src', 'crates/checkout-core/Cargo.toml'];
-const WASM_TARGET = 'wasm32-unknown-unknown';
+export const WASM_TARGET = 'wasm32-unknown-unknown';
 // Features Rust enables by default for wasm32 (and that every current browser and workerd has).
 const WASM_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-multivalue', '--enable-reference-types'];
@@ -156,11 +156,13 @@ export const targetDir = () => process.env.CARGO_TARGET_DIR ?? join(root, 'targe
  */
 export const WASM_BUILDS = {
   module: {
+    label: 'the browser module', bind: (wasm) => bindModule(wasm),
     crate: 'checkout-wasm', profile: 'release', targetDir: () => join(targetDir(), 'module'),
     output: 'pkg/checkout_wasm_bg.wasm',
     inputs: [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'],
   },
   worker: {
+    label: 'the worker', bind: (wasm) => bindWorker(wasm),
     crate: 'checkout-worker', profile: 'worker', targetDir,
     output: 'crates/checkout-worker/build/index.js',
     inputs: [...CORE_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json',
@@ -272,9 +274,9 @@ export async function prepare({ forTests = false, optimise = true } = {}) {
   ensureRustTarget();
   const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
   const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
-  const builds = Object.entries(WASM_BUILDS).filter(([, b]) => stale(b.output, b.inputs)).map(([name, b]) => {
-    log(`building the ${name === 'module' ? 'browser module' : 'worker'} (cargo, wasm32)`);
-    return Promise.all([compileWasm(b), tools]).then(([wasm]) => (name === 'module' ? bindModule(wasm) : bindWorker(wasm)));
+  const builds = Object.values(WASM_BUILDS).filter((b) => stale(b.output, b.inputs)).map((b) => {
+    log(`building ${b.label} (cargo, wasm32)`);
+    return Promise.all([compileWasm(b), tools]).then(([wasm]) => b.bind(wasm));
   });
   await Promise.all([tools, extras, ...builds]);
   if (optimise) optimiseWorker();

@@ -1,10 +1,10 @@
 // npm test: set up what is missing, build, then run every suite. Suites run
-// in lanes side by side (one lane at a time on this machine's other core);
-// a suite's output is shown whole when it ends. Each suite runs even when
+// in lanes side by side (TEST_LANES below); a suite's output is shown whole
+// when it ends. Each suite runs even when
 // another failed; the exit code is non-zero if any did.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { root, log, prepare, WASM_BUILDS, testRunnerBin } from './lib.mjs';
+import { root, log, prepare, WASM_BUILDS, WASM_TARGET, testRunnerBin } from './lib.mjs';
 
 await prepare({ forTests: true });
 
@@ -12,7 +12,7 @@ const module = WASM_BUILDS.module;
 const suites = [
   ['Rust: core, wasm and worker crates (cargo test)', 'cargo', ['test', '--workspace']],
   ['WebAssembly bindings in headless Chromium (wasm-bindgen-test)', 'cargo',
-    ['test', '-p', module.crate, '--target', 'wasm32-unknown-unknown', '--profile', module.profile, '--target-dir', module.targetDir()],
+    ['test', '-p', module.crate, '--target', WASM_TARGET, '--profile', module.profile, '--target-dir', module.targetDir()],
     // the runner reads crates/checkout-wasm/webdriver.json (Chromium's flags) from where it runs
     { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: testRunnerBin(),
       CHROMEDRIVER: '/usr/bin/chromedriver' }, join(root, 'crates/checkout-wasm')],
@@ -33,7 +33,11 @@ function runSuite([name, cmd, args, env = {}, cwd = root]) {
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
+    let ended = false;
+    // 'error' (it could not start) and 'exit' may both come: the first says how it ended
     const done = (ok, why = '') => {
+      if (ended) return;
+      ended = true;
       log(`${ok ? 'passed' : 'FAILED'}: ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
       process.stdout.write(out);
       if (why) console.error(why);
