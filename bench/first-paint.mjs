@@ -1,13 +1,17 @@
 // A checkout's first paint, beside the page's own DOMContentLoaded: the
 // checkout page under local `wrangler dev` (stores in their objects), a
 // checkout of 20 and of 300 lines, opened in a fresh Chromium context each
-// time (nothing cached), `runs` times; the median of each figure. Three
+// time (nothing cached), `runs` times; the median of each figure. The
 // pages: the worker's own checkout page (the URL the API hands out for a
-// store without checkoutUrl), the demo store's `?checkoutId=` page, and a
-// page on another origin that embeds the element as the README shows (the
-// package's files served from that origin, the API the worker's), with the
-// preload hints the README gives it and without them. Also the time from a keystroke in a
-// quantity to the painted total. Figures in BENCHMARKS.md ("First paint").
+// store without checkoutUrl; the worker renders it priced), the demo
+// store's `?checkoutId=` page, and a page on another origin that embeds the
+// element as the README shows (the package's files served from that
+// origin, the API the worker's), with the preload hints the README gives
+// it, without them, and rendered priced by that origin's own server
+// (js/element/server.js). Beside the first total: when the element's own
+// markup is in (a rendered page shows the server's, inert, until then), and
+// the time from a keystroke in a quantity to the painted total. Figures in
+// BENCHMARKS.md ("First paint").
 //
 //   node bench/first-paint.mjs [runs=5]   (after npm test or npm start built everything)
 import { createServer } from 'node:http';
@@ -17,16 +21,22 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite } from '../scripts/lib.mjs';
 import { launchOptions } from '../tests/support/browser.mjs';
+import { renderCheckout } from '../js/element/server.js';
+import { formatMoney } from '../js/node.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const lines = (n) => Array.from({ length: n }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
 
 // In every page before its own scripts: the moment the element's total first
-// shows an amount (checked each frame: what the buyer sees at that paint).
+// shows an amount, and the moment the element's own markup is in (a page
+// rendered on a server shows that server's, inert, until then), each checked
+// at every frame: what the buyer sees at that paint.
 const watch = () => {
   const seen = () => {
-    const total = document.querySelector('edge-checkout')?.shadowRoot?.querySelector('[data-summary=total]');
-    if (total && /\d/.test(total.textContent)) window.firstTotal = performance.now();
+    const root = document.querySelector('edge-checkout')?.shadowRoot;
+    const total = root?.querySelector('[data-summary=total]');
+    if (total && /\d/.test(total.textContent)) window.firstTotal ??= performance.now();
+    if (total && !root.querySelector('.ec[inert]')) window.live = performance.now();
     else requestAnimationFrame(seen);
   };
   requestAnimationFrame(seen);
@@ -46,7 +56,7 @@ const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true 
 const { base } = server;
 // the embedding storefront, on an origin of its own
 // (the package's files from its own origin, as a storefront serves what it bundles; the API on the worker's)
-const embed = createServer((req, res) => {
+const embed = createServer(async (req, res) => {
   if (req.url.startsWith('/edge-checkout/')) {
     const file = join(root, 'build/site', new URL(req.url, 'http://x').pathname);
     res.setHeader('content-type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
@@ -58,10 +68,17 @@ const embed = createServer((req, res) => {
 <link rel="modulepreload" href="/edge-checkout/js/index.js">
 <link rel="modulepreload" href="/edge-checkout/pkg/checkout_wasm.js">
 <link rel="preload" href="/edge-checkout/pkg/checkout_wasm_bg.wasm" as="fetch" crossorigin>`;
+  // /rendered: the shop's server renders the element's markup, priced, as the README shows
+  let inside = '';
+  if (req.url.startsWith('/rendered')) {
+    const id = new URL(req.url, 'http://x').searchParams.get('checkoutId');
+    const r = await fetch(`${base}/ecom/v1/checkouts/${id}?include=pricingInput`, { headers: { authorization: publishableKey } });
+    inside = (await renderCheckout((await r.json()).checkout, { locale: 'en', formatMoney })) ?? '';
+  }
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 ${hints}
 <script type="module" src="/edge-checkout/js/element.js"></script></head>
-<body><h1>Shop</h1><edge-checkout api-base="${base}" publishable-key="${publishableKey}" checkout-id-from-url></edge-checkout></body></html>`);
+<body><h1>Shop</h1><edge-checkout api-base="${base}" publishable-key="${publishableKey}" checkout-id-from-url locale="en">${inside}</edge-checkout></body></html>`);
 });
 await new Promise((r) => embed.listen(0, '127.0.0.1', r));
 const shop = `http://127.0.0.1:${embed.address().port}`;
@@ -83,22 +100,25 @@ try {
     const own = (await call('GET', `/ecom/v1/checkouts/${checkout.id}/checkout-url`)).checkoutUrl;
     const pages = { 'worker\'s checkout page': own, 'demo page ?checkoutId=': `${base}/?checkoutId=${checkout.id}`,
       'embed on another origin': `${shop}/?checkoutId=${checkout.id}`,
-      'embed on another origin, no preload hints': `${shop}/plain?checkoutId=${checkout.id}` };
+      'embed on another origin, no preload hints': `${shop}/plain?checkoutId=${checkout.id}`,
+      'embed on another origin, rendered by its server': `${shop}/rendered?checkoutId=${checkout.id}` };
     for (const [name, url] of Object.entries(pages)) {
       const dcl = [];
       const total = [];
       const keystroke = [];
+      const live = [];
       for (let i = 0; i < runs; i++) {
         const context = await browser.newContext({ locale: 'en-US' });
         await context.addInitScript(watch);
         const page = await context.newPage();
         await page.goto(url, { waitUntil: 'load' });
-        await page.waitForFunction(() => window.firstTotal !== undefined, null, { timeout: 30_000 });
+        await page.waitForFunction(() => window.live !== undefined, null, { timeout: 30_000 });
         const t = await page.evaluate(() => ({
-          dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd, total: window.firstTotal,
+          dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd, total: window.firstTotal, live: window.live,
         }));
         dcl.push(t.dcl);
         total.push(t.total);
+        live.push(t.live);
         // a keystroke in the first quantity: the time to the frame after the total changed
         const ms = await page.evaluate(() => new Promise((resolve) => {
           const root = document.querySelector('edge-checkout').shadowRoot;
@@ -116,7 +136,7 @@ try {
         await context.close();
       }
       const row = { lines: n, page: name, domContentLoadedMs: +median(dcl).toFixed(0), firstTotalMs: +median(total).toFixed(0),
-        ratio: +(median(total) / median(dcl)).toFixed(2), keystrokeToPaintMs: +median(keystroke).toFixed(1) };
+        ratio: +(median(total) / median(dcl)).toFixed(2), elementMs: +median(live).toFixed(0), keystrokeToPaintMs: +median(keystroke).toFixed(1) };
       console.log(JSON.stringify(row));
     }
   }

@@ -12,19 +12,18 @@
 // order is never placed blind: offline, it waits for the buyer's go-ahead to
 // still hold once the queue is answered.
 //
-// In parts: ./element/client.js talks to the worker, ./element/cart.js shows
-// the lines and the totals, ./element/form.js the buyer's details (one table
-// of fields); this file holds the checkout, prices edits with the engine and
+// In parts: ./element/client.js talks to the worker, ./element/view.js
+// builds the blocks and shows a checkout in them (./element/cart.js the lines
+// and the totals, ./element/form.js the buyer's details, one table of
+// fields); this file holds the checkout, prices edits with the engine and
 // ties the parts together. Words from ./element/messages.js, styles from
-// ./element/style.js.
-import { languageOf, messagesOf, say, RIGHT_TO_LEFT } from './element/messages.js';
-import { STYLES } from './element/style.js';
+// ./element/style.js. A page rendered on a server (./element/server.js, the
+// same view) arrives with the checkout priced in a declarative shadow root:
+// the element shows that checkout and replaces the markup in one step.
+import { languageOf, messagesOf, say } from './element/messages.js';
 import { el } from './element/dom.js';
 import { Client } from './element/client.js';
-import { Cart } from './element/cart.js';
-import { Form } from './element/form.js';
-
-const ZERO = /^0(\.0+)?$/;
+import { amounts, build, isZero, mark, rootOf, show, showing } from './element/view.js';
 
 let uid = 0;
 // The engine (and its .wasm) loads beside the element's words and the
@@ -57,6 +56,8 @@ export class EdgeCheckoutElement extends HTMLElement {
   #placed = false;
   #handedOff = null;
   #id = `ec${++uid}`;
+  #money = amounts((amount, currency) => formatMoney(amount, currency, this.#locale),
+    () => ({ currency: this.#checkout.currency, conv: this.#conv, convert: (a) => this.#engine?.convert(a) }));
   #client = new Client(() => ({ base: this.getAttribute('api-base') ?? '', key: this.getAttribute('publishable-key') ?? '' }), {
     answered: (change, checkout, last, merged) => this.#answered(change, checkout, last, merged),
     refused: (change, e) => this.#refused(change, e),
@@ -107,18 +108,43 @@ export class EdgeCheckoutElement extends HTMLElement {
     const asked = source();
     // never asked without a key (the page may set it a moment later): that would only be refused
     const keyed = !!this.getAttribute('publishable-key');
-    const first = id && keyed && !this.#checkout ? this.#client.checkout('GET', id) : undefined;
+    const served = this.#ui ? null : this.#served(id);
+    const first = id && keyed && !this.#checkout && !served ? this.#client.checkout('GET', id) : undefined;
     first?.catch(() => {}); // load() below says how it failed
     const started = ++this.#starts;
     const [words] = await Promise.all([messagesOf(lang), engine]);
     if (started !== this.#starts) return; // the locale changed again meanwhile
-    this.#root ??= this.attachShadow({ mode: 'open' });
+    // a shadow root the server wrote (declarative) is kept until the element's own replaces it
+    this.#root ??= this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     this.#lang = lang;
     this.#words = words;
     this.#build();
     this.#openQueue();
+    if (served) {
+      // the server's markup of the same checkout stays until the element's is whole (its region list
+      // in), then is replaced in one step: what the buyer sees does not move
+      this.#show(served);
+      await this.#form.settled;
+      if (started !== this.#starts) return;
+      this.#root.replaceChildren(...rootOf(this.#ui));
+      return;
+    }
+    this.#root.replaceChildren(...rootOf(this.#ui));
     if (this.#checkout) this.#show(this.#checkout);
     else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
+  }
+
+  /**
+   * The checkout `id` as the server that sent the page priced it, beside the
+   * element's markup it rendered (./element/server.js): null when there is none.
+   */
+  #served(id) {
+    try {
+      const checkout = JSON.parse(this.querySelector(':scope > script[data-checkout]')?.textContent);
+      return checkout.id === id ? checkout : null;
+    } catch {
+      return null; // none, or not JSON
+    }
   }
 
   /** Takes the queue of the checkout shown; changes a closed page left are sent first, and were not priced here. */
@@ -165,49 +191,31 @@ export class EdgeCheckoutElement extends HTMLElement {
 
   #build() {
     const t = (k, ...a) => this.#t(k, ...a);
-    const common = { id: this.#id, t, locale: this.#locale, lang: this.#lang };
-    this.#cart = new Cart({
-      ...common,
-      price: (p, negative) => this.#price(p, negative),
-      amount: (a, negative) => this.#amount(a, negative),
-      fmt: (a, currency) => this.#fmt(a, currency),
+    const ui = build({
+      id: this.#id, t, locale: this.#locale, lang: this.#lang, ...this.#money,
+      retry: () => this.#client.retry(),
       waits: (lineId) => this.#client.holds(`q${lineId}`),
       quantity: (lineId, n) => this.#setQuantity(lineId, n),
       remove: (lineId) => this.#removeLine(lineId),
       applyCoupon: () => this.#applyCoupon(),
       removeCoupon: () => this.#removeCoupon(),
       currency: (code) => this.#switchCurrency(code),
-    });
-    this.#form = new Form({
-      ...common,
       edited: () => {
         if (this.#ui.alert.textContent === t('fix')) this.#error('');
         this.#save();
       },
       deliver: (code) => this.#send({ op: 'delivery', key: 'delivery', code }),
       submit: () => this.#placeOrder(),
-      cost: (o) => (ZERO.test(o.cost.price.amount) ? t('free') : this.#amount(o.cost.price.amount)),
     });
-    const ui = {};
     this.#ui = ui;
-    ui.alert = el('p', { className: 'alert', role: 'alert', part: 'alert' });
-    ui.banner = el('div', { className: 'banner', part: 'banner', hidden: true },
-      el('p', {}, t('offline')), el('button', { type: 'button', onclick: () => this.#client.retry() }, t('retry')));
-    ui.waiting = el('p', { className: 'muted', role: 'status', part: 'pending' });
-    ui.skeleton = el('div', { className: 'skeleton', part: 'skeleton' }, el('p', { className: 'vh' }, t('loading')), el('div'), el('div'), el('div'));
-    ui.empty = el('p', { className: 'muted', hidden: true }, t('empty'));
-    ui.done = el('section', { className: 'done', part: 'confirmation', hidden: true, dataset: { orderId: '' } });
-    ui.body = el('div', { className: 'body', hidden: true }, this.#cart.node, this.#form.node);
-    ui.box = el('div', { className: 'ec', part: 'container', lang: this.#locale, dir: RIGHT_TO_LEFT.has(this.#lang) ? 'rtl' : 'ltr' },
-      ui.banner, ui.waiting, ui.skeleton, ui.empty, ui.body, ui.done, ui.alert);
+    this.#cart = ui.cart;
+    this.#form = ui.form;
     this.#pending(this.#waiting.count, this.#waiting.offline);
-    this.#root.replaceChildren(el('style', {}, STYLES), ui.box);
   }
 
   /** Says `message` at the field `name` (of the cart or the form); none: the field is fine. */
   #mark(name, message) {
-    this.#cart.mark(name, message);
-    this.#form.mark(name, message);
+    mark(this.#ui, name, message);
   }
 
   /** Sends the contact and address as they are now, in the buyer's language. */
@@ -215,24 +223,6 @@ export class EdgeCheckoutElement extends HTMLElement {
     const details = this.#form.details();
     if (this.#checkout && this.#checkout.buyerLanguage !== this.#locale) details.buyerLanguage = this.#locale;
     this.#send({ op: 'details', key: 'details', details });
-  }
-
-  #fmt(amount, currency, negative) {
-    const text = String(amount);
-    return formatMoney(negative && !ZERO.test(text) ? `-${text}` : text, currency, this.#locale);
-  }
-
-  /** A price as the worker or the engine gives it: in the buyer's currency when converted. */
-  #price(p, negative) {
-    return this.#conv && p.convertedAmount != null
-      ? this.#fmt(p.convertedAmount, this.#conv, negative)
-      : this.#fmt(p.amount, this.#checkout.currency, negative);
-  }
-
-  /** An amount of the store's currency, converted by the engine when the buyer chose a currency. */
-  #amount(amount, negative) {
-    const converted = this.#conv ? this.#engine?.convert(amount) : undefined;
-    return this.#price({ amount, convertedAmount: converted }, negative);
   }
 
   /** Tells the host page: the element's events bubble and leave the shadow root. */
@@ -284,40 +274,29 @@ export class EdgeCheckoutElement extends HTMLElement {
     try {
       if (this.#input) this.#engine = new Checkout(this.#input);
     } catch { /* the worker's totals stand alone */ }
-    const lines = checkout?.lineItems ?? [];
     // a checkout with its order (its URL opened again, after the payment page, a reload, days later) is
     // not a cart any more: its confirmation, paid or awaiting payment
     const ordered = !this.#placed && (checkout?.order || checkout?.completed);
-    ui.skeleton.hidden = true;
-    ui.empty.hidden = this.#placed || ordered || lines.length > 0;
-    ui.body.hidden = this.#placed || ordered || lines.length === 0;
-    ui.done.hidden = !this.#placed && !ordered;
-    if (!checkout) return;
+    const closed = this.#placed || !!ordered;
+    if (!checkout) return showing(ui, 0, closed);
+    const card = show(ui, checkout, { t: (k, ...a) => this.#t(k, ...a), locale: this.#locale, conv: this.#conv, closed });
     if (ordered) this.#confirmation(checkout, checkout.order ?? {}, true);
-    this.#cart.show(lines);
-    this.#summary(checkout.priceSummary, checkout.giftCard?.amount, true);
-    const coupon = this.#cart.showCoupon(checkout);
-    this.#cart.showCurrencies(checkout, this.#locale);
-    this.#form.showOptions(checkout);
-    this.#form.fill(checkout);
-    // the checkout's own issues; what the buyer was told otherwise stays until it is fixed
-    const issues = checkout.calculationErrors ?? {};
-    const text = (d) => d && (this.#t(d.applicationError.code) ?? d.applicationError.description);
-    const couponIssue = text(issues.couponCalculationError);
-    if (couponIssue || coupon) this.#mark('couponCode', couponIssue ?? '');
-    const deliveryIssue = text(issues.selectedShippingOptionError);
-    if (deliveryIssue || checkout.shippingInfo?.selectedCarrierServiceOption) this.#mark('delivery', deliveryIssue ?? '');
-    const cardIssue = issues.giftCardCalculationError;
-    if (cardIssue) this.#error(text(cardIssue), cardIssue.applicationError.code);
+    this.#told(checkout.priceSummary, true);
+    if (card) this.#error(card.message, card.code);
     else if (ui.alert.dataset.card) this.#error('');
-    ui.alert.dataset.card = cardIssue ? '1' : '';
+    ui.alert.dataset.card = card ? '1' : '';
   }
 
   /** The totals, from the worker (`final`) or the engine; each `{amount, convertedAmount?}`: shown, and told to the host. */
   #summary(s, giftCard, final) {
+    this.#cart.summary(s, giftCard, this.#checkout, this.#conv);
+    this.#told(s, final);
+  }
+
+  /** The totals `s` the buyer sees now: told to the host (`final`: the worker's). */
+  #told(s, final) {
     const c = this.#checkout;
     this.#total = s.total.amount;
-    this.#cart.summary(s, giftCard, c, this.#conv);
     const priceSummary = Object.fromEntries(Object.entries(s).map(([k, p]) => [k, { amount: p.amount, convertedAmount: p.convertedAmount }]));
     this.#emit('change', { checkoutId: c.id, currency: c.currency, conversionCurrency: c.conversionCurrency, priceSummary, final });
   }
@@ -327,7 +306,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     const summary = edit(this.#engine);
     for (const line of this.#engine.pricing().lineItems) {
       const row = this.#cart.row(line.id);
-      if (row && (lineId === undefined || line.id === lineId)) row.total.textContent = this.#amount(line.lineItemPrice);
+      if (row && (lineId === undefined || line.id === lineId)) row.total.textContent = this.#money.amount(line.lineItemPrice);
     }
     this.#summary(summary.priceSummary, summary.giftCard?.amount, false);
   }
@@ -414,7 +393,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#show(checkout);
     const theirs = checkout.priceSummary.total;
     const differs = mine !== undefined && mine.amount !== theirs.amount;
-    this.#cart.reconciled(merged ? this.#t('merged') : differs ? this.#t('updated', this.#price(theirs), this.#price(mine)) : '');
+    this.#cart.reconciled(merged ? this.#t('merged') : differs ? this.#t('updated', this.#money.price(theirs), this.#money.price(mine)) : '');
     this.#unpriced = false;
   }
 
@@ -517,11 +496,11 @@ export class EdgeCheckoutElement extends HTMLElement {
     const ui = this.#ui;
     const due = c.payNow.total;
     const paid = c.completed;
-    const owed = !paid && !ZERO.test(due.amount);
+    const owed = !paid && !isZero(due.amount);
     const heading = el('h2', { tabIndex: -1 }, this.#t(resumed ? (paid ? 'CHECKOUT_ALREADY_PAID' : 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS') : 'thanks'));
     ui.done.replaceChildren(heading,
       id || number ? el('p', {}, this.#t('number', number ?? id)) : null,
-      el('p', { dataset: { amount: due.amount } }, this.#t(owed ? 'toPay' : 'paid', this.#price(due))),
+      el('p', { dataset: { amount: due.amount } }, this.#t(owed ? 'toPay' : 'paid', this.#money.price(due))),
       c.buyerInfo?.email ? el('p', {}, this.#t('sentTo', c.buyerInfo.email)) : null,
       owed ? el('p', { className: 'muted' }, this.#t('payNext')) : null);
     ui.done.dataset.orderId = id ?? '';

@@ -166,7 +166,7 @@ export const WASM_BUILDS = {
     crate: 'checkout-worker', profile: 'worker', targetDir,
     output: 'crates/checkout-worker/build/index.js',
     inputs: [...CORE_INPUTS, 'crates/checkout-worker/src', 'crates/checkout-worker/Cargo.toml', 'crates/checkout-worker/openapi.json',
-      'scripts/worker-shim.js'],
+      'scripts/worker-shim.js', 'crates/checkout-worker/js', 'js/element', 'www/checkout.html'],
     // workers-rs's macros use js-sys's futures when this is set, as its own build sets it
     env: { WASM_BINDGEN_USE_JS_SYS: '1' },
   },
@@ -201,7 +201,7 @@ function bindWorker(wasm) {
   writeFileSync(UNOPTIMISED, '');
   const index = readFileSync(join(out, 'index.js'), 'utf8');
   writeFileSync(join(out, 'shim.js'), workerEntry(index));
-  run(bin('esbuild'), ['--external:./index_bg.wasm', '--external:cloudflare:*', '--format=esm', '--bundle', './shim.js',
+  run(bin('esbuild'), ['--external:./index_bg.wasm', '--external:cloudflare:*', '--format=esm', '--bundle', '--loader:.html=text', './shim.js',
     '--outfile=index.js', '--allow-overwrite', '--minify', '--log-level=warning'], { cwd: out });
   // workerd imports the module itself (wasm-bindgen writes the source-phase import of the ESM proposal)
   writeFileSync(join(out, 'index.js'), readFileSync(join(out, 'index.js'), 'utf8').replaceAll('import source ', 'import '));
@@ -223,7 +223,8 @@ function optimiseWorker() {
 
 /** scripts/worker-shim.js with the handlers and Durable Object classes wasm-bindgen's `index` exports. */
 export function workerEntry(index) {
-  const internal = ['__wbg_reset_state', '__worker_init_state'];
+  // not handlers: the shim's own, and what the checkout page calls
+  const internal = ['__wbg_reset_state', '__worker_init_state', 'formatMoney'];
   const events = ['fetch', 'queue', 'scheduled', 'email', 'connect'];
   const handlers = [];
   const classes = [];

@@ -3,9 +3,11 @@
 // workers-rs's worker-build (0.8.7, Apache-2.0) writes, kept here so that a
 // fresh clone builds with wasm-bindgen alone: the handlers the crate exports
 // (filled in by the build below) on a WorkerEntrypoint, and a module
-// that is started again when a panic (a trap) has left it broken.
+// that is started again when a panic (a trap) has left it broken. Ours:
+// the checkout page answered in front of the API (crates/checkout-worker/js/page.js).
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import * as exports from './index.js';
+import { page } from '../js/page.js';
 
 Error.stackTraceLimit = 100;
 const initState = exports.__worker_init_state();
@@ -33,6 +35,11 @@ function handleMaybeCritical(e) {
 class Entrypoint extends WorkerEntrypoint {}
 
 $HANDLERS
+
+const api = Entrypoint.prototype.fetch;
+Entrypoint.prototype.fetch = function fetch(request) {
+  return page(request, (r) => api.call(this, r), exports.formatMoney);
+};
 
 const instanceProxyHooks = {
   set: (target, prop, value, receiver) => Reflect.set(target.instance, prop, value, receiver),

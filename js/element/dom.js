@@ -1,9 +1,17 @@
 // The element's DOM helpers: a node from its tag, properties and children;
 // a labelled field with its error paragraph, and its mark.
 
+// the page's document; a server gives its own (./markup.js)
+let doc = globalThis.document;
+
+/** Builds in `d` from now on: a server's document, where there is no browser's. */
+export function useDocument(d) {
+  doc = d;
+}
+
 /** A `tag` node: `props` set as properties, attributes (names with a dash, `part`), listeners (`on…`) or `dataset`. */
 export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
+  const node = doc.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (v === undefined) continue;
     if (k === 'dataset') Object.assign(node.dataset, v);

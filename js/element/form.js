@@ -101,8 +101,16 @@ export class Form {
     }
   }
 
-  /** Sets the country, and the region and postal code fields to its rules (its region list fetched first). */
-  async region(country, subdivision = '') {
+  /**
+   * Sets the country, and the region and postal code fields to its rules (its
+   * region list fetched first); `settled` is the latest of these.
+   */
+  region(country, subdivision = '') {
+    this.settled = this.#region(country, subdivision);
+    return this.settled;
+  }
+
+  async #region(country, subdivision) {
     const { t, lang, locale } = this.#host;
     const countries = this.fields.country.control;
     if (country && !countries.querySelector(`option[value="${country}"]`)) {
@@ -111,7 +119,7 @@ export class Form {
     countries.value = country;
     const asked = ++this.#regionAsked;
     const regions = await regionsOf(country, lang);
-    if (asked !== this.#regionAsked || !countries.isConnected) return; // the buyer chose again meanwhile
+    if (asked !== this.#regionAsked) return; // the buyer chose again meanwhile
     const old = this.fields.subdivision.box;
     const options = regions ? [el('option', { value: '' }, t('choose')), ...regions.map(([code, name]) => el('option', { value: code }, name))] : [];
     const f = FIELDS.find((x) => x.region);

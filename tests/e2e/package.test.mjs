@@ -56,8 +56,9 @@ test('the tarball holds only what the package needs', () => {
     'CHANGELOG.md', 'README.md', 'js/api.d.ts', 'js/compact.js', 'js/element.d.ts', 'js/element.js',
     'js/element/cart.js', 'js/element/client.js', 'js/element/dom.js', 'js/element/form.js',
     ...['ar', 'de', 'en', 'es', 'fr', 'he', 'ja'].map((lang) => `js/element/i18n/${lang}.js`),
-    'js/element/kept.js', 'js/element/messages.js', 'js/element/places.js', ...['AU', 'CA', 'DE', 'JP', 'US'].map((c) => `js/element/regions/${c}.js`),
-    'js/element/style.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
+    'js/element/kept.js', 'js/element/markup.js', 'js/element/messages.js', 'js/element/places.js',
+    ...['AU', 'CA', 'DE', 'JP', 'US'].map((c) => `js/element/regions/${c}.js`),
+    'js/element/server.d.ts', 'js/element/server.js', 'js/element/style.js', 'js/element/view.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
     'js/node.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
   ]);
 });
@@ -139,12 +140,14 @@ test('its TypeScript declarations compile in strict mode: a Node ESM and a bundl
   const app = join(dir, 'app');
   const tsc = join(root, 'node_modules', '.bin', 'tsc');
   writeFileSync(join(app, 'node-app.ts'), `import { price, Checkout, formatMoney, type CheckoutObject, type PricingInput } from 'edge-checkout';
+import { renderCheckout } from 'edge-checkout/element/server';
 const input: PricingInput = { currency: 'USD', lineItems: [{ id: 'a', price: '19.99', quantity: 3 }] };
 const total: string = price(input).priceSummary.total.amount;
 const live = new Checkout(input);
 const converted: string | undefined = live.convert('1.00');
 live.free();
 export const shown = (c: CheckoutObject): string => c.priceSummary.total.formattedAmount + formatMoney(total, 'USD', 'de') + (converted ?? '');
+export const rendered = async (c: CheckoutObject): Promise<string> => (await renderCheckout(c, { locale: 'en', formatMoney })) ?? '';
 `);
   writeFileSync(join(app, 'page-app.ts'), `import 'edge-checkout/element';
 import type { EdgeCheckoutElement, OrderCreatedDetail } from 'edge-checkout/element';
@@ -221,6 +224,53 @@ test("the element from the tarball, as the README's snippet, on a page of anothe
   } finally {
     shop.close();
     stranger.close();
+    await w.close();
+  }
+});
+
+test("the README's server render, from the tarball in Node, on a page of another origin: priced before any script, then the element's", async () => {
+  const w = await startWranglerDev();
+  const app = join(dir, 'app');
+  const shop = await serve(app);
+  try {
+    const store = { ...demoStore(), allowedOrigins: [shop.url] };
+    let r = await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey));
+    assert.equal(r.status, 200, await r.text());
+    r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
+    const { checkout } = await r.json();
+    // the shop's server: the README's snippet as written, with its names given
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const snippet = readme.split('#### Priced at first paint')[1].split('```js\n')[1].split('```')[0];
+    writeFileSync(join(app, 'render.mjs'), `const [API, PK, id] = process.argv.slice(2);\nlet html;\n${snippet}\nprocess.stdout.write(html);\n`);
+    const element = execFileSync('node', ['render.mjs', w.url, w.a.publishableKey, checkout.id], { cwd: app, encoding: 'utf8' });
+    assert.match(element, /<template shadowrootmode="open">/);
+    writeFileSync(join(app, 'rendered.html'), `<!doctype html><html lang="en"><head>
+      <script type="importmap">{"imports": {"edge-checkout/element": "/node_modules/edge-checkout/js/element.js"}}</script>
+      <script type="module">import 'edge-checkout/element';</script></head><body>${element}</body></html>`);
+
+    const still = await browser.newContext({ javaScriptEnabled: false });
+    const bare = await still.newPage();
+    await bare.goto(`${shop.url}/rendered.html`);
+    assert.equal(await bare.textContent('edge-checkout [data-summary=total]'), '$21.64', 'no script: the total is there');
+    await still.close();
+
+    const page = await browser.newPage({ locale: 'en-US' });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    const asked = [];
+    page.on('request', (q) => asked.push(`${q.method()} ${new URL(q.url()).pathname}`));
+    await page.goto(`${shop.url}/rendered.html`);
+    await page.waitForSelector('edge-checkout .ec:not([inert])');
+    assert.equal(await page.textContent('edge-checkout [data-summary=total]'), '$21.64');
+    assert.ok(!asked.includes(`GET /ecom/v1/checkouts/${checkout.id}`), 'the checkout is not asked for again');
+    const answered = page.waitForResponse((res) => res.url().includes('/update-line-items-quantity') && res.request().method() === 'POST');
+    await page.fill('edge-checkout [data-line-item-id] input[name=quantity]', '3');
+    assert.equal(await page.textContent('edge-checkout [data-summary=total]'), '$64.92', 'priced in the page at once');
+    assert.equal((await answered).status(), 200);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    shop.close();
     await w.close();
   }
 });

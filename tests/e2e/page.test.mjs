@@ -156,6 +156,88 @@ test('the checkout URL the API hands out opens that checkout', async () => {
   await page.close();
 });
 
+test("the worker's checkout page arrives priced: shown before any script, and the element takes it over where it is, with the same amounts, without asking again", async () => {
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
+    { quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }, { quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey));
+  const { checkout: created } = await r.json();
+  // the buyer's details and delivery: a region list, delivery options, tax
+  r = await w.fetch(`/ecom/v1/checkouts/${created.id}`, json('PATCH', { checkout: buyer }, w.a.publishableKey));
+  const { checkout } = await r.json();
+  const path = `/checkout?key=${encodeURIComponent(w.a.publishableKey)}&checkoutId=${checkout.id}`;
+  const expected = checkout.priceSummary.total.formattedAmount;
+
+  // the HTML: the element's markup, priced
+  const html = await (await w.fetch(path)).text();
+  assert.match(html, /<edge-checkout id="checkout" publishable-key="[^"]+" locale="en"[^>]*><template shadowrootmode="open">/);
+  const served = [...html.matchAll(/data-(summary="\w+"|line-total)>([^<]*)</g)].map((m) => `${m[1]} ${m[2]}`);
+  assert.ok(served.includes(`summary="total" ${expected}`), served.join('\n'));
+
+  // no script at all: the checkout is there, priced
+  const still = await browser.newContext({ javaScriptEnabled: false });
+  const bare = await still.newPage();
+  await bare.goto(`${w.url}${path}`);
+  assert.equal(await total(bare), expected);
+  assert.equal(await bare.inputValue(`${line('Classic tee')} input[name=quantity]`), '2');
+  assert.equal(await bare.inputValue('edge-checkout select[name=subdivision]'), 'US-CA');
+  await still.close();
+
+  // its scripts, the engine held back: the server's markup, inert, is what shows until the element's replaces it
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const asked = [];
+  page.on('request', (q) => asked.push(`${q.method()} ${new URL(q.url()).pathname}`));
+  // what the element's shadow root holds the moment it is replaced (before that paint)
+  await page.addInitScript(() => addEventListener('DOMContentLoaded', () => {
+    const root = document.querySelector('edge-checkout').shadowRoot;
+    window.takeovers = [];
+    new MutationObserver(() => window.takeovers.push({
+      inert: !!root.querySelector('.ec[inert]'),
+      region: root.querySelector('select[name=subdivision]')?.value,
+      total: root.querySelector('[data-summary=total]')?.textContent,
+    })).observe(root, { childList: true });
+  }));
+  const engine = await hold(page, '**/checkout_wasm_bg.wasm');
+  await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' });
+  const box = 'edge-checkout .ec';
+  const seen = () => page.$$eval(`${box} [data-summary], ${box} [data-line-total], ${box} .submit, ${box} select[name=subdivision]`,
+    (nodes) => nodes.map((n) => { const b = n.getBoundingClientRect(); return [n.tagName === 'SELECT' ? n.value : n.textContent, b.x, b.y, b.width, b.height].join(' '); }));
+  await waitFor(() => engine.count() > 0, 'the engine asked for');
+  assert.equal(await page.getAttribute(box, 'inert'), '', "the server's markup");
+  const before = await seen();
+  await engine.release();
+  await page.waitForSelector(`${box}:not([inert])`);
+  assert.deepEqual(await seen(), before, 'the same amounts, in the same places');
+  assert.deepEqual(await page.evaluate(() => window.takeovers), [{ inert: false, region: 'US-CA', total: expected }], 'replaced once, whole');
+  const mine = await page.$$eval('edge-checkout .ec [data-summary], edge-checkout .ec [data-line-total]',
+    (nodes) => nodes.map((n) => `${n.dataset.summary ? `summary="${n.dataset.summary}"` : 'line-total'} ${n.textContent}`));
+  assert.deepEqual(mine, served, "the element's amounts are the server's, to the byte");
+  assert.equal(asked.filter((a) => a === `GET /ecom/v1/checkouts/${checkout.id}`).length, 0, 'the checkout is not asked for again');
+
+  // and it is the element: a change is priced in the page and sent
+  const gate = await hold(page, '**/update-line-items-quantity**');
+  await page.fill(`${line('Classic tee')} input[name=quantity]`, '3');
+  const local = await total(page);
+  assert.notEqual(local, expected, 'priced in the page at once');
+  await waitFor(() => gate.count() === 1, 'the change sent');
+  const sent = page.waitForResponse('**/update-line-items-quantity**');
+  await gate.release();
+  const answer = await (await sent).json();
+  assert.equal(answer.checkout.priceSummary.total.formattedAmount, local, "the worker's total is the page's");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the checkout page with a key or checkout the store does not know: the element, unrendered, says so", async () => {
+  const html = await (await w.fetch('/checkout?key=pk_test_nobody&checkoutId=nothing')).text();
+  assert.doesNotMatch(html, /shadowrootmode/);
+  const page = await browser.newPage();
+  await page.goto(`${w.url}/checkout?key=${encodeURIComponent(w.a.publishableKey)}&checkoutId=00000000-0000-4000-8000-000000000000`);
+  await page.waitForFunction(() => document.querySelector('edge-checkout')?.shadowRoot?.querySelector('[role=alert]')?.textContent);
+  await page.close();
+});
+
 test("the demo page's first load: its files asked side by side, each once, and the checkout asked once, never without the key", async () => {
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
     { quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.secretKey));

@@ -99,7 +99,8 @@ test("a store that names no checkout page gets the worker's own, as npm start gi
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
     await page.goto(url);
-    await until(page, '[data-summary=subtotal]', '$12.50');
+    await until(page, '[data-summary=subtotal]', '$12.50'); // in the HTML, priced
+    await page.waitForSelector('edge-checkout .ec:not([inert])'); // the element's own
     assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').checkout.id), checkout.id);
     assert.deepEqual(errors, []);
   } finally {

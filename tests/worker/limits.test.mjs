@@ -85,3 +85,20 @@ test('a flood of preflights meets the per-client limit (a preflight carries no k
   assert.deepEqual(statuses, [204, 204, 204, 204, 204, 204, 204, 204, 429]);
   assert.equal((await preflight('203.0.113.10')).status, 204, 'another client has its own count');
 });
+
+test('the checkout page counts as the API call it makes: past the limit it comes unrendered, and the element asking then is refused too', async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.b.secretKey));
+  const { checkout } = await r.json();
+  const client = { 'cf-connecting-ip': '203.0.113.77' };
+  const into = Date.now() % 60_000; // these calls in one of the binding's minutes
+  if (into > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - into + 100));
+  const rendered = [];
+  for (let i = 0; i < 9; i++) {
+    const page = await w.fetch(`/checkout?key=${w.b.publishableKey}&checkoutId=${checkout.id}`, { headers: client });
+    assert.equal(page.status, 200);
+    rendered.push((await page.text()).includes('shadowrootmode'));
+  }
+  assert.deepEqual(rendered, [true, true, true, true, true, true, true, true, false]);
+  const asked = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, { headers: { ...client, authorization: w.b.publishableKey } });
+  assert.equal(asked.status, 429);
+});

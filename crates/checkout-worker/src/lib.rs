@@ -12,7 +12,8 @@
 //! handled in [`handlers`] (one module per resource), stored through [`db`]
 //! (one module per concept, on either backend), and refused through
 //! [`error`], the one place that knows HTTP status numbers. Nothing imports
-//! this file.
+//! this file. The checkout page (`/checkout`) is answered in front of
+//! `fetch`, by `js/page.js`, with `format_money` from here.
 
 mod cors;
 mod db;
@@ -61,4 +62,14 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     pipeline::fetch(req, env, ctx).await
+}
+
+/// An amount as the core writes it in `locale` (the browser module's
+/// `formatMoney`, to the byte), for the worker's own checkout page, which
+/// the element's code renders in the worker's JavaScript (`js/page.js`). An
+/// amount the core cannot format (none the API answers) stays as it is.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = formatMoney)]
+pub fn format_money(amount: &str, currency: &str, locale: &str) -> String {
+    checkout_core::pricing::format::format_text(amount, currency, locale)
+        .unwrap_or_else(|_| amount.to_owned())
 }

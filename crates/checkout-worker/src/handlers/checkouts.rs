@@ -125,7 +125,9 @@ fn worker_checkout_page(call: &Call<'_>) -> Option<String> {
     // percent-encoded: a configured key is not checked to be URL-safe
     let key: String = (call.tenant.as_ref()?.publishable_key.bytes())
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect();

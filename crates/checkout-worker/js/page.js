@@ -1,0 +1,53 @@
+// The worker's own checkout page, `/checkout?key=<publishable key>&checkoutId=<id>`
+// (the URL the API hands out for a store without a checkoutUrl), answered in
+// front of the API: www/checkout.html with the element's markup for the
+// checkout in it, priced, so that the buyer's first paint shows the total.
+// The markup is the element's own code's (js/element/server.js) and its
+// amounts the core's (`formatMoney`, the worker's export). The checkout is
+// read through the API as the element reads it: with the page's key, under
+// its limits, with the pricing input the engine prices edits from. One the
+// page cannot read is left to the element, which asks again and says why.
+import template from '../../../www/checkout.html';
+import { renderCheckout } from '../../../js/element/server.js';
+import { languageOf } from '../../../js/element/messages.js';
+
+const attribute = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** Answers `request` when it asks for the checkout page; hands anything else to `api` (the worker's fetch). */
+export async function page(request, api, formatMoney) {
+  const url = new URL(request.url);
+  if (url.pathname !== '/checkout' || !['GET', 'HEAD'].includes(request.method)) return api(request);
+  const key = url.searchParams.get('key') ?? '';
+  const id = url.searchParams.get('checkoutId') ?? '';
+  let attributes = ` publishable-key="${attribute(key)}"`;
+  let inside = '';
+  let lang = 'en';
+  if (key && id) {
+    const headers = new Headers(request.headers); // the buyer's address, for the limits
+    headers.set('authorization', key);
+    const answer = await api(new Request(new URL(`/ecom/v1/checkouts/${encodeURIComponent(id)}?include=pricingInput`, url), { headers }));
+    if (answer.ok) {
+      const { checkout } = await answer.json();
+      // in the buyer's language when the checkout knows it, the element told to speak it too
+      const locale = checkout.buyerLanguage || 'en';
+      try {
+        const rendered = await renderCheckout(checkout, { locale, formatMoney });
+        if (rendered) {
+          attributes += ` locale="${attribute(locale)}"`;
+          inside = rendered;
+          lang = languageOf(locale);
+        }
+      } catch (e) {
+        // the page still works: the element renders the checkout itself
+        console.error(JSON.stringify({ level: 'error', in: 'checkout page', error: String(e) }));
+      }
+    }
+  }
+  const html = template
+    .replace('/i18n/en.js', () => `/i18n/${lang}.js`) // the words it speaks, preloaded
+    .replace('<edge-checkout id="checkout"', () => `<edge-checkout id="checkout"${attributes}`)
+    .replace('</edge-checkout>', () => `${inside}</edge-checkout>`);
+  return new Response(html, {
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  });
+}

@@ -1,0 +1,15 @@
+import type { CheckoutObject } from '../api.js';
+
+/**
+ * The inside of `<edge-checkout>` for `checkout` (as the API answers it, read
+ * with `?include=pricingInput`), in `locale`: the element's own markup as a
+ * declarative shadow root, priced, and the checkout's JSON beside it. The
+ * element given `locale` as its `locale` attribute takes it over once it
+ * has started. `null` for a checkout the element renders alone: one with
+ * its order, one in a currency the buyer chose, one without its pricing
+ * input.
+ */
+export function renderCheckout(
+  checkout: CheckoutObject,
+  options: { locale?: string; formatMoney: (amount: string, currency: string, locale?: string) => string },
+): Promise<string | null>;
