@@ -5,16 +5,25 @@
 // storage), whose figure is the local server's own cost. Each kind at 20 and
 // 300 lines, on both backends. Figures in BENCHMARKS.md.
 //
+// With --profile, V8's sampling profiler runs over each kind's requests too
+// (workerd's inspector, through wrangler dev's, on the DevTools protocol):
+// where the time goes per request, by part (the worker's WebAssembly by
+// crate, from its names; its JavaScript; V8's garbage collector and its
+// own), and the functions that take the most.
+//
 //   node bench/cpu.mjs [count=150] [d1|objects]
+//   node --experimental-websocket bench/cpu.mjs [count] [d1|objects] --profile   (Node 20 needs the flag for WebSocket)
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
 
-const count = Number(process.argv[2] ?? 150);
+const args = process.argv.slice(2).filter((a) => a !== '--profile');
+const profiling = process.argv.includes('--profile');
+const count = Number(args[0] ?? 150);
 // the worker as deployed (optimised), whatever npm start left
 await prepare();
-const backends = process.argv[3] ? [process.argv[3]] : ['d1', 'objects'];
+const backends = args[1] ? [args[1]] : ['d1', 'objects'];
 const WARM = 20;
 /** Clock ticks a second (`getconf CLK_TCK`: 100 on Linux). */
 const TICKS = 100;
@@ -58,14 +67,68 @@ const info = {
 };
 const lines = (n) => Array.from({ length: n }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
 
+/** The worker's V8 profiler over the inspector at `port`: `{start(), stop(requests) → summary}`. */
+async function profiler(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
+  let next = 0;
+  const waiting = new Map();
+  socket.onmessage = (m) => {
+    const message = JSON.parse(m.data);
+    waiting.get(message.id)?.(message.result);
+    waiting.delete(message.id);
+  };
+  const send = (method, params = {}) => new Promise((resolve) => {
+    waiting.set(++next, resolve);
+    socket.send(JSON.stringify({ id: next, method, params }));
+  });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 100 });
+  const partOf = (frame) => {
+    const name = frame.functionName;
+    if (name === '(garbage collector)') return 'V8: garbage collector';
+    if (name.startsWith('(')) return `V8: ${name}`;
+    if (frame.url.startsWith('wasm://')) {
+      const crate = name.replace(/^<|^_</, '').match(/^([a-z_][a-z0-9_]*)::/)?.[1];
+      return `wasm: ${crate ?? (name.startsWith('__wbg') ? 'wasm-bindgen glue' : 'other')}`;
+    }
+    return 'JavaScript';
+  };
+  return {
+    start: () => send('Profiler.start'),
+    async stop(requests) {
+      const { profile } = await send('Profiler.stop');
+      const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+      const parts = new Map();
+      const functions = new Map();
+      profile.samples.forEach((id, i) => {
+        const frame = nodes.get(id).callFrame;
+        if (frame.functionName === '(idle)') return;
+        const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000 / requests;
+        const part = partOf(frame);
+        parts.set(part, (parts.get(part) ?? 0) + ms);
+        const fn = `${part === 'JavaScript' ? frame.url.split('/').pop() || '(js)' : part}  ${frame.functionName || '(anonymous)'}`;
+        functions.set(fn, (functions.get(fn) ?? 0) + ms);
+      });
+      const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, +v.toFixed(3)]);
+      return { parts: top(parts, 20), functions: top(functions, 12) };
+    },
+  };
+}
+
 async function measure(storage) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-cpu-'));
   const { tenant, secretKey } = newTenant('cpu');
   migrateLocal({ persistTo: dir, quiet: true });
   const envFile = join(dir, 'cpu.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
-  const server = await startWrangler({ port: 19_900 + Math.floor(Math.random() * 90), persistTo: dir, envFile, quiet: true });
+  const port = 19_900 + Math.floor(Math.random() * 90);
+  const inspectorPort = profiling ? port + 100 : undefined;
+  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort });
   const { base } = server;
+  const profile = profiling ? await profiler(inspectorPort) : null;
+  const profiles = [];
   const call = async (method, path, body) => {
     const r = await fetch(`${base}${path}`, { method, headers: { authorization: secretKey, 'content-type': 'application/json' },
       body: body && JSON.stringify(body) });
@@ -73,26 +136,33 @@ async function measure(storage) {
     if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
     return text;
   };
-  /** CPU ms per request of `request(i)` over `count`, after WARM. */
-  const per = async (request) => {
+  /** CPU ms per request of `request(i)` over `count`, after WARM (then its profile, when profiling, over as many again). */
+  const per = async (request, what) => {
     for (let i = 0; i < WARM; i++) await request(i);
     const before = workerdCpuMs(server.child.pid);
     for (let i = 0; i < count; i++) await request(WARM + i);
-    return (workerdCpuMs(server.child.pid) - before) / count;
+    const ms = (workerdCpuMs(server.child.pid) - before) / count;
+    if (profile) {
+      await profile.start();
+      for (let i = 0; i < count; i++) await request(WARM + count + i);
+      profiles.push({ storage, request: what, ...(await profile.stop(count)) });
+    }
+    return ms;
   };
   const rows = [];
   try {
     await seedStore(base, secretKey, demoStore(base));
-    const floor = await per(() => fetch(`${base}/.well-known/jwks.json`).then((r) => r.text()));
+    const floor = await per(() => fetch(`${base}/.well-known/jwks.json`).then((r) => r.text()), 'floor');
     rows.push({ request: 'floor: GET /.well-known/jwks.json', lines: '', ms: floor });
     for (const n of [20, 300]) {
       const create = () => call('POST', '/ecom/v1/checkouts', { lineItems: lines(n), checkoutInfo: info });
       const id = JSON.parse(await create()).checkout.id;
       const ready = [];
-      for (let i = 0; i < WARM + count; i++) ready.push(JSON.parse(await create()).checkout.id);
-      rows.push({ request: 'GET checkout', lines: n, ms: await per(() => call('GET', `/ecom/v1/checkouts/${id}`)) });
-      rows.push({ request: 'create checkout', lines: n, ms: await per(create) });
-      rows.push({ request: 'create-order', lines: n, ms: await per((i) => call('POST', `/ecom/v1/checkouts/${ready[i]}/create-order`, {})) });
+      for (let i = 0; i < WARM + count * (profile ? 2 : 1); i++) ready.push(JSON.parse(await create()).checkout.id);
+      rows.push({ request: 'GET checkout', lines: n, ms: await per(() => call('GET', `/ecom/v1/checkouts/${id}`), `GET checkout ${n}`) });
+      rows.push({ request: 'create checkout', lines: n, ms: await per(create, `create checkout ${n}`) });
+      rows.push({ request: 'create-order', lines: n,
+        ms: await per((i) => call('POST', `/ecom/v1/checkouts/${ready[i]}/create-order`, {}), `create-order ${n}`) });
     }
   } finally {
     server.stop();
@@ -104,6 +174,8 @@ async function measure(storage) {
     console.log(JSON.stringify({ storage, request: r.request, lines: r.lines, cpuMs: +r.ms.toFixed(2),
       overFloorMs: r === rows[0] ? null : +(r.ms - floor).toFixed(2) }));
   }
+  // ms per request, by part and by function, in the isolate the inspector shows (the worker's; a store's object is another)
+  for (const p of profiles) console.log(JSON.stringify(p));
 }
 
 for (const storage of backends) await measure(storage);

@@ -35,8 +35,9 @@ const watch = () => {
   const seen = () => {
     const root = document.querySelector('edge-checkout')?.shadowRoot;
     const total = root?.querySelector('[data-summary=total]');
-    if (total && /\d/.test(total.textContent)) window.firstTotal ??= performance.now();
-    if (total && !root.querySelector('.ec[inert]')) window.live = performance.now();
+    const priced = total && /\d/.test(total.textContent);
+    if (priced) window.firstTotal ??= performance.now();
+    if (priced && !root.querySelector('.ec[inert]')) window.live = performance.now();
     else requestAnimationFrame(seen);
   };
   requestAnimationFrame(seen);
@@ -86,7 +87,9 @@ const shop = `http://127.0.0.1:${embed.address().port}`;
 const browser = await chromium.launch(launchOptions());
 try {
   // the shop's origin may call the API with the publishable key (CORS)
-  const store = { ...demoStore(base), allowedOrigins: [shop] };
+  // no checkoutUrl of its own: the API hands out the worker's checkout page
+  const { checkoutUrl, ...demo } = demoStore(base);
+  const store = { ...demo, allowedOrigins: [shop] };
   await seedStore(base, secretKey, store);
   writeDemoConfig(publishableKey, store);
   const call = async (method, path, body) => {

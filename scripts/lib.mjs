@@ -394,8 +394,10 @@ export async function runCron(base) {
 }
 
 /** Starts `wrangler dev`; resolves when it answers, with a stop function. */
-export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false }) {
+export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false, inspectorPort }) {
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
+  // the worker's V8 inspector (DevTools protocol), for bench/cpu.mjs --profile
+  if (inspectorPort) args.push('--inspector-port', String(inspectorPort));
   // `/__scheduled` runs the cron trigger's handler, which `wrangler dev` does not run by itself
   if (scheduled) args.push('--test-scheduled');
   if (persistTo) args.push('--persist-to', persistTo);
