@@ -70,7 +70,8 @@ const lines = (n) => Array.from({ length: n }, (_, i) => ({ quantity: 1, catalog
 /** The worker's V8 profiler over the inspector at `port`: `{start(), stop(requests) → summary}`. */
 async function profiler(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
-  const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+  // wrangler's inspector proxy takes DevTools connections from a local origin
+  const socket = new WebSocket(targets[0].webSocketDebuggerUrl, { headers: { origin: 'http://localhost' } });
   await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
   let next = 0;
   const waiting = new Map();
@@ -93,7 +94,8 @@ async function profiler(port) {
       const crate = name.replace(/^<|^_</, '').match(/^([a-z_][a-z0-9_]*)::/)?.[1];
       return `wasm: ${crate ?? (name.startsWith('__wbg') ? 'wasm-bindgen glue' : 'other')}`;
     }
-    return 'JavaScript';
+    // the worker's own module (wasm-bindgen's glue, the entry, the checkout page), or the runtime's (Response, SQL, fetch…)
+    return frame.url ? 'JS: the worker\'s module' : 'JS: the runtime\'s';
   };
   return {
     start: () => send('Profiler.start'),
@@ -108,7 +110,8 @@ async function profiler(port) {
         const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000 / requests;
         const part = partOf(frame);
         parts.set(part, (parts.get(part) ?? 0) + ms);
-        const fn = `${part === 'JavaScript' ? frame.url.split('/').pop() || '(js)' : part}  ${frame.functionName || '(anonymous)'}`;
+        const at = frame.url ? ` ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}` : "";
+        const fn = `${part}  ${frame.functionName || "(anonymous)"}${at}`;
         functions.set(fn, (functions.get(fn) ?? 0) + ms);
       });
       const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, +v.toFixed(3)]);
@@ -174,7 +177,7 @@ async function measure(storage) {
     console.log(JSON.stringify({ storage, request: r.request, lines: r.lines, cpuMs: +r.ms.toFixed(2),
       overFloorMs: r === rows[0] ? null : +(r.ms - floor).toFixed(2) }));
   }
-  // ms per request, by part and by function, in the isolate the inspector shows (the worker's; a store's object is another)
+  // ms per request, by part and by function, in the worker's isolate (where a store's object runs too, under wrangler dev)
   for (const p of profiles) console.log(JSON.stringify(p));
 }
 

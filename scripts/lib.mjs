@@ -201,8 +201,9 @@ function bindWorker(wasm) {
   writeFileSync(UNOPTIMISED, '');
   const index = readFileSync(join(out, 'index.js'), 'utf8');
   writeFileSync(join(out, 'shim.js'), workerEntry(index));
+  // names kept (not --minify-identifiers): stack traces and CPU profiles name the functions
   run(bin('esbuild'), ['--external:./index_bg.wasm', '--external:cloudflare:*', '--format=esm', '--bundle', '--loader:.html=text', './shim.js',
-    '--outfile=index.js', '--allow-overwrite', '--minify', '--log-level=warning'], { cwd: out });
+    '--outfile=index.js', '--allow-overwrite', '--minify-whitespace', '--minify-syntax', '--log-level=warning'], { cwd: out });
   // workerd imports the module itself (wasm-bindgen writes the source-phase import of the ESM proposal)
   writeFileSync(join(out, 'index.js'), readFileSync(join(out, 'index.js'), 'utf8').replaceAll('import source ', 'import '));
   rmSync(join(out, 'shim.js'));

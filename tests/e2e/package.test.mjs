@@ -51,6 +51,18 @@ async function serve(folder) {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
+/** Tenant a's demo store on `w`, listing `origin`, and a checkout of one tee made with its publishable key. */
+async function checkoutFor(w, origin) {
+  let r = await w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), allowedOrigins: [origin] }, w.a.secretKey));
+  assert.equal(r.status, 200, await r.text());
+  r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB',
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
+  return (await r.json()).checkout;
+}
+
+/** The first `lang` code block after `heading` in the README. */
+const readmeBlock = (heading, lang) => readFileSync(join(root, 'README.md'), 'utf8').split(heading)[1].split(`\`\`\`${lang}\n`)[1].split('```')[0];
+
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [
     'CHANGELOG.md', 'README.md', 'js/api.d.ts', 'js/compact.js', 'js/element.d.ts', 'js/element.js',
@@ -180,14 +192,9 @@ test("the element from the tarball, as the README's snippet, on a page of anothe
   const stranger = await serve(app);
   try {
     // the store lists the shop's origin; the stranger's is not listed
-    const store = { ...demoStore(), allowedOrigins: [shop.url] };
-    let r = await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey));
-    assert.equal(r.status, 200, await r.text());
-    r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
-    const { checkout } = await r.json();
+    const checkout = await checkoutFor(w, shop.url);
     // the README's snippet as written, its placeholders filled in; an import map resolves the bare name
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const snippet = readme.split('### The checkout element')[1].split('```html\n')[1].split('```')[0];
+    const snippet = readmeBlock('### The checkout element', 'html');
     const filled = snippet.replace('checkout-id="…"', `checkout-id="${checkout.id}"`)
       .replace('api-base="https://checkout.example.com"', `api-base="${w.url}"`).replace('publishable-key="pk_…"', `publishable-key="${w.a.publishableKey}"`);
     assert.notEqual(filled, snippet);
@@ -207,7 +214,7 @@ test("the element from the tarball, as the README's snippet, on a page of anothe
     await page.fill(quantity, '3');
     assert.equal(await page.textContent('[data-summary=total]'), '$64.92', 'priced in the page at once');
     assert.equal((await answered).status(), 200);
-    r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.publishableKey));
+    let r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, json('GET', undefined, w.a.publishableKey));
     assert.equal((await r.json()).checkout.lineItems[0].quantity, 3, 'the edit reached the worker');
     assert.deepEqual(errors, []);
 
@@ -233,14 +240,9 @@ test("the README's server render, from the tarball in Node, on a page of another
   const app = join(dir, 'app');
   const shop = await serve(app);
   try {
-    const store = { ...demoStore(), allowedOrigins: [shop.url] };
-    let r = await w.fetch('/admin/v1/store', json('PUT', store, w.a.secretKey));
-    assert.equal(r.status, 200, await r.text());
-    r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
-    const { checkout } = await r.json();
+    const checkout = await checkoutFor(w, shop.url);
     // the shop's server: the README's snippet as written, with its names given
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const snippet = readme.split('#### Priced at first paint')[1].split('```js\n')[1].split('```')[0];
+    const snippet = readmeBlock('#### Priced at first paint', 'js');
     writeFileSync(join(app, 'render.mjs'), `const [API, PK, id] = process.argv.slice(2);\nlet html;\n${snippet}\nprocess.stdout.write(html);\n`);
     const element = execFileSync('node', ['render.mjs', w.url, w.a.publishableKey, checkout.id], { cwd: app, encoding: 'utf8' });
     assert.match(element, /<template shadowrootmode="open">/);

@@ -27,10 +27,10 @@ export async function page(request, api, formatMoney) {
     headers.set('authorization', key);
     const answer = await api(new Request(new URL(`/ecom/v1/checkouts/${encodeURIComponent(id)}?include=pricingInput`, url), { headers }));
     if (answer.ok) {
-      const { checkout } = await answer.json();
-      // in the buyer's language when the checkout knows it, the element told to speak it too
-      const locale = checkout.buyerLanguage || 'en';
       try {
+        const { checkout } = await answer.json();
+        // in the buyer's language when the checkout knows it, the element told to speak it too
+        const locale = checkout.buyerLanguage || 'en';
         const rendered = await renderCheckout(checkout, { locale, formatMoney });
         if (rendered) {
           attributes += ` locale="${attribute(locale)}"`;

@@ -77,6 +77,14 @@ pub struct StoreObject {
     tenant: RefCell<Option<String>>,
     /// When this instance last ran the cleanup (epoch ms).
     cleaned: Cell<i64>,
+    /// Whether the store's events are sent (`delivery::sends`), as last
+    /// read: kept across storefront calls, which cannot change the
+    /// endpoint; read again after any other call that wrote, and by every
+    /// alarm (where a receiver's `410` disables it). None: not read yet.
+    sends: Cell<Option<bool>>,
+    /// The alarm as this instance last set or read it (`Some(None)`: none
+    /// set); None: not known here (a new instance, or an alarm has run).
+    alarm: Cell<Option<Option<i64>>>,
 }
 
 impl DurableObject for StoreObject {
@@ -89,6 +97,8 @@ impl DurableObject for StoreObject {
             ready,
             tenant: RefCell::new(None),
             cleaned: Cell::new(0),
+            sends: Cell::new(None),
+            alarm: Cell::new(None),
         }
     }
 
@@ -112,9 +122,12 @@ impl DurableObject for StoreObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        // the runtime cleared the alarm that runs now (and sets it again if this run fails)
+        self.alarm.set(None);
         if let Err(e) = self.upkeep(false).await {
             log::failure("alarm", &e);
             // try again in a while rather than never
+            self.alarm.set(None);
             if let Err(e) = self.state.storage().set_alarm(IDLE_ALARM_MS / 60).await {
                 log::failure("alarm", &ApiError::from(e));
             }
@@ -138,6 +151,9 @@ impl StoreObject {
             Ok((route, params, who, db)) => {
                 let (result, cors_origin, effects) =
                     serve(req, &self.env, who, route, params, db.clone()).await;
+                if effects.wrote() && route.access != routes::Access::Storefront {
+                    self.sends.set(None); // the store's configuration may have changed its endpoint
+                }
                 (result, cors_origin, effects, db)
             }
             Err(e) => {
@@ -160,7 +176,10 @@ impl StoreObject {
     /// minutes, if that is sooner than the alarm set: a store without
     /// webhooks runs no alarm per change.
     async fn after_write(&self, db: &db::Db, queued: bool) -> ApiResult<()> {
-        let sends = delivery::sends(&self.env, db).await?;
+        let sends = match self.sends.get() {
+            Some(sends) => sends,
+            None => self.read_sends(db).await?,
+        };
         if queued && sends {
             return self.wake_at(now()).await;
         }
@@ -207,7 +226,8 @@ impl StoreObject {
             .state
             .block_concurrency_while(async move { Ok(rows.take_in(&env, &id, slice).await) });
         let done = copy.await??;
-        // the rest of the copy, or the events it brought, leave in the alarm now
+        self.sends.set(None); // the copy may have brought the store's endpoint
+                              // the rest of the copy, or the events it brought, leave in the alarm now
         self.wake_at(now()).await?;
         if !done {
             return Err(ApiError::StoreMoving { retry_after: 1 });
@@ -250,7 +270,7 @@ impl StoreObject {
             .rows
             .delete_rows_left_on_d1(&self.env, &tenant.app_def_id)
             .await?;
-        let sends = delivery::sends(&self.env, &db).await?;
+        let sends = self.read_sends(&db).await?;
         let later = now();
         // rows left on D1 after a move: the next page soon
         let due = db.next_due(sends).await?;
@@ -271,13 +291,31 @@ impl StoreObject {
         self.wake_at(next).await
     }
 
-    /// Sets the alarm to `at`, unless it is already set sooner.
+    /// Whether the store's events are sent, read now and kept.
+    async fn read_sends(&self, db: &db::Db) -> ApiResult<bool> {
+        let sends = delivery::sends(&self.env, db).await?;
+        self.sends.set(Some(sends));
+        Ok(sends)
+    }
+
+    /// Sets the alarm to `at`, unless it is already set sooner (as this
+    /// instance knows it, else as the storage says).
     async fn wake_at(&self, at: Timestamp) -> ApiResult<()> {
         let storage = self.state.storage();
-        let set = storage.get_alarm().await?;
-        if set.is_none_or(|ms| ms > at.millis()) {
-            let date = worker::js_sys::Date::new(&JsValue::from_f64(at.millis() as f64));
-            storage.set_alarm(worker::ScheduledTime::new(date)).await?;
+        let set = match self.alarm.get() {
+            Some(known) => known,
+            None => storage.get_alarm().await?,
+        };
+        if set.is_some_and(|ms| ms <= at.millis()) {
+            self.alarm.set(Some(set));
+            return Ok(());
+        }
+        // known before the await: a call meanwhile sees the sooner alarm, and never sets a later one
+        self.alarm.set(Some(Some(at.millis())));
+        let date = worker::js_sys::Date::new(&JsValue::from_f64(at.millis() as f64));
+        if let Err(e) = storage.set_alarm(worker::ScheduledTime::new(date)).await {
+            self.alarm.set(None);
+            return Err(e.into());
         }
         Ok(())
     }
