@@ -3,8 +3,8 @@
 // checkout of 20 and of 300 lines, opened in a fresh Chromium context each
 // time (nothing cached), `runs` times; the median of each figure. The
 // pages: the worker's own checkout page (the URL the API hands out for a
-// store without checkoutUrl; the worker renders it priced), the demo
-// store's `?checkoutId=` page, and a page on another origin that embeds the
+// store without checkoutUrl) and the demo store's `?checkoutId=` page, both
+// of which the worker renders priced, and a page on another origin that embeds the
 // element as the README shows (the package's files served from that
 // origin, the API the worker's), with the preload hints the README gives
 // it, without them, and rendered priced by that origin's own server

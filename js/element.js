@@ -55,6 +55,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   #ordering = false;
   #placed = false;
   #handedOff = null;
+  #early = false; // load() was asked before the element started: the checkout the server sent may be old
   #id = `ec${++uid}`;
   #money = amounts((amount, currency) => formatMoney(amount, currency, this.#locale),
     () => ({ currency: this.#checkout.currency, conv: this.#conv, convert: (a) => this.#engine?.convert(a) }));
@@ -127,6 +128,7 @@ export class EdgeCheckoutElement extends HTMLElement {
       await this.#form.settled;
       if (started !== this.#starts) return;
       this.#root.replaceChildren(...rootOf(this.#ui));
+      if (this.#early) this.load(); // the page changed the checkout meanwhile (added an item, say)
       return;
     }
     this.#root.replaceChildren(...rootOf(this.#ui));
@@ -159,6 +161,7 @@ export class EdgeCheckoutElement extends HTMLElement {
 
   /** Loads the checkout named by `checkout-id` again (`sent`: its request, already on its way). */
   load(sent) {
+    this.#early ||= !this.#ui;
     return this.#load(sent, false);
   }
 

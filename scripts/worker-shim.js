@@ -4,7 +4,7 @@
 // fresh clone builds with wasm-bindgen alone: the handlers the crate exports
 // (filled in by the build below) on a WorkerEntrypoint, and a module
 // that is started again when a panic (a trap) has left it broken. Ours:
-// the checkout page answered in front of the API (crates/checkout-worker/js/page.js).
+// the checkout pages answered in front of the API (crates/checkout-worker/js/page.js).
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import * as exports from './index.js';
 import { page } from '../js/page.js';
@@ -38,7 +38,7 @@ $HANDLERS
 
 const api = Entrypoint.prototype.fetch;
 Entrypoint.prototype.fetch = function fetch(request) {
-  return page(request, (r) => api.call(this, r), exports.formatMoney);
+  return page(request, this.env.ASSETS, (r) => api.call(this, r), exports.formatMoney);
 };
 
 const instanceProxyHooks = {

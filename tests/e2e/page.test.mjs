@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startWranglerDev, json, buyer, demoStore } from '../support/worker.mjs';
-import { launchOptions, openRecorded, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
+import { launchOptions, openRecorded, openReady, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
 
 let w;
 let browser;
@@ -238,10 +238,14 @@ test("the checkout page with a key or checkout the store does not know: the elem
   await page.close();
 });
 
-test("the demo page's first load: its files asked side by side, each once, and the checkout asked once, never without the key", async () => {
+test("the demo page's first load: the checkout priced in its HTML, never asked for by the page; its files asked side by side, each once", async () => {
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
     { quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.secretKey));
   const { checkout } = await r.json();
+  const html = await (await w.fetch(`/?checkoutId=${checkout.id}`)).text();
+  assert.match(html, /<template shadowrootmode="open">/);
+  assert.ok(html.includes(`data-summary="total">${checkout.priceSummary.total.formattedAmount}<`), 'priced in the HTML');
+  assert.doesNotMatch(await (await w.fetch('/')).text(), /shadowrootmode/, 'no checkout named: the page as it is');
   const context = await browser.newContext();
   const page = await context.newPage();
   const asked = [];
@@ -249,14 +253,33 @@ test("the demo page's first load: its files asked side by side, each once, and t
   page.on('request', (q) => asked.push(`${q.method()} ${new URL(q.url()).pathname}`));
   page.on('response', (a) => { if (a.status() >= 400) refused.push(`${a.status()} ${new URL(a.url()).pathname}`); });
   await page.goto(`${w.url}/?checkoutId=${checkout.id}`);
-  await page.waitForSelector(line('Enamel mug'));
+  await page.waitForSelector(`edge-checkout .ec:not([inert]) ${line('Enamel mug').replace('edge-checkout ', '')}`);
   assert.deepEqual(refused, []);
   const count = (path) => asked.filter((x) => x.endsWith(` ${path}`)).length;
-  assert.equal(count(`/ecom/v1/checkouts/${checkout.id}`), 1, asked.join('\n'));
+  assert.equal(count(`/ecom/v1/checkouts/${checkout.id}`), 0, asked.join('\n'));
   // what the HTML preloads is what the page uses: asked once, not again after its script
   for (const path of ['/demo-config.json', '/edge-checkout/pkg/checkout_wasm_bg.wasm', '/edge-checkout/js/element.js']) {
     assert.equal(count(path), 1, `${path}: ${asked.join('\n')}`);
   }
+  await context.close();
+});
+
+test('an item added from the catalog before the element has taken over the priced page is shown once it has', async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
+    { quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const words = await hold(page, '**/element/i18n/en.js'); // the element waits for its words, the page's script does not
+  const errors = await openReady(page, `${w.url}/?checkoutId=${checkout.id}`);
+  assert.equal(await page.getAttribute('edge-checkout .ec', 'inert'), '', "the server's markup");
+  const added = page.waitForResponse('**/add-to-checkout');
+  await page.click('[data-add-item=tee-classic]');
+  await added;
+  await words.release();
+  await page.waitForSelector(line('Classic tee'));
+  await page.waitForSelector(`edge-checkout .ec:not([inert]) ${line('Enamel mug').replace('edge-checkout ', '')}`);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -1,23 +1,42 @@
-// The worker's own checkout page, `/checkout?key=<publishable key>&checkoutId=<id>`
-// (the URL the API hands out for a store without a checkoutUrl), answered in
-// front of the API: www/checkout.html with the element's markup for the
-// checkout in it, priced, so that the buyer's first paint shows the total.
-// The markup is the element's own code's (js/element/server.js) and its
-// amounts the core's (`formatMoney`, the worker's export). The checkout is
-// read through the API as the element reads it: with the page's key, under
-// its limits, with the pricing input the engine prices edits from. One the
-// page cannot read is left to the element, which asks again and says why.
-import template from '../../../www/checkout.html';
+// The checkout pages the worker renders priced, in front of the API: its
+// own, `/checkout?key=<publishable key>&checkoutId=<id>` (the URL the API
+// hands out for a store without a checkoutUrl), and the demo storefront's,
+// `/?checkoutId=<id>` (its key from the site's demo-config.json, which `npm
+// start` writes; a worker without it serves the page as it is). Each arrives
+// with the element's markup for the checkout in it, priced, so that the
+// buyer's first paint shows the total. The markup is the element's own
+// code's (js/element/server.js) and its amounts the core's (`formatMoney`,
+// the worker's export). The checkout is read through the API as the element
+// reads it: with the page's key, under its limits, with the pricing input
+// the engine prices edits from. One the page cannot read is left to the
+// element, which asks again and says why.
+import checkoutPage from '../../../www/checkout.html';
 import { renderCheckout } from '../../../js/element/server.js';
 import { languageOf } from '../../../js/element/messages.js';
 
 const attribute = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** Answers `request` when it asks for the checkout page; hands anything else to `api` (the worker's fetch). */
-export async function page(request, api, formatMoney) {
+/**
+ * Answers `request` when it asks for a checkout page; hands anything else to
+ * `api` (the worker's fetch). `assets`: the site (the ASSETS binding).
+ */
+export async function page(request, assets, api, formatMoney) {
   const url = new URL(request.url);
-  if (url.pathname !== '/checkout' || !['GET', 'HEAD'].includes(request.method)) return api(request);
-  const key = url.searchParams.get('key') ?? '';
+  if (!['GET', 'HEAD'].includes(request.method)) return api(request);
+  let key;
+  let template;
+  if (url.pathname === '/checkout') {
+    key = url.searchParams.get('key') ?? '';
+    template = checkoutPage;
+  } else if (url.pathname === '/' && assets) {
+    const site = await assets.fetch(request);
+    const demo = url.searchParams.has('checkoutId') && site.ok && await assets.fetch(new URL('/demo-config.json', url));
+    if (!demo?.ok) return site;
+    key = await demo.json().then((config) => String(config.publishableKey ?? ''), () => '');
+    template = await site.text();
+  } else {
+    return api(request);
+  }
   const id = url.searchParams.get('checkoutId') ?? '';
   let attributes = ` publishable-key="${attribute(key)}"`;
   let inside = '';
