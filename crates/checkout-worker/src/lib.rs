@@ -12,8 +12,9 @@
 //! handled in [`handlers`] (one module per resource), stored through [`db`]
 //! (one module per concept, on either backend), and refused through
 //! [`error`], the one place that knows HTTP status numbers. Nothing imports
-//! this file. The checkout page (`/checkout`) is answered in front of
-//! `fetch`, by `js/page.js`, with `format_money` from here.
+//! this file. The checkout pages (`/checkout`, and the demo storefront's
+//! `/?checkoutId=`) are answered in front of `fetch`, by `js/page.js`, with
+//! `format_money` from here.
 
 mod cors;
 mod db;
@@ -65,8 +66,8 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response>
 }
 
 /// An amount as the core writes it in `locale` (the browser module's
-/// `formatMoney`, to the byte), for the worker's own checkout page, which
-/// the element's code renders in the worker's JavaScript (`js/page.js`). An
+/// `formatMoney`, to the byte), for the checkout pages, which the
+/// element's code renders in the worker's JavaScript (`js/page.js`). An
 /// amount the core cannot format (none the API answers) stays as it is.
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = formatMoney)]
 pub fn format_money(amount: &str, currency: &str, locale: &str) -> String {
