@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer, demoStore } from '../support/worker.mjs';
 import { launchOptions, openRecorded, openReady, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
 
@@ -205,6 +206,11 @@ test("the worker's checkout page arrives priced: shown before any script, and th
     (nodes) => nodes.map((n) => { const b = n.getBoundingClientRect(); return [n.tagName === 'SELECT' ? n.value : n.textContent, b.x, b.y, b.width, b.height].join(' '); }));
   await waitFor(() => engine.count() > 0, 'the engine asked for');
   assert.equal(await page.getAttribute(box, 'inert'), '', "the server's markup");
+  const axe = async (what) => {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe, ${what}`);
+  };
+  await axe("the whole page, the server's markup");
   const before = await seen();
   await engine.release();
   await page.waitForSelector(`${box}:not([inert])`);
@@ -214,6 +220,7 @@ test("the worker's checkout page arrives priced: shown before any script, and th
     (nodes) => nodes.map((n) => `${n.dataset.summary ? `summary="${n.dataset.summary}"` : 'line-total'} ${n.textContent}`));
   assert.deepEqual(mine, served, "the element's amounts are the server's, to the byte");
   assert.equal(asked.filter((a) => a === `GET /ecom/v1/checkouts/${checkout.id}`).length, 0, 'the checkout is not asked for again');
+  await axe("the whole page, the element's own");
 
   // and it is the element: a change is priced in the page and sent
   const gate = await hold(page, '**/update-line-items-quantity**');
