@@ -21,9 +21,8 @@
 // same view) arrives with the checkout priced in a declarative shadow root:
 // the element shows that checkout and replaces the markup in one step.
 import { languageOf, messagesOf, say } from './element/messages.js';
-import { el } from './element/dom.js';
 import { Client } from './element/client.js';
-import { amounts, build, isZero, mark, rootOf, show, showing } from './element/view.js';
+import { amounts, build, confirm, mark, rootOf, show, showing } from './element/view.js';
 
 let uid = 0;
 // The engine (and its .wasm) loads beside the element's words and the
@@ -491,28 +490,16 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   /**
-   * The order's confirmation: its number, the amount paid or to pay, where the confirmation goes, and
-   * while money is due the payment hand-off (`order-created`; `resumed` when the checkout was opened
-   * again with its order). A checkout opened again paid says so first.
+   * The order's confirmation (./element/view.js), and while money is due the payment hand-off
+   * (`order-created`; `resumed` when the checkout was opened again with its order).
    */
   #confirmation(c, { id, number, paymentGatewayOrderId }, resumed) {
-    const ui = this.#ui;
-    const due = c.payNow.total;
-    const paid = c.completed;
-    const owed = !paid && !isZero(due.amount);
-    const heading = el('h2', { tabIndex: -1 }, this.#t(resumed ? (paid ? 'CHECKOUT_ALREADY_PAID' : 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS') : 'thanks'));
-    ui.done.replaceChildren(heading,
-      id || number ? el('p', {}, this.#t('number', number ?? id)) : null,
-      el('p', { dataset: { amount: due.amount } }, this.#t(owed ? 'toPay' : 'paid', this.#money.price(due))),
-      c.buyerInfo?.email ? el('p', {}, this.#t('sentTo', c.buyerInfo.email)) : null,
-      owed ? el('p', { className: 'muted' }, this.#t('payNext')) : null);
-    ui.done.dataset.orderId = id ?? '';
-    ui.done.hidden = false;
+    const owed = confirm(this.#ui, c, { id, number }, { t: (k, ...a) => this.#t(k, ...a), price: this.#money.price, resumed });
     // handed off once per order and page, however often the checkout is read again
     if ((owed || !resumed) && this.#handedOff !== (id ?? c.id)) {
       this.#handedOff = id ?? c.id;
       this.#emit('order-created', { orderId: id, orderNumber: number, checkoutId: c.id, paymentGatewayOrderId,
-        payNow: { amount: due.amount, currency: c.currency }, ...(resumed ? { resumed } : {}) });
+        payNow: { amount: c.payNow.total.amount, currency: c.currency }, ...(resumed ? { resumed } : {}) });
     }
   }
 }

@@ -71,7 +71,7 @@ export class Element {
   }
 
   #adopt(node) {
-    const child = typeof node === 'object' ? node : new Text(node);
+    const child = node instanceof Element || node instanceof Text ? node : new Text(node); // as a browser: anything else is its text
     child.parentNode?.removeChild(child);
     child.parentNode = this;
     return child;

@@ -5,9 +5,9 @@ import type { CheckoutObject } from '../api.js';
  * with `?include=pricingInput`), in `locale`: the element's own markup as a
  * declarative shadow root, priced, and the checkout's JSON beside it. The
  * element given `locale` as its `locale` attribute takes it over once it
- * has started. `null` for a checkout the element renders alone: one with
- * its order, one in a currency the buyer chose, one without its pricing
- * input.
+ * has started; a checkout with its order, as its confirmation. `null` for
+ * a checkout the element renders alone: one in a currency the buyer chose,
+ * an open one without its pricing input.
  */
 export function renderCheckout(
   checkout: CheckoutObject,

@@ -9,7 +9,7 @@
 import { useDocument } from './dom.js';
 import { serverDocument } from './markup.js';
 import { languageOf, say } from './messages.js';
-import { amounts, build, rootOf, show } from './view.js';
+import { amounts, build, confirm, rootOf, show } from './view.js';
 import en from './i18n/en.js';
 import de from './i18n/de.js';
 import fr from './i18n/fr.js';
@@ -27,23 +27,26 @@ const inline = (value) => JSON.stringify(value).replace(/</g, '\\u003c').replace
 
 /**
  * The inside of `<edge-checkout>` for `checkout` (as the worker's API
- * answers it, with its `pricingInput`: `?include=pricingInput`; without it
- * the element could not price the buyer's edits: null), in `locale` (the element's own `locale` attribute must say
- * the same): a `<template shadowrootmode="open">` of the element's markup,
- * inert until the element takes over, and the checkout as JSON.
- * `formatMoney(amount, currency, locale)`: the core's (the package's, or the
- * worker's own). Resolves once the region list of the checkout's country is
- * in, as the element's own rendering does. A checkout with its order, or
- * shown in a currency the buyer chose, is rendered by the element alone
- * (its conversions are the engine's): null then.
+ * answers it, with its `pricingInput`: `?include=pricingInput`), in
+ * `locale` (the element's own `locale` attribute must say the same): a
+ * `<template shadowrootmode="open">` of the element's markup, inert until
+ * the element takes over, and the checkout as JSON. A checkout with its
+ * order shows its confirmation. `formatMoney(amount, currency, locale)`:
+ * the core's (the package's, or the worker's own). Resolves once the region
+ * list of the checkout's country is in, as the element's own rendering does.
+ * Null for a checkout the element renders alone: one shown in a currency the
+ * buyer chose (its conversions are the engine's), or an open one without its
+ * pricing input (the engine prices the buyer's edits from it).
  */
 export async function renderCheckout(checkout, { locale = 'en', formatMoney }) {
-  if (!checkout.pricingInput || checkout.order || checkout.completed || (checkout.conversionCurrency && checkout.conversionCurrency !== checkout.currency)) return null;
+  const ordered = !!(checkout.order || checkout.completed);
+  if ((!ordered && !checkout.pricingInput) || (checkout.conversionCurrency && checkout.conversionCurrency !== checkout.currency)) return null;
   const lang = languageOf(locale);
   const t = (key, ...args) => say(WORDS[lang], key, ...args);
   const money = amounts((amount, currency) => formatMoney(amount, currency, locale), () => ({ currency: checkout.currency }));
   const ui = build({ id: 'ec0', t, locale, lang, ...money, waits: () => false });
-  const card = show(ui, checkout, { t, locale, conv: null, closed: false });
+  const card = show(ui, checkout, { t, locale, conv: null, closed: ordered });
+  if (ordered) confirm(ui, checkout, checkout.order ?? {}, { t, price: money.price, resumed: true });
   if (card) ui.alert.textContent = card.message;
   await ui.form.settled;
   ui.box.setAttribute('inert', '');

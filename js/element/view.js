@@ -102,3 +102,25 @@ export function show(ui, checkout, { t, locale, conv, closed }) {
   const card = issues.giftCardCalculationError;
   return card && { code: card.applicationError.code, message: text(card) };
 }
+
+/**
+ * The order's confirmation in `ui.done`: its number, the amount paid or to
+ * pay, where the confirmation goes, and while money is due that payment
+ * comes next; a checkout opened again (`resumed`) says first whether it is
+ * paid. `order`: `{id, number}`. Returns whether money is due.
+ */
+export function confirm(ui, checkout, order, { t, price, resumed }) {
+  const due = checkout.payNow.total;
+  const paid = checkout.completed;
+  const owed = !paid && !isZero(due.amount);
+  const heading = el('h2', { tabIndex: -1 }, t(resumed ? (paid ? 'CHECKOUT_ALREADY_PAID' : 'CHECKOUT_PAYMENT_ALREADY_IN_PROGRESS') : 'thanks'));
+  // (a null given to replaceChildren would be the text "null")
+  ui.done.replaceChildren(...[heading,
+    order.id || order.number ? el('p', {}, t('number', order.number ?? order.id)) : null,
+    el('p', { dataset: { amount: due.amount } }, t(owed ? 'toPay' : 'paid', price(due))),
+    checkout.buyerInfo?.email ? el('p', {}, t('sentTo', checkout.buyerInfo.email)) : null,
+    owed ? el('p', { className: 'muted' }, t('payNext')) : null].filter(Boolean));
+  ui.done.dataset.orderId = order.id ?? '';
+  ui.done.hidden = false;
+  return owed;
+}

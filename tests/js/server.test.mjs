@@ -66,9 +66,16 @@ test('what a buyer or a merchant wrote is text in the markup and in the JSON, ne
   assert.equal(JSON.parse(json).lineItems[0].productName.original, name, 'the JSON reads back as written');
 });
 
-test('a checkout with its order, in a currency the buyer chose, or without the input its edits are priced from, is left to the element', async () => {
+test('a checkout with its order shows its confirmation, paid or to pay', async () => {
+  const paid = await render(checkout({ completed: true, order: { id: 'o1', number: '10042' }, payNow: { total: p('1279.48') } }));
+  assert.match(paid, /<div class="body" hidden>/, 'no cart');
+  assert.match(paid, /<section class="done" part="confirmation" data-order-id="o1"><h2 tabindex="-1">This order is placed and paid already.<\/h2><p>Order number 10042<\/p><p data-amount="1279.48">Paid: \$1,279.48<\/p>/);
+  const owed = await render(checkout({ order: { id: 'o2' }, payNow: { total: p('1279.48') }, pricingInput: undefined }));
+  assert.match(owed, /To pay: \$1,279.48/);
+  assert.match(owed, /Continue to payment/);
+});
+
+test('a checkout in a currency the buyer chose, or an open one without the input its edits are priced from, is left to the element', async () => {
   assert.equal(await render(checkout({ pricingInput: undefined })), null);
-  assert.equal(await render(checkout({ order: { id: 'o1' } })), null);
-  assert.equal(await render(checkout({ completed: true })), null);
   assert.equal(await render(checkout({ conversionCurrency: 'EUR' })), null);
 });
