@@ -33,6 +33,11 @@ test('wrangler dev serves the API with D1 and the storefront page', async () => 
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /text\/html/);
   assert.match(await r.text(), /<edge-checkout|Demo store/);
+  // the checkout pages answer HEAD as GET, without a body
+  r = await w.fetch('/checkout?key=pk_test_nobody&checkoutId=x', { method: 'HEAD' });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+  assert.equal(await r.text(), '');
   r = await w.fetch('/edge-checkout/pkg/checkout_wasm_bg.wasm');
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'application/wasm');

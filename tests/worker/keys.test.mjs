@@ -113,3 +113,17 @@ test('the key matrix: every route against every kind of key, as a table', async 
   mkdirSync(join(root, 'target'), { recursive: true });
   writeFileSync(join(root, 'target/key-matrix.md'), `${lines.join('\n')}\n`);
 });
+
+test("a checkout page's read (its header set) takes the publishable key only: the secret key is refused, so a page never renders with it", async () => {
+  const page = (key) => w.fetch(`/ecom/v1/checkouts/${ids.checkout}`, { headers: { authorization: key, 'x-edge-checkout-page': '1' } });
+  const refused = await page(w.a.secretKey);
+  assert.equal(refused.status, 403);
+  assert.equal((await refused.json()).details.applicationError.code, 'PERMISSION_DENIED');
+  assert.equal((await page(w.a.publishableKey)).status, 200);
+  // the page itself: the secret key is not written into its HTML, nothing is rendered
+  const open = async (key) => (await w.fetch(`/checkout?key=${encodeURIComponent(key)}&checkoutId=${ids.checkout}`)).text();
+  const html = await open(w.a.secretKey);
+  assert.ok(!html.includes(w.a.secretKey), 'the secret key is not in the page');
+  assert.doesNotMatch(html, /shadowrootmode/);
+  assert.match(await open(w.a.publishableKey), /shadowrootmode/, 'the publishable key renders it');
+});

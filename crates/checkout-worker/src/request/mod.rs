@@ -80,6 +80,10 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
             if access == Access::Secret && kind != KeyKind::Secret {
                 return Err(ApiError::Forbidden);
             }
+            // a page's key is public: a checkout page never reads with the secret key
+            if kind == KeyKind::Secret && req.headers().has(PAGE_HEADER)? {
+                return Err(ApiError::Forbidden);
+            }
             (tenant.clone(), kind)
         }
     };
@@ -142,6 +146,11 @@ async fn signed(req: &Request, env: &Env, route: &Route) -> ApiResult<Who> {
         limit_key,
     })
 }
+
+/// The header the worker's checkout pages (`js/page.js`) set on the read
+/// they make with the key in their URL: a secret key there is refused (403),
+/// so that a page never renders, nor writes into its HTML, a secret key.
+pub const PAGE_HEADER: &str = "x-edge-checkout-page";
 
 /// The header that carries [`Who`] from the worker to a store's object:
 /// set by the worker on the request it forwards (over any a client sent),
