@@ -33,7 +33,7 @@ mod retry;
 pub mod routes;
 pub mod tenants;
 
-use worker::{event, Context, Env, Request, Response};
+use worker::{event, web_sys, Context, Env, Request};
 
 /// The cron trigger, for the stores on D1 (a store in its own object keeps
 /// its own time with its alarm, `object`): moves plan orders with the
@@ -61,7 +61,7 @@ async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::Sched
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     pipeline::fetch(req, env, ctx).await
 }
 

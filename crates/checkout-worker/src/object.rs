@@ -29,9 +29,11 @@ use crate::tenants::{self, Tenant};
 use crate::{delivery, handlers, log};
 use checkout_core::time::Timestamp;
 use std::cell::{Cell, RefCell};
-use worker::wasm_bindgen::JsValue;
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::{
-    durable_object, DurableObject, Env, Headers, Request, RequestInit, Response, State, Stub,
+    durable_object, web_sys, DurableObject, Env, Headers, Request, RequestInit, Response, State,
+    Stub,
 };
 /// The longest the alarm sleeps while nothing is due: idle checkouts, old
 /// events and keys are deleted at least this often.
@@ -43,13 +45,14 @@ const CLEANUP_MS: i64 = 10 * 60 * 1000;
 /// failing is not called in a loop).
 const MIN_ALARM_MS: i64 = 1_000;
 
-/// Sends an authenticated call to its store's object: the object's answer.
+/// Sends an authenticated call to its store's object: the object's answer,
+/// as the object gave it (passed on, not rebuilt from its body stream).
 pub async fn forward(
     req: Request,
-    stub: &Stub,
+    stub: Stub,
     who: &Who,
     request_id: &str,
-) -> worker::Result<Response> {
+) -> worker::Result<web_sys::Response> {
     let headers = Headers::new();
     for (name, value) in req.headers().entries() {
         headers.append(&name, &value)?;
@@ -61,7 +64,9 @@ pub async fn forward(
         .with_headers(headers)
         .with_body(req.inner().body().map(JsValue::from));
     let forwarded = Request::new_with_init(req.url()?.as_str(), &init)?;
-    stub.fetch_with_request(forwarded).await
+    let object: worker::worker_sys::DurableObject = stub.into_rpc();
+    let answer = JsFuture::from(object.fetch_with_request(forwarded.inner())?).await?;
+    Ok(answer.dyn_into::<web_sys::Response>()?)
 }
 
 #[durable_object]

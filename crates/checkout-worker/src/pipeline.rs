@@ -14,7 +14,7 @@ use crate::request::{self, Call, Who};
 use crate::routes::{self, Miss, Route};
 use crate::{cors, delivery, ids, log, object};
 use checkout_core::time::Timestamp;
-use worker::{js_sys, Context, Env, Method, Request, Response};
+use worker::{js_sys, web_sys, Context, Env, Method, Request, Response};
 
 /// The time now, as the core counts it.
 pub fn now() -> Timestamp {
@@ -22,15 +22,15 @@ pub fn now() -> Timestamp {
 }
 
 /// The worker's answer to a request.
-pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     let request_id = ids::uuid_v4().unwrap_or_else(|_| "no-request-id".into());
     let started = js_sys::Date::now();
     let method = req.method().to_string();
     let path = req.path();
     if req.method() == Method::Options {
         return match cors::preflight(&req, &env).await {
-            Ok(resp) => Ok(resp),
-            Err(e) => answer(&request_id, Err(e), None),
+            Ok(resp) => Ok(resp.into()),
+            Err(e) => answer(&request_id, Err(e), None).map(Into::into),
         };
     }
     let front = front(&req, &env).await;
@@ -41,18 +41,19 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
         .and_then(|(_, _, who)| who.tenant.clone());
     let home = tenant.as_ref().map(|t| db::home(&env, t)).transpose();
     let (resp, ok) = match (front, home) {
-        (Err(e), _) | (_, Err(e)) => (answer(&request_id, Err(e), None), false),
+        (Err(e), _) | (_, Err(e)) => (answer(&request_id, Err(e), None).map(Into::into), false),
         (Ok(_), Ok(Some(Home::Moving))) => {
             let moving = Err(ApiError::StoreMoving { retry_after: 30 });
-            (answer(&request_id, moving, None), false)
+            (answer(&request_id, moving, None).map(Into::into), false)
         }
         (Ok((_, _, who)), Ok(Some(Home::Object(stub)))) => {
             // the object unreachable (reset, say) is answered in the API's shape, and logged
-            let resp = match object::forward(req, &stub, &who, &request_id).await {
+            let resp = match object::forward(req, stub, &who, &request_id).await {
                 Ok(resp) => Ok(resp),
-                Err(e) => answer(&request_id, Err(ApiError::Internal(e.to_string())), None),
+                Err(e) => answer(&request_id, Err(ApiError::Internal(e.to_string())), None)
+                    .map(Into::into),
             };
-            let ok = resp.as_ref().is_ok_and(|r| r.status_code() < 400);
+            let ok = resp.as_ref().is_ok_and(|r| r.status() < 400);
             (resp, ok)
         }
         (Ok((route, params, who)), Ok(here)) => {
@@ -72,10 +73,11 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Respo
                 });
             }
             let ok = result.is_ok();
-            (answer(&request_id, result, cors_origin.as_deref()), ok)
+            let resp = answer(&request_id, result, cors_origin.as_deref());
+            (resp.map(Into::into), ok)
         }
     };
-    let status = resp.as_ref().map_or(500, Response::status_code);
+    let status = resp.as_ref().map_or(500, web_sys::Response::status);
     log::access(
         &env,
         log::Access {
