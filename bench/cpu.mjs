@@ -17,6 +17,7 @@ import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
+import { crateOf } from './wasm-names.mjs';
 
 const args = process.argv.slice(2).filter((a) => a !== '--profile');
 const profiling = process.argv.includes('--profile');
@@ -90,10 +91,7 @@ async function profiler(port) {
     const name = frame.functionName;
     if (name === '(garbage collector)') return 'V8: garbage collector';
     if (name.startsWith('(')) return `V8: ${name}`;
-    if (frame.url.startsWith('wasm://')) {
-      const crate = name.replace(/^<|^_</, '').match(/^([a-z_][a-z0-9_]*)::/)?.[1];
-      return `wasm: ${crate ?? (name.startsWith('__wbg') ? 'wasm-bindgen glue' : 'other')}`;
-    }
+    if (frame.url.startsWith('wasm://')) return `wasm: ${crateOf(name)}`;
     // the worker's own module (wasm-bindgen's glue, the entry, the checkout page), or the runtime's (Response, SQL, fetch…)
     return frame.url ? 'JS: the worker\'s module' : 'JS: the runtime\'s';
   };
@@ -110,8 +108,8 @@ async function profiler(port) {
         const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000 / requests;
         const part = partOf(frame);
         parts.set(part, (parts.get(part) ?? 0) + ms);
-        const at = frame.url ? ` ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}` : "";
-        const fn = `${part}  ${frame.functionName || "(anonymous)"}${at}`;
+        const at = frame.url ? ` ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}` : '';
+        const fn = `${part}  ${frame.functionName || '(anonymous)'}${at}`;
         functions.set(fn, (functions.get(fn) ?? 0) + ms);
       });
       const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, +v.toFixed(3)]);

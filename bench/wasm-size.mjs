@@ -9,6 +9,7 @@
 //   node bench/wasm-size.mjs /tmp/named/named.wasm
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { crateOf } from './wasm-names.mjs';
 
 const file = process.argv[2] ?? 'pkg/checkout_wasm_bg.wasm';
 const top = Number(process.argv[3] ?? 25);
@@ -75,10 +76,6 @@ while (at < bytes.length) {
   at = end;
 }
 
-const crateOf = (name) => {
-  const m = name.replace(/^<|^_</, '').match(/^([a-z_][a-z0-9_]*)::/);
-  return m ? m[1] : name.startsWith('__wbg') || name.startsWith('__wbindgen') ? 'wasm-bindgen glue' : 'other';
-};
 const byCrate = new Map();
 const fns = bodies.map((body, i) => ({ name: names.get(imported + i) ?? `func[${imported + i}]`, size: body.length, body }));
 for (const f of fns) {

@@ -154,9 +154,8 @@ export class EdgeCheckoutElement extends HTMLElement {
     if (id) this.#client.open(id).then((kept) => { this.#unpriced ||= kept > 0; });
   }
 
-  #t(key, ...args) {
-    return say(this.#words, key, ...args);
-  }
+  // an arrow, so that the parts are given it as it is
+  #t = (key, ...args) => say(this.#words, key, ...args);
 
   /** Loads the checkout named by `checkout-id` again (`sent`: its request, already on its way). */
   load(sent) {
@@ -192,7 +191,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   #build() {
-    const t = (k, ...a) => this.#t(k, ...a);
+    const t = this.#t;
     const ui = build({
       id: this.#id, t, locale: this.#locale, lang: this.#lang, ...this.#money,
       retry: () => this.#client.retry(),
@@ -281,7 +280,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     const ordered = !this.#placed && (checkout?.order || checkout?.completed);
     const closed = this.#placed || !!ordered;
     if (!checkout) return showing(ui, 0, closed);
-    const card = show(ui, checkout, { t: (k, ...a) => this.#t(k, ...a), locale: this.#locale, conv: this.#conv, closed });
+    const card = show(ui, checkout, { t: this.#t, locale: this.#locale, conv: this.#conv, closed });
     if (ordered) this.#confirmation(checkout, checkout.order ?? {}, true);
     this.#told(checkout.priceSummary, true);
     if (card) this.#error(card.message, card.code);
@@ -494,7 +493,7 @@ export class EdgeCheckoutElement extends HTMLElement {
    * (`order-created`; `resumed` when the checkout was opened again with its order).
    */
   #confirmation(c, { id, number, paymentGatewayOrderId }, resumed) {
-    const owed = confirm(this.#ui, c, { id, number }, { t: (k, ...a) => this.#t(k, ...a), price: this.#money.price, resumed });
+    const owed = confirm(this.#ui, c, { id, number }, { t: this.#t, price: this.#money.price, resumed });
     // handed off once per order and page, however often the checkout is read again
     if ((owed || !resumed) && this.#handedOff !== (id ?? c.id)) {
       this.#handedOff = id ?? c.id;

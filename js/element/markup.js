@@ -16,7 +16,8 @@ const PLAIN = ['id', 'name', 'type', 'min', 'max', 'src', 'alt', 'width', 'heigh
   'autocapitalize', 'lang', 'dir', 'role', 'className', 'htmlFor', 'tabIndex', 'inputMode'];
 
 const escapeText = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const escapeAttribute = (s) => escapeText(s).replace(/"/g, '&quot;');
+/** Text as it can sit in a double-quoted attribute. */
+export const escapeAttribute = (s) => escapeText(s).replace(/"/g, '&quot;');
 const kebab = (s) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 class Text {

@@ -13,8 +13,7 @@
 import checkoutPage from '../../../www/checkout.html';
 import { renderCheckout } from '../../../js/element/server.js';
 import { languageOf } from '../../../js/element/messages.js';
-
-const attribute = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+import { escapeAttribute as attribute } from '../../../js/element/markup.js';
 
 /**
  * Answers `request` when it asks for a checkout page; hands anything else to

@@ -231,8 +231,9 @@ impl StoreObject {
             .state
             .block_concurrency_while(async move { Ok(rows.take_in(&env, &id, slice).await) });
         let done = copy.await??;
-        self.sends.set(None); // the copy may have brought the store's endpoint
-                              // the rest of the copy, or the events it brought, leave in the alarm now
+        // the copy may have brought the store's endpoint
+        self.sends.set(None);
+        // the rest of the copy, or the events it brought, leave in the alarm now
         self.wake_at(now()).await?;
         if !done {
             return Err(ApiError::StoreMoving { retry_after: 1 });

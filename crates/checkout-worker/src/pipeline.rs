@@ -27,10 +27,13 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<web_s
     let started = js_sys::Date::now();
     let method = req.method().to_string();
     let path = req.path();
+    // the worker's own answers become the runtime's Response here; a store's object's is passed on as it is
+    let reply =
+        |result, cors_origin| answer(&request_id, result, cors_origin).map(web_sys::Response::from);
     if req.method() == Method::Options {
         return match cors::preflight(&req, &env).await {
             Ok(resp) => Ok(resp.into()),
-            Err(e) => answer(&request_id, Err(e), None).map(Into::into),
+            Err(e) => reply(Err(e), None),
         };
     }
     let front = front(&req, &env).await;
@@ -41,17 +44,16 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<web_s
         .and_then(|(_, _, who)| who.tenant.clone());
     let home = tenant.as_ref().map(|t| db::home(&env, t)).transpose();
     let (resp, ok) = match (front, home) {
-        (Err(e), _) | (_, Err(e)) => (answer(&request_id, Err(e), None).map(Into::into), false),
+        (Err(e), _) | (_, Err(e)) => (reply(Err(e), None), false),
         (Ok(_), Ok(Some(Home::Moving))) => {
             let moving = Err(ApiError::StoreMoving { retry_after: 30 });
-            (answer(&request_id, moving, None).map(Into::into), false)
+            (reply(moving, None), false)
         }
         (Ok((_, _, who)), Ok(Some(Home::Object(stub)))) => {
             // the object unreachable (reset, say) is answered in the API's shape, and logged
             let resp = match object::forward(req, stub, &who, &request_id).await {
                 Ok(resp) => Ok(resp),
-                Err(e) => answer(&request_id, Err(ApiError::Internal(e.to_string())), None)
-                    .map(Into::into),
+                Err(e) => reply(Err(ApiError::Internal(e.to_string())), None),
             };
             let ok = resp.as_ref().is_ok_and(|r| r.status() < 400);
             (resp, ok)
@@ -73,8 +75,7 @@ pub async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<web_s
                 });
             }
             let ok = result.is_ok();
-            let resp = answer(&request_id, result, cors_origin.as_deref());
-            (resp.map(Into::into), ok)
+            (reply(result, cors_origin.as_deref()), ok)
         }
     };
     let status = resp.as_ref().map_or(500, web_sys::Response::status);
