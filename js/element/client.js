@@ -9,9 +9,14 @@
 // online, after a backoff (1 s, doubling to 30 s), or after the next request
 // that gets through.
 
-// the page's storage is reached after the first render, beside the checkout's first request
+// the page's storage: its module is fetched beside the engine, not before the element's first
+// render; a fetch that failed (the network gone) is tried again at the next use
 let storage;
-const kept = () => (storage ??= import('./kept.js'));
+const kept = () => (storage ??= import('./kept.js').catch((e) => {
+  storage = null;
+  throw e;
+}));
+kept().catch(() => {});
 
 const SYNC_DELAY_MS = 250;
 const BACKOFF_MS = [1000, 30_000];
@@ -114,7 +119,7 @@ export class Client {
     this.#id = id;
     this.#queue = [];
     this.#base = null;
-    const left = await (await kept()).readKept(id);
+    const left = await kept().then((k) => k.readKept(id), () => null);
     if (this.#id !== id) return 0; // another checkout meanwhile
     if (left) {
       this.#queue = [...left.changes, ...this.#queue];
@@ -191,7 +196,8 @@ export class Client {
   /** Keeps the queue as it is now; writes apply in the order they are asked for. */
   #keep() {
     const [id, base, changes] = [this.#id, this.#base, [...this.#queue]];
-    if (id) kept().then((k) => k.keep(id, base, changes));
+    // unreachable storage: in memory meanwhile (each keep writes the whole queue)
+    if (id) kept().then((k) => k.keep(id, base, changes), () => {});
   }
 
   #told() {

@@ -118,7 +118,15 @@ export class Form {
     }
     countries.value = country;
     const asked = ++this.#regionAsked;
-    const regions = await regionsOf(country, lang);
+    let regions = null;
+    try {
+      regions = await regionsOf(country, lang);
+    } catch {
+      // its list could not be fetched (the network is gone): a text field meanwhile, the list once it is back
+      globalThis.addEventListener?.('online', () => {
+        if (asked === this.#regionAsked) this.region(country, this.value('subdivision') ?? '');
+      }, { once: true });
+    }
     if (asked !== this.#regionAsked) return; // the buyer chose again meanwhile
     const old = this.fields.subdivision.box;
     const options = regions ? [el('option', { value: '' }, t('choose')), ...regions.map(([code, name]) => el('option', { value: code }, name))] : [];

@@ -256,6 +256,38 @@ test('a create-order whose answer is lost is sent again with the same key: one o
   await page.close();
 });
 
+test('the network gone before the region list came: the element takes over the served checkout all the same, a text field meanwhile, the list when it is back', async () => {
+  const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
+  const context = await browser.newContext({ locale: 'en-US' });
+  let held;
+  const asked = new Promise((r) => { held = r; });
+  let first = true;
+  await context.route('**/regions/US.js', (route) => {
+    if (!first) return route.continue();
+    first = false;
+    held(route);
+  });
+  const opened = openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`);
+  const route = await asked;
+  await context.setOffline(true);
+  await route.abort('internetdisconnected');
+  const { page, errors } = await opened;
+  const region = 'edge-checkout [name=subdivision]';
+  await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over');
+  assert.equal(await page.locator(region).evaluate((e) => e.type), 'text', 'a text field while the list cannot come');
+  assert.equal(await page.inputValue(region), 'US-CA');
+  await placeOrder(page); // not inert: the button answers
+  await waitFor(async () => (await page.textContent('edge-checkout [data-action=place-order]')) === 'Order waits for the network…', 'the order waits');
+  await context.setOffline(false);
+  await page.waitForSelector(`edge-checkout select[name=subdivision]`);
+  assert.equal(await page.inputValue(region), 'US-CA', 'the list, with the region chosen');
+  await confirmed(page);
+  assert.equal((await ordersOf(checkoutId)).length, 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('offline, the order waits for the network and is placed when it returns; a change meanwhile asks again', async () => {
   const { page, errors, id } = await visit([['stickers', 1]], { checkoutInfo: buyer });
   const button = 'edge-checkout [data-action=place-order]';
