@@ -154,4 +154,11 @@ export function currencyDigits(currency: CurrencyCode): number | undefined;
  */
 export function formatMoney(amount: Money, currency: CurrencyCode, locale?: string): string;
 
+/**
+ * An amount of `currency` in the buyer's currency of `conversion` (as a pricing input's
+ * `conversion` has it), by the pricing function's rule: the worker's `convertedAmount` to the
+ * minor unit. Throws `INVALID_AMOUNT`, `UNSUPPORTED_CURRENCY` or `INVALID_RATE`.
+ */
+export function convertMoney(amount: Money, currency: CurrencyCode, conversion: { currency: CurrencyCode; rate: string }): string;
+
 export * from './api.js';

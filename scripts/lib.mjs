@@ -225,7 +225,7 @@ function optimiseWorker() {
 /** scripts/worker-shim.js with the handlers and Durable Object classes wasm-bindgen's `index` exports. */
 export function workerEntry(index) {
   // not handlers: the shim's own, and what the checkout page calls
-  const internal = ['__wbg_reset_state', '__worker_init_state', 'formatMoney'];
+  const internal = ['__wbg_reset_state', '__worker_init_state', 'formatMoney', 'convertMoney'];
   const events = ['fetch', 'queue', 'scheduled', 'email', 'connect'];
   const handlers = [];
   const classes = [];

@@ -38,7 +38,7 @@ $HANDLERS
 
 const api = Entrypoint.prototype.fetch;
 Entrypoint.prototype.fetch = function fetch(request) {
-  return page(request, this.env.ASSETS, (r) => api.call(this, r), exports.formatMoney);
+  return page(request, this.env.ASSETS, (r) => api.call(this, r), exports);
 };
 
 const instanceProxyHooks = {

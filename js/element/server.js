@@ -31,21 +31,27 @@ const inline = (value) => JSON.stringify(value).replace(/</g, '\\u003c').replace
  * `locale` (the element's own `locale` attribute must say the same): a
  * `<template shadowrootmode="open">` of the element's markup, inert until
  * the element takes over, and the checkout as JSON. A checkout with its
- * order shows its confirmation. `formatMoney(amount, currency, locale)`:
- * the core's (the package's, or the worker's own). Resolves once the region
- * list of the checkout's country is in, as the element's own rendering does.
- * Null for a checkout the element renders alone: one shown in a currency the
- * buyer chose (its conversions are the engine's), or an open one without its
- * pricing input (the engine prices the buyer's edits from it).
+ * order shows its confirmation. `formatMoney(amount, currency, locale)` and
+ * `convertMoney(amount, currency, conversion)`: the core's (the package's, or
+ * the worker's own); the second for a checkout shown in a currency the buyer
+ * chose (the amounts the worker does not convert: its delivery options, its
+ * gift card). Resolves once the region list of the checkout's country is in,
+ * as the element's own rendering does. Null for a checkout the element
+ * renders alone: an open one without its pricing input (the engine prices
+ * the buyer's edits from it), or one in the buyer's currency without
+ * `convertMoney` or its conversion.
  */
-export async function renderCheckout(checkout, { locale = 'en', formatMoney }) {
+export async function renderCheckout(checkout, { locale = 'en', formatMoney, convertMoney }) {
   const ordered = !!(checkout.order || checkout.completed);
-  if ((!ordered && !checkout.pricingInput) || (checkout.conversionCurrency && checkout.conversionCurrency !== checkout.currency)) return null;
+  const conv = checkout.conversionCurrency && checkout.conversionCurrency !== checkout.currency ? checkout.conversionCurrency : null;
+  const conversion = checkout.pricingInput?.conversion;
+  if ((!ordered && !checkout.pricingInput) || (conv && !(convertMoney && conversion?.currency === conv))) return null;
+  const convert = conv ? (amount) => convertMoney(amount, checkout.currency, conversion) : undefined;
   const lang = languageOf(locale);
   const t = (key, ...args) => say(WORDS[lang], key, ...args);
-  const money = amounts((amount, currency) => formatMoney(amount, currency, locale), () => ({ currency: checkout.currency }));
+  const money = amounts((amount, currency) => formatMoney(amount, currency, locale), () => ({ currency: checkout.currency, conv, convert }));
   const ui = build({ id: 'ec0', t, locale, lang, ...money, waits: () => false });
-  const card = show(ui, checkout, { t, locale, conv: null, closed: ordered });
+  const card = show(ui, checkout, { t, locale, conv, closed: ordered });
   if (ordered) confirm(ui, checkout, checkout.order ?? {}, { t, price: money.price, resumed: true });
   if (card) ui.alert.textContent = card.message;
   await ui.form.settled;

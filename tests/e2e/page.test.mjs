@@ -157,6 +157,11 @@ test('the checkout URL the API hands out opens that checkout', async () => {
   await page.close();
 });
 
+/** Each amount, the submit button, the region and the delivery costs the element shows, with where it shows them. */
+const seenWhere = (page) => page.$$eval(['[data-summary]', '[data-line-total]', '.submit', 'select[name=subdivision]', '.options .cost']
+  .map((s) => `edge-checkout .ec ${s}`).join(', '),
+(nodes) => nodes.map((n) => { const b = n.getBoundingClientRect(); return [n.tagName === 'SELECT' ? n.value : n.textContent, b.x, b.y, b.width, b.height].join(' '); }));
+
 test("the worker's checkout page arrives priced: shown before any script, and the element takes it over where it is, with the same amounts, without asking again", async () => {
   let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
     { quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }, { quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey));
@@ -202,8 +207,7 @@ test("the worker's checkout page arrives priced: shown before any script, and th
   const engine = await hold(page, '**/checkout_wasm_bg.wasm');
   await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' });
   const box = 'edge-checkout .ec';
-  const seen = () => page.$$eval(`${box} [data-summary], ${box} [data-line-total], ${box} .submit, ${box} select[name=subdivision]`,
-    (nodes) => nodes.map((n) => { const b = n.getBoundingClientRect(); return [n.tagName === 'SELECT' ? n.value : n.textContent, b.x, b.y, b.width, b.height].join(' '); }));
+  const seen = () => seenWhere(page);
   await waitFor(() => engine.count() > 0, 'the engine asked for');
   assert.equal(await page.getAttribute(box, 'inert'), '', "the server's markup");
   const axe = async (what) => {
@@ -234,6 +238,36 @@ test("the worker's checkout page arrives priced: shown before any script, and th
   assert.equal(answer.checkout.priceSummary.total.formattedAmount, local, "the worker's total is the page's");
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("a checkout in the buyer's currency arrives priced in it, its delivery costs converted by the core, and the element takes it over with the same amounts", async () => {
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
+    { quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
+  const { checkout: created } = await r.json();
+  r = await w.fetch(`/ecom/v1/checkouts/${created.id}`, json('PATCH', { checkout: { ...buyer, conversionCurrency: 'EUR' } }, w.a.publishableKey));
+  const { checkout } = await r.json();
+  assert.equal(checkout.conversionCurrency, 'EUR');
+  const path = `/checkout?key=${encodeURIComponent(w.a.publishableKey)}&checkoutId=${checkout.id}`;
+  const html = await (await w.fetch(path)).text();
+  const at = (attribute) => html.match(new RegExp(`${attribute}>([^<]*)<`))?.[1];
+  assert.equal(at('data-summary="total"'), checkout.priceSummary.total.formattedConvertedAmount);
+  assert.equal(at('data-charged'), `You will be charged ${checkout.priceSummary.total.formattedAmount}.`);
+  const costs = [...html.matchAll(/class="cost">([^<]*)</g)].map((m) => m[1]);
+  assert.ok(costs.some((c) => c.startsWith('€')) && !costs.some((c) => c.includes('$')), costs.join(' '));
+
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const engine = await hold(page, '**/checkout_wasm_bg.wasm');
+  await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' });
+  await waitFor(() => engine.count() > 0, 'the engine asked for');
+  const before = await seenWhere(page);
+  assert.ok(before.some((s) => s.startsWith(`${checkout.priceSummary.total.formattedConvertedAmount} `)), before.join('\n'));
+  await engine.release();
+  await page.waitForSelector('edge-checkout .ec:not([inert])');
+  assert.deepEqual(await seenWhere(page), before, "the element's amounts are the server's, in the same places: the engine converts as the worker did");
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test("the checkout page with a key or checkout the store does not know: the element, unrendered, says so", async () => {

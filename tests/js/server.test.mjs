@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderCheckout } from '../../js/element/server.js';
-import { formatMoney } from '../../js/node.js';
+import { formatMoney, convertMoney, Checkout } from '../../js/node.js';
 
 const p = (amount) => ({ amount });
 const checkout = (over = {}) => ({
@@ -75,7 +75,30 @@ test('a checkout with its order shows its confirmation, paid or to pay', async (
   assert.match(owed, /Continue to payment/);
 });
 
-test('a checkout in a currency the buyer chose, or an open one without the input its edits are priced from, is left to the element', async () => {
+test("a checkout in the buyer's currency: every amount in it, the worker's converted ones and the core's conversion of the rest", async () => {
+  const conversion = { currency: 'EUR', rate: '0.92' };
+  const conv = (amount, convertedAmount) => ({ amount, convertedAmount });
+  const eur = checkout({
+    conversionCurrency: 'EUR',
+    pricingInput: { currency: 'USD', lineItems: [], conversion },
+    lineItems: [{ id: 'l1', quantity: 2, productName: { original: 'Classic tee' }, lineItemPrice: conv('39.98', '36.78') }],
+    priceSummary: { subtotal: conv('39.98', '36.78'), discount: conv('0', '0'), shipping: conv('5.00', '4.60'),
+      tax: conv('0', '0'), additionalFees: conv('0', '0'), total: conv('44.98', '41.38') },
+  });
+  const html = await renderCheckout(eur, { locale: 'en', formatMoney, convertMoney });
+  assert.equal(textAt(html, 'data-summary="total"'), '€41.38');
+  assert.deepEqual([...html.matchAll(/data-line-total>([^<]*)/g)].map((m) => m[1]), ['€36.78']);
+  // the delivery option's cost is not converted by the worker: the core's conversion, as the engine's
+  const engine = new Checkout(eur.pricingInput);
+  assert.equal(convertMoney('5.00', 'USD', conversion), engine.convert('5.00'));
+  engine.free();
+  assert.match(html, new RegExp(`<label for="ec0-ship-standard">[^]*?${formatMoney(convertMoney('5.00', 'USD', conversion), 'EUR', 'en')}`));
+  assert.deepEqual(html.match(/\$[\d.,]*\d/g), ['$44.98'], "the store's currency only where the charge is said");
+  assert.equal(textAt(html, 'data-charged'), 'You will be charged $44.98.');
+});
+
+test('a checkout in a currency the buyer chose without the conversion, or an open one without the input its edits are priced from, is left to the element', async () => {
   assert.equal(await render(checkout({ pricingInput: undefined })), null);
-  assert.equal(await render(checkout({ conversionCurrency: 'EUR' })), null);
+  assert.equal(await render(checkout({ conversionCurrency: 'EUR' })), null, 'no convertMoney');
+  assert.equal(await renderCheckout(checkout({ conversionCurrency: 'EUR' }), { formatMoney, convertMoney }), null, 'no conversion in its input');
 });

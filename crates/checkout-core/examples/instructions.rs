@@ -1,11 +1,12 @@
 //! The core's work of one request, `N` times, for counting instructions
 //! (`valgrind --tool=callgrind`), which are repeatable where timings are not:
 //! `cargo build --release --example instructions -p checkout-core`, then
-//! `valgrind --tool=callgrind target/release/examples/instructions N [get]`
+//! `valgrind --tool=callgrind target/release/examples/instructions N [get|read]`
 //! for N = 1 and 11; a tenth of the difference is one request's. The work:
 //! create-order of a 300-line checkout of the demo store (priced, checked,
-//! placed, its events written), or with `get` a checkout priced, written and
-//! told of in an `updated` event. Figures in BENCHMARKS.md.
+//! placed, its events written), with `get` a checkout priced, written and
+//! told of in an `updated` event, or with `read` a GET checkout's (the
+//! stored record parsed, priced and written). Figures in BENCHMARKS.md.
 use checkout_core::checkout::quote::Quote;
 use std::hint::black_box;
 
@@ -19,10 +20,19 @@ fn main() {
         .unwrap_or(1);
     let (store, record) = support::checkout_of_300_lines();
     let now = support::NOW;
+    let stored = record.to_stored_json().expect("stored");
+    let mode = std::env::args().nth(2);
     let mut total = 0;
     for _ in 0..times {
+        if mode.as_deref() == Some("read") {
+            let record: checkout_core::checkout::CheckoutRecord =
+                serde_json::from_str(black_box(&stored)).expect("read");
+            let quote = Quote::new(&record, &store, now).expect("quote");
+            total += quote.checkout_json(&record, false).expect("written").len();
+            continue;
+        }
         let quote = Quote::new(black_box(&record), &store, now).expect("quote");
-        if std::env::args().nth(2).as_deref() == Some("get") {
+        if mode.as_deref() == Some("get") {
             let view = quote.checkout_json(&record, false).expect("written");
             let e = checkout_core::events::envelope(
                 "event",

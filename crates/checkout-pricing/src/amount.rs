@@ -130,18 +130,26 @@ impl Amount {
     }
 }
 
-impl fmt::Display for Amount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Amount {
+    /// `use_text` given the amount's text, written on the stack (no
+    /// allocation, no formatting machinery: a view writes thousands).
+    pub fn with_text<R>(self, use_text: impl FnOnce(&str) -> R) -> R {
         let mut buf = [0u8; TEXT_MAX];
         let len = self.write_at(&mut buf);
         // only ASCII digits and a dot were written
-        f.write_str(std::str::from_utf8(&buf[..len]).unwrap_or_default())
+        use_text(std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default())
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.with_text(|text| f.write_str(text))
     }
 }
 
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        self.with_text(|text| s.serialize_str(text))
     }
 }
 

@@ -262,15 +262,7 @@ pub(crate) fn validate(raw: RawInput) -> Result<Cart> {
             })
         })
         .transpose()?;
-    let conversion = raw
-        .conversion
-        .map(|c| -> Result<Conversion> {
-            Ok(Conversion {
-                currency: self::currency(c.currency.as_ref(), "conversion.currency")?,
-                rate: rate(c.rate.as_ref(), "conversion.rate")?,
-            })
-        })
-        .transpose()?;
+    let conversion = raw.conversion.as_ref().map(conversion).transpose()?;
     let mut cart = Cart {
         currency,
         tax_included: raw.tax_included_in_price.unwrap_or(false),
@@ -475,7 +467,15 @@ fn required(value: Option<&str>, path: impl AsPath) -> Result<&str> {
     }
 }
 
-fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
+/// The buyer's currency and its rate, as the pricing input gives them.
+pub fn conversion(c: &RawConversion) -> Result<Conversion> {
+    Ok(Conversion {
+        currency: self::currency(c.currency.as_ref(), "conversion.currency")?,
+        rate: rate(c.rate.as_ref(), "conversion.rate")?,
+    })
+}
+
+pub fn currency(value: Option<&Text>, path: &str) -> Result<Currency> {
     match value {
         Some(Text::Str(code)) => Currency::from_code(code),
         _ => None,

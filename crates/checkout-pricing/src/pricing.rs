@@ -2,6 +2,7 @@
 
 use crate::amount::{mul_div_rem, mul_div_round, pow10, Amount};
 use crate::cart::{Cart, Charge, Conversion, CouponKind, TaxRate};
+use crate::input::{self, RawConversion, Text};
 use serde::Serialize;
 
 /// The priced cart. Borrows the ids and codes of the [`Cart`] it was computed
@@ -516,10 +517,50 @@ pub(crate) fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
     Amount::new(converted, to)
 }
 
+/// An amount given as text (as [`crate::format::format_text`] takes it) of
+/// the currency `code`, in the buyer's currency of `conversion` (as the
+/// pricing input gives it), by step 11's rule: what the browser module's
+/// `Checkout.convert` answers for a checkout of that input.
+pub fn convert_text(amount: &str, code: &str, conversion: &RawConversion) -> crate::Result<String> {
+    let currency = input::currency(Some(&Text::Str(code.into())), "currency")?;
+    let minor = input::money(Some(&Text::Str(amount.into())), currency, "amount")?;
+    Ok(convert(minor, currency.exponent(), input::conversion(conversion)?).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// An amount converted on its own is what a cart of the same conversion
+    /// converts it to; a bad amount, currency or rate is refused.
+    #[test]
+    fn an_amount_converts_as_its_cart_does() {
+        let input = r#"{"currency":"USD","lineItems":[],"conversion":{"currency":"JPY","rate":"151.2345"}}"#;
+        let cart = Cart::from_json(input).unwrap();
+        let conversion = RawConversion {
+            currency: Some(Text::Str("JPY".into())),
+            rate: Some(Text::Str("151.2345".into())),
+        };
+        for amount in ["0", "0.01", "19.99", "1234567.89"] {
+            let by_cart = cart.convert(Amount::new(
+                input::money(Some(&Text::Str(amount.into())), cart.currency(), "a").unwrap(),
+                2,
+            ));
+            assert_eq!(
+                convert_text(amount, "USD", &conversion).ok(),
+                by_cart.map(|a| a.to_string()),
+                "{amount}"
+            );
+        }
+        assert!(convert_text("1.234", "USD", &conversion).is_err());
+        assert!(convert_text("1.00", "XXX", &conversion).is_err());
+        let bad_rate = RawConversion {
+            rate: Some(Text::Str("-1".into())),
+            ..conversion
+        };
+        assert!(convert_text("1.00", "USD", &bad_rate).is_err());
+    }
 
     /// A cart edited live prices as the same cart read fresh: the lines a
     /// coupon covers follow every change of the coupon and of the lines.

@@ -5,8 +5,8 @@
 // start` writes; a worker without it serves the page as it is). Each arrives
 // with the element's markup for the checkout in it, priced, so that the
 // buyer's first paint shows the total. The markup is the element's own
-// code's (js/element/server.js) and its amounts the core's (`formatMoney`,
-// the worker's export). The checkout is read through the API as the element
+// code's (js/element/server.js) and its amounts the core's (`formatMoney`
+// and `convertMoney`, the worker's exports). The checkout is read through the API as the element
 // reads it: with the page's key, under its limits, with the pricing input
 // the engine prices edits from. One the page cannot read is left to the
 // element, which asks again and says why.
@@ -19,7 +19,7 @@ import { escapeAttribute as attribute } from '../../../js/element/markup.js';
  * Answers `request` when it asks for a checkout page; hands anything else to
  * `api` (the worker's fetch). `assets`: the site (the ASSETS binding).
  */
-export async function page(request, assets, api, formatMoney) {
+export async function page(request, assets, api, { formatMoney, convertMoney }) {
   const url = new URL(request.url);
   if (!['GET', 'HEAD'].includes(request.method)) return api(request);
   let key;
@@ -52,7 +52,8 @@ export async function page(request, assets, api, formatMoney) {
         const { checkout } = await answer.json();
         // in the buyer's language when the checkout knows it, the element told to speak it too
         const locale = checkout.buyerLanguage || 'en';
-        const rendered = await renderCheckout(checkout, { locale, formatMoney });
+        const rendered = await renderCheckout(checkout, { locale, formatMoney,
+          convertMoney: (amount, currency, { currency: to, rate }) => convertMoney(amount, currency, to, rate) });
         if (rendered) {
           attributes += ` locale="${attribute(locale)}"`;
           inside = rendered;

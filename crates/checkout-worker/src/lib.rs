@@ -14,7 +14,7 @@
 //! [`error`], the one place that knows HTTP status numbers. Nothing imports
 //! this file. The checkout pages (`/checkout`, and the demo storefront's
 //! `/?checkoutId=`) are answered in front of `fetch`, by `js/page.js`, with
-//! `format_money` from here.
+//! `format_money` and `convert_money` from here.
 
 mod cors;
 mod db;
@@ -73,4 +73,19 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<web_sys::
 pub fn format_money(amount: &str, currency: &str, locale: &str) -> String {
     checkout_core::pricing::format::format_text(amount, currency, locale)
         .unwrap_or_else(|_| amount.to_owned())
+}
+
+/// An amount of `currency` in the buyer's currency `to` at `rate` (a
+/// pricing input's `conversion`), by the core's rule (the browser module's
+/// `Checkout.convert`, to the minor unit), for the checkout pages: the
+/// amounts of a checkout in the buyer's currency that the API does not
+/// convert (its delivery options, its gift card). None when the core
+/// refuses one of them (none the API answers).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = convertMoney)]
+pub fn convert_money(amount: &str, currency: &str, to: &str, rate: &str) -> Option<String> {
+    let conversion = checkout_core::pricing::input::RawConversion {
+        currency: Some(to.to_owned().into()),
+        rate: Some(rate.to_owned().into()),
+    };
+    checkout_core::pricing::pricing::convert_text(amount, currency, &conversion).ok()
 }

@@ -10,6 +10,7 @@ use super::{
 use crate::store::{Presentment, ShippingOption};
 use crate::time::Timestamp;
 use checkout_pricing::amount::{parse_decimal, Amount};
+use checkout_pricing::format::MoneyFormat;
 use checkout_pricing::input::{RawInput, Text};
 use checkout_pricing::pricing::{
     AppliedDiscount, AppliedGiftCard, DiscountType, PricedLine, Pricing,
@@ -374,12 +375,34 @@ fn taxable(pricing: &Pricing) -> u128 {
 #[serde(rename_all = "camelCase")]
 pub struct Money {
     pub amount: Amount,
-    pub formatted_amount: String,
+    pub formatted_amount: Formatted,
     /// In the buyer's presentment currency (`conversionCurrency`), when one is chosen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_amount: Option<Amount>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_converted_amount: Option<String>,
+    pub formatted_converted_amount: Option<Formatted>,
+}
+
+/// An amount as a language writes it, written as its text is serialized
+/// (a 300-line view has some 2,000: none is kept as a string of its own).
+#[derive(Clone, Copy)]
+pub struct Formatted {
+    amount: Amount,
+    format: MoneyFormat,
+}
+
+impl Serialize for Formatted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.format
+            .with_formatted(self.amount, false, |text| s.serialize_str(text))
+    }
+}
+
+impl std::fmt::Debug for Formatted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.format
+            .with_formatted(self.amount, false, |text| f.write_str(text))
+    }
 }
 
 impl Quote<'_> {
@@ -390,9 +413,14 @@ impl Quote<'_> {
         let (own, buyers) = self.formats();
         Money {
             amount,
-            formatted_amount: own.format(amount, false),
+            formatted_amount: Formatted {
+                amount,
+                format: *own,
+            },
             converted_amount: converted,
-            formatted_converted_amount: converted.zip(buyers).map(|(c, f)| f.format(c, false)),
+            formatted_converted_amount: converted
+                .zip(buyers)
+                .map(|(amount, f)| Formatted { amount, format: *f }),
         }
     }
 }

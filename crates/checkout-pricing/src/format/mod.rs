@@ -12,7 +12,7 @@ mod data;
 
 use crate::amount::Amount;
 use crate::currency::Currency;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::Result;
 use crate::input::{self, Text};
 
 /// A language's money format.
@@ -79,21 +79,80 @@ impl MoneyFormat {
 
     /// `amount` written so; with `negative`, as a negative amount.
     pub fn format(&self, amount: Amount, negative: bool) -> String {
-        let number = digits(amount, self.locale);
+        let mut out = String::with_capacity(32);
+        self.write(amount, negative, &mut out);
+        out
+    }
+
+    /// `use_text` given [`MoneyFormat::format`]'s text, written on the stack
+    /// when it fits (as every amount of a real checkout does): a checkout's
+    /// view writes thousands of them straight into its JSON.
+    pub fn with_formatted<R>(
+        &self,
+        amount: Amount,
+        negative: bool,
+        use_text: impl FnOnce(&str) -> R,
+    ) -> R {
+        let mut stack = Stack {
+            buf: [0; STACK_TEXT],
+            len: 0,
+            overflowed: false,
+        };
+        self.write(amount, negative, &mut stack);
+        match std::str::from_utf8(stack.buf.get(..stack.len).unwrap_or_default()) {
+            Ok(text) if !stack.overflowed => use_text(text),
+            _ => use_text(&self.format(amount, negative)),
+        }
+    }
+
+    fn write(&self, amount: Amount, negative: bool, out: &mut impl Sink) {
         let template = if negative {
             self.negative
         } else {
             self.positive
         };
-        let mut out = String::with_capacity(template.len() + number.len() + self.symbol.len());
         for c in template.chars() {
             match c {
-                '#' => out.push_str(&number),
-                '¤' => out.push_str(self.symbol),
-                c => out.push(c),
+                '#' => amount.with_text(|plain| digits(out, plain, self.locale)),
+                '¤' => out.put(self.symbol),
+                c => out.put(c.encode_utf8(&mut [0; 4])),
             }
         }
-        out
+    }
+}
+
+/// Where formatted text goes: a `String`, or a buffer on the stack.
+trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// Longer than any amount a checkout holds, formatted (an amount of 40
+/// digits with its separators and symbol).
+const STACK_TEXT: usize = 128;
+
+struct Stack {
+    buf: [u8; STACK_TEXT],
+    len: usize,
+    /// Text did not fit: [`MoneyFormat::with_formatted`] writes it on the heap.
+    overflowed: bool,
+}
+
+impl Sink for Stack {
+    fn put(&mut self, text: &str) {
+        let end = self.len + text.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(to) if !self.overflowed => {
+                to.copy_from_slice(text.as_bytes());
+                self.len = end;
+            }
+            _ => self.overflowed = true,
+        }
     }
 }
 
@@ -125,13 +184,7 @@ fn symbol(locale: &Locale, code: &'static str) -> (&'static str, usize) {
 /// the language `tag` writes it: what the browser module's `formatMoney`
 /// answers.
 pub fn format_text(amount: &str, code: &str, tag: &str) -> Result<String> {
-    let currency = Currency::from_code(code).ok_or_else(|| {
-        Error::new(
-            ErrorCode::UnsupportedCurrency,
-            "currency",
-            "not a supported ISO 4217 currency code",
-        )
-    })?;
+    let currency = input::currency(Some(&Text::Str(code.into())), "currency")?;
     let (negative, digits) = match amount.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, amount),
@@ -145,31 +198,64 @@ pub fn format_text(amount: &str, code: &str, tag: &str) -> Result<String> {
     ))
 }
 
-/// The number with the language's separators and grouping.
-fn digits(amount: Amount, locale: &Locale) -> String {
-    let plain = amount.to_string();
-    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+/// The number `plain` (ASCII digits, a dot) written to `out` with the
+/// language's separators and grouping.
+fn digits(out: &mut impl Sink, plain: &str, locale: &Locale) {
+    let dot = plain.bytes().position(|b| b == b'.').unwrap_or(plain.len());
+    let (whole, fraction) = (
+        plain.get(..dot).unwrap_or(plain),
+        plain.get(dot + 1..).unwrap_or(""),
+    );
     let grouped = whole.len() >= 3 + usize::from(locale.min_grouping);
     let secondary = usize::from(locale.secondary_grouping.max(1));
     // a separator before the digit with `left` digits after it (itself included)
     let separates = |left: usize| left == 3 || (left > 3 && (left - 3).is_multiple_of(secondary));
-    let mut out = String::with_capacity(plain.len() * 2);
-    for (i, c) in whole.chars().enumerate() {
-        if grouped && i > 0 && separates(whole.len() - i) {
-            out.push_str(locale.group);
+    let mut from = 0;
+    if grouped {
+        for i in 1..whole.len() {
+            if separates(whole.len() - i) {
+                out.put(whole.get(from..i).unwrap_or_default());
+                out.put(locale.group);
+                from = i;
+            }
         }
-        out.push(c);
     }
+    out.put(whole.get(from..).unwrap_or_default());
     if !fraction.is_empty() {
-        out.push_str(locale.decimal);
-        out.push_str(fraction);
+        out.put(locale.decimal);
+        out.put(fraction);
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Written on the stack or on the heap, the text is the same, for every
+    /// language and currency, short and long, positive and negative (an
+    /// amount past the stack's buffer takes the heap).
+    #[test]
+    fn formatted_on_the_stack_is_formatted_on_the_heap() {
+        let minors = [0, 5, 1_234, 123_456_789, u128::from(u64::MAX), u128::MAX];
+        for locale in data::LOCALES {
+            for currency in Currency::all() {
+                let f = MoneyFormat::new(currency, locale.tag);
+                for minor in minors {
+                    for negative in [false, true] {
+                        let amount = Amount::new(minor, currency.exponent());
+                        let heap = f.format(amount, negative);
+                        assert_eq!(f.with_formatted(amount, negative, str::to_owned), heap);
+                    }
+                }
+                let long = Amount::new(u128::MAX, 150);
+                assert!(f.format(long, true).len() > STACK_TEXT);
+                assert_eq!(
+                    f.with_formatted(long, true, str::to_owned),
+                    f.format(long, true)
+                );
+            }
+        }
+    }
 
     /// The substring search finds, for every language and currency, the
     /// line a reading of the table line by line finds.
