@@ -6,10 +6,10 @@
 // with the element's markup for the checkout in it, priced, so that the
 // buyer's first paint shows the total. The markup is the element's own
 // code's (js/element/server.js) and its amounts the core's (`formatMoney`
-// and `convertMoney`, the worker's exports). The checkout is read through the API as the element
-// reads it: with the page's key, under its limits, with the pricing input
-// the engine prices edits from. One the page cannot read is left to the
-// element, which asks again and says why.
+// and `convertMoney`, the worker's exports). The checkout is read through
+// the API as the element reads it: with the page's key, under its limits,
+// with the pricing input the engine prices edits from. One the page cannot
+// read is left to the element, which asks again and says why.
 import checkoutPage from '../../../www/checkout.html';
 import { renderCheckout } from '../../../js/element/server.js';
 import { languageOf } from '../../../js/element/messages.js';

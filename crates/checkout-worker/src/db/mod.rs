@@ -286,6 +286,25 @@ impl Db {
     }
 }
 
+/// A write (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`) that answers one row
+/// for each row it changes: its own `RETURNING`, else `RETURNING 1` added.
+/// How many rows it changed is then how many it answers, with no second
+/// statement (`changes()`) to ask; None for any other statement.
+fn counted(sql: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let verb = sql.split_whitespace().next()?;
+    if !["INSERT", "UPDATE", "DELETE", "REPLACE"]
+        .iter()
+        .any(|w| verb.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
+    Some(if sql.to_ascii_uppercase().contains("RETURNING") {
+        sql.into()
+    } else {
+        format!("{} RETURNING 1", sql.trim_end()).into()
+    })
+}
+
 /// A batch in a Durable Object: every statement inside one
 /// `transactionSync`, which rolls all back when one throws.
 fn object_batch(
@@ -298,15 +317,21 @@ fn object_batch(
     let (out, fail, sql) = (changes.clone(), failed.clone(), sql.clone());
     let body = Closure::once(move || -> Result<JsValue, JsValue> {
         for s in stmts {
-            let run = sql
-                .exec_raw(&s.sql, s.args)
-                .and_then(|c| c.to_array::<serde_json::Value>())
-                .and_then(|_| sql.exec_raw("SELECT changes() AS n", None))
-                .and_then(|c| c.to_array::<serde_json::Value>());
+            let run = match counted(&s.sql) {
+                // a write answers a row per row it changed: one call
+                Some(counting) => sql
+                    .exec_raw(&counting, s.args)
+                    .and_then(|c| c.to_array::<serde_json::Value>())
+                    .map(|rows| rows.len()),
+                None => sql
+                    .exec_raw(&s.sql, s.args)
+                    .and_then(|c| c.to_array::<serde_json::Value>())
+                    .and_then(|_| sql.exec_raw("SELECT changes() AS n", None))
+                    .and_then(|c| c.to_array::<serde_json::Value>())
+                    .map(|rows| rows.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) as usize),
+            };
             match run {
-                Ok(rows) => out
-                    .borrow_mut()
-                    .push(rows.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) as usize),
+                Ok(changed) => out.borrow_mut().push(changed),
                 Err(e) => {
                     let text = failure(e);
                     *fail.borrow_mut() = Some(text);
@@ -351,4 +376,27 @@ impl Db {
 /// Whether the first statement of a batch changed a row.
 fn first_changed(changes: &[usize]) -> bool {
     changes.first() == Some(&1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    /// A write answers a row per row it changes (its own RETURNING kept);
+    /// anything else is asked how many it changed.
+    #[test]
+    fn a_write_counts_its_changes_by_the_rows_it_answers() {
+        assert_eq!(
+            counted("UPDATE t SET a = 1 WHERE id = ?1\n").as_deref(),
+            Some("UPDATE t SET a = 1 WHERE id = ?1 RETURNING 1")
+        );
+        assert_eq!(
+            counted("  insert INTO t (a) VALUES (1) ON CONFLICT DO NOTHING").as_deref(),
+            Some("  insert INTO t (a) VALUES (1) ON CONFLICT DO NOTHING RETURNING 1")
+        );
+        let own = "UPDATE n SET last = last + 1 WHERE app_def_id = ?1 RETURNING last";
+        assert_eq!(counted(own).as_deref(), Some(own));
+        assert_eq!(counted("SELECT 1"), None);
+        assert_eq!(counted("WITH x AS (SELECT 1) DELETE FROM t"), None);
+    }
 }
