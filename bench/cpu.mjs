@@ -13,6 +13,7 @@
 //
 //   node bench/cpu.mjs [count=150] [d1|objects]
 //   node --experimental-websocket bench/cpu.mjs [count] [d1|objects] --profile   (Node 20 needs the flag for WebSocket)
+//     (each kind's whole profile is written to a temporary folder it names, for DevTools)
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { crateOf } from './wasm-names.mjs';
 
 const args = process.argv.slice(2).filter((a) => a !== '--profile');
 const profiling = process.argv.includes('--profile');
+const profilesDir = profiling ? mkdtempSync(join(tmpdir(), 'edge-checkout-profiles-')) : null;
 const count = Number(args[0] ?? 150);
 // the worker as deployed (optimised), whatever npm start left
 await prepare();
@@ -97,8 +99,10 @@ async function profiler(port) {
   };
   return {
     start: () => send('Profiler.start'),
-    async stop(requests) {
+    async stop(requests, name) {
       const { profile } = await send('Profiler.stop');
+      // the whole profile too, for DevTools (Performance: load profile) and for callers
+      writeFileSync(join(profilesDir, `${name.replace(/\W+/g, '-')}.cpuprofile`), JSON.stringify(profile));
       const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
       const parts = new Map();
       const functions = new Map();
@@ -146,7 +150,7 @@ async function measure(storage) {
     if (profile) {
       await profile.start();
       for (let i = 0; i < count; i++) await request(WARM + count + i);
-      profiles.push({ storage, request: what, ...(await profile.stop(count)) });
+      profiles.push({ storage, request: what, ...(await profile.stop(count, `${storage} ${what}`)) });
     }
     return ms;
   };
@@ -177,6 +181,7 @@ async function measure(storage) {
   }
   // ms per request, by part and by function, in the worker's isolate (where a store's object runs too, under wrangler dev)
   for (const p of profiles) console.log(JSON.stringify(p));
+  if (profilesDir) console.log(`profiles (.cpuprofile, for DevTools): ${profilesDir}`);
 }
 
 for (const storage of backends) await measure(storage);

@@ -105,7 +105,7 @@ pub fn envelope(
     // A struct of strings and a bool: serializing cannot fail.
     let head = serde_json::to_string(&head).unwrap_or_default();
     let body = if matches!(kind, Kind::Action(_)) {
-        format!("{{\"{}\":{entity_json}}}", entity_name(entity_fqdn))
+        crate::member(entity_name(entity_fqdn), &entity_json)
     } else {
         entity_json
     };

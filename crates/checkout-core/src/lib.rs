@@ -31,6 +31,19 @@ mod testing;
 pub use checkout_pricing as pricing;
 pub use error::{Error, ErrorCode, PricingCode, Result};
 
+/// `{"name":json}`, copied once into a string of its size: `json` is often
+/// a whole checkout or order (hundreds of KB at 300 lines), which
+/// `format!` would copy through its machinery, growing its string as it goes.
+pub fn member(name: &str, json: &str) -> String {
+    let mut out = String::with_capacity(name.len() + json.len() + 5);
+    out.push_str("{\"");
+    out.push_str(name);
+    out.push_str("\":");
+    out.push_str(json);
+    out.push('}');
+    out
+}
+
 /// JSON text of a value, written into a buffer of about the size it will take.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T, capacity: usize) -> Result<String> {
     let mut out = Vec::with_capacity(capacity);
@@ -38,4 +51,17 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T, capacity: usize) -> Result
         .map_err(|e| Error::invalid("", format!("output could not be written: {e}")))?;
     // serde_json writes UTF-8 only
     String::from_utf8(out).map_err(|e| Error::invalid("", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// A member is the object `format!` writes.
+    #[test]
+    fn a_member_is_its_object() {
+        let json = r#"{"id":"c1","lineItems":[]}"#;
+        assert_eq!(
+            super::member("checkout", json),
+            format!("{{\"checkout\":{json}}}")
+        );
+    }
 }

@@ -42,7 +42,7 @@ fn respond(
         Some(json) if !call.include_pricing_input => json,
         _ => view(call, record, store, call.include_pricing_input)?,
     };
-    Ok(format!("{{\"checkout\":{json}}}"))
+    Ok(checkout_core::member("checkout", &json))
 }
 
 pub async fn create(call: &Call<'_>) -> ApiResult<String> {

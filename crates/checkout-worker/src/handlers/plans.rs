@@ -97,7 +97,7 @@ pub async fn preview(call: &Call<'_>, online: bool) -> ApiResult<String> {
         order.kind = "ONLINE".into();
         order.last_payment_status = "NOT_PAID".into();
     }
-    Ok(format!("{{\"order\":{}}}", order_json(&order)?))
+    Ok(checkout_core::member("order", &order_json(&order)?))
 }
 
 /// `POST /pricing-plans/v2/checkout/orders/eligibility`.
@@ -127,7 +127,7 @@ pub async fn create_offline(call: &Call<'_>) -> ApiResult<String> {
         let record = order::new_order(&store, &req, buyer.clone(), held, id, call.now)?;
         let events = events(&mut ids, None, &record, call.now)?;
         Ok(if db.insert_plan_order(&record, held, &events).await? {
-            Attempt::Done(format!("{{\"order\":{}}}", order_json(&record)?))
+            Attempt::Done(checkout_core::member("order", &order_json(&record)?))
         } else {
             Attempt::Lost
         })
@@ -216,7 +216,7 @@ pub async fn change(
             .map_err(ApiError::OrderStatus)?;
         let events = events(&mut Uuids::default(), Some(&record), &next, call.now)?;
         Ok(if db.save_plan_order(&next, version, &events).await? {
-            Attempt::Done(format!("{{\"order\":{}}}", order_json(&next)?))
+            Attempt::Done(checkout_core::member("order", &order_json(&next)?))
         } else {
             Attempt::Lost
         })
