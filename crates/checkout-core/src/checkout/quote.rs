@@ -41,7 +41,8 @@ pub struct LineFacts<'s> {
     pub quantity_available: Option<u64>,
     pub item: Option<&'s CatalogItem>,
     pub shippable: bool,
-    pub tax_rate: String,
+    /// The store's rate for the line's tax group in the checkout's region.
+    pub tax_rate: &'s str,
     /// Unit price in minor units; `None` for a vanished catalog item (not priced).
     pub unit_price: Option<u128>,
 }
@@ -59,7 +60,7 @@ pub struct CalculationIssue {
 pub struct Quote<'s> {
     pub store: &'s Store,
     /// The pricing input built from the checkout.
-    pub input: RawInput<'static>,
+    pub input: RawInput<'s>,
     pub cart: Cart,
     pub lines: Vec<LineFacts<'s>>,
     pub shippable: bool,
@@ -309,12 +310,12 @@ fn region_for<'s>(
 
 /// The pricing input's lines: every line that has a price, with the region's
 /// rate for its tax group (noted on its facts too).
-fn priced_lines(
+fn priced_lines<'s>(
     record: &CheckoutRecord,
-    store: &Store,
-    region: Option<&TaxRegion>,
-    lines: &mut [LineFacts],
-) -> Vec<RawLine<'static>> {
+    store: &'s Store,
+    region: Option<&'s TaxRegion>,
+    lines: &mut [LineFacts<'s>],
+) -> Vec<RawLine<'s>> {
     let exp = store.currency().exponent();
     let mut priced = Vec::with_capacity(record.line_items.len());
     for (line, facts) in record.line_items.iter().zip(lines.iter_mut()) {
@@ -331,7 +332,7 @@ fn priced_lines(
             id: Some(line.id.clone().into()),
             price: text(Amount::new(price, exp).to_string()),
             quantity: Some(Count::from(line.quantity)),
-            tax_rate: text(facts.tax_rate.clone()),
+            tax_rate: Some(Text::Str(facts.tax_rate.into())),
             catalog_item_id: line.catalog_item_id().map(|c| c.to_owned().into()),
             item_type: Some(item_type.to_owned().into()),
         });
@@ -340,15 +341,14 @@ fn priced_lines(
 }
 
 /// A tax group's rate in a region (its `*` rate for other groups; 0 outside any region).
-fn rate_of(region: Option<&TaxRegion>, group: Option<&str>) -> String {
+fn rate_of<'s>(region: Option<&'s TaxRegion>, group: Option<&str>) -> &'s str {
     region
         .and_then(|r| {
             group
                 .and_then(|g| r.rates.get(g))
                 .or_else(|| r.rates.get("*"))
         })
-        .cloned()
-        .unwrap_or_else(|| "0".into())
+        .map_or("0", String::as_str)
 }
 
 /// The store's fees as the pricing input's, each taxed at the region's rate
@@ -362,7 +362,7 @@ fn fees(store: &Store, region: Option<&TaxRegion>) -> Option<Vec<RawCharge<'stat
                 price: text(fee.price.clone()),
                 tax_rate: text(match &fee.tax_group_id {
                     Some(group) => rate_of(region, Some(group)),
-                    None => "0".into(),
+                    None => "0",
                 }),
             })
             .collect()
@@ -403,7 +403,7 @@ fn line_facts<'s>(line: &StoredLine, store: &'s Store) -> LineFacts<'s> {
         quantity_available: left,
         item,
         shippable,
-        tax_rate: String::new(),
+        tax_rate: "0",
         unit_price: Some(store.money(price)),
     };
     match (
@@ -428,7 +428,7 @@ fn line_facts<'s>(line: &StoredLine, store: &'s Store) -> LineFacts<'s> {
             quantity_available: None,
             item: None,
             shippable: false,
-            tax_rate: "0".into(),
+            tax_rate: "0",
             unit_price: None,
         },
     }

@@ -133,13 +133,13 @@ impl<'s> Quote<'s> {
         let mut by_rate: BTreeMap<Decimal, (&str, u128, u128)> = BTreeMap::new();
         let priced = self.lines.iter().filter(|f| f.unit_price.is_some());
         for (facts, line) in priced.zip(&pricing.line_items) {
-            let Ok(rate) = parse_decimal(&facts.tax_rate, 6) else {
+            let Ok(rate) = parse_decimal(facts.tax_rate, 6) else {
                 continue;
             };
             if rate.is_zero() {
                 continue;
             }
-            let entry = by_rate.entry(rate).or_insert((&facts.tax_rate, 0, 0));
+            let entry = by_rate.entry(rate).or_insert((facts.tax_rate, 0, 0));
             entry.1 += line.taxable_amount.minor();
             entry.2 += line.tax.minor();
         }
@@ -227,7 +227,7 @@ impl<'s> Quote<'s> {
                     total_price_after_tax: of(|p| p.total_price_after_tax),
                     tax_details: TaxDetails {
                         taxable_amount: of(|p| p.taxable_amount),
-                        tax_rate: &facts.tax_rate,
+                        tax_rate: facts.tax_rate,
                         total_tax: of(|p| p.tax),
                     },
                     availability: AvailabilityView {
@@ -265,7 +265,7 @@ impl<'s> Quote<'s> {
 
     /// The pricing input as a page may see it: a gift card's balance is
     /// shown only as far as this checkout uses it, never the whole of it.
-    fn input_for_page(&self, pricing: &Pricing) -> RawInput<'static> {
+    fn input_for_page(&self, pricing: &Pricing) -> RawInput<'s> {
         let mut input = self.input.clone();
         if let (Some(card), Some(applied)) = (input.gift_card.as_mut(), &pricing.gift_card) {
             card.balance = Some(Text::from(applied.amount.to_string()));
@@ -477,7 +477,7 @@ pub struct CheckoutView<'a> {
     pub violations: [(); 0],
     /// Not in Wix: the pricing input this checkout was priced from (on request).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pricing_input: Option<RawInput<'static>>,
+    pub pricing_input: Option<RawInput<'a>>,
     /// Not in Wix, with `pricingInput`: the currencies the buyer may choose
     /// (`conversionCurrency`) besides the store's, with their rates, so that a
     /// page can price the switch before the worker answers.

@@ -237,11 +237,7 @@ pub fn price(
         tax: Tax {
             name: "Tax".into(),
             included_in_price: store.config.tax_included_in_price,
-            rate: quote
-                .lines
-                .first()
-                .map(|l| l.tax_rate.clone())
-                .unwrap_or_else(|| "0".into()),
+            rate: quote.lines.first().map_or("0", |l| l.tax_rate).to_owned(),
             amount: summary.tax.amount.to_string(),
         },
         total: summary.total.amount.to_string(),
