@@ -7,6 +7,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::rc::Rc;
+use worker::js_sys::Reflect;
+use worker::wasm_bindgen::JsValue;
 use worker::Env;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -83,15 +85,16 @@ pub enum KeyKind {
 /// The tenants of the `TENANTS` secret (or var, locally).
 pub fn load(env: &Env) -> ApiResult<Rc<Vec<Tenant>>> {
     thread_local! {
-        /// The tenant list as last parsed, with the secret's text it came from:
-        /// an isolate serves many requests, and the secret rarely changes.
-        static PARSED: RefCell<Option<(String, Rc<Vec<Tenant>>)>> = const { RefCell::new(None) };
+        /// The tenant list as last parsed, with the secret's JavaScript string
+        /// it came from: an isolate serves many requests, and the secret
+        /// rarely changes. The string is compared where it lives (no copy of
+        /// a list of many tenants into the module on every request).
+        static PARSED: RefCell<Option<(JsValue, Rc<Vec<Tenant>>)>> = const { RefCell::new(None) };
     }
-    let raw = env
-        .secret("TENANTS")
-        .map(|s| s.to_string())
-        .or_else(|_| env.var("TENANTS").map(|v| v.to_string()))
-        .map_err(|_| ApiError::Internal("no TENANTS secret is configured".into()))?;
+    let raw = Reflect::get(env, &JsValue::from_str("TENANTS"))
+        .ok()
+        .filter(JsValue::is_string)
+        .ok_or_else(|| ApiError::Internal("no TENANTS secret is configured".into()))?;
     if let Some(tenants) = PARSED.with_borrow(|p| {
         p.as_ref()
             .filter(|(text, _)| *text == raw)
@@ -99,7 +102,8 @@ pub fn load(env: &Env) -> ApiResult<Rc<Vec<Tenant>>> {
     }) {
         return Ok(tenants);
     }
-    let tenants = Rc::new(parse(&raw).map_err(ApiError::Internal)?);
+    let text = raw.as_string().unwrap_or_default();
+    let tenants = Rc::new(parse(&text).map_err(ApiError::Internal)?);
     PARSED.set(Some((raw, Rc::clone(&tenants))));
     Ok(tenants)
 }
