@@ -10,7 +10,11 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startMiniflare, json, demoStore } from '../support/worker.mjs';
 import { sleep, until } from '../support/wait.mjs';
 
-const TIMEOUT_MS = 1500;
+// Long enough for a receiver on a busy machine (the suites run side by side on
+// two cores) to answer within it: an attempt given up after its receiver took
+// the event is sent again, as at-least-once delivery must, and a test that
+// counts sends would read that as one event sent twice.
+const TIMEOUT_MS = 4000;
 let w;
 let jwks;
 
