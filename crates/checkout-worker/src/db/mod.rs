@@ -300,7 +300,11 @@ fn counted(sql: &str) -> Option<std::borrow::Cow<'_, str>> {
     {
         return None;
     }
-    Some(if sql.to_ascii_uppercase().contains("RETURNING") {
+    let returns = sql
+        .as_bytes()
+        .windows(b"RETURNING".len())
+        .any(|w| w.eq_ignore_ascii_case(b"RETURNING"));
+    Some(if returns {
         sql.into()
     } else {
         format!("{} RETURNING 1", sql.trim_end()).into()
