@@ -2,7 +2,7 @@
 // versions, from crates.io, npm and Debian only), build what is stale, and
 // the local secrets file. Every step is skipped when already done.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, statSync, readdirSync, mkdirSync, cpSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, statSync, readdirSync, mkdirSync, cpSync, rmSync, renameSync } from 'node:fs';
 import { randomBytes, randomUUID, createHash, generateKeyPairSync } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -383,10 +383,28 @@ export function writeVars(file, vars, header = '') {
 
 /** Applies the D1 migrations to the local database (under `persistTo`, if given). */
 export function migrateLocal({ persistTo, quiet = false } = {}) {
-  run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])], {
+  const apply = (to) => run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', ...(to ? ['--persist-to', to] : [])], {
     quiet,
     env: { CI: 'true', WRANGLER_SEND_METRICS: 'false' },
   });
+  // npm start's own state: wrangler applies what it has not yet
+  if (!persistTo) return apply();
+  // A fresh directory (a test's, a bench's) gets a copy of one made by
+  // wrangler for these migrations and this wrangler: starting wrangler for
+  // each costs ~11 s of CPU here, and a suite makes dozens.
+  const migrations = join(root, 'crates/checkout-worker/migrations');
+  const hash = createHash('sha256');
+  for (const f of ['package-lock.json', 'wrangler.toml']) hash.update(readFileSync(join(root, f)));
+  for (const f of readdirSync(migrations).sort()) hash.update(f).update(readFileSync(join(migrations, f)));
+  const made = join(root, 'node_modules', '.cache', 'edge-checkout', `d1-${hash.digest('hex').slice(0, 16)}`);
+  if (!existsSync(made)) {
+    // made beside and renamed whole, so a suite beside this one never copies half of it
+    const making = `${made}.${process.pid}`;
+    rmSync(making, { recursive: true, force: true });
+    apply(making);
+    try { renameSync(making, made); } catch (e) { if (!existsSync(made)) throw e; rmSync(making, { recursive: true, force: true }); }
+  }
+  cpSync(made, persistTo, { recursive: true });
 }
 
 /** Runs the cron trigger's handler of a `wrangler dev --test-scheduled` once, as the platform would every minute. */
