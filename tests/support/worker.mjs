@@ -145,6 +145,15 @@ export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
   };
 }
 
+/**
+ * The options of a test whose subject is the same on either storage backend
+ * (the package's types, what deploy uploads, a test that sets each store's
+ * storage itself): the suite's objects run (TEST_STORAGE=objects) skips it,
+ * saying so, and the D1 run runs it.
+ */
+export const eitherBackend = process.env.TEST_STORAGE === 'objects'
+  ? { skip: 'the same on either storage backend: run by the D1 run of this suite' } : {};
+
 /** A buyer ready to order from the demo store: email, billing and shipping address (California), standard delivery. */
 export const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };
 export const buyer = {

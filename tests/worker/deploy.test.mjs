@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleSize, ensureSecrets, FREE_PLAN_BYTES } from '../../scripts/deploy.mjs';
 import { root } from '../../scripts/lib.mjs';
-import { startMiniflare, json } from '../support/worker.mjs';
+import { startMiniflare, json, eitherBackend } from '../support/worker.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-deploy-'));
 let w;
@@ -20,13 +20,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the worker and its site, as wrangler deploy would upload them, fit the free plan's 3 MiB", () => {
+test("the worker and its site, as wrangler deploy would upload them, fit the free plan's 3 MiB", eitherBackend, () => {
   const size = bundleSize();
   assert.ok(size > 100 * 1024, `${size} bytes: the worker's wasm is in it`);
   assert.ok(size <= FREE_PLAN_BYTES, `${(size / 1024).toFixed(0)} KiB gzipped`);
 });
 
-test('the secrets file: made once with a tenant the worker accepts, kept the next time', async () => {
+test('the secrets file: made once with a tenant the worker accepts, kept the next time', eitherBackend, async () => {
   const file = join(dir, 'secrets.vars');
   const vars = ensureSecrets(file);
   const first = readFileSync(file, 'utf8');
@@ -39,9 +39,8 @@ test('the secrets file: made once with a tenant the worker accepts, kept the nex
   assert.equal((await (await w.fetch('/.well-known/jwks.json')).json()).keys.length, 1);
 });
 
-// The same on both backends (and it writes the repository's .secrets.vars): once.
 test('`npm run deploy -- --dry-run`, as the README writes it: builds, checks the size, makes the secrets file, says the rest',
-  { skip: process.env.TEST_STORAGE === 'objects' && 'run by the D1 run of this suite' }, () => {
+  eitherBackend, () => {
     const file = join(root, '.secrets.vars');
     const had = existsSync(file);
     try {

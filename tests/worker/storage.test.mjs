@@ -4,10 +4,11 @@
 // a store moves from D1 into its object with `npm run move-store`'s steps
 // (scripts/move-store.mjs): 503 while moving and while its rows are copied
 // in slices, then everything it held is there and works on. The whole worker suite also runs once per backend
-// (TEST_STORAGE=objects); these tests set each store's storage themselves.
+// (TEST_STORAGE=objects); these tests set each store's storage themselves,
+// so they run in its D1 run only.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMiniflare, json, demoStore, buyer } from '../support/worker.mjs';
+import { startMiniflare, json, demoStore, buyer, eitherBackend } from '../support/worker.mjs';
 import { moveStore } from '../../scripts/move-store.mjs';
 
 let w;
@@ -29,7 +30,7 @@ const readyCheckout = async (t, lineItems, extra = {}) => {
   return checkout;
 };
 
-test('each store in its own object: its rows are there, not on D1; the D1 directory serves the preflight; a D1 store beside it', async () => {
+test('each store in its own object: its rows are there, not on D1; the D1 directory serves the preflight; a D1 store beside it', eitherBackend, async () => {
   w = await startMiniflare({ STORAGE: 'objects' });
   const shop = 'https://shop.example';
   // tenant b stays on D1, by its own setting
@@ -75,7 +76,7 @@ test('each store in its own object: its rows are there, not on D1; the D1 direct
   w = undefined;
 });
 
-test('a store moves from D1 into its object: 503 while moving, then its checkouts, orders, counters and events are there and work on', async () => {
+test('a store moves from D1 into its object: 503 while moving, then its checkouts, orders, counters and events are there and work on', eitherBackend, async () => {
   // a few rows per slice, so that the copy takes several calls and alarms
   w = await startMiniflare({ STORAGE: 'd1', MOVE_SLICE_ROWS: '2' });
   await ok('PUT', '/admin/v1/store', demoStore(), w.a.secretKey);
