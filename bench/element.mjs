@@ -5,8 +5,10 @@
 // from a quantity keystroke to the new total painted on a 300-line checkout
 // (goal: one frame, 16 ms: the element's own work, then the frame that shows
 // it, then that frame painted); and the gzipped size of the element's JavaScript,
-// as a bundler ships it (esbuild, minified, split). Usage: node bench/element.mjs
+// and of all a first render loads, as a bundler ships it (esbuild, minified, split). Usage: node bench/element.mjs
 // after a build. Figures in BENCHMARKS.md.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -21,10 +23,29 @@ const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 export async function elementSize() {
   const out = await build({
     entryPoints: [`${root}/js/element.js`], bundle: true, minify: true, splitting: true, format: 'esm', write: false,
-    outdir: '/out', external: ['*/index.js'], logLevel: 'error',
+    outdir: '/out', external: ['*/engine.js'], logLevel: 'error',
   });
   const sizes = Object.fromEntries(out.outputFiles.map((f) => [f.path.replace('/out/', ''), gzipSync(f.contents, { level: 9 }).length]));
   return { main: sizes['element.js'], chunks: sizes };
+}
+
+/**
+ * What a page loads for the element's first render in `lang`, as a bundler
+ * ships it (esbuild, minified, split; each file gzipped): the element, its
+ * engine's JavaScript and .wasm, its words and the page's storage (fetched
+ * beside the engine). A region list comes later, when a country with one is
+ * shown. `{ total, files }`, in bytes.
+ */
+export async function firstRenderSize(lang = 'en') {
+  const out = await build({
+    entryPoints: [`${root}/js/element.js`], bundle: true, minify: true, splitting: true, format: 'esm', write: false,
+    outdir: '/out', logLevel: 'error',
+  });
+  const loaded = new RegExp(`^(element\\.js|engine-|chunk-|kept-|${lang}-)`);
+  const files = Object.fromEntries(out.outputFiles.map((f) => [f.path.replace('/out/', ''), f.contents])
+    .filter(([name]) => loaded.test(name)).map(([name, bytes]) => [name, gzipSync(bytes, { level: 9 }).length]));
+  files['checkout_live_bg.wasm'] = gzipSync(readFileSync(join(root, 'pkg/checkout_live_bg.wasm')), { level: 9 }).length;
+  return { total: Object.values(files).reduce((a, b) => a + b, 0), files };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -104,6 +125,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'keystroke to that frame painted': { median: ms(median(column(2))), p90: ms(p90(column(2))) },
     });
     console.log(`element JS, minified and gzipped: ${(size.main / 1024).toFixed(1)} KiB`, size.chunks);
+    const render = await firstRenderSize();
+    console.log(`a first render in English, gzipped: ${(render.total / 1024).toFixed(1)} KiB`, render.files);
   } finally {
     await browser.close();
     await w.close();

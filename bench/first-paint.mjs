@@ -66,9 +66,9 @@ const embed = createServer(async (req, res) => {
   res.setHeader('content-type', 'text/html');
   // /plain: the same page without the README's preload hints
   const hints = req.url.startsWith('/plain') ? '' : `<link rel="modulepreload" href="/edge-checkout/js/element.js">
-<link rel="modulepreload" href="/edge-checkout/js/index.js">
-<link rel="modulepreload" href="/edge-checkout/pkg/checkout_wasm.js">
-<link rel="preload" href="/edge-checkout/pkg/checkout_wasm_bg.wasm" as="fetch" crossorigin>`;
+<link rel="modulepreload" href="/edge-checkout/js/engine.js">
+<link rel="modulepreload" href="/edge-checkout/pkg/checkout_live.js">
+<link rel="preload" href="/edge-checkout/pkg/checkout_live_bg.wasm" as="fetch" crossorigin>`;
   // /rendered: the shop's server renders the element's markup, priced, as the README shows
   let inside = '';
   if (req.url.startsWith('/rendered')) {

@@ -25,11 +25,12 @@ import { Client } from './element/client.js';
 import { amounts, build, confirm, mark, rootOf, show, showing } from './element/view.js';
 
 let uid = 0;
-// The engine (and its .wasm) loads beside the element's words and the
-// checkout's first request, not before them.
+// The engine (js/engine.js and its .wasm: the core without price(), for
+// size) loads beside the element's words and the checkout's first request,
+// not before them.
 let Checkout;
 let formatMoney;
-const engine = import('./index.js').then((m) => ({ Checkout, formatMoney } = m));
+const engine = import('./engine.js').then((m) => ({ Checkout, formatMoney } = m));
 
 export class EdgeCheckoutElement extends HTMLElement {
   static observedAttributes = ['checkout-id', 'locale', 'publishable-key', 'api-base'];

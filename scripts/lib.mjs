@@ -149,16 +149,23 @@ const WASM_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-in
 export const targetDir = () => process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 
 /**
- * The two WebAssembly builds. The browser module compiles into a target
+ * The WebAssembly builds. Each browser module compiles into a target
  * directory of its own, so that its cargo build and the worker's run side by
- * side (they share no dependency built the same way: the worker's profile is
- * another), and its wasm-bindgen tests reuse what it compiled.
+ * side (they share no dependency built the same way: each profile is
+ * another), and the module's wasm-bindgen tests reuse what it compiled.
  */
 export const WASM_BUILDS = {
   module: {
     label: 'the browser module', bind: (wasm) => bindModule(wasm),
     crate: 'checkout-wasm', profile: 'release', targetDir: () => join(targetDir(), 'module'),
     output: 'pkg/checkout_wasm_bg.wasm',
+    inputs: [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'],
+  },
+  // the checkout element's engine: the browser module without price() and its compact format, built for size
+  live: {
+    label: "the element's engine", bind: (wasm) => bindModule(wasm, 'checkout_live'),
+    crate: 'checkout-wasm', profile: 'element', targetDir: () => join(targetDir(), 'element'), features: ['--no-default-features', '--features', 'talc'],
+    output: 'pkg/checkout_live_bg.wasm',
     inputs: [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'],
   },
   worker: {
@@ -173,16 +180,17 @@ export const WASM_BUILDS = {
 };
 
 /** cargo build of one of WASM_BUILDS; resolves with the path of its .wasm. */
-async function compileWasm({ crate, profile, targetDir: dir, env }) {
-  await start('cargo', ['build', '--lib', '-p', crate, '--target', WASM_TARGET, '--profile', profile, '--target-dir', dir()], { env });
+async function compileWasm({ crate, profile, targetDir: dir, env, features = [] }) {
+  await start('cargo', ['build', '--lib', '-p', crate, '--target', WASM_TARGET, '--profile', profile, '--target-dir', dir(), ...features], { env });
   return join(dir(), WASM_TARGET, profile, `${crate.replaceAll('-', '_')}.wasm`);
 }
 
-/** The browser module from its compiled .wasm: pkg/checkout_wasm.js and its .wasm, size-optimised. */
-function bindModule(wasm) {
+/** A browser module from its compiled .wasm: pkg/<name>.js and its .wasm, size-optimised. */
+function bindModule(wasm, name = 'checkout_wasm') {
   const out = join(root, 'pkg');
-  run(bindgenBin(), [wasm, out, 'checkout_wasm', 'web']);
-  run(bin('wasm-opt'), ['-Oz', ...WASM_FEATURES, join(out, 'checkout_wasm_bg.wasm'), '-o', join(out, 'checkout_wasm_bg.wasm')]);
+  run(bindgenBin(), [wasm, out, name, 'web']);
+  const bg = join(out, `${name}_bg.wasm`);
+  run(bin('wasm-opt'), ['-Oz', ...WASM_FEATURES, bg, '-o', bg]);
 }
 
 const WORKER_OUT = join(root, 'crates/checkout-worker/build');
@@ -251,12 +259,13 @@ export function workerEntry(index) {
 export function buildSite() {
   const site = join(root, 'build/site');
   const stamp = 'build/site.built';
-  if (!stale(stamp, ['www', 'js', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm'])) return;
+  const pkg = ['checkout_wasm.js', 'checkout_wasm_bg.wasm', 'checkout_live.js', 'checkout_live_bg.wasm'];
+  if (!stale(stamp, ['www', 'js', ...pkg.map((f) => `pkg/${f}`)])) return;
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   cpSync(join(root, 'www'), site, { recursive: true });
   cpSync(join(root, 'js'), join(site, 'edge-checkout/js'), { recursive: true });
-  for (const f of ['checkout_wasm.js', 'checkout_wasm_bg.wasm']) {
+  for (const f of pkg) {
     cpSync(join(root, 'pkg', f), join(site, 'edge-checkout/pkg', f), { recursive: true });
   }
   writeFileSync(join(root, stamp), '');

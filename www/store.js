@@ -1,7 +1,7 @@
 // The demo storefront: lists the demo store's catalog, puts items in a
 // checkout on the worker (publishable key), and embeds <edge-checkout>,
 // which prices every change live with the WebAssembly engine.
-import { formatMoney } from '/edge-checkout/js/index.js';
+import { formatMoney } from '/edge-checkout/js/engine.js';
 import '/edge-checkout/js/element.js';
 
 const config = await (await fetch('/demo-config.json')).json();

@@ -71,8 +71,8 @@ test('the tarball holds only what the package needs', () => {
     ...['ar', 'de', 'en', 'es', 'fr', 'he', 'ja'].map((lang) => `js/element/i18n/${lang}.js`),
     'js/element/kept.js', 'js/element/markup.js', 'js/element/messages.js', 'js/element/places.js',
     ...['AU', 'CA', 'DE', 'JP', 'US'].map((c) => `js/element/regions/${c}.js`),
-    'js/element/server.d.ts', 'js/element/server.js', 'js/element/style.js', 'js/element/view.js', 'js/format.js', 'js/index.d.ts', 'js/index.js',
-    'js/node.js', 'package.json', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
+    'js/element/server.d.ts', 'js/element/server.js', 'js/element/style.js', 'js/element/view.js', 'js/engine.js', 'js/format.js', 'js/index.d.ts',
+    'js/index.js', 'js/node.js', 'package.json', 'pkg/checkout_live.js', 'pkg/checkout_live_bg.wasm', 'pkg/checkout_wasm.js', 'pkg/checkout_wasm_bg.wasm',
   ]);
 });
 

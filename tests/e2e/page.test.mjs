@@ -204,7 +204,7 @@ test("the worker's checkout page arrives priced: shown before any script, and th
       total: root.querySelector('[data-summary=total]')?.textContent,
     })).observe(root, { childList: true });
   }));
-  const engine = await hold(page, '**/checkout_wasm_bg.wasm');
+  const engine = await hold(page, '**/checkout_live_bg.wasm');
   await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' });
   const box = 'edge-checkout .ec';
   const seen = () => seenWhere(page);
@@ -258,7 +258,7 @@ test("a checkout in the buyer's currency arrives priced in it, its delivery cost
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  const engine = await hold(page, '**/checkout_wasm_bg.wasm');
+  const engine = await hold(page, '**/checkout_live_bg.wasm');
   await page.goto(`${w.url}${path}`, { waitUntil: 'domcontentloaded' });
   await waitFor(() => engine.count() > 0, 'the engine asked for');
   const before = await seenWhere(page);
@@ -299,9 +299,11 @@ test("the demo page's first load: the checkout priced in its HTML, never asked f
   const count = (path) => asked.filter((x) => x.endsWith(` ${path}`)).length;
   assert.equal(count(`/ecom/v1/checkouts/${checkout.id}`), 0, asked.join('\n'));
   // what the HTML preloads is what the page uses: asked once, not again after its script
-  for (const path of ['/demo-config.json', '/edge-checkout/pkg/checkout_wasm_bg.wasm', '/edge-checkout/js/element.js']) {
+  for (const path of ['/demo-config.json', '/edge-checkout/pkg/checkout_live_bg.wasm', '/edge-checkout/js/element.js']) {
     assert.equal(count(path), 1, `${path}: ${asked.join('\n')}`);
   }
+  // the element's engine only: the package's whole module (price() and its compact format) is not the page's
+  assert.equal(count('/edge-checkout/pkg/checkout_wasm_bg.wasm'), 0, asked.join('\n'));
   await context.close();
 });
 

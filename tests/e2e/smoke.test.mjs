@@ -38,9 +38,11 @@ test('wrangler dev serves the API with D1 and the storefront page', async () => 
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /text\/html/);
   assert.equal(await r.text(), '');
-  r = await w.fetch('/edge-checkout/pkg/checkout_wasm_bg.wasm');
-  assert.equal(r.status, 200);
-  assert.equal(r.headers.get('content-type'), 'application/wasm');
+  for (const wasm of ['checkout_wasm_bg.wasm', 'checkout_live_bg.wasm']) {
+    r = await w.fetch(`/edge-checkout/pkg/${wasm}`);
+    assert.equal(r.status, 200, wasm);
+    assert.equal(r.headers.get('content-type'), 'application/wasm', wasm);
+  }
 });
 
 /**

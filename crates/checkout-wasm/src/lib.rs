@@ -5,14 +5,31 @@
 //! `price()` crosses the boundary in a compact format (see [`compact`] and
 //! `js/compact.js`); everything else, and whatever the compact format does not
 //! carry, crosses as JSON text.
+//!
+//! Without the `price` feature (on by default) the module is the checkout
+//! element's engine: the live checkout and the money formats, without
+//! `price()` and its compact format, built for size (`pkg/checkout_live*`,
+//! `js/engine.js`): what a page loads for its first render.
 
 use checkout_pricing::amount::Amount;
 use checkout_pricing::input::{self, Count, Text};
 use checkout_pricing::{Cart, Currency, Error, ErrorCode};
+#[cfg(feature = "price")]
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "price")]
 pub mod compact;
+
+// The element's engine (built without `price`, for size) allocates with
+// talc: a few KiB of .wasm less than the standard library's dlmalloc.
+#[cfg(all(
+    feature = "talc",
+    target_family = "wasm",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// A pricing error as a JS `Error` with `code` and `field` properties.
 fn js_error(e: Error) -> JsValue {
@@ -38,6 +55,7 @@ fn json_text(value: &JsValue) -> Result<String, JsValue> {
         })
 }
 
+#[cfg(feature = "price")]
 /// Prices a checkout: the input object of `docs/pricing.md` in, its output object out.
 /// Throws an `Error` with `code` and `field` for an invalid input. The
 /// package's `price()` tries the compact format ([`price_compact`]) first and
@@ -50,6 +68,7 @@ pub fn price(input: JsValue) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&out)
 }
 
+#[cfg(feature = "price")]
 /// The buffers of the compact format: the input the JS side writes, and the
 /// last output with the header that locates it.
 #[derive(Default)]
@@ -59,10 +78,12 @@ struct Wire {
     header: [u32; 6],
 }
 
+#[cfg(feature = "price")]
 thread_local! {
     static WIRE: RefCell<Wire> = RefCell::default();
 }
 
+#[cfg(feature = "price")]
 /// Makes room for an input of up to `len` bytes; returns where to write it.
 #[wasm_bindgen(js_name = compactInput)]
 pub fn compact_input(len: usize) -> *mut u8 {
@@ -75,6 +96,7 @@ pub fn compact_input(len: usize) -> *mut u8 {
     })
 }
 
+#[cfg(feature = "price")]
 /// Prices the `len` bytes written at [`compact_input`] (see [`compact`]). Returns the
 /// address of six u32s: the address and length of the output's text, of its
 /// UTF-16 ends and of its shape numbers; or 0 when the input is not for the

@@ -156,25 +156,23 @@ impl Sink for Stack {
     }
 }
 
-/// A currency's symbol in a language, and the index of its template.
-/// The table's line of the code is found by a substring search (a line
-/// starts with `code\t`), not line by line: a checkout view formats
-/// hundreds of amounts.
+/// A currency's symbol in a language, and the index of its template: the
+/// table's line that starts with `code\t` (a few dozen short lines, walked
+/// once per checkout's money format; byte by byte, as a substring search
+/// would bring the standard library's string searcher and its panics into
+/// the browser's .wasm).
 fn symbol(locale: &Locale, code: &'static str) -> (&'static str, usize) {
     let table = locale.symbols;
-    let mut from = 0;
-    while let Some(found) = table.get(from..).and_then(|rest| rest.find(code)) {
-        let at = from + found;
-        let line_start = at == 0 || table.as_bytes().get(at - 1) == Some(&b'\n');
-        let rest = table.get(at + code.len()..).unwrap_or("");
-        if let (true, Some(fields)) = (line_start, rest.strip_prefix('\t')) {
-            let line = fields.split('\n').next().unwrap_or("");
-            let mut fields = line.split('\t');
+    let mut at = 0;
+    while let Some(rest) = table.get(at..).filter(|r| !r.is_empty()) {
+        let line = rest.split('\n').next().unwrap_or("");
+        if let Some(fields) = line.strip_prefix(code).and_then(|f| f.strip_prefix('\t')) {
+            let mut fields = fields.split('\t');
             let symbol = fields.next().unwrap_or(code);
             let template = fields.next().and_then(|t| t.parse().ok()).unwrap_or(0);
             return (symbol, template);
         }
-        from = at + 1;
+        at += line.len() + 1;
     }
     (code, 0)
 }
