@@ -303,12 +303,13 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#emit('change', { checkoutId: c.id, currency: c.currency, conversionCurrency: c.conversionCurrency, priceSummary, final });
   }
 
-  /** Prices an edit in the page now, and shows it: the totals, and each line's (only `lineId`'s when given). */
+  /** Prices an edit in the page now, and shows it: the totals, and each line's (only `lineId`'s when given, priced alone). */
   #local(edit, lineId) {
     const summary = edit(this.#engine);
-    for (const line of this.#engine.pricing().lineItems) {
+    const lines = lineId === undefined ? this.#engine.pricing().lineItems : [{ id: lineId, lineItemPrice: this.#engine.linePrice(lineId) }];
+    for (const line of lines) {
       const row = this.#cart.row(line.id);
-      if (row && (lineId === undefined || line.id === lineId)) row.total.textContent = this.#money.amount(line.lineItemPrice);
+      if (row) row.total.textContent = this.#money.amount(line.lineItemPrice);
     }
     this.#summary(summary.priceSummary, summary.giftCard?.amount, false);
   }

@@ -125,6 +125,12 @@ export class Checkout {
   pricing(): Pricing;
   summary(): Summary;
   setQuantity(lineItemId: string, quantity: number): Summary;
+  /**
+   * One line's `lineItemPrice` (its unit price times its quantity), without pricing the
+   * rest: a line's total to show beside the {@link Summary} an edit returns. Throws
+   * `LINE_ITEM_NOT_FOUND`.
+   */
+  linePrice(lineItemId: string): Money;
   addLine(line: LineItemInput): Summary;
   removeLine(lineItemId: string): Summary;
   /** Replaces the applied coupon, if any. */

@@ -44,6 +44,8 @@ test('every vector: the engine prices it, and each edit after it, as the whole m
       const edits = [
         (c) => c.setQuantity(first, 3),
         (c) => c.setQuantity(first, 1.5),
+        (c) => c.linePrice(first),
+        (c) => c.linePrice('no such line'),
         (c) => c.addLine({ id: 'added', price: '12.34', quantity: 2, taxRate: '0.2' }),
         (c) => c.applyCoupon({ code: 'TEN', type: 'PERCENTAGE', value: '10' }),
         (c) => c.removeCoupon(),

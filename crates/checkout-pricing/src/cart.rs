@@ -264,6 +264,17 @@ impl Cart {
             })
     }
 
+    /// One line's `lineItemPrice` (its unit price times its quantity),
+    /// without pricing the rest: what a page showing a quantity change needs
+    /// beside the summary.
+    pub fn line_item_price(&self, id: &str) -> Result<Amount> {
+        let at = self.position(id)?;
+        Ok(Amount::new(
+            crate::pricing::line_price(&self.lines[at]),
+            self.currency.exponent(),
+        ))
+    }
+
     /// Sets one line's quantity (a whole number from 1 to 100,000).
     pub fn set_quantity(&mut self, id: &str, quantity: impl Into<Count>) -> Result<()> {
         let at = self.position(id)?;

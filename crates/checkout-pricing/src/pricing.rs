@@ -1,7 +1,7 @@
 //! The pricing function of `docs/pricing.md` section 2, and its output (section 3).
 
 use crate::amount::{mul_div_rem, mul_div_round, pow10, Amount};
-use crate::cart::{Cart, Charge, Conversion, CouponKind, TaxRate};
+use crate::cart::{Cart, Charge, Conversion, CouponKind, Line, TaxRate};
 use crate::input::{self, RawConversion, Text};
 use serde::Serialize;
 
@@ -242,19 +242,7 @@ impl Cart {
     /// Step 1: each line's price times its quantity.
     #[inline(always)]
     fn line_prices(&self) -> Vec<u128> {
-        self.lines
-            .iter()
-            .map(|l| {
-                // Everyday prices (below 2^46 minor units) times a quantity
-                // (below 2^17) fit 64 bits: one instruction in WebAssembly, where
-                // a 128-bit (or a checked 64-bit) product is a library call.
-                if l.price < 1 << 46 && l.quantity < 1 << 17 {
-                    u128::from((l.price as u64).wrapping_mul(u64::from(l.quantity)))
-                } else {
-                    l.price * u128::from(l.quantity)
-                }
-            })
-            .collect()
+        self.lines.iter().map(line_price).collect()
     }
 
     /// shared among the lines it covers (or the shipping discount).
@@ -504,6 +492,18 @@ fn largest_first<T: Ord + Copy>(keys: &mut [T], k: usize) {
 }
 
 /// `round(amount * rate)` in the minor units of the conversion currency.
+/// A line's price times its quantity, in minor units (step 1).
+pub(crate) fn line_price(l: &Line) -> u128 {
+    // Everyday prices (below 2^46 minor units) times a quantity (below
+    // 2^17) fit 64 bits: one instruction in WebAssembly, where a 128-bit (or
+    // a checked 64-bit) product is a library call.
+    if l.price < 1 << 46 && l.quantity < 1 << 17 {
+        u128::from((l.price as u64).wrapping_mul(u64::from(l.quantity)))
+    } else {
+        l.price * u128::from(l.quantity)
+    }
+}
+
 pub(crate) fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
     let to = c.currency.exponent();
     // minor * rate * 10^to / (10^exponent * 10^10); with the input limits

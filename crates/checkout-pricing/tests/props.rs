@@ -249,6 +249,25 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(config(256))]
+
+    /// One line's price alone (what a page shows after a quantity change) is
+    /// the line's `lineItemPrice` in the whole pricing; an unknown line is
+    /// LINE_ITEM_NOT_FOUND.
+    #[test]
+    fn a_line_priced_alone_as_in_the_whole(input in input(0..=8)) {
+        let out = price(&input);
+        let cart = checkout_pricing::Cart::from_json(&input.to_string()).unwrap();
+        for line in out["lineItems"].as_array().unwrap() {
+            let alone = cart.line_item_price(line["id"].as_str().unwrap()).ok().map(|a| a.to_string());
+            prop_assert_eq!(alone.as_deref(), line["lineItemPrice"].as_str());
+        }
+        let missing = cart.line_item_price("no such line").map(|a| a.to_string());
+        prop_assert_eq!(missing.err().map(|e| e.code), Some(checkout_pricing::ErrorCode::LineItemNotFound));
+    }
+}
+
+proptest! {
     #![proptest_config(config(24))]
 
     /// Full carts at the limits: 300 lines, the largest prices and quantities.

@@ -192,6 +192,16 @@ impl Checkout {
         self.summary()
     }
 
+    /// One line's `lineItemPrice` (its unit price times its quantity),
+    /// without pricing the rest. Throws `LINE_ITEM_NOT_FOUND`.
+    #[wasm_bindgen(js_name = linePrice)]
+    pub fn line_price(&self, line_item_id: &str) -> Result<String, JsValue> {
+        self.cart
+            .line_item_price(line_item_id)
+            .map(|a| a.to_string())
+            .map_err(js_error)
+    }
+
     #[wasm_bindgen(js_name = addLine)]
     pub fn add_line(&mut self, line: JsValue) -> Result<JsValue, JsValue> {
         self.cart
