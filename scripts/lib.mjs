@@ -140,6 +140,7 @@ function stale(output, inputs) {
 
 const PRICING_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-pricing/src', 'crates/checkout-pricing/Cargo.toml'];
 const CORE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-core/src', 'crates/checkout-core/Cargo.toml'];
+const MODULE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'];
 export const WASM_TARGET = 'wasm32-unknown-unknown';
 // Features Rust enables by default for wasm32 (and that every current browser and workerd has).
 const WASM_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
@@ -159,14 +160,14 @@ export const WASM_BUILDS = {
     label: 'the browser module', bind: (wasm) => bindModule(wasm),
     crate: 'checkout-wasm', profile: 'release', targetDir: () => join(targetDir(), 'module'),
     output: 'pkg/checkout_wasm_bg.wasm',
-    inputs: [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'],
+    inputs: MODULE_INPUTS,
   },
   // the checkout element's engine: the browser module without price() and its compact format, built for size
   live: {
     label: "the element's engine", bind: (wasm) => bindModule(wasm, 'checkout_live'),
     crate: 'checkout-wasm', profile: 'element', targetDir: () => join(targetDir(), 'element'), features: ['--no-default-features', '--features', 'talc'],
     output: 'pkg/checkout_live_bg.wasm',
-    inputs: [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'],
+    inputs: MODULE_INPUTS,
   },
   worker: {
     label: 'the worker', bind: (wasm) => bindWorker(wasm),

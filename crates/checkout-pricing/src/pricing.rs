@@ -491,7 +491,6 @@ fn largest_first<T: Ord + Copy>(keys: &mut [T], k: usize) {
     }
 }
 
-/// `round(amount * rate)` in the minor units of the conversion currency.
 /// A line's price times its quantity, in minor units (step 1).
 pub(crate) fn line_price(l: &Line) -> u128 {
     // Everyday prices (below 2^46 minor units) times a quantity (below
@@ -504,6 +503,7 @@ pub(crate) fn line_price(l: &Line) -> u128 {
     }
 }
 
+/// `round(amount * rate)` in the minor units of the conversion currency.
 pub(crate) fn convert(minor: u128, exponent: u8, c: Conversion) -> Amount {
     let to = c.currency.exponent();
     // minor * rate * 10^to / (10^exponent * 10^10); with the input limits
