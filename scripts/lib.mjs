@@ -260,9 +260,7 @@ export function workerEntry(index) {
 export function buildSite() {
   const site = join(root, 'build/site');
   const stamp = 'build/site.built';
-  // the package's whole module is not there when only npm start has built (its pages load the element's engine)
-  const pkg = ['checkout_wasm.js', 'checkout_wasm_bg.wasm', 'checkout_live.js', 'checkout_live_bg.wasm']
-    .filter((f) => existsSync(join(root, 'pkg', f)));
+  const pkg = ['checkout_wasm.js', 'checkout_wasm_bg.wasm', 'checkout_live.js', 'checkout_live_bg.wasm'];
   if (!stale(stamp, ['www', 'js', ...pkg.map((f) => `pkg/${f}`)])) return;
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
@@ -276,20 +274,19 @@ export function buildSite() {
 
 /**
  * Installs what is missing and builds what is stale, every independent step
- * at once: npm packages, the bindings generator and the cargo builds
+ * at once: npm packages, the bindings generator and both cargo builds
  * (which need neither) side by side, then each build's bindings as soon as
  * its compile and the tools are there. `forTests` adds what only the tests
  * use (the wasm-bindgen test runner, Chromium, a PyPI package). `optimise:
  * false` (npm start) serves a new worker build as it comes, without binaryen's
- * pass, which the next command that deploys, tests or measures it runs.
- * `builds` names the WASM_BUILDS wanted (npm start: what its pages load, not
- * the package's whole module). Steps already done are skipped.
+ * pass, which the next command that deploys, tests or measures it runs. Steps
+ * already done are skipped.
  */
-export async function prepare({ forTests = false, optimise = true, builds: wanted = Object.keys(WASM_BUILDS) } = {}) {
+export async function prepare({ forTests = false, optimise = true } = {}) {
   ensureRustTarget();
   const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
   const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
-  const builds = wanted.map((name) => WASM_BUILDS[name]).filter((b) => stale(b.output, b.inputs)).map((b) => {
+  const builds = Object.values(WASM_BUILDS).filter((b) => stale(b.output, b.inputs)).map((b) => {
     log(`building ${b.label} (cargo, wasm32)`);
     return Promise.all([compileWasm(b), tools]).then(([wasm]) => b.bind(wasm));
   });

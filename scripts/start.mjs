@@ -9,9 +9,8 @@ import {
 } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
-// a local server: a new worker build served as it comes, binaryen's pass left to npm test and deploy;
-// the package's whole module (price()) is built by them too: these pages load the element's engine
-await prepare({ optimise: false, builds: ['live', 'worker'] });
+// a local server: a new worker build served as it comes, binaryen's pass left to npm test and deploy
+await prepare({ optimise: false });
 
 const varsFile = join(root, '.dev.vars');
 if (!existsSync(varsFile)) {
