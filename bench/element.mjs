@@ -21,12 +21,17 @@ const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 
 /** The element as a bundler ships it: `{main, chunks}` gzipped bytes. */
 export async function elementSize() {
+  const sizes = await bundled(['*/engine.js']);
+  return { main: sizes['element.js'], chunks: sizes };
+}
+
+/** js/element.js as a bundler ships it (esbuild, minified, split), `external` left out: each file's name and gzipped bytes. */
+async function bundled(external = []) {
   const out = await build({
     entryPoints: [`${root}/js/element.js`], bundle: true, minify: true, splitting: true, format: 'esm', write: false,
-    outdir: '/out', external: ['*/engine.js'], logLevel: 'error',
+    outdir: '/out', external, logLevel: 'error',
   });
-  const sizes = Object.fromEntries(out.outputFiles.map((f) => [f.path.replace('/out/', ''), gzipSync(f.contents, { level: 9 }).length]));
-  return { main: sizes['element.js'], chunks: sizes };
+  return Object.fromEntries(out.outputFiles.map((f) => [f.path.replace('/out/', ''), gzipSync(f.contents, { level: 9 }).length]));
 }
 
 /**
@@ -37,13 +42,8 @@ export async function elementSize() {
  * shown. `{ total, files }`, in bytes.
  */
 export async function firstRenderSize(lang = 'en') {
-  const out = await build({
-    entryPoints: [`${root}/js/element.js`], bundle: true, minify: true, splitting: true, format: 'esm', write: false,
-    outdir: '/out', logLevel: 'error',
-  });
   const loaded = new RegExp(`^(element\\.js|engine-|chunk-|kept-|${lang}-)`);
-  const files = Object.fromEntries(out.outputFiles.map((f) => [f.path.replace('/out/', ''), f.contents])
-    .filter(([name]) => loaded.test(name)).map(([name, bytes]) => [name, gzipSync(bytes, { level: 9 }).length]));
+  const files = Object.fromEntries(Object.entries(await bundled()).filter(([name]) => loaded.test(name)));
   files['checkout_live_bg.wasm'] = gzipSync(readFileSync(join(root, 'pkg/checkout_live_bg.wasm')), { level: 9 }).length;
   return { total: Object.values(files).reduce((a, b) => a + b, 0), files };
 }

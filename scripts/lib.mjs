@@ -260,15 +260,14 @@ export function workerEntry(index) {
 export function buildSite() {
   const site = join(root, 'build/site');
   const stamp = 'build/site.built';
-  const pkg = ['checkout_wasm.js', 'checkout_wasm_bg.wasm', 'checkout_live.js', 'checkout_live_bg.wasm'];
-  if (!stale(stamp, ['www', 'js', ...pkg.map((f) => `pkg/${f}`)])) return;
+  // the browser modules, as the package lists them
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files.filter((f) => f.startsWith('pkg/'));
+  if (!stale(stamp, ['www', 'js', ...pkg])) return;
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   cpSync(join(root, 'www'), site, { recursive: true });
   cpSync(join(root, 'js'), join(site, 'edge-checkout/js'), { recursive: true });
-  for (const f of pkg) {
-    cpSync(join(root, 'pkg', f), join(site, 'edge-checkout/pkg', f), { recursive: true });
-  }
+  for (const f of pkg) cpSync(join(root, f), join(site, 'edge-checkout', f));
   writeFileSync(join(root, stamp), '');
 }
 

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, extname } from 'node:path';
@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { root } from '../../scripts/lib.mjs';
 import { launchOptions } from '../support/browser.mjs';
 import { startWranglerDev, json, demoStore } from '../support/worker.mjs';
+import { vectors } from '../support/vectors.mjs';
 
 let dir;
 let tarball;
@@ -123,8 +124,6 @@ test('a plain <script type="module"> page uses it straight from node_modules, ev
     assert.equal(await page.waitForFunction(() => window.result).then((h) => h.jsonValue()), '64.92');
     // Every spec vector through price() in Chromium: the output (calculation
     // errors by code, as the vectors have them) or the error's code and field.
-    const dir = join(root, 'tests/vectors');
-    const vectors = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
     const answers = await page.evaluate((inputs) => inputs.map((input) => {
       try {
         const out = window.price(input);

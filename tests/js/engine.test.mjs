@@ -4,25 +4,15 @@
 // the same answers, output to the key order and errors to their message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../../scripts/lib.mjs';
 import * as whole from '../../pkg/checkout_wasm.js';
 import * as live from '../../pkg/checkout_live.js';
+import { vectors, answer } from '../support/vectors.mjs';
 
 whole.initSync({ module: readFileSync(join(root, 'pkg/checkout_wasm_bg.wasm')) });
 live.initSync({ module: readFileSync(join(root, 'pkg/checkout_live_bg.wasm')) });
-const vectorsDir = join(root, 'tests/vectors');
-const vectors = readdirSync(vectorsDir).map((f) => JSON.parse(readFileSync(join(vectorsDir, f), 'utf8')));
-
-/** What a call answers: its output as JSON text, or its error's code, field and message. */
-function answer(f) {
-  try {
-    return JSON.stringify(f());
-  } catch (e) {
-    return { code: e.code, field: e.field, message: e.message, name: e.name };
-  }
-}
 
 test('the engine has no price(): what the element does not call is not in its .wasm', () => {
   assert.equal(typeof whole.priceCompact, 'function');

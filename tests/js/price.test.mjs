@@ -3,26 +3,16 @@
 // output to the key order and every error to its code, field and message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../../scripts/lib.mjs';
 import { price } from '../../js/node.js';
 import { initSync, priceJson, priceCompact, compactInput } from '../../pkg/checkout_wasm.js';
 import { makeCompactPrice } from '../../js/compact.js';
+import { vectors, answer } from '../support/vectors.mjs';
 
 // js/node.js instantiated the module; this returns the same instance's exports.
 const { memory } = initSync({ module: readFileSync(join(root, 'pkg/checkout_wasm_bg.wasm')) });
-const vectorsDir = join(root, 'tests/vectors');
-const vectors = readdirSync(vectorsDir).map((f) => JSON.parse(readFileSync(join(vectorsDir, f), 'utf8')));
-
-/** What a call answers: its output as JSON text, or its error's code, field and message. */
-function answer(f, input) {
-  try {
-    return JSON.stringify(f(input));
-  } catch (e) {
-    return { code: e.code, field: e.field, message: e.message, name: e.name };
-  }
-}
 
 /** The vectors compare calculation errors by code only. */
 const codesOnly = (out) => ({ ...out, calculationErrors: out.calculationErrors.map(({ code }) => ({ code })) });
