@@ -23,6 +23,7 @@
 import { languageOf, messagesOf, say } from './element/messages.js';
 import { Client } from './element/client.js';
 import { amounts, build, confirm, mark, rootOf, show, showing } from './element/view.js';
+import { idle } from './element/dom.js';
 
 let uid = 0;
 // The engine (js/engine.js and its .wasm: the core without price(), for
@@ -76,7 +77,8 @@ export class EdgeCheckoutElement extends HTMLElement {
   }
 
   attributeChangedCallback(name, before, after) {
-    if (before === after || !this.isConnected) return;
+    // before the first start (connectedCallback), which reads every attribute: nothing to do
+    if (before === after || !this.isConnected || !this.#starts) return;
     if (name === 'locale') return this.#start();
     if (!this.#ui) return; // the start on its way reads the attributes
     if (name === 'checkout-id') {
@@ -113,25 +115,30 @@ export class EdgeCheckoutElement extends HTMLElement {
     const first = id && keyed && !this.#checkout && !served ? this.#client.checkout('GET', id) : undefined;
     first?.catch(() => {}); // load() below says how it failed
     const started = ++this.#starts;
-    const [words] = await Promise.all([messagesOf(lang), engine]);
+    // the blocks are built while the engine and the checkout are on their way
+    const words = await messagesOf(lang);
     if (started !== this.#starts) return; // the locale changed again meanwhile
     // a shadow root the server wrote (declarative) is kept until the element's own replaces it
     this.#root ??= this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     this.#lang = lang;
     this.#words = words;
     this.#build();
+    // its skeleton meanwhile (a server's markup stays until the element's own is whole)
+    if (!served) this.#root.replaceChildren(...rootOf(this.#ui));
+    await engine;
+    if (started !== this.#starts) return;
     this.#openQueue();
     if (served) {
       // the server's markup of the same checkout stays until the element's is whole (its region list
       // in), then is replaced in one step: what the buyer sees does not move
       this.#show(served);
       await this.#form.settled;
+      await new Promise(idle); // the names put off until then (its currencies') are in too
       if (started !== this.#starts) return;
       this.#root.replaceChildren(...rootOf(this.#ui));
       if (this.#early) this.load(); // the page changed the checkout meanwhile (added an item, say)
       return;
     }
-    this.#root.replaceChildren(...rootOf(this.#ui));
     if (this.#checkout) this.#show(this.#checkout);
     else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
   }
@@ -176,6 +183,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     const shown = this.#shown;
     try {
       const { checkout } = await (sent ?? this.#client.checkout('GET', id));
+      await engine;
       // not over a newer answer, nor over changes still waiting
       if (id === this.getAttribute('checkout-id') && shown === this.#shown && !this.#client.pending) {
         if (!keepSaid) this.#error('');

@@ -3,11 +3,10 @@
 // Amounts come formatted from the host (the worker's or the engine's, in the
 // buyer's currency when they chose one). A late answer never writes into a
 // quantity the buyer is in, nor into one whose change still waits.
-import { el, field, mark } from './dom.js';
+import { el, field, idle, isZero, mark } from './dom.js';
 
 const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
   ['additionalFees', 'fees'], ['giftCard', 'giftCard'], ['total', 'total']];
-const ZERO = /^0(\.0+)?$/;
 
 export class Cart {
   #host;
@@ -70,7 +69,7 @@ export class Cart {
       row.deferred = null;
     });
     const blank = () => el('span', { className: 'noimg', part: 'thumbnail' });
-    const image = line.media?.url && el('img', { src: line.media.url, alt: '', width: 48, height: 48, loading: 'lazy', decoding: 'async',
+    const image = line.media?.url && el('img', { loading: 'lazy', decoding: 'async', src: line.media.url, alt: '', width: 48, height: 48,
       part: 'thumbnail', onerror: () => image.replaceWith(blank()) });
     Object.assign(row, {
       qty,
@@ -150,14 +149,16 @@ export class Cart {
     const list = checkout.presentmentCurrencies ?? [];
     this.currencyBox.hidden = list.length === 0;
     if (!list.length) return;
-    let names;
-    try {
-      names = new Intl.DisplayNames([locale, 'en'], { type: 'currency' });
-    } catch { /* codes alone */ }
     const select = this.fields.currency.control;
-    select.replaceChildren(...[checkout.currency, ...list.map((p) => p.currency)].map((code) =>
-      el('option', { value: code }, names ? `${code} · ${names.of(code)}` : code)));
+    select.replaceChildren(...[checkout.currency, ...list.map((p) => p.currency)].map((code) => el('option', { value: code }, code)));
     select.value = checkout.conversionCurrency;
+    // their names once the page is idle (until then, their codes)
+    idle(() => {
+      try {
+        const names = new Intl.DisplayNames([locale, 'en'], { type: 'currency' });
+        for (const o of select.options) o.textContent = `${o.value} · ${names.of(o.value)}`;
+      } catch { /* codes alone */ }
+    });
   }
 
   /** The totals `s` (each `{amount, convertedAmount?}`) of `checkout`; `conv`: the buyer's currency, if not the store's. */
@@ -167,7 +168,7 @@ export class Cart {
       this.rows[key][1].textContent = text ?? '';
       for (const node of this.rows[key]) node.hidden = text == null;
     };
-    const nonzero = (p) => !ZERO.test(p.amount);
+    const nonzero = (p) => !isZero(p.amount);
     show('subtotal', price(s.subtotal));
     show('discount', nonzero(s.discount) ? price(s.discount, true) : null);
     const shipping = checkout.shippingInfo?.selectedCarrierServiceOption;
@@ -177,7 +178,7 @@ export class Cart {
     show('tax', price(s.tax));
     show('additionalFees', nonzero(s.additionalFees) ? price(s.additionalFees) : null);
     const gift = typeof giftCard === 'string' ? giftCard : giftCard?.amount;
-    show('giftCard', gift && !ZERO.test(gift) ? amount(gift, true) : null);
+    show('giftCard', gift && !isZero(gift) ? amount(gift, true) : null);
     show('total', price(s.total));
     this.charged.hidden = !conv;
     if (conv) this.charged.textContent = t('charged', fmt(s.total.amount, checkout.currency));

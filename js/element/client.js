@@ -74,11 +74,13 @@ export class Client {
   /** Sends a request (with the checkout's pricing input) and resolves to the worker's answer; rejects with a failure. */
   request(method, path, body, idempotencyKey) {
     const { base, key } = this.#config();
-    const headers = { authorization: key };
+    // a read carries the key in its URL: no preflight, and a page that knows the checkout preloads
+    // it (README, "Preload hints"); a change, in its header
+    const read = method === 'GET';
+    const headers = read ? {} : { authorization: key };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const sep = path.includes('?') ? '&' : '?';
-    const answer = fetch(`${base.replace(/\/$/, '')}${path}${sep}include=pricingInput`,
+    const answer = fetch(`${base.replace(/\/$/, '')}${path}?include=pricingInput${read ? `&key=${encodeURIComponent(key)}` : ''}`,
       { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
       .catch((cause) => { throw failure(cause.message, 'NETWORK'); })
       .then(async (r) => {

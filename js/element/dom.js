@@ -1,8 +1,21 @@
 // The element's DOM helpers: a node from its tag, properties and children;
-// a labelled field with its error paragraph, and its mark.
+// a labelled field with its error paragraph, and its mark. And whether an
+// amount is zero, which the cart and the view both ask; and work put off
+// until the page is idle.
 
 // the page's document; a server gives its own (./markup.js)
 let doc = globalThis.document;
+
+const ZERO = /^0(\.0+)?$/;
+/** Whether a decimal amount (a string, as the worker and the engine give it) is zero. */
+export const isZero = (amount) => ZERO.test(String(amount));
+
+/**
+ * Runs `work` once the page is idle, after its first paint: the names of
+ * countries and currencies, whose first (the browser's Intl starting) takes
+ * tens of milliseconds. At once on a server, which paints nothing.
+ */
+export const idle = (work) => (globalThis.document ? (globalThis.requestIdleCallback ?? setTimeout)(work, { timeout: 200 }) : work());
 
 /** Builds in `d` from now on: a server's document, where there is no browser's. */
 export function useDocument(d) {

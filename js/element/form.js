@@ -4,7 +4,7 @@
 // autocomplete token, required), where its value lives in the checkout, and
 // its check. The region field follows the country: its list, its word and
 // whether it is required (./places.js).
-import { el, field, mark } from './dom.js';
+import { el, field, idle, mark } from './dom.js';
 import { countryName, countryNames, regionsOf, regionWord, postalRule } from './places.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -66,8 +66,7 @@ export class Form {
     this.node = el('form', { className: 'panel', part: 'form', noValidate: true,
       onsubmit: (e) => { e.preventDefault(); host.submit(); }, onchange: (e) => this.#edited(e.target) },
     ...Object.values(groups), this.delivery, this.submit);
-    // every country's name in the buyer's language takes the browser tens of
-    // milliseconds: the first render shows the one chosen, the list follows
+    // every country by name once the page is idle (the first render shows the one chosen)
     const countries = this.fields.country.control;
     countries.append(el('option', { value: '' }, t('choose')));
     const names = () => {
@@ -77,8 +76,11 @@ export class Form {
         ...countryNames(host.locale).map(([code, name]) => el('option', { value: code }, name)));
       countries.value = chosen;
     };
-    (globalThis.requestIdleCallback ?? setTimeout)(names, { timeout: 200 });
-    this.region(this.#defaultCountry());
+    // and the locale's country, which a checkout that names its own does not need
+    this.settled = new Promise(idle).then(() => {
+      names();
+      return this.#regionAsked ? this.settled : this.region(this.#defaultCountry());
+    });
   }
 
   #make(f, word = f.word, props = f.props, tag = f.tag, ...children) {

@@ -1,14 +1,12 @@
 // The element's blocks, and a checkout shown in them: one code for the page
 // (../element.js, which then keeps them live) and for a server that sends
 // the checkout page priced (./server.js, in a document of ./markup.js).
-import { el } from './dom.js';
+import { el, isZero } from './dom.js';
 import { RIGHT_TO_LEFT } from './messages.js';
 import { STYLES } from './style.js';
 import { Cart } from './cart.js';
 import { Form } from './form.js';
 
-const ZERO = /^0(\.0+)?$/;
-export const isZero = (amount) => ZERO.test(String(amount));
 
 /**
  * The element's amounts as text. `format(amount, currency)`: the core's

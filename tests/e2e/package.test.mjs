@@ -193,7 +193,7 @@ element?.addEventListener('change', (e) => console.log(e.detail.priceSummary.tot
   assert.deepEqual(failures, []);
 });
 
-test("the element from the tarball, as the README's snippet, on a page of another origin, renders a checkout, prices live, and its edits reach the worker", async () => {
+test("the element from the tarball, as the README's snippet, on a page of another origin, renders a checkout, prices live, and its edits reach the worker; with the README's preload hints, the checkout is read once, by its preload, without a preflight", async () => {
   const w = await startWranglerDev();
   const app = join(dir, 'app');
   const shop = await serve(app);
@@ -236,6 +236,32 @@ test("the element from the tarball, as the README's snippet, on a page of anothe
     assert.equal((await r.json()).checkout.lineItems[0].quantity, 3);
     await page.close();
     await other.close();
+
+    // the README's preload hints as written, the package's files served from node_modules, the
+    // checkout's placeholders filled in: each file and the checkout fetched once, at the HTML
+    const hints = readmeBlock('#### Preload hints', 'html').replaceAll('/edge-checkout/', '/node_modules/edge-checkout/')
+      .replace('https://checkout.example.com', w.url).replace('CHECKOUT_ID', checkout.id).replace('pk_…', w.a.publishableKey);
+    assert.ok(!hints.includes('…') && !hints.includes('CHECKOUT_ID'), hints);
+    writeFileSync(join(app, 'hinted.html'), `<!doctype html><html lang="en"><head>${hints}
+      <script type="module" src="/node_modules/edge-checkout/js/element.js"></script></head>
+      <body><edge-checkout checkout-id="${checkout.id}" api-base="${w.url}" publishable-key="${w.a.publishableKey}" locale="en"></edge-checkout></body></html>`);
+    const hinted = await browser.newPage({ locale: 'en-US' });
+    const cdp = await hinted.context().newCDPSession(hinted);
+    await cdp.send('Network.enable');
+    const sent = []; // every request the page's network sends, CORS preflights included
+    cdp.on('Network.requestWillBeSent', ({ request }) => sent.push(`${request.method} ${request.url}`));
+    hinted.on('pageerror', (e) => errors.push(e));
+    await hinted.goto(`${shop.url}/hinted.html`);
+    await hinted.waitForSelector(quantity);
+    assert.equal(await hinted.textContent('[data-summary=total]'), '$64.92');
+    const read = sent.filter((x) => x.includes(`/ecom/v1/checkouts/${checkout.id}`));
+    assert.deepEqual(read, [`GET ${w.url}/ecom/v1/checkouts/${checkout.id}?include=pricingInput&key=${w.a.publishableKey}`],
+      'one read, the preload\'s (the element started once, its locale attribute read at its start), no preflight');
+    for (const file of ['element.js', 'engine.js', 'checkout_live_bg.wasm', 'en.js']) {
+      assert.equal(sent.filter((x) => x.endsWith(`/${file}`)).length, 1, file);
+    }
+    assert.deepEqual(errors, []);
+    await hinted.close();
   } finally {
     shop.close();
     stranger.close();

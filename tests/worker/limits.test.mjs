@@ -102,3 +102,16 @@ test('the checkout page counts as the API call it makes: past the limit it comes
   const asked = await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, { headers: { ...client, authorization: w.b.publishableKey } });
   assert.equal(asked.status, 429);
 });
+
+test('a read with the publishable key in its URL (?key=, which a page preloads) counts as any other call of that key', async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.b.secretKey));
+  const { checkout } = await r.json();
+  const client = { 'cf-connecting-ip': '203.0.113.78' };
+  const into = Date.now() % 60_000; // these calls in one of the binding's minutes
+  if (into > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - into + 100));
+  const statuses = [];
+  for (let i = 0; i < 9; i++) {
+    statuses.push((await w.fetch(`/ecom/v1/checkouts/${checkout.id}?include=pricingInput&key=${w.b.publishableKey}`, { headers: client })).status);
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
+});

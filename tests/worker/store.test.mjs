@@ -235,6 +235,52 @@ test('CORS: listed storefront origins only, publishable-key routes only, never a
   assert.equal(r.status, 200);
 });
 
+test("a checkout's read takes the publishable key in its URL (?key=: a page preloads it, and it needs no preflight); no other route does, and never a secret key", async () => {
+  const shop = 'https://preload.example';
+  assert.equal((await w.fetch('/admin/v1/store', json('PUT', { ...demoStore(), allowedOrigins: [shop] }, w.a.secretKey))).status, 200);
+  const made = await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [{ quantity: 2, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey));
+  const { checkout } = await made.json();
+  const read = (key, headers = {}, path = '') => w.fetch(`/ecom/v1/checkouts/${checkout.id}${path}?include=pricingInput&key=${encodeURIComponent(key)}`, { headers });
+
+  // as a page's preload makes it: no Authorization header, the page's Origin
+  let r = await read(w.a.publishableKey, { origin: shop });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('access-control-allow-origin'), shop);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  const body = await r.json();
+  assert.equal(body.checkout.id, checkout.id);
+  assert.equal(body.checkout.priceSummary.total.amount, checkout.priceSummary.total.amount);
+  assert.ok(body.checkout.pricingInput, 'with its pricing input');
+  assert.equal((await read(w.a.publishableKey)).status, 200, 'without an Origin too');
+
+  for (const [key, headers, status, code, why] of [
+    [w.a.secretKey, {}, 403, 'SECRET_KEY_IN_URL', 'a secret key in a URL'],
+    [w.a.secretKey, { origin: shop }, 403, 'SECRET_KEY_IN_URL', 'a secret key in a page\'s URL'],
+    ['', {}, 401, 'UNAUTHENTICATED', 'an empty key'],
+    [`${w.a.publishableKey}x`, {}, 401, 'UNAUTHENTICATED', 'a key of no tenant'],
+    [w.b.publishableKey, {}, 404, 'NOT_FOUND', "another tenant's key: not its checkout"],
+    [w.a.publishableKey, { origin: 'https://evil.example' }, 403, 'ORIGIN_NOT_ALLOWED', 'a page of an origin the store does not list'],
+    [w.a.publishableKey, { authorization: w.b.publishableKey }, 404, 'NOT_FOUND', 'the header, when there is one, is the key'],
+  ]) {
+    r = await read(key, headers);
+    assert.equal(r.status, status, why);
+    assert.equal(errorCode(await r.json()), code, why);
+  }
+  // any other route, read or write, takes its key from the header only
+  for (const [path, init] of [
+    ['/checkout-url', {}],
+    ['', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkout: { buyerNote: 'x' } }) }],
+    ['/create-order', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+  ]) {
+    r = await w.fetch(`/ecom/v1/checkouts/${checkout.id}${path}?key=${w.a.publishableKey}`, init);
+    assert.equal(r.status, 401, `${init.method ?? 'GET'} ${path}`);
+  }
+  r = await w.fetch(`/admin/v1/store?key=${encodeURIComponent(w.a.secretKey)}`);
+  assert.equal(r.status, 401, 'an admin route');
+  await new Promise((res) => setTimeout(res, 50));
+  assert.ok(!w.logs().some((l) => l.includes(w.a.secretKey)), 'a secret key sent in a URL is not logged');
+});
+
 test("the checkout URL is the store's page or the worker's own (PUBLIC_URL), never the request's Host", async () => {
   const { checkoutUrl, ...store } = demoStore();
   assert.ok(checkoutUrl);

@@ -47,6 +47,9 @@ pub enum ApiError {
     /// 403: a page of an origin the tenant's store does not list (or a
     /// secret key used from a page).
     OriginNotAllowed,
+    /// 403: a secret key in a URL (`?key=`), where only the publishable key
+    /// may go.
+    SecretKeyInUrl,
     /// 403: the store keeps as many bytes as its tenant's budget allows: a
     /// storefront call that would store more is refused.
     StoreQuotaExceeded,
@@ -133,6 +136,7 @@ impl ApiError {
             ApiError::Forbidden
             | ApiError::FieldForbidden { .. }
             | ApiError::OriginNotAllowed
+            | ApiError::SecretKeyInUrl
             | ApiError::StoreQuotaExceeded => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
@@ -188,6 +192,7 @@ impl ApiError {
             ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden | ApiError::FieldForbidden { .. } => "PERMISSION_DENIED",
             ApiError::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
+            ApiError::SecretKeyInUrl => "SECRET_KEY_IN_URL",
             ApiError::StoreQuotaExceeded => "STORE_QUOTA_EXCEEDED",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
@@ -245,6 +250,9 @@ impl ApiError {
             ApiError::FieldForbidden { description, .. } => description.clone(),
             ApiError::OriginNotAllowed => {
                 "pages of this origin may not call this store: list it in the store's allowedOrigins (and use the publishable key)".into()
+            }
+            ApiError::SecretKeyInUrl => {
+                "a secret key is never sent in a URL (URLs are logged and kept): send it in the Authorization header, and rotate it".into()
             }
             ApiError::StoreQuotaExceeded => {
                 "the store keeps as much as its storage budget allows: the merchant can make room or raise it".into()
@@ -475,6 +483,7 @@ mod tests {
             (ApiError::Unauthenticated, "UNAUTHENTICATED", 401),
             (ApiError::Forbidden, "PERMISSION_DENIED", 403),
             (ApiError::OriginNotAllowed, "ORIGIN_NOT_ALLOWED", 403),
+            (ApiError::SecretKeyInUrl, "SECRET_KEY_IN_URL", 403),
             (ApiError::StoreQuotaExceeded, "STORE_QUOTA_EXCEEDED", 403),
             (core(ErrorCode::PermissionDenied), "PERMISSION_DENIED", 403),
             (ApiError::NotFound("checkout"), "NOT_FOUND", 404),

@@ -65,6 +65,10 @@ pub struct Route {
     /// It creates something: a retry with the same `Idempotency-Key` gets
     /// the first answer again, and creates nothing more.
     pub creates: bool,
+    /// A read a page may preload: the publishable key may come in the URL
+    /// (`?key=`) when no `Authorization` header does, so that the request
+    /// needs no preflight and a `<link rel="preload">` can make it.
+    pub key_in_url: bool,
     pub handler: Handler,
 }
 
@@ -86,6 +90,7 @@ const fn route(
         access,
         limit,
         creates: false,
+        key_in_url: false,
         handler,
     }
 }
@@ -113,6 +118,13 @@ impl Route {
     const fn trying_codes(self) -> Route {
         Route {
             limit: Limit::Codes,
+            ..self
+        }
+    }
+
+    const fn key_in_url(self) -> Route {
+        Route {
+            key_in_url: true,
             ..self
         }
     }
@@ -172,7 +184,7 @@ pub const ROUTES: &[Route] = &[
     post("/ecom/v1/checkouts", "createCheckout", Storefront, handler!(|c| checkouts::create(c))).creating().trying_codes(),
     // before the routes of one checkout, whose `{id}` it would otherwise fill
     get("/ecom/v1/checkouts/by-cart-id/{id}", "getCheckoutByCartId", Storefront, handler!(|c| checkouts::by_cart_id(c))),
-    get("/ecom/v1/checkouts/{id}", "getCheckout", Storefront, handler!(|c| checkouts::get(c))),
+    get("/ecom/v1/checkouts/{id}", "getCheckout", Storefront, handler!(|c| checkouts::get(c))).key_in_url(),
     patch("/ecom/v1/checkouts/{id}", "updateCheckout", Storefront, handler!(|c| checkouts::update(c))).trying_codes(),
     get("/ecom/v1/checkouts/{id}/checkout-url", "getCheckoutUrl", Storefront, handler!(|c| checkouts::checkout_url(c, true))),
     get("/ecom/v1/checkouts/{id}/wix-checkout-url", "getWixCheckoutUrl", Storefront, handler!(|c| checkouts::checkout_url(c, false))),

@@ -74,11 +74,18 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         Access::Signed => return signed(req, env, route).await,
         access => {
             let tenants = tenants::load(env)?;
-            let auth = req.headers().get("authorization")?;
+            let (auth, in_url) = match req.headers().get("authorization")? {
+                None if route.key_in_url => (key_in_url(req)?, true),
+                header => (header, false),
+            };
             let (tenant, kind) = tenants::authenticate(&tenants, auth.as_deref())
                 .ok_or(ApiError::Unauthenticated)?;
             if access == Access::Secret && kind != KeyKind::Secret {
                 return Err(ApiError::Forbidden);
+            }
+            // a URL is written into pages, logs and histories: only the public key goes there
+            if in_url && kind == KeyKind::Secret {
+                return Err(ApiError::SecretKeyInUrl);
             }
             // a page's key is public: a checkout page never reads with the secret key
             if kind == KeyKind::Secret && req.headers().has(PAGE_HEADER)? {
@@ -105,6 +112,15 @@ pub async fn authenticate(req: &Request, env: &Env, route: &Route) -> ApiResult<
         cors_origin,
         limit_key,
     })
+}
+
+/// The `?key=` of a route that takes the publishable key in its URL.
+fn key_in_url(req: &Request) -> ApiResult<Option<String>> {
+    Ok(req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "key")
+        .map(|(_, v)| v.into_owned()))
 }
 
 /// A provider's call (Stripe's), checked here before any store is touched:
