@@ -304,11 +304,12 @@ export function demoStore(base) {
 }
 
 /**
- * What the storefront page needs to talk to the API (build/site/demo-config.json):
- * the publishable key (safe in a page), the catalog and the currency.
+ * What the storefront page needs to talk to the API (`demo-config.json` in
+ * the site, build/site unless another is given): the publishable key (safe
+ * in a page), the catalog and the currency.
  */
-export function writeDemoConfig(publishableKey, store) {
-  writeFileSync(join(root, 'build/site/demo-config.json'),
+export function writeDemoConfig(publishableKey, store, site = join(root, 'build/site')) {
+  writeFileSync(join(site, 'demo-config.json'),
     JSON.stringify({ publishableKey, catalog: store.catalog, currency: store.currency }, null, 2));
 }
 
@@ -421,9 +422,15 @@ export async function runCron(base) {
   await (await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).text();
 }
 
-/** Starts `wrangler dev`; resolves when it answers, with a stop function. */
-export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false, inspectorPort }) {
+/**
+ * Starts `wrangler dev` (`site`: the static site it serves, when not
+ * build/site; `registry`: a dev registry of its own, where the workers that
+ * `wrangler dev` runs on this machine find each other, when not the user's);
+ * resolves when it answers, with a stop function.
+ */
+export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false, inspectorPort, site, registry }) {
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
+  if (site) args.push('--assets', site);
   // the worker's V8 inspector (DevTools protocol), for bench/cpu.mjs --profile
   if (inspectorPort) args.push('--inspector-port', String(inspectorPort));
   // `/__scheduled` runs the cron trigger's handler, which `wrangler dev` does not run by itself
@@ -433,7 +440,7 @@ export async function startWrangler({ port, persistTo, envFile, quiet = false, s
   const child = spawn(bin('wrangler'), args, {
     cwd: root,
     stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...(registry && { WRANGLER_REGISTRY_PATH: registry }) },
     detached: process.platform !== 'win32',
   });
   let logs = '';

@@ -54,7 +54,7 @@ async function checkoutOf(lineItems, extra = {}, tenant = 'a') {
 async function newPage(options = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
   const page = await context.newPage();
-  page.once('close', () => context.close());
+  page.once('close', () => { context.close().catch(() => {}); }); // one the browser closed first is gone already
   return page;
 }
 

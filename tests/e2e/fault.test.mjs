@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateLocal, startWrangler, newTenant, newEventsKey } from '../../scripts/lib.mjs';
-import { json } from '../support/worker.mjs';
+import { json, freePort, apart } from '../support/worker.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-fault-'));
 let server;
@@ -31,8 +31,7 @@ test('SIGKILL during create-order load: no answered order lost, no checkout with
   const a = newTenant('a');
   const envFile = join(dir, 'test.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify([a.tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n`);
-  const port = 18_700 + Math.floor(Math.random() * 1000);
-  server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
+  server = await startWrangler({ port: await freePort(), persistTo: dir, envFile, quiet: true, ...await apart(dir) });
   const call = async (method, path, body) => {
     const r = await fetch(`${server.base}${path}`, json(method, body, a.secretKey));
     const text = await r.text();
@@ -71,7 +70,7 @@ test('SIGKILL during create-order load: no answered order lost, no checkout with
   assert.ok(answered.size < N, 'the kill came before the load ended');
 
   // the same local state, a new process
-  server = await startWrangler({ port: port + 1, persistTo: dir, envFile, quiet: true });
+  server = await startWrangler({ port: await freePort(), persistTo: dir, envFile, quiet: true, ...await apart(dir) });
   const orders = [];
   let cursor;
   do {

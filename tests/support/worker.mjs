@@ -2,7 +2,7 @@
 // one per test file) or through a real `wrangler dev` (the smoke and page
 // tests). Each gets a fresh local D1 with the migrations applied and two
 // tenants with fresh keys.
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -109,7 +109,18 @@ export async function startMiniflare(bindings = {}, limits = {}, { stores = [] }
   };
 }
 
-async function freePort() {
+/**
+ * What keeps a test's `wrangler dev` apart from any other on this machine
+ * (`npm start`'s, or another test file's): an inspector port of its own (two
+ * would both take the default one, and the second fail) and a dev registry
+ * of its own, in `dir`, where the workers `wrangler dev` runs find each other.
+ */
+export async function apart(dir) {
+  return { inspectorPort: await freePort(), registry: join(dir, 'registry') };
+}
+
+/** A port free on 127.0.0.1 now. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.on('error', reject);
@@ -132,8 +143,11 @@ export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
   // what npm start gives the worker, and the test's own
   writeVars(envFile, { ...localWorkerVars({ TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey() }, port), ...vars });
   const store = demoStoreAt(`http://127.0.0.1:${port}`);
-  writeDemoConfig(t.a.publishableKey, store);
-  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, scheduled });
+  // a site of its own, with its own demo-config.json: a test no longer writes npm start's, nor another test's
+  const site = join(dir, 'site');
+  cpSync(join(root, 'build/site'), site, { recursive: true });
+  writeDemoConfig(t.a.publishableKey, store, site);
+  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, scheduled, site, ...await apart(dir) });
   await seedStore(server.base, t.a.secretKey, store);
   return {
     ...t,
