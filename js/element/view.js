@@ -7,7 +7,6 @@ import { STYLES } from './style.js';
 import { Cart } from './cart.js';
 import { Form } from './form.js';
 
-
 /**
  * The element's amounts as text. `format(amount, currency)`: the core's
  * formatting in the buyer's language; `now()`: `{currency, conv, convert}`,
