@@ -4,8 +4,8 @@
 // (./kept.js), so a closed tab or a reload loses none; it is sent once the
 // buyer stops typing, one at a time, each with its own idempotency key; a
 // change that follows one of the same key (the same field) before it was
-// sent replaces it. When the worker cannot be reached (or is down or busy)
-// the queue waits and is sent again by itself: when the browser says it is
+// sent replaces it. When the worker cannot be reached (or is down or busy,
+// or its answer has not begun after ANSWER_MS) the queue waits and is sent again by itself: when the browser says it is
 // online, after a backoff (1 s, doubling to 30 s), or after the next request
 // that gets through.
 
@@ -20,6 +20,9 @@ kept().catch(() => {});
 
 const SYNC_DELAY_MS = 250;
 const BACKOFF_MS = [1000, 30_000];
+// how long an answer may take to begin (its body then takes what it takes): a network that stalls
+// without an error is the network gone, and what waits is sent again, with the same keys
+const ANSWER_MS = 30_000;
 
 /** A failed request: `code` is the worker's, or NETWORK when it cannot be reached or is down or busy. */
 function failure(message, code, status, violations) {
@@ -80,8 +83,11 @@ export class Client {
     const headers = read ? {} : { authorization: key };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    const stop = new AbortController();
+    const stalled = setTimeout(() => stop.abort(), ANSWER_MS);
     const answer = fetch(`${base.replace(/\/$/, '')}${path}?include=pricingInput${read ? `&key=${encodeURIComponent(key)}` : ''}`,
-      { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: stop.signal })
+      .finally(() => clearTimeout(stalled))
       .catch((cause) => { throw failure(cause.message, 'NETWORK'); })
       .then(async (r) => {
         const data = await r.json().catch(() => ({}));

@@ -23,6 +23,9 @@ after(async () => {
 });
 
 const open = (path = '/', options = {}) => openRecorded(browser, `${w.url}${path}`, options);
+// the element's pause before it sends a change, and its first wait after a failure (./js/element/client.js)
+const SYNC_DELAY = 250;
+const BACKOFF = 1000;
 
 /** The checkout as the worker has it. */
 async function stored(id) {
@@ -253,6 +256,36 @@ test('a create-order whose answer is lost is sent again with the same key: one o
   assert.equal(keys.length, 2);
   assert.equal(keys[0], keys[1], 'sent again with its key');
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an answer that never begins (the network stalls without an error) is given up after 30 s: the change waits, then is sent again with its key and reaches the worker', async () => {
+  const { page, errors, id, qty } = await added('mug', 'Enamel mug');
+  // the page's clock from here on, so that 30 s pass at once (the worker's, and the network's, stay real)
+  await page.clock.install();
+  const keys = [];
+  let held;
+  const stalled = new Promise((resolve) => { held = resolve; });
+  await page.route('**/update-line-items-quantity**', (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) return held(route); // never answered, never failed: the request just hangs
+    return route.continue();
+  });
+  await qty.fill('3');
+  await page.clock.runFor(SYNC_DELAY);
+  const hung = await stalled;
+  await page.clock.runFor(29_000);
+  assert.deepEqual((await events(page, 'pending')).at(-1), { count: 1, offline: false }, 'still waiting for the answer');
+  await page.clock.runFor(1_000);
+  await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'given up: said to wait, as offline');
+  await page.clock.runFor(BACKOFF);
+  await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'sent again and answered');
+  assert.equal((await stored(id)).lineItems[0].quantity, 3);
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'sent again with its key');
+  assert.equal(await qty.inputValue(), '3');
+  assert.deepEqual(errors, []);
+  await hung.abort().catch(() => {}); // the browser gave it up already
   await page.close();
 });
 
