@@ -18,11 +18,11 @@ const kept = () => (storage ??= import('./kept.js').catch((e) => {
 }));
 kept().catch(() => {});
 
-const SYNC_DELAY_MS = 250;
-const BACKOFF_MS = [1000, 30_000];
+export const SYNC_DELAY_MS = 250;
+export const BACKOFF_MS = [1000, 30_000];
 // how long an answer may take to begin (its body then takes what it takes): a network that stalls
 // without an error is the network gone, and what waits is sent again, with the same keys
-const ANSWER_MS = 30_000;
+export const ANSWER_MS = 30_000;
 
 /** A failed request: `code` is the worker's, or NETWORK when it cannot be reached or is down or busy. */
 function failure(message, code, status, violations) {

@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer } from '../support/worker.mjs';
 import { launchOptions, openRecorded, line, total, events, waitFor } from '../support/browser.mjs';
+// the element's pause before it sends a change, how long an answer may take to begin, its first wait after a failure
+import { SYNC_DELAY_MS, ANSWER_MS, BACKOFF_MS } from '../../js/element/client.js';
 
 let w;
 let browser;
@@ -23,9 +25,6 @@ after(async () => {
 });
 
 const open = (path = '/', options = {}) => openRecorded(browser, `${w.url}${path}`, options);
-// the element's pause before it sends a change, and its first wait after a failure (./js/element/client.js)
-const SYNC_DELAY = 250;
-const BACKOFF = 1000;
 
 /** The checkout as the worker has it. */
 async function stored(id) {
@@ -272,13 +271,13 @@ test('an answer that never begins (the network stalls without an error) is given
     return route.continue();
   });
   await qty.fill('3');
-  await page.clock.runFor(SYNC_DELAY);
+  await page.clock.runFor(SYNC_DELAY_MS);
   const hung = await stalled;
-  await page.clock.runFor(29_000);
+  await page.clock.runFor(ANSWER_MS - 1_000);
   assert.deepEqual((await events(page, 'pending')).at(-1), { count: 1, offline: false }, 'still waiting for the answer');
   await page.clock.runFor(1_000);
   await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'given up: said to wait, as offline');
-  await page.clock.runFor(BACKOFF);
+  await page.clock.runFor(BACKOFF_MS[0]);
   await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'sent again and answered');
   assert.equal((await stored(id)).lineItems[0].quantity, 3);
   assert.equal(keys.length, 2);
