@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite } from '../scripts/lib.mjs';
-import { launchOptions } from '../tests/support/browser.mjs';
+import { launchOptions, readmeBlock } from '../tests/support/browser.mjs';
 import { renderCheckout } from '../js/element/server.js';
 import { formatMoney } from '../js/node.js';
 
@@ -69,13 +69,8 @@ const embed = createServer(async (req, res) => {
   res.setHeader('content-type', 'text/html');
   // /plain: the same page without the README's preload hints
   const id = new URL(req.url, 'http://x').searchParams.get('checkoutId');
-  const hints = req.url.startsWith('/plain') ? '' : `<link rel="modulepreload" href="/edge-checkout/js/element.js">
-<link rel="modulepreload" href="/edge-checkout/js/engine.js">
-<link rel="modulepreload" href="/edge-checkout/js/format.js">
-<link rel="modulepreload" href="/edge-checkout/pkg/checkout_live.js">
-<link rel="preload" href="/edge-checkout/pkg/checkout_live_bg.wasm" as="fetch" crossorigin>
-<link rel="modulepreload" href="/edge-checkout/js/element/i18n/en.js">
-<link rel="preload" href="${base}/ecom/v1/checkouts/${id}?include=pricingInput&key=${publishableKey}" as="fetch" crossorigin>`;
+  const hints = req.url.startsWith('/plain') ? '' : readmeBlock('#### Preload hints', 'html')
+    .replace('https://checkout.example.com', base).replace('CHECKOUT_ID', id).replace('pk_…', publishableKey);
   // /rendered: the shop's server renders the element's markup, priced, as the README shows
   let inside = '';
   if (req.url.startsWith('/rendered')) {

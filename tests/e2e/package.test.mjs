@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, extname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root } from '../../scripts/lib.mjs';
-import { launchOptions } from '../support/browser.mjs';
+import { launchOptions, readmeBlock } from '../support/browser.mjs';
 import { startWranglerDev, json, demoStore } from '../support/worker.mjs';
 import { vectors } from '../support/vectors.mjs';
 
@@ -62,8 +62,6 @@ async function checkoutFor(w, origin) {
   return (await r.json()).checkout;
 }
 
-/** The first `lang` code block after `heading` in the README. */
-const readmeBlock = (heading, lang) => readFileSync(join(root, 'README.md'), 'utf8').split(heading)[1].split(`\`\`\`${lang}\n`)[1].split('```')[0];
 
 test('the tarball holds only what the package needs', () => {
   assert.deepEqual(tarball.files, [

@@ -1,3 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../../scripts/lib.mjs';
+
+/** The first `lang` code block after `heading` in the README: what a storefront's page is told to carry. */
+export const readmeBlock = (heading, lang) => readFileSync(join(root, 'README.md'), 'utf8').split(heading)[1].split(`\`\`\`${lang}\n`)[1].split('```')[0];
+
 // Launch options for Debian's Chromium under playwright-core: never a downloaded
 // browser, and the flags a closed network and a root user need.
 export function launchOptions() {
