@@ -70,7 +70,8 @@ export class Form {
     const countries = this.fields.country.control;
     countries.append(el('option', { value: '' }, t('choose')));
     const names = () => {
-      if (!countries.isConnected) return;
+      // not on a server (which sends the one chosen); in a page, also a form the served markup still hides
+      if (!globalThis.document) return;
       const chosen = countries.value;
       countries.replaceChildren(el('option', { value: '' }, t('choose')),
         ...countryNames(host.locale).map(([code, name]) => el('option', { value: code }, name)));

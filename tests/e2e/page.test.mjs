@@ -224,6 +224,9 @@ test("the worker's checkout page arrives priced: shown before any script, and th
     (nodes) => nodes.map((n) => `${n.dataset.summary ? `summary="${n.dataset.summary}"` : 'line-total'} ${n.textContent}`));
   assert.deepEqual(mine, served, "the element's amounts are the server's, to the byte");
   assert.equal(asked.filter((a) => a === `GET /ecom/v1/checkouts/${checkout.id}`).length, 0, 'the checkout is not asked for again');
+  // the buyer can choose another country: every one, named once the page is idle
+  await waitFor(async () => (await page.$$eval('edge-checkout select[name=country] option', (o) => o.length)) > 200, 'every country listed');
+  assert.equal(await page.inputValue('edge-checkout select[name=country]'), 'US', 'the checkout\'s still chosen');
   await axe("the whole page, the element's own");
 
   // and it is the element: a change is priced in the page and sent
