@@ -16,6 +16,7 @@ pub mod counters;
 pub mod cursor;
 pub mod error;
 pub mod events;
+pub mod json;
 pub mod plans;
 pub mod session;
 pub mod store;
@@ -47,10 +48,13 @@ pub fn member(name: &str, json: &str) -> String {
 /// JSON text of a value, written into a buffer of about the size it will take.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T, capacity: usize) -> Result<String> {
     let mut out = Vec::with_capacity(capacity);
-    serde_json::to_writer(&mut out, value)
+    json::write(&mut out, value)
         .map_err(|e| Error::invalid("", format!("output could not be written: {e}")))?;
-    // serde_json writes UTF-8 only
-    String::from_utf8(out).map_err(|e| Error::invalid("", e.to_string()))
+    // only UTF-8 is written
+    let text = String::from_utf8(out).map_err(|e| Error::invalid("", e.to_string()))?;
+    // every test that writes a view, an order or an event checks it is serde_json's text
+    debug_assert_eq!(Some(&text), serde_json::to_string(value).ok().as_ref());
+    Ok(text)
 }
 
 #[cfg(test)]

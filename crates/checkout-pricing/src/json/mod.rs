@@ -10,4 +10,4 @@ mod read;
 mod write;
 
 pub use read::{coupon, input, line};
-pub use write::{pricing, summary};
+pub use write::{pricing, string, summary};

@@ -4,6 +4,92 @@
 use crate::amount::Amount;
 use crate::pricing::{AppliedDiscount, Price, PriceSummary, Pricing, Total};
 
+/// `s` as a JSON string (quoted), escaped as `serde_json` escapes it: `"`,
+/// `\\`, and the control characters below U+0020 (`\n`, `\r`, `\t`, `\b`,
+/// `\f`, else `\u00XX`); nothing else. Almost no string needs escaping, so
+/// one is first checked whole (eight bytes at a time from eight on) and
+/// then copied as it is; only one that needs it is escaped byte by byte.
+pub fn string(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    if needs_escaping(b) {
+        escape(out, b);
+    } else {
+        out.extend_from_slice(b);
+    }
+    out.push(b'"');
+}
+
+/// The bytes `serde_json` escapes.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// Whether a byte of `b` is escaped: from eight bytes on, a word of eight
+/// at a time (the last word overlapping the one before), each tested at
+/// once for a byte below 0x20, a quote or a backslash.
+fn needs_escaping(b: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// Whether a byte of `w` is below `n` (n ≤ 0x80; exact as a whole, not per byte).
+    const fn has_below(w: u64, n: u64) -> bool {
+        w.wrapping_sub(ONES * n) & !w & HIGHS != 0
+    }
+    let word = |at: &[u8]| {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(at);
+        let w = u64::from_ne_bytes(bytes);
+        has_below(w, 0x20)
+            || has_below(w ^ (ONES * u64::from(b'"')), 1)
+            || has_below(w ^ (ONES * u64::from(b'\\')), 1)
+    };
+    match b.len().checked_sub(8) {
+        None => b.iter().any(|&c| ESCAPED[usize::from(c)]),
+        Some(last) => b.chunks_exact(8).any(word) || b.get(last..).is_some_and(word),
+    }
+}
+
+/// `b` escaped, byte by byte.
+#[cold]
+fn escape(out: &mut Vec<u8>, b: &[u8]) {
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let short = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x08 => b'b',
+            0x0c => b'f',
+            0..0x20 => b'u',
+            _ => continue,
+        };
+        out.extend_from_slice(&b[run..i]);
+        out.extend_from_slice(&[b'\\', short]);
+        if short == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'0',
+                b'0',
+                HEX[usize::from(c >> 4)],
+                HEX[usize::from(c & 15)],
+            ]);
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(&b[run..]);
+}
+
 /// JSON text written into bytes (ASCII and the strings' own UTF-8).
 struct Out(Vec<u8>);
 
@@ -21,36 +107,7 @@ impl Out {
 
     /// A string, escaped as `serde_json` escapes it.
     fn string(&mut self, s: &str) {
-        let b = s.as_bytes();
-        self.0.push(b'"');
-        let mut run = 0;
-        for (i, &c) in b.iter().enumerate() {
-            let short = match c {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                b'\n' => b'n',
-                b'\r' => b'r',
-                b'\t' => b't',
-                0x08 => b'b',
-                0x0c => b'f',
-                0..0x20 => b'u',
-                _ => continue,
-            };
-            self.0.extend_from_slice(&b[run..i]);
-            self.0.extend_from_slice(&[b'\\', short]);
-            if short == b'u' {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                self.0.extend_from_slice(&[
-                    b'0',
-                    b'0',
-                    HEX[usize::from(c >> 4)],
-                    HEX[usize::from(c & 15)],
-                ]);
-            }
-            run = i + 1;
-        }
-        self.0.extend_from_slice(&b[run..]);
-        self.0.push(b'"');
+        string(&mut self.0, s);
     }
 
     #[inline(never)]
@@ -240,6 +297,37 @@ mod tests {
             let mut o = Out(Vec::new());
             o.string(s);
             assert_eq!(o.text(), serde_json::to_string(s).unwrap());
+        }
+    }
+
+    /// Each byte that is escaped, at each place in and across the words the
+    /// scan reads, among bytes that are not (one and two bytes of UTF-8).
+    #[test]
+    fn escapes_at_every_place_of_a_word() {
+        let escaped = (0u8..0x20).chain([b'"', b'\\']).map(char::from);
+        for c in escaped.chain(['a', 'é', '\u{7f}', '\u{80}']) {
+            for at in 0..20 {
+                let s: String = "abcdefghijklmnopqrst"
+                    .chars()
+                    .enumerate()
+                    .map(|(i, p)| if i == at { c } else { p })
+                    .collect();
+                let mut out = Vec::new();
+                string(&mut out, &s);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    serde_json::to_string(&s).unwrap()
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_written_as_serde_json_writes_it(s in "(?s).{0,40}|[\\x00-\\x7f]{0,40}") {
+            let mut out = Vec::new();
+            string(&mut out, &s);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
         }
     }
 }
