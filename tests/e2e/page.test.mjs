@@ -243,6 +243,36 @@ test("the worker's checkout page arrives priced: shown before any script, and th
   await context.close();
 });
 
+test('a long cart: a line far below is laid out only as it nears the view (not in the served markup), and its focus ring stays inside it', async () => {
+  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.publishableKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  const engine = await hold(page, '**/checkout_live_bg.wasm');
+  await page.goto(`${w.url}/checkout?key=${encodeURIComponent(w.a.publishableKey)}&checkoutId=${checkout.id}`, { waitUntil: 'domcontentloaded' });
+  await waitFor(() => engine.count() > 0, 'the engine asked for');
+  /** Whether each of the first and last lines is laid out (its content not skipped for being off screen). */
+  const laidOut = () => page.$$eval('edge-checkout .ec [data-line-item-id]',
+    (lines) => [lines[0], lines.at(-1)].map((l) => l.querySelector('.name').checkVisibility({ contentVisibilityAuto: true })));
+  assert.equal(await page.getAttribute('edge-checkout .ec', 'inert'), '', "the server's markup");
+  assert.deepEqual(await laidOut(), [true, true], "the server's markup lays out every line");
+  await engine.release();
+  await page.waitForSelector('edge-checkout .ec:not([inert])');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual(await laidOut(), [true, false], 'the last line, far below, is not laid out');
+  const last = 'edge-checkout .ec [data-line-item-id]:last-child';
+  assert.match(await page.textContent(`${last} [data-line-total]`), /\d/, 'but it is there, priced');
+  // the keyboard reaches it: focused, it is laid out, and its ring (3px, 2px off) is within what the line paints
+  await page.focus(`${last} .rm`);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual(await laidOut(), [false, true], 'the focused line is laid out (and the first, now far above, is not)');
+  const [ring, row] = await page.$eval(last, (li) => [li.querySelector('.rm'), li].map((n) => n.getBoundingClientRect().toJSON()));
+  for (const [edge, inside] of [['left', ring.left - 5 >= row.left], ['right', ring.right + 5 <= row.right],
+    ['top', ring.top - 5 >= row.top], ['bottom', ring.bottom + 5 <= row.bottom]]) assert.ok(inside, `the ring's ${edge} edge inside the line`);
+  await context.close();
+});
+
 test("a checkout in the buyer's currency arrives priced in it, its delivery costs converted by the core, and the element takes it over with the same amounts", async () => {
   let r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems: [
     { quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.publishableKey));
