@@ -440,7 +440,9 @@ export async function startWrangler({ port, persistTo, envFile, quiet = false, s
   const child = spawn(bin('wrangler'), args, {
     cwd: root,
     stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...(registry && { WRANGLER_REGISTRY_PATH: registry }) },
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...(registry && { WRANGLER_REGISTRY_PATH: registry }),
+      // a test's or a bench's debug log goes with its directory (wrangler keeps one a start, ~100 KB, in the user's config)
+      ...(persistTo && { WRANGLER_LOG_PATH: join(persistTo, 'wrangler.log') }) },
     detached: process.platform !== 'win32',
   });
   let logs = '';
