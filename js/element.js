@@ -43,7 +43,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   #words = null;
   #lang = 'en';
   #checkout = null;
-  #engine = null;
+  #engine = null; // the live checkout: made from #input when first needed (undefined until then), null when it cannot be
   #input = null; // the pricing input as the page has changed it
   #conv = null; // the buyer's currency when it is not the store's
   #starts = 0;
@@ -59,7 +59,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   #early = false; // load() was asked before the element started: the checkout the server sent may be old
   #id = `ec${++uid}`;
   #money = amounts((amount, currency) => formatMoney(amount, currency, this.#locale),
-    () => ({ currency: this.#checkout.currency, conv: this.#conv, convert: (a) => this.#engine?.convert(a) }));
+    () => ({ currency: this.#checkout.currency, conv: this.#conv, convert: (a) => this.#live?.convert(a) }));
   #client = new Client(() => ({ base: this.getAttribute('api-base') ?? '', key: this.getAttribute('publishable-key') ?? '' }), {
     answered: (change, checkout, last, merged) => this.#answered(change, checkout, last, merged),
     refused: (change, e) => this.#refused(change, e),
@@ -280,10 +280,9 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#input = checkout?.pricingInput ? structuredClone(checkout.pricingInput) : null;
     this.#conv = checkout && checkout.conversionCurrency !== checkout.currency ? checkout.conversionCurrency : null;
     this.#engine?.free();
-    this.#engine = null;
-    try {
-      if (this.#input) this.#engine = new Checkout(this.#input);
-    } catch { /* the worker's totals stand alone */ }
+    // made once the page is idle, after this paint (or at the buyer's first edit, if sooner)
+    this.#engine = undefined;
+    if (this.#input) idle(() => this.#live);
     // a checkout with its order (its URL opened again, after the payment page, a reload, days later) is
     // not a cart any more: its confirmation, paid or awaiting payment
     const ordered = !this.#placed && (checkout?.order || checkout?.completed);
@@ -295,6 +294,18 @@ export class EdgeCheckoutElement extends HTMLElement {
     if (card) this.#error(card.message, card.code);
     else if (ui.alert.dataset.card) this.#error('');
     ui.alert.dataset.card = card ? '1' : '';
+  }
+
+  /** The live checkout (the engine's), made from the pricing input when first asked for; null when there is none. */
+  get #live() {
+    if (this.#engine === undefined) {
+      try {
+        this.#engine = this.#input ? new Checkout(this.#input) : null;
+      } catch {
+        this.#engine = null; // the worker's totals stand alone
+      }
+    }
+    return this.#engine;
   }
 
   /** The totals, from the worker (`final`) or the engine; each `{amount, convertedAmount?}`: shown, and told to the host. */
@@ -313,8 +324,9 @@ export class EdgeCheckoutElement extends HTMLElement {
 
   /** Prices an edit in the page now, and shows it: the totals, and each line's (only `lineId`'s when given, priced alone). */
   #local(edit, lineId) {
-    const summary = edit(this.#engine);
-    const lines = lineId === undefined ? this.#engine.pricing().lineItems : [{ id: lineId, lineItemPrice: this.#engine.linePrice(lineId) }];
+    const engine = this.#live;
+    const summary = edit(engine);
+    const lines = lineId === undefined ? engine.pricing().lineItems : [{ id: lineId, lineItemPrice: engine.linePrice(lineId) }];
     for (const line of lines) {
       const row = this.#cart.row(line.id);
       if (row) row.total.textContent = this.#money.amount(line.lineItemPrice);
@@ -368,7 +380,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     else delete this.#input.conversion;
     this.#conv = p ? code : null;
     this.#engine?.free();
-    this.#engine = new Checkout(this.#input);
+    this.#engine = undefined;
     this.#local((engine) => engine.summary());
     this.#form.showOptions(c);
     this.#send({ op: 'currency', key: 'currency', code });
