@@ -36,7 +36,7 @@ const count = Number(args[0] ?? 150);
 await prepare();
 const backends = args[1] ? [args[1]] : ['d1', 'objects'];
 const WARM = 20;
-const ROUNDS = Number(process.env.ROUNDS ?? 10);
+const ROUNDS = 10;
 const SETTLE_MS = 200;
 /** Clock ticks a second (`getconf CLK_TCK`: 100 on Linux). */
 const TICKS = 100;
