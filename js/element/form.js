@@ -219,14 +219,20 @@ export class Form {
     const options = info?.carrierServiceOptions?.[0]?.shippingOptions ?? [];
     const selected = info?.selectedCarrierServiceOption?.code;
     this.delivery.hidden = options.length === 0;
-    this.options.replaceChildren(...options.map((o) => {
+    // an option's row is kept while the option is offered: an answer never takes away the radio the buyer is on
+    const had = new Map([...this.options.children].map((row) => [row.children[0].value, row]));
+    const rows = options.map((o) => {
       const oid = `${id}-ship-${o.code}`;
-      const input = el('input', { type: 'radio', name: 'delivery', value: o.code, id: oid, checked: o.code === selected, part: 'input',
-        onchange: () => deliver(o.code) });
-      return el('div', { className: 'option' }, input, el('label', { htmlFor: oid },
+      const row = had.get(o.code) ?? el('div', { className: 'option' }, el('input', { type: 'radio', name: 'delivery', value: o.code, id: oid,
+        part: 'input', onchange: () => deliver(o.code) }), el('label'));
+      row.children[0].checked = o.code === selected;
+      row.children[1].replaceWith(el('label', { htmlFor: oid },
         el('span', {}, o.title, o.logistics?.deliveryTime ? el('span', { className: 'muted' }, ` · ${o.logistics.deliveryTime}`) : null),
         el('span', { className: 'cost' }, cost(o))));
-    }));
+      return row;
+    });
+    const now = this.options.children;
+    if (rows.length !== now.length || rows.some((row, i) => now[i] !== row)) this.options.replaceChildren(...rows);
     return options;
   }
 }

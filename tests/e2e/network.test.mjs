@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer } from '../support/worker.mjs';
-import { launchOptions, openRecorded, line, total, events, waitFor } from '../support/browser.mjs';
+import { launchOptions, openRecorded, line, total, events, waitFor, focused } from '../support/browser.mjs';
 // the element's pause before it sends a change, how long an answer may take to begin, its first wait after a failure
 import { SYNC_DELAY_MS, ANSWER_MS, BACKOFF_MS } from '../../js/element/client.js';
 
@@ -133,6 +133,31 @@ function changesSent(page) {
   return sent;
 }
 const waitingText = (page) => page.textContent('edge-checkout [part=pending]');
+
+test('a late answer that lands while the buyer is on a delivery option leaves them on it: Space then chooses it', async () => {
+  const { page, errors, id, qty } = await added('tee-classic', 'Classic tee');
+  // the buyer's address is in (as if typed on another visit): the delivery options are offered
+  await w.fetch(`/ecom/v1/checkouts/${id}`, json('PATCH', { checkout: buyer }, w.a.publishableKey));
+  await page.reload();
+  const express = 'edge-checkout input[name=delivery][value=express]';
+  await page.waitForSelector(express);
+  const late = await lateAnswer(page, '**/update-line-items-quantity**');
+  await qty.fill('2');
+  await qty.press('Tab');
+  await late.sent;
+  // the buyer moves to the express option; the answer to "2" lands meanwhile, with the options again
+  await page.focus(express);
+  const finals = (await events(page, 'change')).filter((e) => e.final).length;
+  late.release();
+  await waitFor(async () => (await events(page, 'change')).filter((e) => e.final).length > finals, 'the answer to "2" was shown');
+  assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').shadowRoot.activeElement?.value), 'express',
+    'still on the express option');
+  assert.equal(await focused(page), 'delivery');
+  await page.keyboard.press('Space');
+  await waitFor(async () => (await stored(id)).shippingInfo?.selectedCarrierServiceOption?.code === 'express', 'express chosen');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('offline, edits are priced at once and said to wait; back online they reach the worker in order, with no click', async () => {
   const { page, errors, id } = await visit([['tee-classic', 1], ['mug', 1]]);
