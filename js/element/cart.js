@@ -11,6 +11,7 @@ const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', '
 export class Cart {
   #host;
   #rows = new Map(); // line id: its row ({li, qty, total, stock, deferred, lowered})
+  #code = null; // the applied code shown
   fields = {};
 
   /**
@@ -139,8 +140,12 @@ export class Cart {
     const { t, removeCoupon } = this.#host;
     const coupon = checkout.appliedDiscounts.find((d) => d.coupon)?.coupon;
     this.coupon.hidden = checkout.customSettings?.lockCouponCode && !coupon;
-    this.applied.replaceChildren(...(coupon ? [t('applied', coupon.code), ' ',
-      el('button', { type: 'button', className: 'link', onclick: () => removeCoupon() }, t('removeCode', coupon.code))] : []));
+    // the same code's button is kept: an answer never takes away the button the buyer is on
+    if (coupon?.code !== this.#code) {
+      this.#code = coupon?.code;
+      this.applied.replaceChildren(...(coupon ? [t('applied', coupon.code), ' ',
+        el('button', { type: 'button', className: 'link', onclick: () => removeCoupon() }, t('removeCode', coupon.code))] : []));
+    }
     return coupon;
   }
 

@@ -134,27 +134,36 @@ function changesSent(page) {
 }
 const waitingText = (page) => page.textContent('edge-checkout [part=pending]');
 
-test('a late answer that lands while the buyer is on a delivery option leaves them on it: Space then chooses it', async () => {
+test('a late answer leaves the buyer where they are: on a delivery option (Space then chooses it), on the code\'s remove button (Enter then removes it)', async () => {
   const { page, errors, id, qty } = await added('tee-classic', 'Classic tee');
-  // the buyer's address is in (as if typed on another visit): the delivery options are offered
-  await w.fetch(`/ecom/v1/checkouts/${id}`, json('PATCH', { checkout: buyer }, w.a.publishableKey));
+  // the buyer's address and a code are in (as if given on another visit): delivery options are offered, the code can be removed
+  await w.fetch(`/ecom/v1/checkouts/${id}`, json('PATCH', { checkout: buyer, couponCode: 'SAVE10' }, w.a.publishableKey));
   await page.reload();
   const express = 'edge-checkout input[name=delivery][value=express]';
+  const removeCode = 'edge-checkout .applied button';
   await page.waitForSelector(express);
-  const late = await lateAnswer(page, '**/update-line-items-quantity**');
-  await qty.fill('2');
-  await qty.press('Tab');
-  await late.sent;
-  // the buyer moves to the express option; the answer to "2" lands meanwhile, with the options again
-  await page.focus(express);
-  const finals = (await events(page, 'change')).filter((e) => e.final).length;
-  late.release();
-  await waitFor(async () => (await events(page, 'change')).filter((e) => e.final).length > finals, 'the answer to "2" was shown');
-  assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').shadowRoot.activeElement?.value), 'express',
-    'still on the express option');
-  assert.equal(await focused(page), 'delivery');
+  await page.waitForSelector(removeCode);
+  const onIt = () => page.evaluate(() => document.querySelector('edge-checkout').shadowRoot.activeElement?.outerHTML.slice(0, 60));
+  /** Focuses `selector` while the answer to a quantity change is held, then lets the answer land. */
+  const landsWhileOn = async (selector, quantity) => {
+    const late = await lateAnswer(page, '**/update-line-items-quantity**');
+    await qty.fill(String(quantity));
+    await qty.press('Tab');
+    await late.sent;
+    await page.focus(selector);
+    const before = await onIt();
+    const finals = (await events(page, 'change')).filter((e) => e.final).length;
+    late.release();
+    await waitFor(async () => (await events(page, 'change')).filter((e) => e.final).length > finals, `the answer to "${quantity}" was shown`);
+    assert.equal(await onIt(), before, `still on ${selector}`);
+    await page.unrouteAll();
+  };
+  await landsWhileOn(express, 2);
   await page.keyboard.press('Space');
   await waitFor(async () => (await stored(id)).shippingInfo?.selectedCarrierServiceOption?.code === 'express', 'express chosen');
+  await landsWhileOn(removeCode, 3);
+  await page.keyboard.press('Enter');
+  await waitFor(async () => !(await stored(id)).appliedDiscounts?.some((d) => d.coupon), 'the code removed');
   assert.deepEqual(errors, []);
   await page.close();
 });
