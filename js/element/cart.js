@@ -12,6 +12,7 @@ export class Cart {
   #host;
   #rows = new Map(); // line id: its row ({li, qty, total, stock, deferred, lowered})
   #code = null; // the applied code shown
+  #currencies = ''; // the currencies listed
   fields = {};
 
   /**
@@ -155,15 +156,20 @@ export class Cart {
     this.currencyBox.hidden = list.length === 0;
     if (!list.length) return;
     const select = this.fields.currency.control;
-    select.replaceChildren(...[checkout.currency, ...list.map((p) => p.currency)].map((code) => el('option', { value: code }, code)));
+    const codes = [checkout.currency, ...list.map((p) => p.currency)];
+    // the same currencies' options are kept (named already; one open stays open)
+    if (`${codes}` !== this.#currencies) {
+      this.#currencies = `${codes}`;
+      select.replaceChildren(...codes.map((code) => el('option', { value: code }, code)));
+      // their names once the page is idle (until then, their codes)
+      idle(() => {
+        try {
+          const names = new Intl.DisplayNames([locale, 'en'], { type: 'currency' });
+          for (const o of select.options) o.textContent = `${o.value} · ${names.of(o.value)}`;
+        } catch { /* codes alone */ }
+      });
+    }
     select.value = checkout.conversionCurrency;
-    // their names once the page is idle (until then, their codes)
-    idle(() => {
-      try {
-        const names = new Intl.DisplayNames([locale, 'en'], { type: 'currency' });
-        for (const o of select.options) o.textContent = `${o.value} · ${names.of(o.value)}`;
-      } catch { /* codes alone */ }
-    });
   }
 
   /** The totals `s` (each `{amount, convertedAmount?}`) of `checkout`; `conv`: the buyer's currency, if not the store's. */

@@ -492,9 +492,15 @@ test("the buyer's currency: priced in the page at once, then by the worker, char
   assert.equal(await page.textContent(`${line('Classic tee')} [data-line-total]`), '€18.39');
   assert.match(await page.textContent('edge-checkout [data-charged]'), /charged \$21\.64/);
   await waitFor(() => gate.count() === 1, 'the switch was sent');
+  // the options, named by now, are the ones the answer leaves (they were made again, as codes, on every answer)
+  const euro = 'edge-checkout select[name=currency] option[value=EUR]';
+  await waitFor(async () => (await page.textContent(euro)) === 'EUR · Euro', 'the currencies named');
+  await page.$eval(euro, (o) => { o.dataset.seen = ''; });
   await gate.release();
   await waitFor(async () => (await events(page, 'change')).at(-1).final, "the worker's answer");
   assert.equal(await total(page), '€19.91', 'the worker converts the same');
+  assert.equal(await page.getAttribute(euro, 'data-seen'), '', 'the same option, kept');
+  assert.equal(await page.inputValue('edge-checkout select[name=currency]'), 'EUR');
   const r = await w.fetch(`/ecom/v1/checkouts/${(await events(page, 'change')).at(-1).checkoutId}`, json('GET', undefined, w.a.publishableKey));
   assert.equal((await r.json()).checkout.conversionCurrency, 'EUR');
   assert.deepEqual(errors, []);
