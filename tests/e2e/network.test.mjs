@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer } from '../support/worker.mjs';
-import { launchOptions, openRecorded, line, total, events, waitFor, focused } from '../support/browser.mjs';
+import { launchOptions, openRecorded, line, total, events, waitFor } from '../support/browser.mjs';
 // the element's pause before it sends a change, how long an answer may take to begin, its first wait after a failure
 import { SYNC_DELAY_MS, ANSWER_MS, BACKOFF_MS } from '../../js/element/client.js';
 
