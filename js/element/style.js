@@ -5,9 +5,9 @@
 // A line off screen is not laid out until it nears the view (`.line`'s
 // content-visibility: 300 lines took 100 ms of layout, 12 ms so), but in a
 // server's markup, inert until the element takes over, where Chromium spent
-// seconds on it; a line's padding, taken back by its margin, keeps a focus
-// ring inside the line, which clips what it paints. (Comments here, not in
-// the styles: those are shipped.)
+// seconds on it; such a line clips what it paints, so its clip is pushed out
+// past a focus ring (3px, 2px off) by `overflow-clip-margin`. (Comments
+// here, not in the styles: those are shipped.)
 export const STYLES = `
 :host {
   display: block;
@@ -60,8 +60,8 @@ h2, h3 { font-size: 1rem; margin: 0 0 calc(var(--ec-space) / 2); }
 [hidden] { display: none !important; }
 .panel { background: var(--ec-color-surface); border-radius: var(--ec-radius); padding: var(--ec-space); display: grid; gap: calc(var(--ec-space) / 2); }
 ul { list-style: none; margin: 0; padding: 0; display: grid; gap: calc(var(--ec-space) / 2); }
-.line { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; grid-template-areas: "img name total" "img qty remove" "img note note"; gap: 0.25rem 0.75rem; align-items: center; padding: .375rem; margin: -.375rem; }
-.ec:not([inert]) .line { content-visibility: auto; contain-intrinsic-size: auto 4.42rem; }
+.line { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; grid-template-areas: "img name total" "img qty remove" "img note note"; gap: 0.25rem 0.75rem; align-items: center; }
+.ec:not([inert]) .line { content-visibility: auto; contain-intrinsic-size: auto 4.42rem; overflow-clip-margin: .375rem; }
 .line img, .line .noimg { grid-area: img; width: 3rem; height: 3rem; border-radius: calc(var(--ec-radius) / 2); object-fit: cover; background: var(--ec-color-background); }
 .line .name { grid-area: name; font-weight: 600; }
 .line .qty { grid-area: qty; display: flex; gap: 0.5rem; align-items: center; }
