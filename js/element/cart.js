@@ -3,7 +3,7 @@
 // Amounts come formatted from the host (the worker's or the engine's, in the
 // buyer's currency when they chose one). A late answer never writes into a
 // quantity the buyer is in, nor into one whose change still waits.
-import { el, field, idle, isZero, mark } from './dom.js';
+import { el, field, idle, isZero, mark, place } from './dom.js';
 
 const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
   ['additionalFees', 'fees'], ['giftCard', 'giftCard'], ['total', 'total']];
@@ -115,8 +115,6 @@ export class Cart {
 
   /** Shows the checkout's lines: each line's row kept and filled in place, new ones made, gone ones removed. */
   show(lines) {
-    const list = this.lines;
-    const active = list.getRootNode().activeElement;
     const rows = new Map();
     for (const line of lines) {
       const row = this.#rows.get(line.id);
@@ -124,10 +122,7 @@ export class Cart {
       rows.set(line.id, row ?? this.#line(line));
     }
     this.#rows = rows;
-    const wanted = [...rows.values()].map((r) => r.li);
-    for (const li of [...list.children]) if (!wanted.includes(li)) li.remove();
-    wanted.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null); });
-    if (active?.isConnected && list.getRootNode().activeElement !== active) active.focus();
+    place(this.lines, [...rows.values()].map((r) => r.li));
   }
 
   /** Takes a line's row away at once (its removal is on its way). */

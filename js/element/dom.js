@@ -47,6 +47,19 @@ export function field(id, name, label, props = {}, tag = 'input', ...children) {
   return { box: el('div', { className: 'field', part: 'field' }, caption, control, error), control, label: caption, error };
 }
 
+/**
+ * Makes `nodes` the children of `list`, in their order: one already there
+ * stays where it is unless its place changed, and the buyer's focus stays
+ * on it (an answer never takes away the control the buyer is on); the
+ * others go.
+ */
+export function place(list, nodes) {
+  const active = list.getRootNode().activeElement;
+  for (const n of [...list.children]) if (!nodes.includes(n)) n.remove();
+  nodes.forEach((n, i) => { if (list.children[i] !== n) list.insertBefore(n, list.children[i] ?? null); });
+  if (active?.isConnected && list.getRootNode().activeElement !== active) active.focus();
+}
+
 /** Says `message` at a field (`{control?, error}`), its control marked invalid; no message: valid. */
 export function mark(f, message) {
   f.control?.setAttribute('aria-invalid', message ? 'true' : 'false');

@@ -4,7 +4,7 @@
 // autocomplete token, required), where its value lives in the checkout, and
 // its check. The region field follows the country: its list, its word and
 // whether it is required (./places.js).
-import { el, field, idle, mark } from './dom.js';
+import { el, field, idle, mark, place } from './dom.js';
 import { countryName, countryNames, regionsOf, regionWord, postalRule } from './places.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -231,8 +231,7 @@ export class Form {
         el('span', { className: 'cost' }, cost(o))));
       return row;
     });
-    const now = this.options.children;
-    if (rows.length !== now.length || rows.some((row, i) => now[i] !== row)) this.options.replaceChildren(...rows);
+    place(this.options, rows);
     return options;
   }
 }
