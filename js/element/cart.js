@@ -5,12 +5,15 @@
 // quantity the buyer is in, nor into one whose change still waits.
 import { el, field, idle, isZero, mark, place } from './dom.js';
 
+const blank = () => el('span', { className: 'noimg', part: 'thumbnail' });
+
 const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
   ['additionalFees', 'fees'], ['giftCard', 'giftCard'], ['total', 'total']];
 
 export class Cart {
   #host;
   #rows = new Map(); // line id: its row ({li, qty, total, stock, deferred, lowered})
+  #templates = []; // a line's row before it is a line's: [without a picture, with one]
   #code = null; // the applied code shown
   #currencies = ''; // the currencies listed
   fields = {};
@@ -24,6 +27,26 @@ export class Cart {
     const { id, t } = host;
     const make = (name, word, props, tag) => (this.fields[name] = field(`${id}-${name}`, name, t(word), props, tag)).box;
     this.lines = el('ul', { part: 'lines', 'aria-label': t('cart') });
+    // the rows' listeners, on their list: each given the target, its row and its line's id
+    const on = (type, act, capture) => this.lines.addEventListener(type, ({ target }) => {
+      const lineId = target.closest('li')?.dataset.lineItemId;
+      const row = this.#rows.get(lineId);
+      if (row) act(target, row, lineId);
+    }, capture);
+    on('input', (target, row, lineId) => {
+      if (target !== row.qty) return;
+      row.deferred = row.lowered = null;
+      if (target.value !== '') host.quantity(lineId, Number(target.value));
+    });
+    // the worker's quantity that came while the buyer was in the field, now that they have left it
+    on('focusout', (target, row) => {
+      if (target !== row.qty) return;
+      if (row.deferred !== null) target.value = row.deferred;
+      row.deferred = null;
+    });
+    on('click', (target, row, lineId) => { if (target.closest('.rm')) host.remove(lineId); });
+    // a picture that does not load: the blank in its place (an error does not bubble: caught on its way down)
+    on('error', (target) => { if (target.localName === 'img') target.replaceWith(blank()); }, true);
     this.applied = el('p', { className: 'applied muted' });
     this.coupon = el('form', { className: 'coupon', part: 'coupon', onsubmit: (e) => { e.preventDefault(); host.applyCoupon(); } },
       make('couponCode', 'code', { autocomplete: 'off', autocapitalize: 'characters', spellcheck: false }),
@@ -53,38 +76,42 @@ export class Cart {
     return this.#rows.get(lineId);
   }
 
+  /**
+   * A line's row as it is before it is a line's: with its picture or
+   * without. A new row is a copy of it (a long cart's rows are copied, not
+   * built node by node: about half the time in Chromium); its listeners are
+   * the list's (the constructor's).
+   */
+  #template(image) {
+    const { t } = this.#host;
+    return (this.#templates[image ? 1 : 0] ??= el('li', { className: 'line', part: 'line' },
+      image ? el('img', { loading: 'lazy', decoding: 'async', alt: '', width: 48, height: 48, part: 'thumbnail' }) : blank(),
+      el('span', { className: 'name' }),
+      el('span', { className: 'qty' }, el('label', {}, t('qty'), el('span', { className: 'vh' })),
+        el('input', { name: 'quantity', type: 'number', inputMode: 'numeric', min: 1, max: 100000, part: 'input quantity' })),
+      el('span', { className: 'amount', dataset: { lineTotal: '' } }),
+      el('button', { type: 'button', className: 'link rm' }, t('remove')),
+      el('p', { className: 'stock', role: 'status' })));
+  }
+
   /** A new row for a line of the cart, filled from `line`. */
   #line(line) {
-    const { id: eid, t, quantity, remove } = this.#host;
+    const { id: eid, t } = this.#host;
     const id = `${eid}-q-${line.id}`;
     const name = line.productName?.original ?? '';
-    const row = { deferred: null, lowered: null };
-    const qty = el('input', { id, name: 'quantity', type: 'number', inputMode: 'numeric', min: 1, max: 100000, value: line.quantity, part: 'input quantity' });
-    qty.addEventListener('input', () => {
-      row.deferred = null;
-      row.lowered = null;
-      if (qty.value !== '') quantity(line.id, Number(qty.value));
-    });
-    // the worker's quantity that came while the buyer was in the field, now that they have left it
-    qty.addEventListener('blur', () => {
-      if (row.deferred !== null) qty.value = row.deferred;
-      row.deferred = null;
-    });
-    const blank = () => el('span', { className: 'noimg', part: 'thumbnail' });
-    const image = line.media?.url && el('img', { loading: 'lazy', decoding: 'async', src: line.media.url, alt: '', width: 48, height: 48,
-      part: 'thumbnail', onerror: () => image.replaceWith(blank()) });
-    Object.assign(row, {
-      qty,
-      total: el('span', { className: 'amount', dataset: { lineTotal: '' } }),
-      stock: el('p', { className: 'stock', role: 'status' }),
-    });
-    row.li = el('li', { className: 'line', part: 'line', dataset: { lineItemId: line.id } },
-      image || blank(),
-      el('span', { className: 'name' }, name),
-      el('span', { className: 'qty' }, el('label', { htmlFor: id }, t('qty'), el('span', { className: 'vh' }, `, ${name}`)), qty),
-      row.total,
-      el('button', { type: 'button', className: 'link rm', 'aria-label': t('removeItem', name), onclick: () => remove(line.id) }, t('remove')),
-      row.stock);
+    const image = line.media?.url;
+    const li = this.#template(image).cloneNode(true);
+    const [picture, title, box, total, button, stock] = li.children;
+    const [label, qty] = box.children;
+    li.dataset.lineItemId = line.id;
+    if (image) picture.src = image;
+    title.textContent = name;
+    label.htmlFor = id;
+    label.children[0].textContent = `, ${name}`;
+    qty.id = id;
+    qty.value = line.quantity;
+    button.setAttribute('aria-label', t('removeItem', name));
+    const row = { li, qty, total, stock, deferred: null, lowered: null };
     this.#fill(row, line);
     return row;
   }

@@ -1,5 +1,6 @@
 // A document without a browser: the few DOM calls the element's parts make
-// (./dom.js's `el`, and what ./cart.js and ./form.js do to their nodes),
+// (./dom.js's `el`, and what ./cart.js and ./form.js do to their nodes, a
+// row's copy among them),
 // written out as HTML. With it a server renders the element's own markup
 // from the element's own code (./server.js), so that the page arrives
 // priced; nothing here runs in a browser.
@@ -58,6 +59,14 @@ export class Element {
   }
 
   addEventListener() {} // nothing happens on a server
+
+  cloneNode(deep) {
+    const copy = new Element(this.tagName);
+    for (const [k, v] of this.#attributes) copy.setAttribute(k, v);
+    Object.assign(copy.dataset, this.dataset);
+    if (deep) copy.append(...this.#nodes.map((n) => (n instanceof Element ? n.cloneNode(true) : n.text)));
+    return copy;
+  }
 
   get children() {
     return this.#nodes.filter((n) => n instanceof Element);

@@ -55,6 +55,18 @@ test('a quantity change is priced in the page before the worker answers, and the
   await page.close();
 });
 
+test("a line whose picture does not load shows the blank in its place; the others keep theirs", async () => {
+  const { page, errors } = await open();
+  await page.route('**/img/mug.svg', (route) => route.abort('failed'));
+  await page.click('[data-add-item=tee-classic]');
+  await page.click('[data-add-item=mug]');
+  await page.waitForSelector(`${line('Enamel mug')} .noimg`);
+  assert.equal(await page.$(`${line('Enamel mug')} img`), null);
+  assert.match(await page.getAttribute(`${line('Classic tee')} img`, 'src'), /\/img\/tee\.svg$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('where the worker knows better (stock), the worker wins and the page says so', async () => {
   const { page, errors } = await open();
   await page.click('[data-add-item=mug]');
