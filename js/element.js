@@ -23,7 +23,7 @@
 import { languageOf, messagesOf, say } from './element/messages.js';
 import { Client } from './element/client.js';
 import { amounts, build, confirm, mark, rootOf, show, showing } from './element/view.js';
-import { idle } from './element/dom.js';
+import { idle, isZero } from './element/dom.js';
 
 let uid = 0;
 // The engine (js/engine.js and its .wasm: the core without price(), for
@@ -58,7 +58,8 @@ export class EdgeCheckoutElement extends HTMLElement {
   #handedOff = null;
   #early = false; // load() was asked before the element started: the checkout the server sent may be old
   #id = `ec${++uid}`;
-  #money = amounts((amount, currency) => formatMoney(amount, currency, this.#locale),
+  #texts = new Map(); // before the engine: the worker's texts of the checkout's amounts (of its currency), by amount
+  #money = amounts((amount, currency) => (formatMoney ? formatMoney(amount, currency, this.#locale) : this.#texts.get(amount)),
     () => ({ currency: this.#checkout.currency, conv: this.#conv, convert: (a) => this.#live?.convert(a) }));
   #client = new Client(() => ({ base: this.getAttribute('api-base') ?? '', key: this.getAttribute('publishable-key') ?? '' }), {
     answered: (change, checkout, last, merged) => this.#answered(change, checkout, last, merged),
@@ -123,8 +124,13 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#lang = lang;
     this.#words = words;
     this.#build();
-    // its skeleton meanwhile (a server's markup stays until the element's own is whole)
-    if (!served) this.#root.replaceChildren(...rootOf(this.#ui));
+    if (!served) {
+      // its skeleton meanwhile (a server's markup stays until the element's own is whole)
+      this.#root.replaceChildren(...rootOf(this.#ui));
+      // shown as it comes, before the engine when the worker's own texts are every amount it shows (#show)
+      if (this.#checkout) this.#show(this.#checkout);
+      else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
+    }
     await engine;
     if (started !== this.#starts) return;
     this.#openQueue();
@@ -137,10 +143,7 @@ export class EdgeCheckoutElement extends HTMLElement {
       if (started !== this.#starts) return;
       this.#root.replaceChildren(...rootOf(this.#ui));
       if (this.#early) this.load(); // the page changed the checkout meanwhile (added an item, say)
-      return;
     }
-    if (this.#checkout) this.#show(this.#checkout);
-    else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
   }
 
   /**
@@ -183,7 +186,6 @@ export class EdgeCheckoutElement extends HTMLElement {
     const shown = this.#shown;
     try {
       const { checkout } = await (sent ?? this.#client.checkout('GET', id));
-      await engine;
       // not over a newer answer, nor over changes still waiting
       if (id === this.getAttribute('checkout-id') && shown === this.#shown && !this.#client.pending) {
         if (!keepSaid) this.#error('');
@@ -274,6 +276,20 @@ export class EdgeCheckoutElement extends HTMLElement {
   /** Shows a checkout as the worker sent it, and reloads the engine from its pricing input. */
   #show(checkout) {
     const ui = this.#ui;
+    // before the engine, the worker's own texts of the amounts: when they are every amount shown here (in
+    // the language the element formats in, the store's currency, nothing negative); else once it is in
+    const [language] = this.#locale.toLowerCase().split('-');
+    if (!formatMoney && checkout && (checkout.buyerLanguage.toLowerCase().split('-')[0] !== language
+      || checkout.conversionCurrency !== checkout.currency || !isZero(checkout.priceSummary.discount.amount)
+      || !isZero(checkout.giftCard?.amount ?? 0))) {
+      const n = ++this.#shown;
+      return void engine.then(() => n === this.#shown && this.#show(checkout));
+    }
+    this.#texts = new Map();
+    if (!formatMoney) {
+      const said = (o) => o && typeof o === 'object' && (o.formattedAmount && this.#texts.set(o.amount, o.formattedAmount), Object.values(o).forEach(said));
+      said(checkout);
+    }
     this.#shown += 1;
     this.#client.saw(checkout);
     this.#checkout = checkout;
@@ -282,7 +298,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#engine?.free();
     // made once the page is idle, after this paint (or at the buyer's first edit, if sooner)
     this.#engine = undefined;
-    if (this.#input) idle(() => this.#live);
+    if (this.#input) engine.then(() => idle(() => this.#live));
     // a checkout with its order (its URL opened again, after the payment page, a reload, days later) is
     // not a cart any more: its confirmation, paid or awaiting payment
     const ordered = !this.#placed && (checkout?.order || checkout?.completed);
@@ -298,7 +314,7 @@ export class EdgeCheckoutElement extends HTMLElement {
 
   /** The live checkout (the engine's), made from the pricing input when first asked for; null when there is none. */
   get #live() {
-    if (this.#engine === undefined) {
+    if (this.#engine === undefined && Checkout) {
       try {
         this.#engine = this.#input ? new Checkout(this.#input) : null;
       } catch {
@@ -325,6 +341,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   /** Prices an edit in the page now, and shows it: the totals, and each line's (only `lineId`'s when given, priced alone). */
   #local(edit, lineId) {
     const engine = this.#live;
+    if (!engine) return; // none yet, or none for this checkout: the worker prices the edit
     const summary = edit(engine);
     const lines = lineId === undefined ? engine.pricing().lineItems : [{ id: lineId, lineItemPrice: engine.linePrice(lineId) }];
     for (const line of lines) {

@@ -40,6 +40,7 @@ async function add(item) {
   }
 }
 
+let adding = Promise.resolve();
 for (const item of config.catalog) {
   const button = document.createElement('button');
   button.type = 'button';
@@ -47,7 +48,8 @@ for (const item of config.catalog) {
   button.dataset.addItem = item.id;
   // the visible words first, then which item: a voice user says what they see
   button.setAttribute('aria-label', `Add to cart: ${item.name}`);
-  button.addEventListener('click', () => add(item));
+  // one add at a time: a second click before the first had made the checkout made another, and the first was lost
+  button.addEventListener('click', () => { adding = adding.then(() => add(item)); });
   const li = document.createElement('li');
   const name = document.createElement('strong');
   name.textContent = item.name;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer, demoStore } from '../support/worker.mjs';
+import { formatMoney } from '../../js/node.js';
 import { launchOptions, openRecorded, openReady, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
 
 let w;
@@ -55,12 +56,17 @@ test('a quantity change is priced in the page before the worker answers, and the
   await page.close();
 });
 
-test("a line whose picture does not load shows the blank in its place; the others keep theirs", async () => {
+test("two items added at once are both in the cart; a line whose picture does not load shows the blank in its place, the others keep theirs", async () => {
   const { page, errors } = await open();
   await page.route('**/img/mug.svg', (route) => route.abort('failed'));
+  // the second click while the first's checkout is being made (the demo page adds one at a time)
+  const made = await hold(page, '**/ecom/v1/checkouts');
   await page.click('[data-add-item=tee-classic]');
+  await waitFor(() => made.count() === 1, 'the checkout asked for');
   await page.click('[data-add-item=mug]');
+  await made.release();
   await page.waitForSelector(`${line('Enamel mug')} .noimg`);
+  await page.waitForSelector(line('Classic tee'));
   assert.equal(await page.$(`${line('Enamel mug')} img`), null);
   assert.match(await page.getAttribute(`${line('Classic tee')} img`, 'src'), /\/img\/tee\.svg$/);
   assert.deepEqual(errors, []);
@@ -167,6 +173,61 @@ test('the checkout URL the API hands out opens that checkout', async () => {
   assert.equal((await r.json()).checkout.lineItems.length, 3);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("unrendered, a checkout is shown priced before the engine is in, as the worker wrote its amounts; one with a discount, or in another language, once the engine is", async () => {
+  const make = async (extra) => {
+    const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', ...extra,
+      lineItems: [{ quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.secretKey));
+    return (await r.json()).checkout;
+  };
+  const [plain, discounted, another] = [await make({}), await make({ couponCode: 'SAVE10' }), await make({})];
+  const context = await browser.newContext();
+  // a page with the element alone (the demo page's own script waits for the engine), the engine held back
+  const open = async (checkout, locale) => {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    const engine = await hold(page, '**/checkout_live_bg.wasm');
+    await page.route('**/bare', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en">
+<script type="module" src="/edge-checkout/js/element.js"></script>
+<edge-checkout publishable-key="${w.a.publishableKey}" checkout-id="${checkout.id}" locale="${locale}"></edge-checkout>` }));
+    const answered = page.waitForResponse((r) => r.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
+    await page.goto(`${w.url}/bare`);
+    await answered;
+    return { page, errors, engine };
+  };
+  const shown = (page) => page.$$eval('edge-checkout [data-summary]:not([hidden]), edge-checkout [data-line-total]', (nodes) => nodes.map((n) => n.textContent).filter((t) => /\d/.test(t)));
+
+  let { page, errors, engine } = await open(plain, 'en-US');
+  await until(page, '[data-summary=total]', plain.priceSummary.total.formattedAmount);
+  const p = plain.priceSummary;
+  assert.deepEqual(await shown(page), [plain.lineItems[0].lineItemPrice.formattedAmount, p.subtotal.formattedAmount, p.tax.formattedAmount, p.total.formattedAmount]);
+  assert.ok(engine.count() === 1, 'the engine asked for, and not in');
+  // once it is, an edit is priced in the page at once (the answer held too)
+  await engine.release();
+  const change = await hold(page, '**/update-line-items-quantity**');
+  await page.fill(`${line('Classic tee')} input[name=quantity]`, '3');
+  await waitFor(async () => (await total(page)) === '$64.92', 'priced in the page');
+  await waitFor(() => change.count() === 1, 'the change sent');
+  await change.release();
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // a discount is written negative, as the worker's texts do not say: the engine's to write
+  for (const [checkout, locale, expected] of [[discounted, 'en', discounted.priceSummary.total.formattedAmount],
+    [another, 'de', formatMoney(another.priceSummary.total.amount, 'USD', 'de')]]) {
+    ({ page, errors, engine } = await open(checkout, locale));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.deepEqual(await shown(page), [], `${locale}: nothing priced without the engine`);
+    assert.equal(await page.isVisible('edge-checkout .skeleton'), true);
+    await engine.release();
+    await until(page, '[data-summary=total]', expected);
+    if (checkout === discounted) assert.equal(await page.textContent('edge-checkout [data-summary=discount]'), formatMoney(`-${checkout.priceSummary.discount.amount}`, 'USD', 'en'));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  await context.close();
 });
 
 /** Each amount, the submit button, the region and the delivery costs the element shows, with where it shows them. */
