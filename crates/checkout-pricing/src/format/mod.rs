@@ -14,6 +14,7 @@ use crate::amount::Amount;
 use crate::currency::Currency;
 use crate::error::Result;
 use crate::input::{self, Text};
+use arrayvec::ArrayString;
 
 /// A language's money format.
 pub(crate) struct Locale {
@@ -93,15 +94,14 @@ impl MoneyFormat {
         negative: bool,
         use_text: impl FnOnce(&str) -> R,
     ) -> R {
-        let mut stack = Stack {
-            buf: [0; STACK_TEXT],
-            len: 0,
-            overflowed: false,
-        };
+        let mut stack = Stack::default();
         self.write(amount, negative, &mut stack);
-        match std::str::from_utf8(stack.buf.get(..stack.len).unwrap_or_default()) {
-            Ok(text) if !stack.overflowed => use_text(text),
-            _ => use_text(&self.format(amount, negative)),
+        if stack.overflowed {
+            use_text(&self.format(amount, negative))
+        } else {
+            // text put in whole `&str`s: no check of its UTF-8 again (which cost
+            // 7% of a 300-line GET's instructions)
+            use_text(stack.text.as_str())
         }
     }
 
@@ -136,23 +136,16 @@ impl Sink for String {
 /// digits with its separators and symbol).
 const STACK_TEXT: usize = 128;
 
+#[derive(Default)]
 struct Stack {
-    buf: [u8; STACK_TEXT],
-    len: usize,
+    text: ArrayString<STACK_TEXT>,
     /// Text did not fit: [`MoneyFormat::with_formatted`] writes it on the heap.
     overflowed: bool,
 }
 
 impl Sink for Stack {
     fn put(&mut self, text: &str) {
-        let end = self.len + text.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(to) if !self.overflowed => {
-                to.copy_from_slice(text.as_bytes());
-                self.len = end;
-            }
-            _ => self.overflowed = true,
-        }
+        self.overflowed = self.overflowed || self.text.try_push_str(text).is_err();
     }
 }
 
