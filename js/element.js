@@ -33,6 +33,13 @@ let Checkout;
 let formatMoney;
 const engine = import('./engine.js').then((m) => ({ Checkout, formatMoney } = m));
 
+/** Each amount in `o` (a checkout, as the worker sent it) with the worker's text of it, into `texts`. */
+function said(o, texts) {
+  if (!o || typeof o !== 'object') return;
+  if (o.formattedAmount) texts.set(o.amount, o.formattedAmount);
+  for (const v of Object.values(o)) said(v, texts);
+}
+
 export class EdgeCheckoutElement extends HTMLElement {
   static observedAttributes = ['checkout-id', 'locale', 'publishable-key', 'api-base'];
 
@@ -286,10 +293,7 @@ export class EdgeCheckoutElement extends HTMLElement {
       return void engine.then(() => n === this.#shown && this.#show(checkout));
     }
     this.#texts = new Map();
-    if (!formatMoney) {
-      const said = (o) => o && typeof o === 'object' && (o.formattedAmount && this.#texts.set(o.amount, o.formattedAmount), Object.values(o).forEach(said));
-      said(checkout);
-    }
+    if (!formatMoney) said(checkout, this.#texts);
     this.#shown += 1;
     this.#client.saw(checkout);
     this.#checkout = checkout;
