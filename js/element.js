@@ -65,7 +65,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   #handedOff = null;
   #early = false; // load() was asked before the element started: the checkout the server sent may be old
   #id = `ec${++uid}`;
-  #texts = new Map(); // before the engine: the worker's texts of the checkout's amounts (of its currency), by amount
+  #texts = null; // before the engine: the worker's texts of the checkout's amounts (of its currency), by amount
   #money = amounts((amount, currency) => (formatMoney ? formatMoney(amount, currency, this.#locale) : this.#texts.get(amount)),
     () => ({ currency: this.#checkout.currency, conv: this.#conv, convert: (a) => this.#live?.convert(a) }));
   #client = new Client(() => ({ base: this.getAttribute('api-base') ?? '', key: this.getAttribute('publishable-key') ?? '' }), {
@@ -290,10 +290,9 @@ export class EdgeCheckoutElement extends HTMLElement {
       || checkout.conversionCurrency !== checkout.currency || !isZero(checkout.priceSummary.discount.amount)
       || !isZero(checkout.giftCard?.amount ?? 0))) {
       const n = ++this.#shown;
-      return void engine.then(() => n === this.#shown && this.#show(checkout));
+      return engine.then(() => n === this.#shown && this.#show(checkout));
     }
-    this.#texts = new Map();
-    if (!formatMoney) said(checkout, this.#texts);
+    if (!formatMoney) said(checkout, (this.#texts = new Map()));
     this.#shown += 1;
     this.#client.saw(checkout);
     this.#checkout = checkout;

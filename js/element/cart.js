@@ -7,6 +7,9 @@ import { el, field, idle, isZero, mark, place } from './dom.js';
 
 const blank = () => el('span', { className: 'noimg', part: 'thumbnail' });
 
+// new rows made at once in a page: more than a screen holds
+const FIRST = 40;
+
 const ROWS = [['subtotal', 'subtotal'], ['discount', 'discount'], ['shipping', 'shipping'], ['tax', 'tax'],
   ['additionalFees', 'fees'], ['giftCard', 'giftCard'], ['total', 'total']];
 
@@ -14,6 +17,7 @@ export class Cart {
   #host;
   #rows = new Map(); // line id: its row ({li, qty, total, stock, deferred, lowered})
   #templates = []; // a line's row before it is a line's: [without a picture, with one]
+  #lines = []; // the lines shown last
   #code = null; // the applied code shown
   #currencies = ''; // the currencies listed
   fields = {};
@@ -140,14 +144,23 @@ export class Cart {
     }
   }
 
-  /** Shows the checkout's lines: each line's row kept and filled in place, new ones made, gone ones removed. */
-  show(lines) {
+  /**
+   * Shows the checkout's lines: each line's row kept and filled in place, new
+   * ones made, gone ones removed. In a page, at most FIRST new rows at once
+   * (a long cart's first paint shows its first rows and its totals); the
+   * others once the page is idle after it.
+   */
+  show(lines, all = !globalThis.document) {
     const rows = new Map();
+    let made = 0;
+    this.#lines = lines;
     for (const line of lines) {
       const row = this.#rows.get(line.id);
       if (row) this.#fill(row, line);
-      rows.set(line.id, row ?? this.#line(line));
+      if (row || all || made++ < FIRST) rows.set(line.id, row ?? this.#line(line));
     }
+    // once the page is idle, after this paint (from the lines shown then: a newer show may have made them already)
+    if (made > FIRST) idle(() => this.show(this.#lines, true));
     this.#rows = rows;
     place(this.lines, [...rows.values()].map((r) => r.li));
   }
@@ -156,6 +169,7 @@ export class Cart {
   remove(lineId) {
     this.#rows.get(lineId)?.li.remove();
     this.#rows.delete(lineId);
+    this.#lines = this.#lines.filter((l) => l.id !== lineId);
   }
 
   /** The applied code, with its button to remove it; the code's box hidden when the store locks it. */

@@ -316,6 +316,34 @@ test("the worker's checkout page arrives priced: shown before any script, and th
   await context.close();
 });
 
+test('unrendered, a long cart paints its first rows and its totals first, and makes the others once the page is idle', async () => {
+  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext();
+  // the rows there at the first frame whose total shows an amount
+  await context.addInitScript(() => {
+    const seen = () => {
+      const root = document.querySelector('edge-checkout')?.shadowRoot;
+      if (/\d/.test(root?.querySelector('[data-summary=total]')?.textContent ?? '')) window.rows = root.querySelectorAll('[data-line-item-id]').length;
+      else requestAnimationFrame(seen);
+    };
+    requestAnimationFrame(seen);
+  });
+  const page = await context.newPage();
+  await page.route('**/bare', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en">
+<script type="module" src="/edge-checkout/js/element.js"></script>
+<edge-checkout publishable-key="${w.a.publishableKey}" checkout-id="${checkout.id}" locale="en"></edge-checkout>` }));
+  await page.goto(`${w.url}/bare`);
+  await page.waitForFunction(() => window.rows !== undefined);
+  assert.equal(await page.evaluate(() => window.rows), 40, 'the first 40 rows with the first total');
+  await page.waitForFunction(() => document.querySelector('edge-checkout').shadowRoot.querySelectorAll('[data-line-item-id]').length === 60);
+  const names = await page.$$eval('edge-checkout [data-line-item-id]', (rows) => rows.map((row) => row.dataset.lineItemId));
+  assert.deepEqual(names, checkout.lineItems.map((l) => l.id), 'in the checkout\'s order');
+  assert.match(await page.textContent('edge-checkout [data-line-item-id]:last-child [data-line-total]'), /\d/);
+  await context.close();
+});
+
 test('a long cart: a line far below is laid out only as it nears the view (not in the served markup), and its focus ring stays inside it', async () => {
   const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.publishableKey));
