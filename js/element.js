@@ -280,7 +280,10 @@ export class EdgeCheckoutElement extends HTMLElement {
     if (count !== was.count || offline !== was.offline) this.#emit('pending', { count, offline });
   }
 
-  /** Shows a checkout as the worker sent it, and reloads the engine from its pricing input. */
+  /**
+   * Shows a checkout as the worker sent it (before the engine is in, only one whose amounts the worker's
+   * texts say; another once it is), and has the live checkout made again from its pricing input.
+   */
   #show(checkout) {
     const ui = this.#ui;
     // before the engine, the worker's own texts of the amounts: when they are every amount shown here (in

@@ -175,6 +175,17 @@ test('the checkout URL the API hands out opens that checkout', async () => {
   await page.close();
 });
 
+/**
+ * Opens in `page` a page of the worker's origin with the element alone (the demo page's own script waits for
+ * the engine), unrendered, showing `checkout` of tenant a in `locale`.
+ */
+async function openBare(page, checkout, locale) {
+  await page.route('**/bare', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en">
+<script type="module" src="/edge-checkout/js/element.js"></script>
+<edge-checkout publishable-key="${w.a.publishableKey}" checkout-id="${checkout.id}" locale="${locale}"></edge-checkout>` }));
+  await page.goto(`${w.url}/bare`);
+}
+
 test("unrendered, a checkout is shown priced before the engine is in, as the worker wrote its amounts; one with a discount, or in another language, once the engine is", async () => {
   const make = async (extra) => {
     const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', ...extra,
@@ -183,17 +194,14 @@ test("unrendered, a checkout is shown priced before the engine is in, as the wor
   };
   const [plain, discounted, another] = [await make({}), await make({ couponCode: 'SAVE10' }), await make({})];
   const context = await browser.newContext();
-  // a page with the element alone (the demo page's own script waits for the engine), the engine held back
+  // the element alone, the engine held back
   const open = async (checkout, locale) => {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
     const engine = await hold(page, '**/checkout_live_bg.wasm');
-    await page.route('**/bare', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en">
-<script type="module" src="/edge-checkout/js/element.js"></script>
-<edge-checkout publishable-key="${w.a.publishableKey}" checkout-id="${checkout.id}" locale="${locale}"></edge-checkout>` }));
     const answered = page.waitForResponse((r) => r.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
-    await page.goto(`${w.url}/bare`);
+    await openBare(page, checkout, locale);
     await answered;
     return { page, errors, engine };
   };
@@ -331,10 +339,7 @@ test('unrendered, a long cart paints its first rows and its totals first, and ma
     requestAnimationFrame(seen);
   });
   const page = await context.newPage();
-  await page.route('**/bare', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en">
-<script type="module" src="/edge-checkout/js/element.js"></script>
-<edge-checkout publishable-key="${w.a.publishableKey}" checkout-id="${checkout.id}" locale="en"></edge-checkout>` }));
-  await page.goto(`${w.url}/bare`);
+  await openBare(page, checkout, 'en');
   await page.waitForFunction(() => window.rows !== undefined);
   assert.equal(await page.evaluate(() => window.rows), 40, 'the first 40 rows with the first total');
   await page.waitForFunction(() => document.querySelector('edge-checkout').shadowRoot.querySelectorAll('[data-line-item-id]').length === 60);

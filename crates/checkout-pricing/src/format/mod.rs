@@ -99,8 +99,8 @@ impl MoneyFormat {
         if stack.overflowed {
             use_text(&self.format(amount, negative))
         } else {
-            // text put in whole `&str`s: no check of its UTF-8 again (which cost
-            // 7% of a 300-line GET's instructions)
+            // text put in whole `&str`s: no check of its UTF-8 again (1.8% of a
+            // 300-line GET's instructions, counted)
             use_text(stack.text.as_str())
         }
     }
