@@ -55,6 +55,8 @@ export class EdgeCheckoutElement extends HTMLElement {
   #conv = null; // the buyer's currency when it is not the store's
   #starts = 0;
   #shown = 0; // answers shown so far: a load answered after a newer one is not shown
+  #loads = 0; // loads asked so far
+  #by = 0; // the load whose answer was shown last (Infinity: another answer was, since)
   #unpriced = false; // a change answered since the last answer shown that the page could not price
   #total = null; // the total the buyer sees
   #edits = 0; // the buyer's changes so far
@@ -191,12 +193,14 @@ export class EdgeCheckoutElement extends HTMLElement {
     if (!this.getAttribute('publishable-key')) return;
     this.#ui.box.setAttribute('aria-busy', 'true');
     const shown = this.#shown;
+    const n = ++this.#loads;
     try {
       const { checkout } = await (sent ?? this.#client.checkout('GET', id));
-      // not over a newer answer, nor over changes still waiting
-      if (id === this.getAttribute('checkout-id') && shown === this.#shown && !this.#client.pending) {
+      // not over a newer answer (an older load's is not newer), nor over changes still waiting
+      if (id === this.getAttribute('checkout-id') && (shown === this.#shown || this.#by < n) && !this.#client.pending) {
         if (!keepSaid) this.#error('');
         this.#show(checkout);
+        this.#by = n;
       }
     } catch (e) {
       if (!this.#fail(e, () => this.#load(undefined, keepSaid))) {
@@ -286,6 +290,7 @@ export class EdgeCheckoutElement extends HTMLElement {
    */
   #show(checkout) {
     const ui = this.#ui;
+    this.#by = Infinity;
     // before the engine, the worker's own texts of the amounts: when they are every amount shown here (in
     // the language the element formats in, the store's currency, nothing negative); else once it is in
     const [language] = this.#locale.toLowerCase().split('-');
