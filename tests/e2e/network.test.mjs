@@ -33,25 +33,27 @@ async function stored(id) {
 }
 
 /**
- * Lets the first request to `pattern` reach the worker at once and holds its
- * answer until `release()`; later requests pass. `answered()`: the element has
- * had the held answer.
+ * Lets the first `count` requests to `pattern` reach the worker at once and
+ * holds each one's answer until `release(i)`; later requests pass.
+ * `sent(i)`: the worker has answered the i-th (0: the first).
  */
-async function lateAnswer(page, pattern) {
-  let release;
-  const gate = new Promise((r) => { release = r; });
-  let arrived;
-  const sent = new Promise((r) => { arrived = r; });
-  let first = true;
+async function lateAnswers(page, pattern, count = 1) {
+  const held = Array.from({ length: count }, () => {
+    const h = {};
+    h.sent = new Promise((r) => { h.arrived = r; });
+    h.gate = new Promise((r) => { h.open = r; });
+    return h;
+  });
+  let n = 0;
   await page.route(pattern, async (route) => {
-    if (!first) return route.continue();
-    first = false;
+    const h = held[n++];
+    if (!h) return route.continue();
     const response = await route.fetch();
-    arrived();
-    await gate;
+    h.arrived();
+    await h.gate;
     await route.fulfill({ response });
   });
-  return { sent, release: () => release() };
+  return { sent: (i = 0) => held[i].sent, release: (i = 0) => held[i].open() };
 }
 
 /** The demo page with `item` (shown as `name`) added from its catalog: the checkout's id and the line's quantity field. */
@@ -66,10 +68,10 @@ async function added(item, name) {
 test('a late answer never writes into the field the buyer is typing in: 3, then 4 selected over it, is 4 (not 34)', async () => {
   const { page, errors, id, qty } = await added('tee-classic', 'Classic tee');
 
-  const late = await lateAnswer(page, '**/update-line-items-quantity**');
+  const late = await lateAnswers(page, '**/update-line-items-quantity**');
   await qty.fill('3');
   await qty.press('Tab'); // the buyer leaves the field; "3" is sent
-  await late.sent;
+  await late.sent();
   assert.equal((await stored(id)).lineItems[0].quantity, 3, 'the worker has the 3; its answer is on its way');
 
   // the buyer comes back and selects the 3 to type over it; the answer lands meanwhile
@@ -89,9 +91,9 @@ test('a late answer never writes into the field the buyer is typing in: 3, then 
 
 test("a late answer is not written into a field edited after its change was sent, even once the buyer has left it", async () => {
   const { page, errors, id, qty } = await added('mug', 'Enamel mug');
-  const late = await lateAnswer(page, '**/update-line-items-quantity**');
+  const late = await lateAnswers(page, '**/update-line-items-quantity**');
   await qty.fill('2');
-  await late.sent;
+  await late.sent();
   // the buyer types 3, leaves the field, and only then the answer to "2" comes
   await qty.fill('3');
   await qty.press('Tab');
@@ -146,10 +148,10 @@ test('a late answer leaves the buyer where they are: on a delivery option (Space
   const onIt = () => page.evaluate(() => document.querySelector('edge-checkout').shadowRoot.activeElement?.outerHTML.slice(0, 60));
   /** Focuses `selector` while the answer to a quantity change is held, then lets the answer land. */
   const landsWhileOn = async (selector, quantity) => {
-    const late = await lateAnswer(page, '**/update-line-items-quantity**');
+    const late = await lateAnswers(page, '**/update-line-items-quantity**');
     await qty.fill(String(quantity));
     await qty.press('Tab');
-    await late.sent;
+    await late.sent();
     await page.focus(selector);
     const before = await onIt();
     const finals = (await events(page, 'change')).filter((e) => e.final).length;
@@ -166,6 +168,32 @@ test('a late answer leaves the buyer where they are: on a delivery option (Space
   await waitFor(async () => !(await stored(id)).appliedDiscounts?.some((d) => d.coupon), 'the code removed');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('two loads of the checkout answered out of order: the newer answer is shown, whichever comes first', { timeout: 60_000 }, async () => {
+  for (const newerFirst of [true, false]) {
+    const { page, errors, id } = await added('tee-classic', 'Classic tee');
+    const late = await lateAnswers(page, (url) => url.pathname === `/ecom/v1/checkouts/${id}`, 2);
+    const load = (name) => page.evaluate((n) => { window[n] = document.querySelector('edge-checkout').load(); }, name);
+    await load('older');
+    await late.sent(0);
+    // the buyer's phone adds a mug to the same checkout; the page loads it again
+    const r = await w.fetch(`/ecom/v1/checkouts/${id}/add-to-checkout`, json('POST', {
+      lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey));
+    assert.equal(r.status, 200);
+    await load('newer');
+    await late.sent(1);
+    // each answer is let in once the element is done with the one before (load() resolves then)
+    for (const [i, name] of newerFirst ? [[1, 'newer'], [0, 'older']] : [[0, 'older'], [1, 'newer']]) {
+      late.release(i);
+      await page.evaluate((n) => window[n], name);
+    }
+    assert.ok(await page.$(line('Enamel mug')), `the mug (${newerFirst ? 'the newer answer first' : 'the older first'})`);
+    assert.ok(await page.$(line('Classic tee')));
+    assert.equal(await total(page), (await stored(id)).priceSummary.total.formattedAmount, 'the total of both');
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test('offline, edits are priced at once and said to wait; back online they reach the worker in order, with no click', async () => {
