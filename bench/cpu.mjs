@@ -1,5 +1,7 @@
-// The edge's CPU per request: the CPU time of the workerd processes under
-// local `wrangler dev` (user + system, from /proc/<pid>/stat), over `count`
+// The edge's CPU per request: the CPU time of the workerd process that runs
+// the worker under local `wrangler dev` (user + system, from /proc/<pid>/stat;
+// wrangler's proxy in front of it, a workerd of its own that production does
+// not have, is given beside it as `proxyMs`), over `count`
 // requests of one kind sent one at a time after 20 to warm up, per request,
 // beside a floor request on the same worker (the public JWKS: no key, no
 // storage), whose figure is the local server's own cost. Each kind at 20 and
@@ -58,18 +60,26 @@ function descendants(root) {
   return found;
 }
 
-/** CPU milliseconds the workerd processes under `root` have used so far. */
-function workerdCpuMs(root) {
-  let ticks = 0;
+/**
+ * CPU milliseconds the workerd processes under `root` have used so far:
+ * `worker`, the one that runs the worker (and its stores' objects), and
+ * `proxy`, the one that listens on `port`: wrangler dev's own proxy in front
+ * of it, which production does not have (it forwards every request and
+ * answer, so its cost grows with the answer).
+ */
+function workerdCpuMs(root, port) {
+  const ms = { worker: 0, proxy: 0 };
   for (const pid of descendants(root)) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('workerd')) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+      ms[cmdline.includes(`entry=127.0.0.1:${port}\0`) ? 'proxy' : 'worker'] += (ticks * 1000) / TICKS;
     } catch { /* gone */ }
   }
-  return (ticks * 1000) / TICKS;
+  return ms;
 }
 
 const info = {
@@ -169,17 +179,20 @@ async function measure(storage) {
     for (const row of rows) {
       row.sent = 0;
       row.ms = 0;
+      row.proxyMs = 0;
       for (; row.sent < WARM; row.sent++) await row.send(row.sent);
     }
     // CPU ms per request over `count` of each, the kinds taking turns
     for (let round = 0; round < ROUNDS; round++) {
       for (const row of rows) {
         const n = Math.round((count * (round + 1)) / ROUNDS) - Math.round((count * round) / ROUNDS);
-        const before = workerdCpuMs(server.child.pid);
+        const before = workerdCpuMs(server.child.pid, port);
         for (let i = 0; i < n; i++) await row.send(row.sent++);
         // what the requests left to do after their answers (a store's write, its alarm) is theirs
         await new Promise((r) => setTimeout(r, SETTLE_MS));
-        row.ms += (workerdCpuMs(server.child.pid) - before) / count;
+        const after = workerdCpuMs(server.child.pid, port);
+        row.ms += (after.worker - before.worker) / count;
+        row.proxyMs += (after.proxy - before.proxy) / count;
       }
     }
     // then each kind's profile, when profiling, over as many again
@@ -197,7 +210,7 @@ async function measure(storage) {
   const floor = rows[0].ms;
   for (const r of rows) {
     console.log(JSON.stringify({ storage, request: r.request, lines: r.lines, cpuMs: +r.ms.toFixed(2),
-      overFloorMs: r === rows[0] ? null : +(r.ms - floor).toFixed(2) }));
+      overFloorMs: r === rows[0] ? null : +(r.ms - floor).toFixed(2), proxyMs: +r.proxyMs.toFixed(2) }));
   }
   // ms per request, by part and by function, in the worker's isolate (where a store's object runs too, under wrangler dev)
   for (const p of profiles) console.log(JSON.stringify(p));

@@ -125,7 +125,7 @@ try {
         total.push(t.total);
         live.push(t.live);
         // a keystroke in the first quantity: the time to the frame after the total changed
-        const ms = await page.evaluate(() => new Promise((resolve) => {
+        const ms = await page.evaluate(() => new Promise((resolve, reject) => {
           const root = document.querySelector('edge-checkout').shadowRoot;
           const total = root.querySelector('[data-summary=total]');
           const qty = root.querySelector('input[name^=quantity], input[type=number]');
@@ -136,6 +136,7 @@ try {
           const check = () => (total.textContent !== before
             ? requestAnimationFrame(() => resolve(performance.now() - start)) : requestAnimationFrame(check));
           check();
+          setTimeout(() => reject(new Error(`the total never changed after a keystroke in ${qty?.name}: ${before}`)), 10_000);
         }));
         keystroke.push(ms);
         await context.close();
