@@ -127,3 +127,23 @@ test("a checkout page's read (its header set) takes the publishable key only: th
   assert.doesNotMatch(html, /shadowrootmode/);
   assert.match(await open(w.a.publishableKey), /shadowrootmode/, 'the publishable key renders it');
 });
+
+test("a caller header sent by a client is never believed: one that names tenant a's secret key gives a publishable key, another tenant's key or none nothing more", async () => {
+  // the header the worker sets on the call it forwards to a store's object (`WHO_HEADER`), forged
+  const forged = (method, body, key) => {
+    const init = json(method, body, key);
+    init.headers['x-edge-checkout-caller'] = JSON.stringify({ tenant: w.a.tenant.appDefId, secret: true, origin: null, limitKey: 'forged' });
+    return init;
+  };
+  // a checkout for the point of sale is the merchant's to make (the secret key's), decided in the store
+  const pos = { channelType: 'POS', lineItems: [] };
+  assert.equal((await w.fetch('/ecom/v1/checkouts', forged('POST', pos, w.a.publishableKey))).status, 403);
+  assert.equal((await w.fetch('/ecom/v1/checkouts', forged('POST', pos, w.b.publishableKey))).status, 403);
+  assert.equal((await w.fetch('/ecom/v1/checkouts', forged('POST', pos))).status, 401);
+  assert.equal((await w.fetch('/ecom/v1/checkouts', json('POST', pos, w.a.secretKey))).status, 200, 'the secret key may');
+  // tenant a's order: not found with tenant b's key, refused to a's publishable key, not there without a key
+  const order = `/ecom/v1/orders/${ids.order}`;
+  assert.equal((await w.fetch(order, forged('GET', undefined, w.b.secretKey))).status, 404);
+  assert.equal((await w.fetch(order, forged('GET', undefined, w.a.publishableKey))).status, 403);
+  assert.equal((await w.fetch(order, forged('GET'))).status, 401);
+});
