@@ -147,3 +147,15 @@ test("a caller header sent by a client is never believed: one that names tenant 
   assert.equal((await w.fetch(order, forged('GET', undefined, w.a.publishableKey))).status, 403);
   assert.equal((await w.fetch(order, forged('GET'))).status, 401);
 });
+
+test("a store's object's own paths (its SQL hook among them, on in these tests) are not the worker's: 404 with any key, and nothing runs", async () => {
+  const order = `/ecom/v1/orders/${ids.order}`;
+  const sql = { sql: 'DELETE FROM orders', args: [] };
+  for (const key of [undefined, w.a.publishableKey, w.a.secretKey]) {
+    for (const [method, path, body] of [['POST', '/__store/sql', sql], ['POST', '/__store/upkeep', {}], ['GET', '/__store/alarm']]) {
+      const r = await w.fetch(path, json(method, body, key));
+      assert.equal(r.status, 404, `${method} ${path} with ${key ? key.slice(0, 3) : 'no key'}`);
+    }
+  }
+  assert.equal((await w.fetch(order, json('GET', undefined, w.a.secretKey))).status, 200, 'the order is still there');
+});
