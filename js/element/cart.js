@@ -148,19 +148,20 @@ export class Cart {
    * Shows the checkout's lines: each line's row kept and filled in place, new
    * ones made, gone ones removed. In a page, at most FIRST new rows at once
    * (a long cart's first paint shows its first rows and its totals); the
-   * others once the page is idle after it.
+   * others once the page is idle after it (`fill` false: the rows made
+   * already are left as they are, priced in the page since, it may be).
    */
-  show(lines, all = !globalThis.document) {
+  show(lines, all = !globalThis.document, fill = true) {
     const rows = new Map();
     let made = 0;
     this.#lines = lines;
     for (const line of lines) {
       const row = this.#rows.get(line.id);
-      if (row) this.#fill(row, line);
+      if (row && fill) this.#fill(row, line);
       if (row || all || made++ < FIRST) rows.set(line.id, row ?? this.#line(line));
     }
     // once the page is idle, after this paint (from the lines shown then: a newer show may have made them already)
-    if (made > FIRST) idle(() => this.show(this.#lines, true));
+    if (made > FIRST) idle(() => this.show(this.#lines, true, false));
     this.#rows = rows;
     place(this.lines, [...rows.values()].map((r) => r.li));
   }

@@ -352,6 +352,38 @@ test('unrendered, a long cart paints its first rows and its totals first, and ma
   await context.close();
 });
 
+test("unrendered, a long cart's other rows, made once the page is idle, leave a row the buyer changed meanwhile as the page priced it", async () => {
+  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  // a discount: the first paint waits for the engine, so the change below is priced in the page
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', couponCode: 'SAVE10', lineItems }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext();
+  // at the first frame whose total shows an amount, before the page is idle: the first line's quantity to 3
+  await context.addInitScript(() => {
+    const seen = () => {
+      const root = document.querySelector('edge-checkout')?.shadowRoot;
+      if (!/\d/.test(root?.querySelector('[data-summary=total]')?.textContent ?? '')) return requestAnimationFrame(seen);
+      const qty = root.querySelector('[data-line-item-id] input[name=quantity]');
+      qty.value = '3';
+      qty.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      window.rows = root.querySelectorAll('[data-line-item-id]').length;
+    };
+    requestAnimationFrame(seen);
+  });
+  const page = await context.newPage();
+  const sent = await hold(page, '**/update-line-items-quantity**');
+  await openBare(page, checkout, 'en');
+  await page.waitForFunction(() => window.rows !== undefined);
+  assert.equal(await page.evaluate(() => window.rows), 40, 'changed before the other rows were made');
+  await page.waitForFunction(() => document.querySelector('edge-checkout').shadowRoot.querySelectorAll('[data-line-item-id]').length === 60);
+  const first = checkout.lineItems[0];
+  assert.equal(await page.textContent('edge-checkout [data-line-item-id] [data-line-total]'), `$${(Number(first.price.amount) * 3).toFixed(2)}`,
+    "the page's price of 3, not the worker's of 1");
+  assert.equal(await page.inputValue('edge-checkout [data-line-item-id] input[name=quantity]'), '3');
+  await sent.release();
+  await context.close();
+});
+
 test('a long cart: a line far below is laid out only as it nears the view (not in the served markup), and its focus ring stays inside it', async () => {
   const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.publishableKey));
