@@ -1,6 +1,8 @@
 // The key matrix: every route of the OpenAPI document against no key, a wrong
 // key, a publishable key and another tenant's key. Secret-only routes refuse a
 // publishable key (403); another tenant's ids answer 404, like unknown ones.
+// A caller header a client sends (the worker's to its stores' objects) is
+// never believed, and the objects' own paths are not the worker's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
