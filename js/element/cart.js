@@ -24,7 +24,7 @@ export class Cart {
 
   /**
    * `host`: `{id, t(key, …args), price(p, negative), amount(a, negative), fmt(amount, currency), waits(lineId),
-   * quantity(lineId, n), remove(lineId), applyCoupon(), removeCoupon(), currency(code)}`.
+   * linePrice(line) (a page's only), quantity(lineId, n), remove(lineId), applyCoupon(), removeCoupon(), currency(code)}`.
    */
   constructor(host) {
     this.#host = host;
@@ -99,7 +99,7 @@ export class Cart {
   }
 
   /** A new row for a line of the cart, filled from `line`. */
-  #line(line) {
+  #line(line, fresh = true) {
     const { id: eid, t } = this.#host;
     const id = `${eid}-q-${line.id}`;
     const name = line.productName?.original ?? '';
@@ -117,6 +117,8 @@ export class Cart {
     button.setAttribute('aria-label', t('removeItem', name));
     const row = { li, qty, total, stock, deferred: null, lowered: null };
     this.#fill(row, line);
+    // made once the page is idle: the line's price as the page has it now (a change may be on its way)
+    if (!fresh) row.total.textContent = this.#host.linePrice(line);
     return row;
   }
 
@@ -149,7 +151,8 @@ export class Cart {
    * ones made, gone ones removed. In a page, at most FIRST new rows at once
    * (a long cart's first paint shows its first rows and its totals); the
    * others once the page is idle after it (`fill` false: the rows made
-   * already are left as they are, priced in the page since, it may be).
+   * already are left as they are, priced in the page since, it may be, and
+   * the new ones priced as the page has them).
    */
   show(lines, all = !globalThis.document, fill = true) {
     const rows = new Map();
@@ -158,7 +161,7 @@ export class Cart {
     for (const line of lines) {
       const row = this.#rows.get(line.id);
       if (row && fill) this.#fill(row, line);
-      if (row || all || made++ < FIRST) rows.set(line.id, row ?? this.#line(line));
+      if (row || all || made++ < FIRST) rows.set(line.id, row ?? this.#line(line, fill));
     }
     // once the page is idle, after this paint (from the lines shown then: a newer show may have made them already)
     if (made > FIRST) idle(() => this.show(this.#lines, true, false));

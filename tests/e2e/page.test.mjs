@@ -384,6 +384,40 @@ test("unrendered, a long cart's other rows, made once the page is idle, leave a 
   await context.close();
 });
 
+test("unrendered, a long cart's other rows, made once the page is idle after the buyer chose another currency, are in that currency", async () => {
+  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  // a discount: the first paint waits for the engine, so the currency below is priced in the page
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', couponCode: 'SAVE10', lineItems }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext();
+  // at the first frame whose total shows an amount, before the page is idle: euros
+  await context.addInitScript(() => {
+    const seen = () => {
+      const root = document.querySelector('edge-checkout')?.shadowRoot;
+      if (!/\d/.test(root?.querySelector('[data-summary=total]')?.textContent ?? '')) return requestAnimationFrame(seen);
+      const select = root.querySelector('select[name=currency]');
+      select.value = 'EUR';
+      select.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+      window.rows = root.querySelectorAll('[data-line-item-id]').length;
+    };
+    requestAnimationFrame(seen);
+  });
+  const page = await context.newPage();
+  // the change (the one request that is not a read) is held: the rows are made from the worker's lines in dollars
+  const held = [];
+  await page.route((url) => url.pathname.startsWith(`/ecom/v1/checkouts/${checkout.id}`),
+    (route) => (route.request().method() === 'GET' ? route.continue() : held.push(route)));
+  await openBare(page, checkout, 'en');
+  await page.waitForFunction(() => window.rows !== undefined);
+  assert.equal(await page.evaluate(() => window.rows), 40, 'chosen before the other rows were made');
+  await page.waitForFunction(() => document.querySelector('edge-checkout').shadowRoot.querySelectorAll('[data-line-item-id]').length === 60);
+  await waitFor(() => held.length === 1, 'the currency sent');
+  const totals = await page.$$eval('edge-checkout [data-line-item-id] [data-line-total]', (nodes) => nodes.map((n) => n.textContent));
+  assert.deepEqual(totals.filter((t) => !t.startsWith('€')), [], 'every line in euros');
+  await held[0].continue();
+  await context.close();
+});
+
 test('a long cart: a line far below is laid out only as it nears the view (not in the served markup), and its focus ring stays inside it', async () => {
   const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.publishableKey));
