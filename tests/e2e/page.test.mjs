@@ -352,66 +352,51 @@ test('unrendered, a long cart paints its first rows and its totals first, and ma
   await context.close();
 });
 
-test("unrendered, a long cart's other rows, made once the page is idle, leave a row the buyer changed meanwhile as the page priced it", async () => {
+/**
+ * A 60-line cart with a discount (so its first paint has the engine), on a bare page where, at the first
+ * frame whose total shows an amount, the buyer sets `control` to `value` (its `event` sent) before the page
+ * is idle; the change this sends is held. `held`: the held requests (every one but a read).
+ */
+async function longCartChanged(control, value, event) {
   const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
-  // a discount: the first paint waits for the engine, so the change below is priced in the page
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', couponCode: 'SAVE10', lineItems }, w.a.secretKey));
   const { checkout } = await r.json();
   const context = await browser.newContext();
-  // at the first frame whose total shows an amount, before the page is idle: the first line's quantity to 3
-  await context.addInitScript(() => {
+  await context.addInitScript(([selector, to, type]) => {
     const seen = () => {
       const root = document.querySelector('edge-checkout')?.shadowRoot;
       if (!/\d/.test(root?.querySelector('[data-summary=total]')?.textContent ?? '')) return requestAnimationFrame(seen);
-      const qty = root.querySelector('[data-line-item-id] input[name=quantity]');
-      qty.value = '3';
-      qty.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      const node = root.querySelector(selector);
+      node.value = to;
+      node.dispatchEvent(new Event(type, { bubbles: true, composed: true }));
       window.rows = root.querySelectorAll('[data-line-item-id]').length;
     };
     requestAnimationFrame(seen);
-  });
+  }, [control, value, event]);
   const page = await context.newPage();
-  const sent = await hold(page, '**/update-line-items-quantity**');
-  await openBare(page, checkout, 'en');
-  await page.waitForFunction(() => window.rows !== undefined);
-  assert.equal(await page.evaluate(() => window.rows), 40, 'changed before the other rows were made');
-  await page.waitForFunction(() => document.querySelector('edge-checkout').shadowRoot.querySelectorAll('[data-line-item-id]').length === 60);
-  const first = checkout.lineItems[0];
-  assert.equal(await page.textContent('edge-checkout [data-line-item-id] [data-line-total]'), `$${(Number(first.price.amount) * 3).toFixed(2)}`,
-    "the page's price of 3, not the worker's of 1");
-  assert.equal(await page.inputValue('edge-checkout [data-line-item-id] input[name=quantity]'), '3');
-  await sent.release();
-  await context.close();
-});
-
-test("unrendered, a long cart's other rows, made once the page is idle after the buyer chose another currency, are in that currency", async () => {
-  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
-  // a discount: the first paint waits for the engine, so the currency below is priced in the page
-  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', couponCode: 'SAVE10', lineItems }, w.a.secretKey));
-  const { checkout } = await r.json();
-  const context = await browser.newContext();
-  // at the first frame whose total shows an amount, before the page is idle: euros
-  await context.addInitScript(() => {
-    const seen = () => {
-      const root = document.querySelector('edge-checkout')?.shadowRoot;
-      if (!/\d/.test(root?.querySelector('[data-summary=total]')?.textContent ?? '')) return requestAnimationFrame(seen);
-      const select = root.querySelector('select[name=currency]');
-      select.value = 'EUR';
-      select.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
-      window.rows = root.querySelectorAll('[data-line-item-id]').length;
-    };
-    requestAnimationFrame(seen);
-  });
-  const page = await context.newPage();
-  // the change (the one request that is not a read) is held: the rows are made from the worker's lines in dollars
   const held = [];
   await page.route((url) => url.pathname.startsWith(`/ecom/v1/checkouts/${checkout.id}`),
     (route) => (route.request().method() === 'GET' ? route.continue() : held.push(route)));
   await openBare(page, checkout, 'en');
   await page.waitForFunction(() => window.rows !== undefined);
-  assert.equal(await page.evaluate(() => window.rows), 40, 'chosen before the other rows were made');
+  assert.equal(await page.evaluate(() => window.rows), 40, 'changed before the other rows were made');
   await page.waitForFunction(() => document.querySelector('edge-checkout').shadowRoot.querySelectorAll('[data-line-item-id]').length === 60);
-  await waitFor(() => held.length === 1, 'the currency sent');
+  await waitFor(() => held.length === 1, 'the change sent');
+  return { checkout, context, page, held };
+}
+
+test("unrendered, a long cart's other rows, made once the page is idle, leave a row the buyer changed meanwhile as the page priced it", async () => {
+  const { checkout, context, page, held } = await longCartChanged('[data-line-item-id] input[name=quantity]', '3', 'input');
+  const first = checkout.lineItems[0];
+  assert.equal(await page.textContent('edge-checkout [data-line-item-id] [data-line-total]'), `$${(Number(first.price.amount) * 3).toFixed(2)}`,
+    "the page's price of 3, not the worker's of 1");
+  assert.equal(await page.inputValue('edge-checkout [data-line-item-id] input[name=quantity]'), '3');
+  await held[0].continue();
+  await context.close();
+});
+
+test("unrendered, a long cart's other rows, made once the page is idle after the buyer chose another currency, are in that currency", async () => {
+  const { context, page, held } = await longCartChanged('select[name=currency]', 'EUR', 'change');
   const totals = await page.$$eval('edge-checkout [data-line-item-id] [data-line-total]', (nodes) => nodes.map((n) => n.textContent));
   assert.deepEqual(totals.filter((t) => !t.startsWith('€')), [], 'every line in euros');
   await held[0].continue();
