@@ -218,12 +218,11 @@ export class EdgeCheckoutElement extends HTMLElement {
       id: this.#id, t, locale: this.#locale, lang: this.#lang, ...this.#money,
       retry: () => this.#client.retry(),
       waits: (lineId) => this.#client.holds(`q${lineId}`),
-      // the engine's while changes are on their way (its lines are newer than the worker's last); the worker's if it has none such
+      // the engine's while changes are on their way (its lines are newer than the worker's last); none: the worker's
       linePrice: (line) => {
         try {
           if (this.#client.pending && this.#live) return this.#money.amount(this.#live.linePrice(line.id));
         } catch { /* a line the engine does not know */ }
-        return this.#money.price(line.lineItemPrice);
       },
       quantity: (lineId, n) => this.#setQuantity(lineId, n),
       remove: (lineId) => this.#removeLine(lineId),

@@ -24,7 +24,7 @@ export class Cart {
 
   /**
    * `host`: `{id, t(key, …args), price(p, negative), amount(a, negative), fmt(amount, currency), waits(lineId),
-   * linePrice(line) (a page's only), quantity(lineId, n), remove(lineId), applyCoupon(), removeCoupon(), currency(code)}`.
+   * linePrice(line) (a page's only; undefined: the worker's), quantity(lineId, n), remove(lineId), applyCoupon(), removeCoupon(), currency(code)}`.
    */
   constructor(host) {
     this.#host = host;
@@ -116,20 +116,20 @@ export class Cart {
     qty.value = line.quantity;
     button.setAttribute('aria-label', t('removeItem', name));
     const row = { li, qty, total, stock, deferred: null, lowered: null };
-    this.#fill(row, line);
     // made once the page is idle: the line's price as the page has it now (a change may be on its way)
-    if (!fresh) row.total.textContent = this.#host.linePrice(line);
+    this.#fill(row, line, fresh ? undefined : this.#host.linePrice(line));
     return row;
   }
 
   /**
    * Writes a line as the worker sent it into its row. The quantity stays the
    * buyer's while they are in the field (it is written when they leave it)
-   * and while a change of it waits or is on its way.
+   * and while a change of it waits or is on its way. `total`: the line's
+   * price as the page has it, when not the worker's.
    */
-  #fill(row, line) {
+  #fill(row, line, total) {
     const { t, price, waits } = this.#host;
-    row.total.textContent = price(line.lineItemPrice);
+    row.total.textContent = total ?? price(line.lineItemPrice);
     const status = line.availability?.status;
     const stock = status === 'PARTIALLY_AVAILABLE' ? t('only', line.availability.quantityAvailable)
       : status === 'NOT_AVAILABLE' || status === 'NOT_FOUND' ? t('soldOut')
