@@ -56,7 +56,7 @@ export class EdgeCheckoutElement extends HTMLElement {
   #starts = 0;
   #shown = 0; // answers shown so far: a load answered after a newer one is not shown
   #loads = 0; // loads asked so far
-  #by = 0; // the load whose answer was shown last (Infinity: another answer was, since)
+  #by = 0; // the load whose answer was shown last (Infinity: a change's was, since)
   #unpriced = false; // a change answered since the last answer shown that the page could not price
   #total = null; // the total the buyer sees
   #edits = 0; // the buyer's changes so far
@@ -296,7 +296,6 @@ export class EdgeCheckoutElement extends HTMLElement {
    */
   #show(checkout) {
     const ui = this.#ui;
-    this.#by = Infinity;
     // before the engine, the worker's own texts of the amounts: when they are every amount shown here (in
     // the language the element formats in, the store's currency, nothing negative); else once it is in
     const [language] = this.#locale.toLowerCase().split('-');
@@ -447,6 +446,7 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#unpriced ||= !['quantity', 'remove', 'removeCoupon', 'currency'].includes(change.op);
     if (!last) return;
     const mine = this.#unpriced ? undefined : this.#engine?.summary().priceSummary.total;
+    this.#by = Infinity; // no load asked before this answer is newer
     this.#show(checkout);
     const theirs = checkout.priceSummary.total;
     const differs = mine !== undefined && mine.amount !== theirs.amount;

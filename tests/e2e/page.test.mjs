@@ -327,6 +327,32 @@ test("the worker's checkout page arrives priced: shown before any script, and th
   await context.close();
 });
 
+test("unrendered, a load answered after the engine came in is shown, though the answer before it had waited for the engine (a discount)", async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', couponCode: 'SAVE10',
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const engine = await hold(page, '**/checkout_live_bg.wasm');
+  const answered = page.waitForResponse((a) => a.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
+  await openBare(page, checkout, 'en-US');
+  await answered; // the first load's answer: shown once the engine is in
+  // a mug added on another device; the page loads the checkout again, its request held
+  assert.equal((await w.fetch(`/ecom/v1/checkouts/${checkout.id}/add-to-checkout`, json('POST', {
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey))).status, 200);
+  const again = await hold(page, (url) => url.pathname === `/ecom/v1/checkouts/${checkout.id}`);
+  await page.evaluate(() => { window.again = document.querySelector('edge-checkout').load(); });
+  await waitFor(() => again.count() === 1, 'the second load asked');
+  await engine.release();
+  await page.waitForSelector(line('Classic tee')); // the first answer, shown now
+  await again.release();
+  await page.evaluate(() => window.again);
+  assert.ok(await page.$(line('Enamel mug')), 'the second answer shown over the first');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('unrendered, a long cart paints its first rows and its totals first, and makes the others once the page is idle', async () => {
   const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.secretKey));
