@@ -56,6 +56,9 @@ const port = 19_800 + Math.floor(Math.random() * 90);
 writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\n`
   + `PUBLIC_URL='http://127.0.0.1:${port}/'\n`);
 buildSite();
+// the demo page's key, written before the server starts: wrangler dev reloads the worker when a file of
+// the site it serves changes (a request meanwhile waited some 400 ms, the first pages measured among them)
+writeDemoConfig(publishableKey, demoStore(`http://127.0.0.1:${port}`));
 const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true });
 const { base } = server;
 // the embedding storefront, on an origin of its own
@@ -92,7 +95,6 @@ try {
   const { checkoutUrl, ...demo } = demoStore(base);
   const store = { ...demo, allowedOrigins: [shop] };
   await seedStore(base, secretKey, store);
-  writeDemoConfig(publishableKey, store);
   const call = async (method, path, body) => {
     const r = await fetch(`${base}${path}`, { method, headers: { authorization: secretKey, 'content-type': 'application/json' },
       body: body && JSON.stringify(body) });

@@ -185,7 +185,7 @@ element?.addEventListener('change', (e) => console.log(e.detail.priceSummary.tot
   assert.deepEqual(failures, []);
 });
 
-test("the element from the tarball, as the README's snippet, on a page of another origin, renders a checkout, prices live, and its edits reach the worker; with the README's preload hints, the checkout is read once, by its preload, without a preflight", async () => {
+test("the element from the tarball, as the README's snippet, on a page of another origin, renders a checkout, prices live, and its edits reach the worker; with the README's preload hints, the checkout is read once, by its preload, without a preflight, and every module of the element's first render is hinted", async () => {
   const w = await startWranglerDev();
   const app = join(dir, 'app');
   const shop = await serve(app);
@@ -241,7 +241,11 @@ test("the element from the tarball, as the README's snippet, on a page of anothe
     const cdp = await hinted.context().newCDPSession(hinted);
     await cdp.send('Network.enable');
     const sent = []; // every request the page's network sends, CORS preflights included
-    cdp.on('Network.requestWillBeSent', ({ request }) => sent.push(`${request.method} ${request.url}`));
+    const found = []; // the package's files the browser found in a module rather than in the HTML
+    cdp.on('Network.requestWillBeSent', ({ request, initiator }) => {
+      sent.push(`${request.method} ${request.url}`);
+      if (request.url.includes('/edge-checkout/') && initiator.type !== 'parser') found.push(request.url.replace(/.*\/edge-checkout\//, ''));
+    });
     hinted.on('pageerror', (e) => errors.push(e));
     await hinted.goto(`${shop.url}/hinted.html`);
     await hinted.waitForSelector(quantity);
@@ -249,6 +253,9 @@ test("the element from the tarball, as the README's snippet, on a page of anothe
     const read = sent.filter((x) => x.includes(`/ecom/v1/checkouts/${checkout.id}`));
     assert.deepEqual(read, [`GET ${w.url}/ecom/v1/checkouts/${checkout.id}?include=pricingInput&key=${w.a.publishableKey}`],
       'one read, the preload\'s (the element started once, its locale attribute read at its start), no preflight');
+    // the element's static imports all hinted (none found a round trip later); what it imports when
+    // needed is not: its queue's storage, a country's regions for the form
+    assert.deepEqual(found.filter((f) => !/^js\/element\/(kept|regions\/[A-Z]{2})\.js$/.test(f)), [], 'found by a module, not hinted');
     for (const file of ['element.js', 'engine.js', 'checkout_live_bg.wasm', 'en.js']) {
       assert.equal(sent.filter((x) => x.endsWith(`/${file}`)).length, 1, file);
     }

@@ -3,6 +3,10 @@
 // code shapes are what addresses in those countries use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { root } from '../../scripts/lib.mjs';
+import { readmeBlock } from '../support/browser.mjs';
 import { LANGUAGES, messagesOf, languageOf, say } from '../../js/element/messages.js';
 import en from '../../js/element/i18n/en.js';
 import { COUNTRIES, regionsOf, regionWord, postalRule, countryNames } from '../../js/element/places.js';
@@ -80,4 +84,27 @@ test('a first render in English loads at most 64 KB gzipped: the element, its en
   }
   assert.ok(!names.some((f) => f.startsWith('de-')), 'another language is not');
   assert.ok(total <= 64_000, `${total} bytes gzipped: ${JSON.stringify(files)}`);
+});
+
+/** The package's files a module imports statically (not `import()`), with theirs: what a browser finds one level at a time. */
+function staticGraph(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(join(root, file), 'utf8');
+  for (const [, spec] of source.matchAll(/^import\s(?:[^'"()]*?\sfrom\s)?['"](\.[^'"]+)['"]/gm)) {
+    staticGraph(relative(root, join(root, dirname(file), spec)), seen);
+  }
+  return seen;
+}
+
+test("the preload hints of the README and of the worker's pages name every module the element and its engine import at once", () => {
+  // the engine is imported as the element's module runs: its graph is the first render's too
+  const graph = [...staticGraph('js/element.js'), ...staticGraph('js/engine.js')];
+  assert.ok(graph.includes('js/element/places.js') && graph.includes('pkg/checkout_live.js'), graph.join(' '));
+  const pages = { README: readmeBlock('#### Preload hints', 'html'), 'www/checkout.html': readFileSync(join(root, 'www/checkout.html'), 'utf8'),
+    'www/index.html': readFileSync(join(root, 'www/index.html'), 'utf8') };
+  for (const [name, html] of Object.entries(pages)) {
+    const hinted = [...html.matchAll(/<link rel="modulepreload" href="\/edge-checkout\/([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(graph.filter((f) => !hinted.includes(f)), [], `${name}: not hinted, found a round trip later`);
+  }
 });
