@@ -9,28 +9,42 @@
 // of `count` each), so that the machine's drift over a run falls on all of
 // them alike. Figures in BENCHMARKS.md.
 //
+// `wrangler dev` watches the worker's network for DevTools: its inspector
+// proxy turns on the runtime's Network domain, and workerd then reports every
+// subrequest to it (a store's object, local D1), its body included, which
+// production, with no inspector, does not do (objects: 1.5 to 3.8 ms a
+// request of the worker's own, and up to 8 ms of the proxy's, growing with
+// the answer). The bench turns it off on that session, as DevTools would
+// (`Network.disable`); --network leaves it on, as `wrangler dev` runs.
+//
 // Answers are asked for uncompressed: `wrangler dev` compresses an answer
 // for a client that accepts gzip, as Cloudflare's front line does in
 // production, where that is not the worker's CPU (4 ms of a 300-line GET
 // here). --gzip asks for gzip as a browser does, to see that cost.
 //
 // With --profile, V8's sampling profiler runs over each kind's requests too
-// (workerd's inspector, through wrangler dev's, on the DevTools protocol):
-// where the time goes per request, by part (the worker's WebAssembly by
-// crate, from its names; its JavaScript; V8's garbage collector and its
-// own), and the functions that take the most.
+// (on the same DevTools session): where the time goes per request, by part
+// (the worker's WebAssembly by crate, from its names; its JavaScript; V8's
+// garbage collector and its own), and the functions that take the most.
 //
-//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip]
-//   node --experimental-websocket bench/cpu.mjs [count] [d1|objects] --profile   (Node 20 needs the flag for WebSocket)
-//     (each kind's whole profile is written to a temporary folder it names, for DevTools)
+//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile]
+//     (with --profile, each kind's whole profile is written to a temporary folder it names, for DevTools)
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
 import { crateOf } from './wasm-names.mjs';
 
+// the DevTools session needs WebSocket, which Node 20 has behind a flag
+if (!globalThis.WebSocket) {
+  const { status } = spawnSync(process.execPath, ['--experimental-websocket', ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
+
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const profiling = process.argv.includes('--profile');
+const watched = process.argv.includes('--network');
 const encoding = { 'accept-encoding': process.argv.includes('--gzip') ? 'gzip' : 'identity' };
 const profilesDir = profiling ? mkdtempSync(join(tmpdir(), 'edge-checkout-profiles-')) : null;
 const count = Number(args[0] ?? 150);
@@ -90,8 +104,8 @@ const info = {
 };
 const lines = (n) => Array.from({ length: n }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
 
-/** The worker's V8 profiler over the inspector at `port`: `{start(), stop(requests) → summary}`. */
-async function profiler(port) {
+/** A DevTools session on the worker's runtime, through wrangler dev's inspector at `port`: `send(method, params)`. */
+async function devtools(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
   // wrangler's inspector proxy takes DevTools connections from a local origin
   const socket = new WebSocket(targets[0].webSocketDebuggerUrl, { headers: { origin: 'http://localhost' } });
@@ -103,10 +117,14 @@ async function profiler(port) {
     waiting.get(message.id)?.(message.result);
     waiting.delete(message.id);
   };
-  const send = (method, params = {}) => new Promise((resolve) => {
+  return (method, params = {}) => new Promise((resolve) => {
     waiting.set(++next, resolve);
     socket.send(JSON.stringify({ id: next, method, params }));
   });
+}
+
+/** The worker's V8 profiler on a DevTools session: `{start(), stop(requests) → summary}`. */
+async function profiler(send) {
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 100 });
   const partOf = (frame) => {
@@ -149,10 +167,12 @@ async function measure(storage) {
   const envFile = join(dir, 'cpu.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
   const port = 19_900 + Math.floor(Math.random() * 90);
-  const inspectorPort = profiling ? port + 100 : undefined;
+  const inspectorPort = port + 100;
   const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort });
   const { base } = server;
-  const profile = profiling ? await profiler(inspectorPort) : null;
+  const session = await devtools(inspectorPort);
+  if (!watched) await session('Network.disable');
+  const profile = profiling ? await profiler(session) : null;
   const profiles = [];
   const call = async (method, path, body) => {
     const r = await fetch(`${base}${path}`, { method, headers: { authorization: secretKey, 'content-type': 'application/json', ...encoding },

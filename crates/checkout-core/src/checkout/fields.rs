@@ -8,6 +8,10 @@ use crate::store::Store;
 use crate::time::Timestamp;
 use checkout_pricing::cart::{ItemType, MAX_LINE_ITEMS, MAX_QUANTITY};
 use checkout_pricing::input::{self, Count, Text};
+use serde_json::{Map, Value};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 impl CheckoutRecord {
     pub(super) fn apply_info(
@@ -211,51 +215,66 @@ impl CheckoutRecord {
             }
         }
         let mut lines = self.line_items.clone();
+        // the catalog lines by their reference's hash: an item finds its line among those of the same
+        // hash, not by comparing it with every line (300 lines made at once compared 45,000 pairs)
+        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (at, line) in lines.iter().enumerate() {
+            if let (None, Some(reference)) = (&line.custom, &line.catalog_reference) {
+                by_hash.entry(reference.hash_of()).or_default().push(at);
+            }
+        }
         for (i, item) in items.into_iter().enumerate() {
-            let path = format!("lineItems[{i}]");
-            let quantity = input::quantity(
-                item.quantity.unwrap_or(Count::Int(1)),
-                &format!("{path}.quantity"),
-            )?;
+            // a field named within its item, and the item's place written only when it is refused
+            let at = |mut e: Error| {
+                e.field = format!("lineItems[{i}].{}", e.field);
+                e
+            };
+            let quantity = input::quantity(item.quantity.unwrap_or(Count::Int(1)), "quantity")
+                .map_err(|e| at(e.into()))?;
             let reference = item.catalog_reference.unwrap_or_default();
-            let id_path = format!("{path}.catalogReference.catalogItemId");
             let item_id = reference.catalog_item_id.unwrap_or_default();
             if store.config.catalog_item(&item_id).is_none() {
-                return Err(Error::new(
+                return Err(at(Error::new(
                     ErrorCode::CatalogItemNotFound,
-                    id_path,
+                    "catalogReference.catalogItemId",
                     format!("the catalog has no item {item_id:?}"),
-                ));
+                )));
             }
             let reference = CatalogReference {
                 catalog_item_id: item_id,
                 app_id: reference.app_id,
                 options: reference.options,
             };
-            reference.check(&format!("{path}.catalogReference"))?;
-            match lines
-                .iter_mut()
-                .find(|l| l.custom.is_none() && l.catalog_reference.as_ref() == Some(&reference))
-            {
+            reference.check("catalogReference").map_err(at)?;
+            let hash = reference.hash_of();
+            let same = by_hash.get(&hash).and_then(|at| {
+                at.iter()
+                    .copied()
+                    .find(|&at| lines[at].catalog_reference.as_ref() == Some(&reference))
+            });
+            match same.and_then(|at| lines.get_mut(at)) {
                 Some(line) => {
                     let total = line.quantity + quantity;
                     if total > MAX_QUANTITY {
-                        return Err(Error::new(
+                        return Err(at(Error::new(
                             PricingCode::InvalidQuantity,
-                            format!("{path}.quantity"),
+                            "quantity",
                             format!(
                                 "the line would hold {total}; a quantity is at most {MAX_QUANTITY}"
                             ),
-                        ));
+                        )));
                     }
                     line.quantity = total;
                 }
-                None => lines.push(StoredLine {
-                    id: ids.new_id(),
-                    quantity,
-                    catalog_reference: Some(reference),
-                    custom: None,
-                }),
+                None => {
+                    by_hash.entry(hash).or_default().push(lines.len());
+                    lines.push(StoredLine {
+                        id: ids.new_id(),
+                        quantity,
+                        catalog_reference: Some(reference),
+                        custom: None,
+                    });
+                }
             }
         }
         for (i, item) in custom.into_iter().enumerate() {
@@ -360,14 +379,55 @@ impl CustomLineItemInput {
 }
 
 impl CatalogReference {
+    /// A hash that two equal references (`==`) share: the same item, app and
+    /// options, where two numbers are equal as `serde_json` has them (an
+    /// integer is not equal to a float; `0.0` is `-0.0`).
+    fn hash_of(&self) -> u64 {
+        fn value(v: &Value, h: &mut DefaultHasher) {
+            match v {
+                Value::Null => 0u8.hash(h),
+                Value::Bool(b) => (1u8, b).hash(h),
+                Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                    (Some(u), _, _) => (2u8, u).hash(h),
+                    (None, Some(i), _) => (3u8, i).hash(h),
+                    // + 0.0: -0.0 hashes as 0.0, which it equals
+                    (None, None, f) => (4u8, f.map(|f| (f + 0.0).to_bits())).hash(h),
+                },
+                Value::String(s) => (5u8, s).hash(h),
+                Value::Array(a) => {
+                    (6u8, a.len()).hash(h);
+                    a.iter().for_each(|v| value(v, h));
+                }
+                Value::Object(o) => object(o, h),
+            }
+        }
+        fn object(o: &Map<String, Value>, h: &mut DefaultHasher) {
+            // a map's entries in key order, as its equality compares them
+            (7u8, o.len()).hash(h);
+            for (k, v) in o {
+                k.hash(h);
+                value(v, h);
+            }
+        }
+        let mut h = DefaultHasher::new();
+        (&self.catalog_item_id, &self.app_id).hash(&mut h);
+        match &self.options {
+            None => 0u8.hash(&mut h),
+            Some(o) => object(o, &mut h),
+        }
+        h.finish()
+    }
+
     /// The free-form parts of a reference within their limits.
     fn check(&self, path: &str) -> Result<()> {
-        check_len(&self.catalog_item_id, 100, &format!("{path}.catalogItemId"))?;
+        check_len(&self.catalog_item_id, 100, || {
+            format!("{path}.catalogItemId")
+        })?;
         if let Some(app) = &self.app_id {
-            check_len(app, 100, &format!("{path}.appId"))?;
+            check_len(app, 100, || format!("{path}.appId"))?;
         }
         if let Some(options) = &self.options {
-            check_json_size(options, MAX_OPTIONS_BYTES, &format!("{path}.options"))?;
+            check_json_size(options, MAX_OPTIONS_BYTES, || format!("{path}.options"))?;
         }
         Ok(())
     }

@@ -25,6 +25,7 @@ pub use requests::*;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::Timestamp;
+use checkout_pricing::input::AsPath;
 use serde::{Deserialize, Serialize};
 
 /// Longest buyer note, in characters.
@@ -226,11 +227,26 @@ impl<F: FnMut() -> String> Ids for F {
     }
 }
 
-/// The JSON text of a request's free-form value, refused above `max` bytes.
-pub(crate) fn check_json_size(value: &impl Serialize, max: usize, path: &str) -> Result<()> {
-    let len = serde_json::to_vec(value).map_or(usize::MAX, |v| v.len());
+/// The JSON text of a request's free-form value, refused above `max` bytes
+/// (counted as it is written, not kept).
+pub(crate) fn check_json_size(value: &impl Serialize, max: usize, path: impl AsPath) -> Result<()> {
+    struct Counted(usize);
+    impl std::io::Write for Counted {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counted = Counted(0);
+    let len = serde_json::to_writer(&mut counted, value).map_or(usize::MAX, |()| counted.0);
     if len > max {
-        return Err(Error::invalid(path, format!("at most {max} bytes of JSON")));
+        return Err(Error::invalid(
+            path.path(),
+            format!("at most {max} bytes of JSON"),
+        ));
     }
     Ok(())
 }
@@ -261,9 +277,12 @@ impl CheckoutRecord {
     }
 }
 
-pub(crate) fn check_len(value: &str, max: usize, path: &str) -> Result<()> {
+pub(crate) fn check_len(value: &str, max: usize, path: impl AsPath) -> Result<()> {
     if value.chars().count() > max {
-        return Err(Error::invalid(path, format!("at most {max} characters")));
+        return Err(Error::invalid(
+            path.path(),
+            format!("at most {max} characters"),
+        ));
     }
     Ok(())
 }

@@ -126,6 +126,94 @@ fn adding_an_item_again_adds_to_its_line_up_to_the_quantity_limit() {
 }
 
 #[test]
+fn an_item_joins_the_line_of_an_equal_reference_and_no_other() {
+    let store = store();
+    let item = |quantity: u32, reference: serde_json::Value| {
+        let mut reference = reference;
+        reference["catalogItemId"] = json!("tee");
+        json!({"quantity": quantity, "catalogReference": reference})
+    };
+    let nested = json!({"a": [1, 2.5, null, true], "b": {"c": "d"}});
+    let record = create_as(
+        json!({"lineItems": [
+            item(1, json!({"options": {"size": "M", "n": 1, "x": nested}})),
+            // the same options written in another order: the same line
+            item(2, json!({"options": {"x": nested, "n": 1, "size": "M"}})),
+            // a float is not the integer it equals, nor is a string
+            item(4, json!({"options": {"size": "M", "n": 1.0, "x": nested}})),
+            item(8, json!({"options": {"size": "M", "n": "1", "x": nested}})),
+            // 0.0 and -0.0 are equal
+            item(16, json!({"options": {"z": 0.0}})),
+            item(32, json!({"options": {"z": -0.0}})),
+            // no options is not empty options; an app makes another reference
+            item(64, json!({})),
+            item(128, json!({"options": {}})),
+            item(256, json!({"appId": "app"})),
+            item(512, json!({})),
+        ]}),
+        Caller::Storefront,
+        &store,
+    )
+    .unwrap();
+    let quantities: Vec<u32> = record.line_items.iter().map(|l| l.quantity).collect();
+    assert_eq!(quantities, [3, 4, 8, 48, 576, 128, 256]);
+    // a refused item is named by its place in the request
+    let refused = create_as(
+        json!({"lineItems": [item(1, json!({})), {"quantity": 1, "catalogReference": {"catalogItemId": "nothing"}},]}),
+        Caller::Storefront,
+        &store,
+    )
+    .expect_err("refused");
+    assert_eq!(refused.field, "lineItems[1].catalogReference.catalogItemId");
+    let refused = create_as(
+        json!({"lineItems": [item(1, json!({})), item(MAX_QUANTITY, json!({}))]}),
+        Caller::Storefront,
+        &store,
+    )
+    .expect_err("refused");
+    assert_eq!(refused.field, "lineItems[1].quantity");
+    let refused = create_as(
+        json!({"lineItems": [item(1, json!({"options": {"x": "x".repeat(MAX_OPTIONS_BYTES)}}))]}),
+        Caller::Storefront,
+        &store,
+    )
+    .expect_err("refused");
+    assert_eq!(refused.field, "lineItems[0].catalogReference.options");
+}
+
+proptest::proptest! {
+    /// Items made lines by their references' hashes are the lines a scan of
+    /// every line for an equal reference makes.
+    #[test]
+    fn items_join_lines_as_a_scan_for_an_equal_reference_would(
+        picks in proptest::collection::vec((0usize..10, 0usize..10, 1u32..5), 1..24)
+    ) {
+        let values = [json!(1), json!(1.0), json!("1"), json!(0.0), json!(-0.0), json!(null), json!(true),
+            json!([1]), json!({"c": 1}), json!({"c": 1.0})];
+        let store = store();
+        let items: Vec<serde_json::Value> = picks.iter().map(|&(a, b, quantity)| {
+            let options = if a == 9 { json!({}) } else { json!({"a": values[a], "b": values[b]}) };
+            json!({"quantity": quantity, "catalogReference": {"catalogItemId": "tee", "options": options}})
+        }).collect();
+        let mut expected: Vec<(serde_json::Value, u32)> = Vec::new();
+        for item in &items {
+            let options = &item["catalogReference"]["options"];
+            let quantity = item["quantity"].as_u64().unwrap() as u32;
+            match expected.iter_mut().find(|(o, _)| o == options) {
+                Some((_, q)) => *q += quantity,
+                None => expected.push((options.clone(), quantity)),
+            }
+        }
+        let record = create_as(json!({"lineItems": items}), Caller::Storefront, &store).unwrap();
+        let made: Vec<(serde_json::Value, u32)> = record.line_items.iter().map(|l| {
+            let options = l.catalog_reference.as_ref().and_then(|r| r.options.clone()).unwrap_or_default();
+            (serde_json::Value::Object(options), l.quantity)
+        }).collect();
+        proptest::prop_assert_eq!(made, expected);
+    }
+}
+
+#[test]
 fn a_quantity_above_the_stock_left_is_lowered_to_it() {
     let store = store();
     let mut record = CheckoutBuilder::new()
