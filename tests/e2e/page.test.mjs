@@ -229,6 +229,8 @@ test("unrendered, a checkout is shown priced before the engine is in, as the wor
   for (const [checkout, locale, expected] of [[discounted, 'en', discounted.priceSummary.total.formattedAmount],
     [another, 'de', formatMoney(another.priceSummary.total.amount, 'USD', 'de')]]) {
     ({ page, errors, engine } = await open(checkout, locale));
+    // its blocks built (its words may come after the checkout's answer), and two frames more
+    await page.waitForSelector('edge-checkout .skeleton', { state: 'visible' });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.deepEqual(await shown(page), [], `${locale}: nothing priced without the engine`);
     assert.equal(await page.isVisible('edge-checkout .skeleton'), true);

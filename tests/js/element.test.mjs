@@ -1,6 +1,7 @@
 // The element's words and places, in Node: every language has every message
 // (and no other), with the same placeholders; the region lists and postal
-// code shapes are what addresses in those countries use.
+// code shapes are what addresses in those countries use. Its size, and the
+// preload hints that name its modules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -247,12 +247,12 @@ impl CheckoutRecord {
             };
             reference.check("catalogReference").map_err(at)?;
             let hash = reference.hash_of();
-            let same = by_hash.get(&hash).and_then(|at| {
-                at.iter()
-                    .copied()
-                    .find(|&at| lines[at].catalog_reference.as_ref() == Some(&reference))
+            let same = by_hash.get(&hash).and_then(|places| {
+                places.iter().copied().find(|&k| {
+                    lines.get(k).and_then(|l| l.catalog_reference.as_ref()) == Some(&reference)
+                })
             });
-            match same.and_then(|at| lines.get_mut(at)) {
+            match same.and_then(|k| lines.get_mut(k)) {
                 Some(line) => {
                     let total = line.quantity + quantity;
                     if total > MAX_QUANTITY {
