@@ -8,7 +8,9 @@
 //! told of in an `updated` event, with `read` a GET checkout's (the
 //! stored record parsed, priced and written), or with `create` a create
 //! checkout's (the request parsed, the checkout made, priced and written).
-//! Figures in BENCHMARKS.md.
+//! `PAD=n` puts n more items in the store's catalog before its own (a store
+//! with a long catalog); `FRESH=1` makes the store again for each request, as
+//! the worker does. Figures in BENCHMARKS.md.
 use checkout_core::checkout::quote::Quote;
 use std::hint::black_box;
 
@@ -21,6 +23,23 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
     let (store, record) = support::checkout_of_300_lines();
+    // PAD=n: n more catalog items before the demo store's (a store with a large catalog)
+    let pad: usize = std::env::var("PAD")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let store = if pad == 0 {
+        store
+    } else {
+        let mut config = store.config.clone();
+        let template = config.catalog[0].clone();
+        let extra = (0..pad).map(|i| checkout_core::store::CatalogItem {
+            id: format!("item-{i:06}"),
+            ..template.clone()
+        });
+        config.catalog.splice(0..0, extra);
+        checkout_core::store::Store::new(config, store.counters.clone()).expect("store")
+    };
     let now = support::NOW;
     let stored = record.to_stored_json().expect("stored");
     let mode = std::env::args().nth(2);
@@ -33,14 +52,20 @@ fn main() {
             total += quote.checkout_json(&record, false).expect("written").len();
             continue;
         }
+        // FRESH=1: the store made again for each request, as the worker makes it
+        let fresh = std::env::var("FRESH").is_ok().then(|| {
+            checkout_core::store::Store::new(store.config.clone(), store.counters.clone())
+                .expect("store")
+        });
+        let store = fresh.as_ref().unwrap_or(&store);
         if mode.as_deref() == Some("read") {
             let record: checkout_core::checkout::CheckoutRecord =
                 serde_json::from_str(black_box(&stored)).expect("read");
-            let quote = Quote::new(&record, &store, now).expect("quote");
+            let quote = Quote::new(&record, store, now).expect("quote");
             total += quote.checkout_json(&record, false).expect("written").len();
             continue;
         }
-        let quote = Quote::new(black_box(&record), &store, now).expect("quote");
+        let quote = Quote::new(black_box(&record), store, now).expect("quote");
         if mode.as_deref() == Some("get") {
             let view = quote.checkout_json(&record, false).expect("written");
             let e = checkout_core::events::envelope(

@@ -233,7 +233,7 @@ impl CheckoutRecord {
                 .map_err(|e| at(e.into()))?;
             let reference = item.catalog_reference.unwrap_or_default();
             let item_id = reference.catalog_item_id.unwrap_or_default();
-            if store.config.catalog_item(&item_id).is_none() {
+            if store.catalog_item(&item_id).is_none() {
                 return Err(at(Error::new(
                     ErrorCode::CatalogItemNotFound,
                     "catalogReference.catalogItemId",

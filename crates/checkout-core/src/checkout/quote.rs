@@ -408,8 +408,7 @@ fn line_facts<'s>(line: &StoredLine, store: &'s Store) -> LineFacts<'s> {
     };
     match (
         &line.custom,
-        line.catalog_item_id()
-            .and_then(|id| store.config.catalog_item(id)),
+        line.catalog_item_id().and_then(|id| store.catalog_item(id)),
     ) {
         (Some(custom), _) => facts(
             custom.quantity_available.map(u64::from),

@@ -185,3 +185,36 @@ fn a_client_may_hold_the_stores_unpaid_orders_and_waits_for_the_earliest_to_free
     config.unpaid_orders_per_client = Some(101);
     assert!(config.validate().is_err(), "at most 100");
 }
+
+#[test]
+fn a_long_catalog_finds_each_item_as_a_reading_in_order_does_once_indexed() {
+    let base = store();
+    let mut config = base.config.clone();
+    let template = config.catalog[0].clone();
+    // 200 items, one id twice (the first is found), looked up many times (the index is made after a few)
+    config.catalog = (0..200)
+        .map(|i| CatalogItem {
+            id: format!("item-{}", i % 199),
+            price: format!("{i}.00"),
+            ..template.clone()
+        })
+        .collect();
+    let long = Store::new(config, base.counters.clone()).unwrap();
+    for round in 0..3 {
+        for i in 0..210 {
+            let id = format!("item-{i}");
+            let found = long.catalog_item(&id).map(|item| item.price.as_str());
+            let expected = long
+                .config
+                .catalog_item(&id)
+                .map(|item| item.price.as_str());
+            assert_eq!(found, expected, "{id}, round {round}");
+        }
+    }
+    assert_eq!(
+        long.catalog_item("item-0").map(|i| i.price.as_str()),
+        Some("0.00")
+    );
+    assert!(long.items.by_hash.get().is_some(), "indexed");
+    assert_eq!(long.catalog_item("nothing"), None);
+}
