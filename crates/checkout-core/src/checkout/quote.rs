@@ -417,7 +417,7 @@ fn line_facts<'s>(line: &StoredLine, store: &'s Store) -> LineFacts<'s> {
             &custom.price,
         ),
         (None, Some(item)) => facts(
-            store.stock(&item.id),
+            store.stock_of(item),
             Some(item),
             ItemType::parse(&item.item_type) == Some(ItemType::Physical),
             &item.price,
