@@ -1,5 +1,6 @@
 //! The tests of `store`.
 use super::*;
+use crate::error::ErrorCode;
 use crate::testing::{config, now, store};
 use serde_json::{json, Value};
 
