@@ -355,8 +355,11 @@ test("unrendered, a load answered after the engine came in is shown, though the 
   await page.close();
 });
 
+/** A long cart's lines: 60 sticker packs, each with an option of its own (more rows than a first paint makes). */
+const longCart = () => Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+
 test('unrendered, a long cart paints its first rows and its totals first, and makes the others once the page is idle', async () => {
-  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  const lineItems = longCart();
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.secretKey));
   const { checkout } = await r.json();
   const context = await browser.newContext();
@@ -386,7 +389,7 @@ test('unrendered, a long cart paints its first rows and its totals first, and ma
  * is idle; the change this sends is held. `held`: the held requests (every one but a read).
  */
 async function longCartChanged(control, value, event) {
-  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  const lineItems = longCart();
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', couponCode: 'SAVE10', lineItems }, w.a.secretKey));
   const { checkout } = await r.json();
   const context = await browser.newContext();
@@ -432,7 +435,7 @@ test("unrendered, a long cart's other rows, made once the page is idle after the
 });
 
 test('a long cart: a line far below is laid out only as it nears the view (not in the served markup), and its focus ring stays inside it', async () => {
-  const lineItems = Array.from({ length: 60 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+  const lineItems = longCart();
   const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', lineItems }, w.a.publishableKey));
   const { checkout } = await r.json();
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
