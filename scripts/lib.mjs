@@ -260,8 +260,9 @@ export function workerEntry(index) {
 export function buildSite() {
   const site = join(root, 'build/site');
   const stamp = 'build/site.built';
-  // the browser modules, as the package lists them
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files.filter((f) => f.startsWith('pkg/'));
+  // the browser modules, as the package lists them, that are built (npm start builds only the element's engine)
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files
+    .filter((f) => f.startsWith('pkg/') && existsSync(join(root, f)));
   if (!stale(stamp, ['www', 'js', ...pkg])) return;
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
@@ -278,14 +279,16 @@ export function buildSite() {
  * its compile and the tools are there. `forTests` adds what only the tests
  * use (the wasm-bindgen test runner, Chromium, a PyPI package). `optimise:
  * false` (npm start) serves a new worker build as it comes, without binaryen's
- * pass, which the next command that deploys, tests or measures it runs. Steps
+ * pass, which the next command that deploys, tests or measures it runs.
+ * `only` names the builds of WASM_BUILDS to make (all by default). Steps
  * already done are skipped.
  */
-export async function prepare({ forTests = false, optimise = true } = {}) {
+export async function prepare({ forTests = false, optimise = true, only = Object.keys(WASM_BUILDS) } = {}) {
   ensureRustTarget();
   const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
   const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
-  const builds = Object.values(WASM_BUILDS).filter((b) => stale(b.output, b.inputs)).map((b) => {
+  const wanted = only.map((name) => WASM_BUILDS[name]);
+  const builds = wanted.filter((b) => stale(b.output, b.inputs)).map((b) => {
     log(`building ${b.label} (cargo, wasm32)`);
     return Promise.all([compileWasm(b), tools]).then(([wasm]) => b.bind(wasm));
   });

@@ -9,8 +9,10 @@ import {
 } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
-// a local server: a new worker build served as it comes, binaryen's pass left to npm test and deploy
-await prepare({ optimise: false });
+// a local server: a new worker build served as it comes, binaryen's pass left to npm test and deploy;
+// of the browser modules only the element's engine, which its pages load (the package's whole
+// module, for price(), is npm test's to build: a third of a fresh machine's compiling)
+await prepare({ optimise: false, only: ['worker', 'live'] });
 
 const varsFile = join(root, '.dev.vars');
 if (!existsSync(varsFile)) {
