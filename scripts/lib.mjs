@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync, statSync, readdirSync, mkdirSy
 import { randomBytes, randomUUID, createHash, generateKeyPairSync } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { homedir } from 'node:os';
+import { homedir, setPriority } from 'node:os';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -42,9 +42,11 @@ export function run(cmd, args, { quiet = false, ...opts } = {}) {
 }
 
 /** `run` without waiting: resolves when the command has succeeded, so that independent steps overlap. */
-export function start(cmd, args, opts = {}) {
+export function start(cmd, args, { nice = 0, ...opts } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...opts, env: { ...process.env, ...opts.env } });
+    // at a lower priority (`nice`), which the processes it starts inherit; a system that refuses runs it as it is
+    if (nice && child.pid) try { setPriority(child.pid, nice); } catch { /* as it is */ }
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
   });
@@ -181,8 +183,8 @@ export const WASM_BUILDS = {
 };
 
 /** cargo build of one of WASM_BUILDS; resolves with the path of its .wasm. */
-async function compileWasm({ crate, profile, targetDir: dir, env, features = [] }) {
-  await start('cargo', ['build', '--lib', '-p', crate, '--target', WASM_TARGET, '--profile', profile, '--target-dir', dir(), ...features], { env });
+async function compileWasm({ crate, profile, targetDir: dir, env, features = [], nice }) {
+  await start('cargo', ['build', '--lib', '-p', crate, '--target', WASM_TARGET, '--profile', profile, '--target-dir', dir(), ...features], { env, nice });
   return join(dir(), WASM_TARGET, profile, `${crate.replaceAll('-', '_')}.wasm`);
 }
 
@@ -288,9 +290,12 @@ export async function prepare({ forTests = false, optimise = true, only = Object
   const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
   const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
   const wanted = only.map((name) => WASM_BUILDS[name]);
+  // the worker's compile is the long pole (its last crate, with LTO, on one core): the browser
+  // modules' compiles run at a lower priority, on the CPU it leaves
   const builds = wanted.filter((b) => stale(b.output, b.inputs)).map((b) => {
     log(`building ${b.label} (cargo, wasm32)`);
-    return Promise.all([compileWasm(b), tools]).then(([wasm]) => b.bind(wasm));
+    const nice = b === WASM_BUILDS.worker ? 0 : 10;
+    return Promise.all([compileWasm({ ...b, nice }), tools]).then(([wasm]) => b.bind(wasm));
   });
   await Promise.all([tools, extras, ...builds]);
   if (optimise) optimiseWorker();
