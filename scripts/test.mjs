@@ -3,7 +3,6 @@
 // when it ends. Each suite runs even when
 // another failed; the exit code is non-zero if any did.
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { root, log, prepare, WASM_BUILDS, WASM_TARGET, testRunnerBin } from './lib.mjs';
 
@@ -30,17 +29,11 @@ const suites = [
     ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/e2e/'], {}, root, { alone: true }],
 ];
 
-/**
- * Runs one suite with its output kept, at `nice` (the processes it starts
- * inherit it); resolves with whether it passed.
- */
-function runSuite([name, cmd, args, env = {}, cwd = root], nice = 0) {
+/** Runs one suite with its output kept; resolves with whether it passed. */
+function runSuite([name, cmd, args, env = {}, cwd = root]) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (nice && child.pid) {
-      try { setPriority(child.pid, nice); } catch { /* a system that refuses runs it as it is */ }
-    }
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
@@ -59,30 +52,20 @@ function runSuite([name, cmd, args, env = {}, cwd = root], nice = 0) {
   });
 }
 
-// Lanes: how many of the other suites run at once (TEST_LANES; 2 on this
-// 2-core machine, 1 to run them one after the other). The browser suite, whose
-// pages wait on timers and the network as a buyer does, runs from the start
-// at the usual priority, its files one at a time; the others run beside it at
-// a lower one (nice 10), on the CPU it leaves (it keeps about one core of two
-// busy), so that its waits stay within their deadlines. TEST_ALONE=1 runs the
-// browser suite alone after the others instead, as before.
+// Lanes: how many suites run at once (TEST_LANES; 2 on this 2-core machine,
+// 1 to run them one after the other). The browser suite, whose pages wait on
+// timers and the network as a buyer does, runs alone after the others: a
+// loaded machine would only make its waits longer than its deadlines.
 const lanes = Math.max(1, Number(process.env.TEST_LANES ?? 2));
-const alone = process.env.TEST_ALONE === '1';
 const failed = [];
-const runAll = async (queue, width, nice = 0) => Promise.all(Array.from({ length: width }, async () => {
+const runAll = async (queue, width) => Promise.all(Array.from({ length: width }, async () => {
   for (let suite = queue.shift(); suite; suite = queue.shift()) {
-    if (!(await runSuite(suite, nice))) failed.push(suite[0]);
+    if (!(await runSuite(suite))) failed.push(suite[0]);
   }
 }));
-log(`${suites.length} suites, the browser suite ${alone ? 'after' : 'beside'} the others, ${lanes} at a time`);
-const others = () => runAll(suites.filter((s) => !s[5]?.alone), lanes, alone ? 0 : 10);
-const browser = () => runAll(suites.filter((s) => s[5]?.alone), 1);
-if (alone) {
-  await others();
-  await browser();
-} else {
-  await Promise.all([browser(), others()]);
-}
+log(`${suites.length} suites, ${lanes} at a time`);
+await runAll(suites.filter((s) => !s[5]?.alone), lanes);
+await runAll(suites.filter((s) => s[5]?.alone), 1);
 if (failed.length) {
   console.error(`\n${failed.length} of ${suites.length} suites failed:\n  ${failed.join('\n  ')}`);
   process.exit(1);

@@ -119,13 +119,23 @@ export async function apart(dir) {
   return { inspectorPort: await freePort(), registry: join(dir, 'registry') };
 }
 
-/** A port free on 127.0.0.1 now. */
+/**
+ * A port free on 127.0.0.1 now, for a server started next, taken at random
+ * below Linux's ephemeral range (32768 on), from which the kernel gives ports
+ * to every process that asks for any (a worker suite's workerd beside this
+ * one, say): one of those could take a port the kernel handed out here before
+ * the server bound it, as happened with the suites side by side.
+ */
 export async function freePort() {
-  return new Promise((resolve, reject) => {
+  const bound = (port) => new Promise((resolve) => {
     const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bound(port)) return port;
+  }
 }
 
 /**
