@@ -523,8 +523,11 @@ test("the demo page's first load: the checkout priced in its HTML, never asked f
   const refused = [];
   page.on('request', (q) => asked.push(`${q.method()} ${new URL(q.url()).pathname}`));
   page.on('response', (a) => { if (a.status() >= 400) refused.push(`${a.status()} ${new URL(a.url()).pathname}`); });
+  // what the browser asks for itself (/favicon.ico) is not the page's request: a refusal is said in the console
+  page.on('console', (m) => { if (m.type() === 'error') refused.push(m.text()); });
   await page.goto(`${w.url}/?checkoutId=${checkout.id}`);
   await page.waitForSelector(`edge-checkout .ec:not([inert]) ${line('Enamel mug').replace('edge-checkout ', '')}`);
+  await page.waitForLoadState('networkidle');
   assert.deepEqual(refused, []);
   const count = (path) => asked.filter((x) => x.endsWith(` ${path}`)).length;
   assert.equal(count(`/ecom/v1/checkouts/${checkout.id}`), 0, asked.join('\n'));

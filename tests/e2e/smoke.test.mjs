@@ -105,10 +105,13 @@ test("a store that names no checkout page gets the worker's own, as npm start gi
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
+    // and the console's: what the browser asks for itself (/favicon.ico) and is refused is said there
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await page.goto(url);
     await until(page, '[data-summary=subtotal]', '$12.50'); // in the HTML, priced
     await page.waitForSelector('edge-checkout .ec:not([inert])'); // the element's own
     assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').checkout.id), checkout.id);
+    await page.waitForLoadState('networkidle');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
