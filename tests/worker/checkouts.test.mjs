@@ -140,6 +140,23 @@ test('updates: buyer, addresses, shipping option, coupon, gift card; tax follows
   assert.equal(code(r.body), 'SELECTED_CARRIER_SERVICE_OPTION_NOT_FOUND');
 });
 
+test('text beyond ASCII arrives whole: in the request, the stored checkout and the answer, short or long', async () => {
+  // the worker's bindings write a string of more than 32 characters into WebAssembly with TextEncoder
+  // (scripts/lib.mjs, encodeLongStrings), a shorter one a character at a time: both, and text beyond
+  // ASCII from its first character or after an ASCII start, accents, CJK and emoji (four UTF-8 bytes)
+  const names = { firstName: 'Zoë', lastName: 'Åström-Nakamura 中村 🦀 and a long family name after it' };
+  const at = { ...address, city: 'Düsseldorf', addressLine: 'Königsallee 1, Hinterhaus, 3. OG links — 東京都千代田区 🏠' };
+  const c = await newCheckout([item('tee-classic')]);
+  const r = await call('PATCH', `/ecom/v1/checkouts/${c.id}`, { checkout: {
+    billingInfo: { address: at, contactDetails: names }, buyerNote: 'Bitte klingeln — ベルを鳴らしてください 🔔'.repeat(3) } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  for (const got of [r.body.checkout, (await call('GET', `/ecom/v1/checkouts/${c.id}`)).body.checkout]) {
+    assert.deepEqual(got.billingInfo.contactDetails, names);
+    assert.deepEqual([got.billingInfo.address.city, got.billingInfo.address.addressLine], [at.city, at.addressLine]);
+    assert.equal(got.buyerNote, 'Bitte klingeln — ベルを鳴らしてください 🔔'.repeat(3));
+  }
+});
+
 test("a cart id is bound to the first checkout that names it: one planted later never answers by-cart-id", async () => {
   const cartId = '0b5e6a1c-8f2d-4c3e-9a7b-1d2e3f4a5b6c';
   const buyers = await newCheckout([item('mug')], { checkoutInfo: { cartId } });
