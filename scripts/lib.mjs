@@ -7,6 +7,7 @@ import { randomBytes, randomUUID, createHash, generateKeyPairSync } from 'node:c
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir, setPriority } from 'node:os';
+import { encodeLongStrings } from './long-strings.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -140,7 +141,8 @@ function stale(output, inputs) {
   return !existsSync(out) || statSync(out).mtimeMs < newest(inputs);
 }
 
-const PRICING_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-pricing/src', 'crates/checkout-pricing/Cargo.toml'];
+// every build's: its bindings are written with scripts/long-strings.mjs
+const PRICING_INPUTS = ['Cargo.toml', 'Cargo.lock', 'crates/checkout-pricing/src', 'crates/checkout-pricing/Cargo.toml', 'scripts/long-strings.mjs'];
 const CORE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-core/src', 'crates/checkout-core/Cargo.toml'];
 const MODULE_INPUTS = [...PRICING_INPUTS, 'crates/checkout-wasm/src', 'crates/checkout-wasm/Cargo.toml'];
 export const WASM_TARGET = 'wasm32-unknown-unknown';
@@ -186,32 +188,6 @@ export const WASM_BUILDS = {
 async function compileWasm({ crate, profile, targetDir: dir, env, features = [], nice }) {
   await start('cargo', ['build', '--lib', '-p', crate, '--target', WASM_TARGET, '--profile', profile, '--target-dir', dir(), ...features], { env, nice });
   return join(dir(), WASM_TARGET, profile, `${crate.replaceAll('-', '_')}.wasm`);
-}
-
-/**
- * wasm-bindgen (0.2.130) passes a string into WebAssembly by copying it one
- * character at a time in JavaScript while it is ASCII: faster than
- * `TextEncoder.encodeInto` for a few characters, 20-40 times slower for a
- * long one (V8: a 53 KB checkout's JSON 250-360 µs against 9 µs; even at 32
- * characters). Every string longer than 32 characters (a stored checkout, a
- * request's body) goes to `encodeInto` in one call instead, into room for
- * its longest UTF-8, given back after. Applied to the bindings of each build.
- */
-function encodeLongStrings(file) {
-  const js = readFileSync(file, 'utf8');
-  const ascii = '    let len = arg.length;\n    let ptr = malloc(len, 1) >>> 0;\n';
-  if (js.split(ascii).length !== 2) {
-    throw new Error(`${file}: wasm-bindgen's passStringToWasm0 is not the one scripts/lib.mjs's encodeLongStrings knows`);
-  }
-  const long = `    if (arg.length > 32) {
-        const most = arg.length * 3;
-        const at = malloc(most, 1) >>> 0;
-        const { written } = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(at, at + most));
-        WASM_VECTOR_LEN = written;
-        return realloc(at, most, written, 1) >>> 0;
-    }
-`;
-  writeFileSync(file, js.replace(ascii, long + ascii));
 }
 
 /** A browser module from its compiled .wasm: pkg/<name>.js and its .wasm, size-optimised. */
@@ -318,8 +294,8 @@ export async function prepare({ forTests = false, optimise = true, only = Object
   const tools = Promise.all([ensureBindgen(), ensureNpmPackages()]);
   const extras = forTests ? Promise.all([ensureTestRunner(), ensureChromium(), ensurePythonPackages()]) : Promise.resolve();
   const wanted = only.map((name) => WASM_BUILDS[name]);
-  // the worker's compile is the long pole (its last crate, with LTO, on one core): the browser
-  // modules' compiles run at a lower priority, on the CPU it leaves
+  // the worker's compile is the long pole (some 200 CPU-s from nothing, its dependencies most of
+  // it): the browser modules' compiles run at a lower priority, on the CPU it leaves
   const builds = wanted.filter((b) => stale(b.output, b.inputs)).map((b) => {
     log(`building ${b.label} (cargo, wasm32)`);
     const nice = b === WASM_BUILDS.worker ? 0 : 10;

@@ -139,9 +139,9 @@ test('each property is read once, as JSON.stringify reads it', () => {
 });
 
 test('long strings with text beyond ASCII pass into the module whole, on both paths', () => {
-  // past 32 characters a string is written into the module by TextEncoder (scripts/lib.mjs,
-  // encodeLongStrings), not a character at a time: ASCII first, then accents, CJK and emoji (two
-  // UTF-16 units, four bytes), or text beyond ASCII from its first character
+  // past 32 characters a string is written into the module by TextEncoder (scripts/long-strings.mjs),
+  // not a character at a time: ASCII first, then accents, CJK and emoji (two UTF-16 units, four
+  // bytes), or text beyond ASCII from its first character
   const ids = ['line-item-with-a-long-ascii-id-then-Königsstraße-東京都-🦀🦀', 'ñandú-ünïcode-from-the-first-character-onwards-€€€'];
   const base = vectors.find((v) => v.output && v.input.lineItems.length >= 2);
   const input = { ...base.input, lineItems: base.input.lineItems.map((l, i) => ({ ...l, id: ids[i] ?? l.id })) };

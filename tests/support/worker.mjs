@@ -132,10 +132,11 @@ export async function freePort() {
     s.on('error', () => resolve(false));
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
-  for (;;) {
+  for (let tries = 0; tries < 100; tries++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (await bound(port)) return port;
   }
+  throw new Error('no free port found below 32768 in 100 tries');
 }
 
 /**

@@ -142,7 +142,7 @@ test('updates: buyer, addresses, shipping option, coupon, gift card; tax follows
 
 test('text beyond ASCII arrives whole: in the request, the stored checkout and the answer, short or long', async () => {
   // the worker's bindings write a string of more than 32 characters into WebAssembly with TextEncoder
-  // (scripts/lib.mjs, encodeLongStrings), a shorter one a character at a time: both, and text beyond
+  // (scripts/long-strings.mjs), a shorter one a character at a time: both, and text beyond
   // ASCII from its first character or after an ASCII start, accents, CJK and emoji (four UTF-8 bytes)
   const names = { firstName: 'Zoë', lastName: 'Åström-Nakamura 中村 🦀 and a long family name after it' };
   const at = { ...address, city: 'Düsseldorf', addressLine: 'Königsallee 1, Hinterhaus, 3. OG links — 東京都千代田区 🏠' };
