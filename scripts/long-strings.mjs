@@ -3,10 +3,11 @@
 // `TextEncoder.encodeInto` for a few characters, 20-40 times slower for a long
 // one (V8: a 53 KB checkout's JSON 250-360 µs against 9 µs; even at 32
 // characters; BENCHMARKS.md, "Strings into WebAssembly"). Every string longer
-// than 32 characters (a stored checkout, a request's body, price()'s input)
-// goes to `encodeInto` in one call instead, into room for its longest UTF-8,
-// given back after. The builds apply it to each module's bindings, and list
-// this file among their inputs, so a change here binds them again.
+// than 32 characters (a stored checkout read from SQLite, price()'s input, a
+// checkout's JSON in the page) goes to `encodeInto` in one call instead, into
+// room for its longest UTF-8, given back after. The builds apply it to each
+// module's bindings, and list this file among their inputs, so a change here
+// binds them again.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /** The bindings `file` (wasm-bindgen's JavaScript) with long strings encoded in one call. */
