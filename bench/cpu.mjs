@@ -27,13 +27,22 @@
 // (the worker's WebAssembly by crate, from its names; its JavaScript; V8's
 // garbage collector and its own), and the functions that take the most.
 //
-//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile]
+// With --against=DIR, a second `wrangler dev` runs another build of the
+// worker (DIR holds its `index.js` and `index_bg.wasm`: a copy of
+// crates/checkout-worker/build made before a change, say) beside this one,
+// each with a store of its own, and the two take turns request kind by
+// request kind, in an order that alternates from round to round: the
+// machine's drift then falls on both alike, and the difference between them
+// is what the change did (`this − against`), which one run of each, minutes
+// apart, cannot tell on a noisy machine.
+//
+//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile] [--against=DIR]
 //     (with --profile, each kind's whole profile is written to a temporary folder it names, for DevTools)
-import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
+import { join, resolve } from 'node:path';
+import { root, prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort } from '../scripts/lib.mjs';
 import { crateOf } from './wasm-names.mjs';
 
 // the DevTools session needs WebSocket, which Node 20 has behind a flag
@@ -47,6 +56,9 @@ const profiling = process.argv.includes('--profile');
 const watched = process.argv.includes('--network');
 const encoding = { 'accept-encoding': process.argv.includes('--gzip') ? 'gzip' : 'identity' };
 const profilesDir = profiling ? mkdtempSync(join(tmpdir(), 'edge-checkout-profiles-')) : null;
+const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+if (against && profiling) throw new Error('--profile profiles this build alone: leave out --against');
+if (against && !existsSync(join(against, 'index.js'))) throw new Error(`--against: ${against} has no index.js (a worker build)`);
 const count = Number(args[0] ?? 150);
 // the worker as deployed (optimised), whatever npm start left
 await prepare();
@@ -160,29 +172,52 @@ async function profiler(send) {
   };
 }
 
-async function measure(storage) {
+/**
+ * wrangler.toml in `dir` for the worker built in `build`: its paths made
+ * absolute, `main` that build's entry.
+ */
+function configFor(build, dir) {
+  const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
+    .replace(/^main = ".*"$/m, `main = ${JSON.stringify(join(resolve(build), 'index.js'))}`)
+    .replace(/^(directory|migrations_dir) = "(.*)"$/gm, (_, key, path) => `${key} = ${JSON.stringify(join(root, path))}`);
+  writeFileSync(join(dir, 'wrangler.toml'), config);
+  return join(dir, 'wrangler.toml');
+}
+
+/**
+ * A `wrangler dev` of one build (`build`: another build's folder; this
+ * build's by default) with a store of its own on `storage`, and the requests
+ * to measure on it, each warmed up: `{server, port, rows, profile, stop}`.
+ */
+async function serve(storage, build) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-cpu-'));
   const { tenant, secretKey } = newTenant('cpu');
   migrateLocal({ persistTo: dir, quiet: true });
   const envFile = join(dir, 'cpu.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
-  const port = 19_900 + Math.floor(Math.random() * 90);
-  const inspectorPort = port + 100;
-  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort });
-  const { base } = server;
-  const session = await devtools(inspectorPort);
-  if (!watched) await session('Network.disable');
-  const profile = profiling ? await profiler(session) : null;
-  const profiles = [];
-  const call = async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { authorization: secretKey, 'content-type': 'application/json', ...encoding },
-      body: body && JSON.stringify(body) });
-    const text = await r.text();
-    if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
-    return text;
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  // a dev registry of its own: two builds of one worker name, side by side
+  const config = build && configFor(build, dir);
+  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort, registry: join(dir, 'registry'), config });
+  const stop = async () => {
+    server.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
   };
-  const rows = [];
   try {
+    const { base } = server;
+    const session = await devtools(inspectorPort);
+    if (!watched) await session('Network.disable');
+    const profile = profiling ? await profiler(session) : null;
+    const call = async (method, path, body) => {
+      const r = await fetch(`${base}${path}`, { method, headers: { authorization: secretKey, 'content-type': 'application/json', ...encoding },
+        body: body && JSON.stringify(body) });
+      const text = await r.text();
+      if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
+      return text;
+    };
+    const rows = [];
     await seedStore(base, secretKey, demoStore(base));
     rows.push({ request: 'floor: GET /.well-known/jwks.json', lines: '',
       send: () => fetch(`${base}/.well-known/jwks.json`, { headers: encoding }).then((r) => r.text()) });
@@ -202,35 +237,57 @@ async function measure(storage) {
       row.proxyMs = 0;
       for (; row.sent < WARM; row.sent++) await row.send(row.sent);
     }
-    // CPU ms per request over `count` of each, the kinds taking turns
+    return { server, port, rows, profile, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+async function measure(storage) {
+  const builds = [{ build: 'this build' }, ...(against ? [{ build: against }] : [])];
+  const profiles = [];
+  try {
+    for (const [i, b] of builds.entries()) Object.assign(b, await serve(storage, i ? b.build : undefined));
+    // CPU ms per request over `count` of each, the kinds taking turns (and the builds, in turn
+    // orders that alternate by round)
     for (let round = 0; round < ROUNDS; round++) {
-      for (const row of rows) {
-        const n = Math.round((count * (round + 1)) / ROUNDS) - Math.round((count * round) / ROUNDS);
-        const before = workerdCpuMs(server.child.pid, port);
-        for (let i = 0; i < n; i++) await row.send(row.sent++);
-        // what the requests left to do after their answers (a store's write, its alarm) is theirs
-        await new Promise((r) => setTimeout(r, SETTLE_MS));
-        const after = workerdCpuMs(server.child.pid, port);
-        row.ms += (after.worker - before.worker) / count;
-        row.proxyMs += (after.proxy - before.proxy) / count;
+      const n = Math.round((count * (round + 1)) / ROUNDS) - Math.round((count * round) / ROUNDS);
+      for (let k = 0; k < builds[0].rows.length; k++) {
+        for (const b of round % 2 ? [...builds].reverse() : builds) {
+          const row = b.rows[k];
+          const before = workerdCpuMs(b.server.child.pid, b.port);
+          for (let i = 0; i < n; i++) await row.send(row.sent++);
+          // what the requests left to do after their answers (a store's write, its alarm) is theirs
+          await new Promise((r) => setTimeout(r, SETTLE_MS));
+          const after = workerdCpuMs(b.server.child.pid, b.port);
+          row.ms += (after.worker - before.worker) / count;
+          row.proxyMs += (after.proxy - before.proxy) / count;
+        }
       }
     }
     // then each kind's profile, when profiling, over as many again
-    for (const row of profile ? rows : []) {
+    for (const row of profiling ? builds[0].rows : []) {
       const what = row.lines ? `${row.request} ${row.lines}` : 'floor';
-      await profile.start();
+      await builds[0].profile.start();
       for (let i = 0; i < count; i++) await row.send(row.sent++);
-      profiles.push({ storage, request: what, ...(await profile.stop(count, `${storage} ${what}`)) });
+      profiles.push({ storage, request: what, ...(await builds[0].profile.stop(count, `${storage} ${what}`)) });
     }
   } finally {
-    server.stop();
-    await new Promise((r) => setTimeout(r, 300));
-    rmSync(dir, { recursive: true, force: true });
+    for (const b of builds) await b.stop?.();
   }
-  const floor = rows[0].ms;
-  for (const r of rows) {
-    console.log(JSON.stringify({ storage, request: r.request, lines: r.lines, cpuMs: +r.ms.toFixed(2),
-      overFloorMs: r === rows[0] ? null : +(r.ms - floor).toFixed(2), proxyMs: +r.proxyMs.toFixed(2) }));
+  const over = (b, r) => r.ms - b.rows[0].ms;
+  for (const b of builds) {
+    for (const r of b.rows) {
+      console.log(JSON.stringify({ storage, ...(against && { build: b.build }), request: r.request, lines: r.lines, cpuMs: +r.ms.toFixed(2),
+        overFloorMs: r === b.rows[0] ? null : +over(b, r).toFixed(2), proxyMs: +r.proxyMs.toFixed(2) }));
+    }
+  }
+  // the change: this build's figures less the other's, over the floor each (and the floors themselves)
+  if (against) {
+    const [mine, theirs] = builds;
+    mine.rows.forEach((r, k) => console.log(JSON.stringify({ storage, build: 'this − against', request: r.request, lines: r.lines,
+      cpuMs: +(r.ms - theirs.rows[k].ms).toFixed(2), overFloorMs: k ? +(over(mine, r) - over(theirs, theirs.rows[k])).toFixed(2) : null })));
   }
   // ms per request, by part and by function, in the worker's isolate (where a store's object runs too, under wrangler dev)
   for (const p of profiles) console.log(JSON.stringify(p));

@@ -7,6 +7,7 @@ import { randomBytes, randomUUID, createHash, generateKeyPairSync } from 'node:c
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir, setPriority } from 'node:os';
+import { createServer } from 'node:net';
 import { encodeLongStrings } from './long-strings.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -429,6 +430,26 @@ export function migrateLocal({ persistTo, quiet = false } = {}) {
   cpSync(made, persistTo, { recursive: true });
 }
 
+/**
+ * A port free on 127.0.0.1 now, for a server started next, taken at random
+ * below Linux's ephemeral range (32768 on), from which the kernel gives ports
+ * to every process that asks for any (a worker suite's workerd beside this
+ * one, say): one of those could take a port the kernel handed out here before
+ * the server bound it, as happened with the suites side by side.
+ */
+export async function freePort() {
+  const bound = (port) => new Promise((resolve) => {
+    const s = createServer();
+    s.on('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bound(port)) return port;
+  }
+  throw new Error('no free port found below 32768 in 100 tries');
+}
+
 /** Runs the cron trigger's handler of a `wrangler dev --test-scheduled` once, as the platform would every minute. */
 export async function runCron(base) {
   await (await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).text();
@@ -440,8 +461,9 @@ export async function runCron(base) {
  * `wrangler dev` runs on this machine find each other, when not the user's);
  * resolves when it answers, with a stop function.
  */
-export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false, inspectorPort, site, registry }) {
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
+export async function startWrangler({ port, persistTo, envFile, quiet = false, scheduled = false, inspectorPort, site, registry, config }) {
+  // `config`: a configuration other than wrangler.toml (bench/cpu.mjs --against: another build's)
+  const args = ['dev', ...(config ? ['--config', config] : []), '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'];
   if (site) args.push('--assets', site);
   // the worker's V8 inspector (DevTools protocol), for bench/cpu.mjs --profile
   if (inspectorPort) args.push('--inspector-port', String(inspectorPort));

@@ -5,12 +5,13 @@
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { Miniflare } from 'miniflare';
 import {
   root, newTenant, newEventsKey, migrateLocal, startWrangler, runCron, demoStore as demoStoreAt, writeDemoConfig, seedStore,
-  localWorkerVars, writeVars,
+  localWorkerVars, writeVars, freePort,
 } from '../../scripts/lib.mjs';
+
+export { freePort };
 
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
 const field = (name) => config.match(new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm'))[1];
@@ -117,26 +118,6 @@ export async function startMiniflare(bindings = {}, limits = {}, { stores = [] }
  */
 export async function apart(dir) {
   return { inspectorPort: await freePort(), registry: join(dir, 'registry') };
-}
-
-/**
- * A port free on 127.0.0.1 now, for a server started next, taken at random
- * below Linux's ephemeral range (32768 on), from which the kernel gives ports
- * to every process that asks for any (a worker suite's workerd beside this
- * one, say): one of those could take a port the kernel handed out here before
- * the server bound it, as happened with the suites side by side.
- */
-export async function freePort() {
-  const bound = (port) => new Promise((resolve) => {
-    const s = createServer();
-    s.on('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-  for (let tries = 0; tries < 100; tries++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await bound(port)) return port;
-  }
-  throw new Error('no free port found below 32768 in 100 tries');
 }
 
 /**
