@@ -197,8 +197,8 @@ async function serve(storage, build) {
   writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
   const port = await freePort();
   const inspectorPort = await freePort();
-  // a dev registry of its own: two builds of one worker name, side by side
   const config = build && configFor(build, dir);
+  // a dev registry of its own: two builds of one worker name, side by side
   const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort, registry: join(dir, 'registry'), config });
   const stop = async () => {
     server.stop();
