@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrateLocal, startWrangler, runCron, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
+import { migrateLocal, startWrangler, runCron, newTenant, newEventsKey, demoStore, seedStore, freePort } from '../scripts/lib.mjs';
 
 const count = Number(process.argv[2] ?? 300);
 const backends = process.argv[3] ? [process.argv[3]] : ['d1', 'objects'];
@@ -43,7 +43,7 @@ async function drain(storage) {
   const envFile = join(dir, 'drain.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\n`
     + `STORAGE='${storage}'\nALLOW_LOCAL_WEBHOOKS='true'\n${sends ? `EVENTS_SENDS_PER_RUN='${sends}'\n` : ''}`);
-  const server = await startWrangler({ port: 19_000 + Math.floor(Math.random() * 900), persistTo: dir, envFile, quiet: true, scheduled: true });
+  const server = await startWrangler({ port: await freePort(), persistTo: dir, envFile, quiet: true, scheduled: true });
   const { base } = server;
   try {
     await seedStore(base, secretKey, { ...demoStore(base), webhooks: { url: hooks } });

@@ -20,7 +20,7 @@ import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { root, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite } from '../scripts/lib.mjs';
+import { root, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, writeDemoConfig, buildSite, freePort } from '../scripts/lib.mjs';
 import { launchOptions, readmeBlock } from '../tests/support/browser.mjs';
 import { renderCheckout } from '../js/element/server.js';
 import { formatMoney } from '../js/node.js';
@@ -52,7 +52,7 @@ const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-paint-'));
 const { tenant, secretKey, publishableKey } = newTenant('paint');
 migrateLocal({ persistTo: dir, quiet: true });
 const envFile = join(dir, 'paint.vars');
-const port = 19_800 + Math.floor(Math.random() * 90);
+const port = await freePort();
 writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\n`
   + `PUBLIC_URL='http://127.0.0.1:${port}/'\n`);
 buildSite();

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
-import { root, bin, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore } from '../scripts/lib.mjs';
+import { root, bin, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort } from '../scripts/lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
 const backends = process.argv[3] ? [process.argv[3]] : ['d1', 'objects'];
@@ -29,7 +29,7 @@ async function start(storage) {
   const envFile = join(dir, 'scale.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify(tenants.map((t) => t.tenant))}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\n`
     + `LOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
-  server = await startWrangler({ port: 18_900 + Math.floor(Math.random() * 90), persistTo: dir, envFile, quiet: true });
+  server = await startWrangler({ port: await freePort(), persistTo: dir, envFile, quiet: true });
   base = server.base;
   for (const t of tenants) await seedStore(base, t.secretKey, demoStore(base));
 }

@@ -11,8 +11,6 @@ import {
   localWorkerVars, writeVars, freePort,
 } from '../../scripts/lib.mjs';
 
-export { freePort };
-
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
 const field = (name) => config.match(new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm'))[1];
 

@@ -45,6 +45,8 @@ fn main() {
     let mode = std::env::args().nth(2);
     let mut total = 0;
     let request = support::request_of_300_lines();
+    // FRESH=1: the store made again for each request, as the worker makes it
+    let fresh_each = std::env::var("FRESH").is_ok();
     for _ in 0..times {
         if mode.as_deref() == Some("create") {
             let record = support::create_300_lines(&store, black_box(&request));
@@ -52,8 +54,7 @@ fn main() {
             total += quote.checkout_json(&record, false).expect("written").len();
             continue;
         }
-        // FRESH=1: the store made again for each request, as the worker makes it
-        let fresh = std::env::var("FRESH").is_ok().then(|| {
+        let fresh = fresh_each.then(|| {
             checkout_core::store::Store::new(store.config.clone(), store.counters.clone())
                 .expect("store")
         });
