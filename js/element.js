@@ -134,6 +134,9 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#words = words;
     this.#build();
     if (!served) {
+      // the queue is this checkout's from the first control shown: a change made before the engine is in
+      // goes to the worker (and is priced here once the engine is)
+      this.#openQueue();
       // its skeleton meanwhile (a server's markup stays until the element's own is whole)
       this.#root.replaceChildren(...rootOf(this.#ui));
       // shown as it comes, before the engine when the worker's own texts are every amount it shows (#show)
@@ -142,8 +145,8 @@ export class EdgeCheckoutElement extends HTMLElement {
     }
     await engine;
     if (started !== this.#starts) return;
-    this.#openQueue();
     if (served) {
+      this.#openQueue(); // its markup was inert until now: no change was made
       // the server's markup of the same checkout stays until the element's is whole (its region list
       // in), then is replaced in one step: what the buyer sees does not move
       this.#show(served);
@@ -312,9 +315,10 @@ export class EdgeCheckoutElement extends HTMLElement {
     this.#input = checkout?.pricingInput ? structuredClone(checkout.pricingInput) : null;
     this.#conv = checkout && checkout.conversionCurrency !== checkout.currency ? checkout.conversionCurrency : null;
     this.#engine?.free();
-    // made once the page is idle, after this paint (or at the buyer's first edit, if sooner)
+    // made once the page is idle, after this paint (or at the buyer's first edit, if sooner); the changes
+    // made before it was in that still wait for the worker are priced with it then
     this.#engine = undefined;
-    if (this.#input) engine.then(() => idle(() => this.#live));
+    if (this.#input) engine.then(() => idle(() => this.#client.pending ? this.#local((e) => e.summary()) : this.#live));
     // a checkout with its order (its URL opened again, after the payment page, a reload, days later) is
     // not a cart any more: its confirmation, paid or awaiting payment
     const ordered = !this.#placed && (checkout?.order || checkout?.completed);

@@ -243,6 +243,40 @@ test("unrendered, a checkout is shown priced before the engine is in, as the wor
   await context.close();
 });
 
+test('unrendered, a quantity typed before the engine is in reaches the worker, and is priced in the page once the engine is', async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB',
+    lineItems: [{ quantity: 2, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const engine = await hold(page, '**/checkout_live_bg.wasm');
+  const answered = page.waitForResponse((res) => res.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
+  await openBare(page, checkout, 'en-US');
+  await answered;
+  await until(page, '[data-summary=total]', checkout.priceSummary.total.formattedAmount);
+  // the buyer types while the engine is still on its way: the change goes to this checkout (its answer held)
+  const change = await hold(page, `**/ecom/v1/checkouts/${checkout.id}/update-line-items-quantity**`);
+  await page.fill(`${line('Classic tee')} input[name=quantity]`, '3');
+  await waitFor(() => change.count() === 1, 'the change sent to its checkout');
+  assert.equal(await total(page), checkout.priceSummary.total.formattedAmount, 'nothing priced it yet');
+  assert.equal(engine.count(), 1, 'the engine still held');
+  // the engine in: the change that waits is priced in the page
+  await engine.release();
+  await until(page, '[data-summary=total]', '$64.92');
+  const done = page.waitForResponse((res) => res.url().includes('/update-line-items-quantity'));
+  await change.release();
+  await done;
+  await page.waitForFunction(() => document.querySelector('edge-checkout').pending === 0);
+  assert.equal(await total(page), '$64.92');
+  assert.equal(await page.isHidden('edge-checkout [data-reconciled]'), true, 'the page and the worker agree');
+  const stored = await (await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, { headers: { authorization: w.a.secretKey } })).json();
+  assert.equal(stored.checkout.lineItems[0].quantity, 3, "the buyer's 3 is the worker's");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** Each amount, the submit button, the region and the delivery costs the element shows, with where it shows them. */
 const seenWhere = (page) => page.$$eval(['[data-summary]', '[data-line-total]', '.submit', 'select[name=subdivision]', '.options .cost']
   .map((s) => `edge-checkout .ec ${s}`).join(', '),
