@@ -28,10 +28,16 @@ import { idle, isZero } from './element/dom.js';
 let uid = 0;
 // The engine (js/engine.js and its .wasm: the core without price(), for
 // size) loads beside the element's words and the checkout's first request,
-// not before them.
+// not before them. `engine` resolves once it is in; `tried`, once its first
+// load has ended either way. A .wasm the network cut is fetched again when
+// the browser is back online; meanwhile the worker prices every change.
 let Checkout;
 let formatMoney;
-const engine = import('./engine.js').then((m) => ({ Checkout, formatMoney } = m));
+let tried;
+const engine = new Promise((resolve) => {
+  const next = (m) => m.load().then(() => resolve({ Checkout, formatMoney } = m), () => addEventListener('online', () => next(m), { once: true }));
+  tried = import('./engine.js').then(next, () => {}); // its modules not fetched: the worker prices until the page is loaded again
+});
 
 /** Each amount in `o` (a checkout, as the worker sent it) with the worker's text of it, into `texts`. */
 function said(o, texts) {
@@ -143,7 +149,9 @@ export class EdgeCheckoutElement extends HTMLElement {
       if (this.#checkout) this.#show(this.#checkout);
       else this.load(asked === source() ? first : undefined); // not when the page set the key meanwhile
     }
-    await engine;
+    await tried;
+    // a served checkout the worker's texts cannot show (#show) stays as the server wrote it until the engine is in
+    if (served && !formatMoney && this.#unsaid(served)) await engine;
     if (started !== this.#starts) return;
     if (served) {
       this.#openQueue(); // its markup was inert until now: no change was made
@@ -299,12 +307,8 @@ export class EdgeCheckoutElement extends HTMLElement {
    */
   #show(checkout) {
     const ui = this.#ui;
-    // before the engine, the worker's own texts of the amounts: when they are every amount shown here (in
-    // the language the element formats in, the store's currency, nothing negative); else once it is in
-    const [language] = this.#locale.toLowerCase().split('-');
-    if (!formatMoney && checkout && (checkout.buyerLanguage.toLowerCase().split('-')[0] !== language
-      || checkout.conversionCurrency !== checkout.currency || !isZero(checkout.priceSummary.discount.amount)
-      || !isZero(checkout.giftCard?.amount ?? 0))) {
+    // before the engine, the worker's own texts of the amounts, when they are every amount shown here; else once it is in
+    if (!formatMoney && this.#unsaid(checkout)) {
       const n = ++this.#shown;
       return engine.then(() => n === this.#shown && this.#show(checkout));
     }
@@ -330,6 +334,14 @@ export class EdgeCheckoutElement extends HTMLElement {
     if (card) this.#error(card.message, card.code);
     else if (ui.alert.dataset.card) this.#error('');
     ui.alert.dataset.card = card ? '1' : '';
+  }
+
+  /** Whether `checkout` has an amount its worker's texts do not say as this element shows it (in its language, the store's currency, nothing negative). */
+  #unsaid(checkout) {
+    const [language] = this.#locale.toLowerCase().split('-');
+    return !!checkout && (checkout.buyerLanguage.toLowerCase().split('-')[0] !== language
+      || checkout.conversionCurrency !== checkout.currency || !isZero(checkout.priceSummary.discount.amount)
+      || !isZero(checkout.giftCard?.amount ?? 0));
   }
 
   /** The live checkout (the engine's), made from the pricing input when first asked for; null when there is none. */

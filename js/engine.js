@@ -6,7 +6,13 @@
 import init, { Checkout, formatMoney as formatInCore } from '../pkg/checkout_live.js';
 import { makeFormatMoney } from './format.js';
 
-await init({ module_or_path: new URL('../pkg/checkout_live_bg.wasm', import.meta.url) });
+/**
+ * Fetches and starts the .wasm, once: resolves when it is in (at once once it
+ * is). A fetch the network cut rejects; called again, it fetches again. Its
+ * first call is made before this module is done.
+ */
+export const load = () => init({ module_or_path: new URL('../pkg/checkout_live_bg.wasm', import.meta.url) });
+await load().catch(() => {});
 
 export { Checkout };
 export const formatMoney = makeFormatMoney(formatInCore);

@@ -383,6 +383,51 @@ test('the network gone before the region list came: the element takes over the s
   await context.close();
 });
 
+test('the network gone before the engine came: the element takes over the served checkout all the same, its change waits; back, the change is sent and the engine comes', async () => {
+  const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
+  const context = await browser.newContext({ locale: 'en-US' });
+  let held;
+  const asked = new Promise((r) => { held = r; });
+  let first = true;
+  await context.route('**/checkout_live_bg.wasm', (route) => {
+    if (!first) return route.continue();
+    first = false;
+    held(route);
+  });
+  // the worker's own checkout page (the demo page's catalog needs the engine for its prices)
+  const opened = openRecorded(context, `${w.url}/checkout?key=${w.a.publishableKey}&checkoutId=${checkoutId}`, {}, 'edge-checkout');
+  const route = await asked;
+  // the element's code is in, the engine's module too: only its .wasm is on its way when the network goes
+  await context.pages()[0].waitForFunction(() => customElements.get('edge-checkout') && ['engine.js', 'checkout_live.js', 'format.js']
+    .every((f) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(`/${f}`) && e.decodedBodySize > 0)));
+  await context.setOffline(true);
+  await route.abort('internetdisconnected');
+  const { page, errors } = await opened;
+  await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over');
+  const one = await total(page);
+  // no engine to price it: the change waits for the network, the worker's total stays
+  await quantityOf(page, 'Sticker pack').fill('2');
+  await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'the change waits for the network');
+  assert.equal(await total(page), one);
+  await context.setOffline(false);
+  await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the change is answered');
+  const two = (await stored(checkoutId)).priceSummary.total.formattedAmount;
+  assert.equal(await total(page), two);
+  // the engine came with the network: a change is priced in the page before the worker answers
+  const answer = await lateAnswers(page, '**/update-line-items-quantity**');
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('checkout_live_bg.wasm') && e.decodedBodySize > 0));
+  await quantityOf(page, 'Sticker pack').fill('3');
+  await answer.sent();
+  await waitFor(async () => (await total(page)) !== two, 'priced in the page');
+  const three = await total(page);
+  answer.release();
+  await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the worker answered');
+  assert.equal((await stored(checkoutId)).priceSummary.total.formattedAmount, three, "the page's total is the worker's");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('offline, the order waits for the network and is placed when it returns; a change meanwhile asks again', async () => {
   const { page, errors, id } = await visit([['stickers', 1]], { checkoutInfo: buyer });
   const button = 'edge-checkout [data-action=place-order]';

@@ -64,11 +64,12 @@ test('countries, regions and postal codes', async () => {
 // 13 before the delivery options kept their rows across answers (a late answer took the radio the buyer was on away),
 // 13.125 before a cart's rows were copies of one row with their listeners on the list (300 rows: 40% less time),
 // 13.25 before its first paint could show the worker's own texts of the amounts without waiting for the engine,
-// 13.375 before two loads answered out of order kept the newer (the older's answer shown first dropped the newer's)
-test("the element's JavaScript, as a bundler ships it, is at most 13.5 KiB gzipped; each language, region list and the page's storage are fetched apart", async () => {
+// 13.375 before two loads answered out of order kept the newer (the older's answer shown first dropped the newer's),
+// 13.5 before it fetched its engine's .wasm again once the network was back (a served checkout stayed inert without it)
+test("the element's JavaScript, as a bundler ships it, is at most 13.625 KiB gzipped; each language, region list and the page's storage are fetched apart", async () => {
   const { elementSize } = await import('../../bench/element.mjs');
   const { main, chunks } = await elementSize();
-  assert.ok(main <= 13.5 * 1024, `element.js: ${main} bytes gzipped`);
+  assert.ok(main <= 13.625 * 1024, `element.js: ${main} bytes gzipped`);
   assert.ok(Object.keys(chunks).some((f) => f.startsWith('kept-')), 'the queue\'s storage is a chunk of its own');
   for (const lang of LANGUAGES) assert.ok(Object.keys(chunks).some((f) => f.startsWith(`${lang}-`)), `${lang} is a chunk of its own`);
   for (const country of ['US', 'CA', 'AU', 'DE', 'JP']) assert.ok(Object.keys(chunks).some((f) => f.startsWith(`${country}-`)), country);

@@ -18,14 +18,14 @@ export function launchOptions() {
 
 /**
  * Opens `url` (the demo page) in `page` and waits for the page's own ready
- * mark, not the load event (its pictures need not have loaded); the page's
- * uncaught errors, as they come.
+ * mark (`ready`: another page's selector), not the load event (its pictures
+ * need not have loaded); the page's uncaught errors, as they come.
  */
-export async function openReady(page, url) {
+export async function openReady(page, url, ready = 'body[data-ready=true]') {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('body[data-ready=true]');
+  await page.waitForSelector(ready, { state: 'attached' });
   return errors;
 }
 
@@ -54,12 +54,12 @@ export async function tabTo(page, name, back = false) {
 }
 
 /**
- * The demo page at `url` with the element's events recorded in
- * `window.events`, in a page of its own context (closed with the page), or
- * a new page of `on` when it is a context; the page's uncaught errors, as
- * they come.
+ * The demo page at `url` (another page: `ready`, as openReady's) with the
+ * element's events recorded in `window.events`, in a page of its own context
+ * (closed with the page), or a new page of `on` when it is a context; the
+ * page's uncaught errors, as they come.
  */
-export async function openRecorded(on, url, options = {}) {
+export async function openRecorded(on, url, options = {}, ready = undefined) {
   const own = !('newPage' in on && 'setOffline' in on);
   const context = own ? await on.newContext({ locale: 'en-US', ...options }) : on;
   const page = await context.newPage();
@@ -71,7 +71,7 @@ export async function openRecorded(on, url, options = {}) {
       document.addEventListener(type, (e) => { if (e.target.localName === 'edge-checkout') window.events.push({ type, detail: e.detail }); });
     }
   });
-  const errors = await openReady(page, url);
+  const errors = await openReady(page, url, ready);
   return { page, errors };
 }
 
