@@ -7,9 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer } from '../support/worker.mjs';
-import { launchOptions, openRecorded, line, total, events, waitFor } from '../support/browser.mjs';
+import { launchOptions, openRecorded, line, total, events, waitFor, audit } from '../support/browser.mjs';
 // the element's pause before it sends a change, how long an answer may take to begin, its first wait after a failure
 import { SYNC_DELAY_MS, ANSWER_MS, BACKOFF_MS } from '../../js/element/client.js';
 
@@ -214,8 +213,7 @@ test('offline, edits are priced at once and said to wait; back online they reach
   assert.equal(await page.getAttribute('edge-checkout [part=pending]', 'role'), 'status');
   assert.deepEqual((await events(page, 'pending')).at(-1), { count: 3, offline: true });
   assert.equal(await page.evaluate(() => document.querySelector('edge-checkout').pending), 3);
-  const { violations } = await new AxeBuilder({ page }).include('edge-checkout').analyze();
-  assert.deepEqual(violations.map((v) => v.id), [], 'axe, in the waiting state');
+  await audit(page, 'in the waiting state', { include: 'edge-checkout' });
 
   await page.context().setOffline(false);
   await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the queue is answered');

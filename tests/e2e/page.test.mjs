@@ -5,10 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
 import { startWranglerDev, json, buyer, demoStore } from '../support/worker.mjs';
 import { formatMoney } from '../../js/node.js';
-import { launchOptions, openRecorded, openReady, until, tabTo, focused, line, total, events, hold, waitFor } from '../support/browser.mjs';
+import { launchOptions, openRecorded, openReady, until, tabTo, focused, line, total, events, hold, waitFor, audit } from '../support/browser.mjs';
 
 let w;
 let browser;
@@ -330,10 +329,7 @@ test("the worker's checkout page arrives priced: shown before any script, and th
   const seen = () => seenWhere(page);
   await waitFor(() => engine.count() > 0, 'the engine asked for');
   assert.equal(await page.getAttribute(box, 'inert'), '', "the server's markup");
-  const axe = async (what) => {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe, ${what}`);
-  };
+  const axe = (what) => audit(page, what);
   await axe("the whole page, the server's markup");
   const before = await seen();
   await engine.release();

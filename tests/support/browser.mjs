@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import axe from 'axe-core';
 import { root } from '../../scripts/lib.mjs';
 
 /** The first `lang` code block after `heading` in the README: what a storefront's page is told to carry. */
@@ -102,4 +104,17 @@ export async function waitFor(condition, what) {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`never: ${what}`);
+}
+
+/**
+ * Asserts that axe finds no violation in `page` (or inside `include`, a
+ * selector: its shadow root too). axe-core is put in the page once, and run
+ * there: @axe-core/playwright put it in again at each call and finished each
+ * run in a page of its own, some 0.6 s a call here.
+ */
+export async function audit(page, what, { include } = {}) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  const violations = await page.evaluate((selector) => window.axe.run(selector ? { include: [[selector]] } : document)
+    .then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)), include);
+  assert.deepEqual(violations, [], `axe, ${what}`);
 }
