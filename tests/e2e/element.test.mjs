@@ -74,8 +74,7 @@ async function show(checkout, { locale, tenant = 'a', page: options = {} } = {})
 
 const text = (page, selector) => page.textContent(`edge-checkout ${selector}`);
 
-/** axe's findings on the element, or with `whole`, the whole page. */
-/** axe on the element (`whole`: the page). */
+/** No axe violation on the element, or with `whole`, the whole page. */
 const audit = (page, what, { whole = false } = {}) => auditPage(page, what, whole ? {} : { include: 'edge-checkout' });
 
 test('the whole demo page, its catalog beside a cart, without an axe violation', async () => {

@@ -348,18 +348,27 @@ test('an answer that never begins (the network stalls without an error) is given
   await page.close();
 });
 
-test('the network gone before the region list came: the element takes over the served checkout all the same, a text field meanwhile, the list when it is back', async () => {
+/**
+ * A checkout of a buyer ready to order (stickers) and a browser context whose
+ * first request to `pattern` is held: `asked` resolves to its route.
+ */
+async function firstHeld(pattern) {
   const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
     lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
   const context = await browser.newContext({ locale: 'en-US' });
   let held;
   const asked = new Promise((r) => { held = r; });
   let first = true;
-  await context.route('**/regions/US.js', (route) => {
+  await context.route(pattern, (route) => {
     if (!first) return route.continue();
     first = false;
     held(route);
   });
+  return { checkoutId, context, asked };
+}
+
+test('the network gone before the region list came: the element takes over the served checkout all the same, a text field meanwhile, the list when it is back', async () => {
+  const { checkoutId, context, asked } = await firstHeld('**/regions/US.js');
   const opened = openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`);
   const route = await asked;
   await context.setOffline(true);
@@ -382,17 +391,7 @@ test('the network gone before the region list came: the element takes over the s
 });
 
 test('the network gone before the engine came: the element takes over the served checkout all the same, its change waits; back, the change is sent and the engine comes', async () => {
-  const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
-    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
-  const context = await browser.newContext({ locale: 'en-US' });
-  let held;
-  const asked = new Promise((r) => { held = r; });
-  let first = true;
-  await context.route('**/checkout_live_bg.wasm', (route) => {
-    if (!first) return route.continue();
-    first = false;
-    held(route);
-  });
+  const { checkoutId, context, asked } = await firstHeld('**/checkout_live_bg.wasm');
   // the worker's own checkout page (the demo page's catalog needs the engine for its prices)
   const opened = openRecorded(context, `${w.url}/checkout?key=${w.a.publishableKey}&checkoutId=${checkoutId}`, {}, 'edge-checkout');
   const route = await asked;

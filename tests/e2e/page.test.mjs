@@ -188,6 +188,17 @@ async function openBare(page, checkout, locale) {
   await page.goto(`${w.url}/bare`);
 }
 
+/** `checkout` in the bare page in `page`, the engine's .wasm held, once its first load is answered: `{ errors, engine }`. */
+async function openEngineHeld(page, checkout, locale) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const engine = await hold(page, '**/checkout_live_bg.wasm');
+  const answered = page.waitForResponse((r) => r.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
+  await openBare(page, checkout, locale);
+  await answered;
+  return { errors, engine };
+}
+
 test("unrendered, a checkout is shown priced before the engine is in, as the worker wrote its amounts; one with a discount, or in another language, once the engine is", async () => {
   const make = async (extra) => {
     const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', ...extra,
@@ -199,13 +210,7 @@ test("unrendered, a checkout is shown priced before the engine is in, as the wor
   // the element alone, the engine held back
   const open = async (checkout, locale) => {
     const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e));
-    const engine = await hold(page, '**/checkout_live_bg.wasm');
-    const answered = page.waitForResponse((r) => r.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
-    await openBare(page, checkout, locale);
-    await answered;
-    return { page, errors, engine };
+    return { page, ...await openEngineHeld(page, checkout, locale) };
   };
   const shown = (page) => page.$$eval('edge-checkout [data-summary]:not([hidden]), edge-checkout [data-line-total]', (nodes) => nodes.map((n) => n.textContent).filter((t) => /\d/.test(t)));
 
@@ -248,12 +253,7 @@ test('unrendered, a quantity typed before the engine is in reaches the worker, a
   const { checkout } = await r.json();
   const context = await browser.newContext();
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
-  const engine = await hold(page, '**/checkout_live_bg.wasm');
-  const answered = page.waitForResponse((res) => res.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
-  await openBare(page, checkout, 'en-US');
-  await answered;
+  const { errors, engine } = await openEngineHeld(page, checkout, 'en-US');
   await until(page, '[data-summary=total]', checkout.priceSummary.total.formattedAmount);
   // the buyer types while the engine is still on its way: the change goes to this checkout (its answer held)
   const change = await hold(page, `**/ecom/v1/checkouts/${checkout.id}/update-line-items-quantity**`);
@@ -364,12 +364,8 @@ test("unrendered, a load answered after the engine came in is shown, though the 
     lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.secretKey));
   const { checkout } = await r.json();
   const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
-  const engine = await hold(page, '**/checkout_live_bg.wasm');
-  const answered = page.waitForResponse((a) => a.url().includes(`/ecom/v1/checkouts/${checkout.id}`));
-  await openBare(page, checkout, 'en-US');
-  await answered; // the first load's answer: shown once the engine is in
+  // the first load's answer: shown once the engine is in
+  const { errors, engine } = await openEngineHeld(page, checkout, 'en-US');
   // a mug added on another device; the page loads the checkout again, its request held
   assert.equal((await w.fetch(`/ecom/v1/checkouts/${checkout.id}/add-to-checkout`, json('POST', {
     lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, w.a.publishableKey))).status, 200);
