@@ -207,8 +207,9 @@ export class EdgeCheckoutElement extends HTMLElement {
     const n = ++this.#loads;
     try {
       const { checkout } = await (sent ?? this.#client.checkout('GET', id));
-      // not over a newer answer (an older load's is not newer), nor over changes still waiting
-      if (id === this.getAttribute('checkout-id') && (shown === this.#shown || this.#by < n) && !this.#client.pending) {
+      // not over a newer answer (an older load's is not newer), nor over changes still waiting (but rather
+      // than nothing: a closed tab's changes, sent first, are shown with their answer)
+      if (id === this.getAttribute('checkout-id') && (shown === this.#shown || this.#by < n) && (!this.#client.pending || !this.#checkout)) {
         if (!keepSaid) this.#error('');
         this.#show(checkout);
         this.#by = n;

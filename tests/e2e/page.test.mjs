@@ -276,6 +276,48 @@ test('unrendered, a quantity typed before the engine is in reaches the worker, a
   await context.close();
 });
 
+test('unrendered, a checkout whose closed tab left a change is shown at once on the next visit, while that change is sent', async () => {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB',
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'tee-classic' } }] }, w.a.secretKey));
+  const { checkout } = await r.json();
+  const context = await browser.newContext({ locale: 'en-US' });
+  const first = await context.newPage();
+  await openBare(first, checkout, 'en-US');
+  await first.waitForSelector(line('Classic tee'));
+  await context.setOffline(true);
+  await first.fill(`${line('Classic tee')} input[name=quantity]`, '5');
+  await first.waitForFunction(() => document.querySelector('edge-checkout').pending === 1);
+  await first.close(); // the change kept in the origin's IndexedDB
+  await context.setOffline(false);
+
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const replay = await hold(page, `**/ecom/v1/checkouts/${checkout.id}/update-line-items-quantity**`);
+  // the page's first read of the checkout answered only once the kept change is on its way
+  let load;
+  const loading = new Promise((resolve) => { load = resolve; });
+  let reads = 0;
+  await page.route(`**/ecom/v1/checkouts/${checkout.id}?*`, async (route) => {
+    if (reads++ === 0) await loading;
+    await route.continue();
+  });
+  await openBare(page, checkout, 'en-US');
+  await waitFor(() => replay.count() === 1, 'the kept change sent');
+  load();
+  // the store's checkout as it is, while the kept change waits for its answer (not a skeleton until then)
+  await until(page, '[data-summary=total]', checkout.priceSummary.total.formattedAmount);
+  const done = page.waitForResponse((res) => res.url().includes('/update-line-items-quantity'));
+  await replay.release();
+  await done;
+  await page.waitForFunction(() => document.querySelector('edge-checkout').pending === 0);
+  assert.equal(await page.inputValue(`${line('Classic tee')} input[name=quantity]`), '5');
+  const stored = await (await w.fetch(`/ecom/v1/checkouts/${checkout.id}`, { headers: { authorization: w.a.secretKey } })).json();
+  assert.equal(stored.checkout.lineItems[0].quantity, 5);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** Each amount, the submit button, the region and the delivery costs the element shows, with where it shows them. */
 const seenWhere = (page) => page.$$eval(['[data-summary]', '[data-line-total]', '.submit', 'select[name=subdivision]', '.options .cost']
   .map((s) => `edge-checkout .ec ${s}`).join(', '),
