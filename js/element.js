@@ -23,20 +23,21 @@
 import { languageOf, messagesOf, say } from './element/messages.js';
 import { Client } from './element/client.js';
 import { amounts, build, confirm, mark, rootOf, show, showing } from './element/view.js';
-import { idle, isZero } from './element/dom.js';
+import { idle, isZero, online } from './element/dom.js';
 
 let uid = 0;
 // The engine (js/engine.js and its .wasm: the core without price(), for
 // size) loads beside the element's words and the checkout's first request,
 // not before them. `engine` resolves once it is in; `tried`, once its first
-// load has ended either way. A .wasm the network cut is fetched again when
-// the browser is back online; meanwhile the worker prices every change.
+// load has ended either way. A load the network cut is tried again when the
+// browser is back online; meanwhile the worker prices every change.
 let Checkout;
 let formatMoney;
 let tried;
 const engine = new Promise((resolve) => {
-  const next = (m) => m.load().then(() => resolve({ Checkout, formatMoney } = m), () => addEventListener('online', () => next(m), { once: true }));
-  tried = import('./engine.js').then(next, () => {}); // its modules not fetched: the worker prices until the page is loaded again
+  const next = () => import('./engine.js').then((m) => m.load().then(() => resolve({ Checkout, formatMoney } = m)))
+    .catch(() => online(next));
+  tried = next();
 });
 
 /** Each amount in `o` (a checkout, as the worker sent it) with the worker's text of it, into `texts`. */

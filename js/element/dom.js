@@ -17,6 +17,9 @@ export const isZero = (amount) => ZERO.test(String(amount));
  */
 export const idle = (work) => (globalThis.document ? (globalThis.requestIdleCallback ?? setTimeout)(work, { timeout: 200 }) : work());
 
+/** Runs `then` once, when the browser is back online (outside a browser, never). */
+export const online = (then) => globalThis.addEventListener?.('online', then, { once: true });
+
 /** Builds in `d` from now on: a server's document, where there is no browser's. */
 export function useDocument(d) {
   doc = d;

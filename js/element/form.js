@@ -4,7 +4,7 @@
 // autocomplete token, required), where its value lives in the checkout, and
 // its check. The region field follows the country: its list, its word and
 // whether it is required (./places.js).
-import { el, field, idle, mark, place } from './dom.js';
+import { el, field, idle, mark, online, place } from './dom.js';
 import { countryName, countryNames, regionsOf, regionWord, postalRule } from './places.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -126,9 +126,9 @@ export class Form {
       regions = await regionsOf(country, lang);
     } catch {
       // its list could not be fetched (the network is gone): a text field meanwhile, the list once it is back
-      globalThis.addEventListener?.('online', () => {
+      online(() => {
         if (asked === this.#regionAsked) this.region(country, this.value('subdivision') ?? '');
-      }, { once: true });
+      });
     }
     if (asked !== this.#regionAsked) return; // the buyer chose again meanwhile
     const old = this.fields.subdivision.box;

@@ -395,8 +395,8 @@ test('the network gone before the engine came: the element takes over the served
   // the worker's own checkout page (the demo page's catalog needs the engine for its prices)
   const opened = openRecorded(context, `${w.url}/checkout?key=${w.a.publishableKey}&checkoutId=${checkoutId}`, {}, 'edge-checkout');
   const route = await asked;
-  // the element's code is in, the engine's module too: only its .wasm is on its way when the network goes
-  await context.pages()[0].waitForFunction(() => customElements.get('edge-checkout') && ['engine.js', 'checkout_live.js', 'format.js']
+  // the element's code and words are in, the engine's modules too: only its .wasm is on its way when the network goes
+  await context.pages()[0].waitForFunction(() => customElements.get('edge-checkout') && ['en.js', 'engine.js', 'checkout_live.js', 'format.js']
     .every((f) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(`/${f}`) && e.decodedBodySize > 0)));
   await context.setOffline(true);
   await route.abort('internetdisconnected');
