@@ -42,7 +42,7 @@ import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync, existsSy
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { root, prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort } from '../scripts/lib.mjs';
+import { root, prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort, apart } from '../scripts/lib.mjs';
 import { crateOf } from './wasm-names.mjs';
 
 // the DevTools session needs WebSocket, which Node 20 has behind a flag
@@ -196,10 +196,10 @@ async function serve(storage, build) {
   const envFile = join(dir, 'cpu.vars');
   writeFileSync(envFile, `TENANTS='${JSON.stringify([tenant])}'\nEVENTS_SIGNING_KEY='${newEventsKey()}'\nLOG_LEVEL='warn'\nSTORAGE='${storage}'\n`);
   const port = await freePort();
-  const inspectorPort = await freePort();
   const config = build && configFor(build, dir);
   // a dev registry of its own: two builds of one worker name, side by side
-  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort, registry: join(dir, 'registry'), config });
+  const { inspectorPort, registry } = await apart(dir);
+  const server = await startWrangler({ port, persistTo: dir, envFile, quiet: true, inspectorPort, registry, config });
   const stop = async () => {
     server.stop();
     await new Promise((r) => setTimeout(r, 300));

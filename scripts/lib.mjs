@@ -450,6 +450,17 @@ export async function freePort() {
   throw new Error('no free port found below 32768 in 100 tries');
 }
 
+/**
+ * What keeps a `wrangler dev` (a test's, a bench's) apart from any other on
+ * this machine (`npm start`'s, another test file's, another build's): an
+ * inspector port of its own (two would both take the default one, and the
+ * second fail) and a dev registry of its own, in `dir`, where the workers
+ * `wrangler dev` runs find each other.
+ */
+export async function apart(dir) {
+  return { inspectorPort: await freePort(), registry: join(dir, 'registry') };
+}
+
 /** Runs the cron trigger's handler of a `wrangler dev --test-scheduled` once, as the platform would every minute. */
 export async function runCron(base) {
   await (await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).text();

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrateLocal, startWrangler, newTenant, newEventsKey, freePort } from '../../scripts/lib.mjs';
-import { json, apart } from '../support/worker.mjs';
+import { migrateLocal, startWrangler, newTenant, newEventsKey, freePort, apart } from '../../scripts/lib.mjs';
+import { json } from '../support/worker.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-fault-'));
 let server;

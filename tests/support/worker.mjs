@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import {
   root, newTenant, newEventsKey, migrateLocal, startWrangler, runCron, demoStore as demoStoreAt, writeDemoConfig, seedStore,
-  localWorkerVars, writeVars, freePort,
+  localWorkerVars, writeVars, freePort, apart,
 } from '../../scripts/lib.mjs';
 
 const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
@@ -106,16 +106,6 @@ export async function startMiniflare(bindings = {}, limits = {}, { stores = [] }
     },
     close: async () => { await mf.dispose(); rmSync(dir, { recursive: true, force: true }); },
   };
-}
-
-/**
- * What keeps a test's `wrangler dev` apart from any other on this machine
- * (`npm start`'s, or another test file's): an inspector port of its own (two
- * would both take the default one, and the second fail) and a dev registry
- * of its own, in `dir`, where the workers `wrangler dev` runs find each other.
- */
-export async function apart(dir) {
-  return { inspectorPort: await freePort(), registry: join(dir, 'registry') };
 }
 
 /**
