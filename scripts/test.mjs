@@ -11,12 +11,13 @@ await prepare({ forTests: true });
 const module = WASM_BUILDS.module;
 // The longest first: the lanes take suites in this order, so the short ones
 // fill the lane that finishes first rather than leave one idle while the
-// other runs a long suite alone (warm, the D1 suite is about 150 s, the
-// objects suite 100 s, the three others 50 s together).
+// other runs a long suite alone (warm, the D1 suite is about 80 s, the
+// objects suite 55 s, the three others 50 s together). Each worker suite runs
+// its files in one process (tests/worker/all.mjs).
 const suites = [
-  ['Worker HTTP API in workerd, stores on D1 (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/']],
+  ['Worker HTTP API in workerd, stores on D1 (node:test, miniflare)', 'node', ['--test', '--test-reporter=spec', 'tests/worker/all.mjs']],
   ['Worker HTTP API in workerd, each store in its own Durable Object (node:test, miniflare)', 'node',
-    ['--test', '--test-reporter=spec', 'tests/worker/'], { TEST_STORAGE: 'objects' }],
+    ['--test', '--test-reporter=spec', 'tests/worker/all.mjs'], { TEST_STORAGE: 'objects' }],
   ['Rust: core, wasm and worker crates (cargo test)', 'cargo', ['test', '--workspace']],
   ['WebAssembly bindings in headless Chromium (wasm-bindgen-test)', 'cargo',
     ['test', '-p', module.crate, '--target', WASM_TARGET, '--profile', module.profile, '--target-dir', module.targetDir()],
