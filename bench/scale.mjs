@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
-import { root, bin, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort } from '../scripts/lib.mjs';
+import { root, bin, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort, WRANGLER_ENV } from '../scripts/lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
 const backends = process.argv[3] ? [process.argv[3]] : ['d1', 'objects'];
@@ -82,7 +82,7 @@ function dbBytes() {
 }
 function sql(command) {
   const r = spawnSync(bin('wrangler'), ['d1', 'execute', 'DB', '--local', '--persist-to', dir, '--json', '--command', command],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } });
+    { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', ...WRANGLER_ENV } });
   return JSON.parse(r.stdout)[0].results;
 }
 

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { root, bin, freePort } from '../scripts/lib.mjs';
+import { root, bin, freePort, WRANGLER_ENV } from '../scripts/lib.mjs';
 import { startWranglerDev, json } from '../tests/support/worker.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -31,10 +31,10 @@ async function trivial() {
   const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-trivial-'));
   const cfg = ['-c', join(root, 'bench/trivial/wrangler.toml'), '--persist-to', dir];
   const sql = "CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO rows VALUES (1, 'hello');";
-  await new Promise((res, rej) => spawn(bin('wrangler'), ['d1', 'execute', 'DB', '--local', '--command', sql, ...cfg], { stdio: 'ignore' })
+  await new Promise((res, rej) => spawn(bin('wrangler'), ['d1', 'execute', 'DB', '--local', '--command', sql, ...cfg], { stdio: 'ignore', env: { ...process.env, ...WRANGLER_ENV } })
     .on('exit', (c) => (c === 0 ? res() : rej(new Error(`d1 execute ${c}`)))));
   const port = await freePort();
-  const child = spawn(bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), ...cfg], { stdio: 'ignore', detached: true });
+  const child = spawn(bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), ...cfg], { stdio: 'ignore', detached: true, env: { ...process.env, ...WRANGLER_ENV } });
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 300; i++) {
     try { if ((await fetch(url)).ok) break; } catch { /* starting */ }

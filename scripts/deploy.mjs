@@ -17,7 +17,7 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root, log, run, bin, prepare, newEventsKey, readVars, writeVars } from './lib.mjs';
+import { root, log, run, bin, prepare, newEventsKey, readVars, writeVars, WRANGLER_ENV } from './lib.mjs';
 import { apply } from './tenants.mjs';
 
 /** The Workers free plan's limit on a worker's size, gzipped. */
@@ -25,8 +25,7 @@ export const FREE_PLAN_BYTES = 3 * 1024 * 1024;
 /** The database id wrangler.toml has until a deploy records a real one (local D1 only). */
 export const LOCAL_DATABASE_ID = '00000000-0000-4000-8000-000000000000';
 
-const WRANGLER_ENV = { CI: 'true', WRANGLER_SEND_METRICS: 'false' };
-const wrangler = (args, opts = {}) => run(bin('wrangler'), args, { quiet: true, env: WRANGLER_ENV, ...opts });
+const wrangler = (args, opts = {}) => run(bin('wrangler'), args, { quiet: true, env: { CI: 'true', ...WRANGLER_ENV }, ...opts });
 
 /** `wrangler deploy --dry-run`: the upload's gzipped size in bytes. */
 export function bundleSize() {

@@ -12,6 +12,14 @@ import { encodeLongStrings } from './long-strings.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = (name) => join(root, 'node_modules', '.bin', name);
+/**
+ * What every wrangler we run is given, so that nothing it does locally goes
+ * off the machine: no usage metrics; no banner, whose update check asks npm's
+ * registry for wrangler's newest version (pinned here: the newest that runs
+ * on Node 20); and no `request.cf` fetched from workers.cloudflare.com for
+ * its local server (miniflare's default; the worker reads none of it).
+ */
+export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
 const cargoBin = (name) => join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', name);
 
 /**
@@ -408,7 +416,7 @@ export function writeVars(file, vars, header = '') {
 export function migrateLocal({ persistTo, quiet = false } = {}) {
   const apply = (to) => run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', ...(to ? ['--persist-to', to] : [])], {
     quiet,
-    env: { CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+    env: { CI: 'true', ...WRANGLER_ENV },
   });
   // npm start's own state: wrangler applies what it has not yet
   if (!persistTo) return apply();
@@ -485,7 +493,7 @@ export async function startWrangler({ port, persistTo, envFile, quiet = false, s
   const child = spawn(bin('wrangler'), args, {
     cwd: root,
     stdio: quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...(registry && { WRANGLER_REGISTRY_PATH: registry }),
+    env: { ...process.env, ...WRANGLER_ENV, ...(registry && { WRANGLER_REGISTRY_PATH: registry }),
       // a test's or a bench's debug log goes with its directory (wrangler keeps one a start, ~100 KB, in the user's config)
       ...(persistTo && { WRANGLER_LOG_PATH: join(persistTo, 'wrangler.log') }) },
     detached: process.platform !== 'win32',

@@ -28,7 +28,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { root, bin, newTenant, newEventsKey, readVars, writeVars } from './lib.mjs';
+import { root, bin, newTenant, newEventsKey, readVars, writeVars, WRANGLER_ENV } from './lib.mjs';
 
 const sha256 = (key) => createHash('sha256').update(key).digest('hex');
 
@@ -167,7 +167,8 @@ export async function askWorker(command, { url, secretKey }) {
 /** Puts vars as the deployed worker's secrets. */
 export function putSecrets(vars, names, file) {
   for (const name of names) {
-    const put = spawnSync(bin('wrangler'), ['secret', 'put', name], { cwd: root, input: vars[name], stdio: ['pipe', 'inherit', 'inherit'] });
+    const put = spawnSync(bin('wrangler'), ['secret', 'put', name],
+      { cwd: root, input: vars[name], stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, ...WRANGLER_ENV } });
     if (put.status !== 0) throw new Refused(`wrangler secret put ${name} failed; ${file} has the new value, run again with --remote`);
   }
 }

@@ -4,6 +4,7 @@
 // another failed; the exit code is non-zero if any did.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { root, log, prepare, WASM_BUILDS, WASM_TARGET, testRunnerBin } from './lib.mjs';
 
 await prepare({ forTests: true });
@@ -30,11 +31,16 @@ const suites = [
     ['--test', '--test-reporter=spec', '--test-concurrency=1', 'tests/e2e/'], {}, root, { alone: true }],
 ];
 
+// Every Node process of the suites (and those they start) refuses to connect off this machine
+const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(root, 'tests/support/loopback-only.mjs'))}`.trim();
+
 /** Runs one suite with its output kept; resolves with whether it passed. */
 function runSuite([name, cmd, args, env = {}, cwd = root]) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // (npm's own update check, which `npm run` makes now and then, is not asked for at all)
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NODE_OPTIONS: nodeOptions, npm_config_update_notifier: 'false', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });

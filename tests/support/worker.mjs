@@ -2,7 +2,7 @@
 // one per test file) or through a real `wrangler dev` (the smoke and page
 // tests). Each gets a fresh local D1 with the migrations applied and two
 // tenants with fresh keys.
-import { mkdtempSync, writeFileSync, rmSync, readFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, cpSync, mkdirSync, copyFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
@@ -54,6 +54,8 @@ export async function startMiniflare(bindings = {}, limits = {}, { stores = [] }
       CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },
     },
     unsafeTriggerHandlers: true,
+    // miniflare's default fetches `request.cf` from workers.cloudflare.com: a test sends nothing off the machine
+    cf: false,
   };
   const mf = new Miniflare(options);
   let url = await mf.ready;
@@ -137,6 +139,21 @@ export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
     cron: () => runCron(server.base),
     close: async () => { server.stop(); await new Promise((r) => setTimeout(r, 200)); rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+/**
+ * A copy of the repository's command lines in `dir` (package.json, the
+ * scripts' modules whole, wrangler.toml, node_modules linked), so that `npm
+ * run …` there reads and writes the copy's own `.dev.vars` and secrets files,
+ * never the repository's: the folder, to run the README's lines in as written.
+ */
+export function scriptsCopy(dir) {
+  const copy = join(dir, 'repo');
+  mkdirSync(join(copy, 'scripts'), { recursive: true });
+  const scripts = readdirSync(join(root, 'scripts')).filter((f) => f.endsWith('.mjs')).map((f) => `scripts/${f}`);
+  for (const f of ['package.json', 'Cargo.lock', 'wrangler.toml', ...scripts]) copyFileSync(join(root, f), join(copy, f));
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
 }
 
 /**

@@ -7,11 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
-import { startMiniflare, json, demoStore } from '../support/worker.mjs';
+import { startMiniflare, json, demoStore, scriptsCopy } from '../support/worker.mjs';
 import { root, readVars } from '../../scripts/lib.mjs';
 
 let dir;
@@ -101,12 +101,7 @@ test('add, rotate and retire: secret keys, session keys, events keys', async () 
 });
 
 test("every command line of the README's tenants block runs as written (npm run, no --file), the webhook ones against the worker", async () => {
-  // a copy of the repository's scripts, so that its own .dev.vars is the copy's
-  const copy = join(dir, 'repo');
-  mkdirSync(join(copy, 'scripts'), { recursive: true });
-  // the scripts' modules whole (tenants.mjs, lib.mjs and what it imports)
-  const scripts = readdirSync(join(root, 'scripts')).filter((f) => f.endsWith('.mjs')).map((f) => `scripts/${f}`);
-  for (const f of ['package.json', 'Cargo.lock', ...scripts]) copyFileSync(join(root, f), join(copy, f));
+  const copy = scriptsCopy(dir);
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const lines = readme.split('## Tenants and keys')[1].split('```sh\n')[1].split('```')[0]
     .split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, ''));

@@ -8,8 +8,15 @@
 // so they run in its D1 run only.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMiniflare, json, demoStore, buyer, eitherBackend } from '../support/worker.mjs';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startMiniflare, json, demoStore, buyer, eitherBackend, scriptsCopy } from '../support/worker.mjs';
 import { moveStore } from '../../scripts/move-store.mjs';
+import { root, newTenant, newEventsKey, readVars, writeVars } from '../../scripts/lib.mjs';
 
 let w;
 after(async () => { await w?.close(); });
@@ -150,4 +157,47 @@ test('a store moves from D1 into its object: 503 while moving, then its checkout
   assert.equal((await w.d1('SELECT app_def_id FROM stores WHERE app_def_id = ?', w.a.tenant.appDefId)).length, 1, 'its directory entry stays');
   assert.ok(await left(w.b.tenant.appDefId) > 0, "another store's rows stay");
   assert.deepEqual(await ok('GET', `/ecom/v1/orders/${first.orderId}`, undefined, w.a.secretKey), before.order);
+});
+
+test("the README's move-store line runs as written: the store marked moving, then objects, each put as the deployed worker's secret", eitherBackend, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-move-'));
+  const copy = scriptsCopy(dir);
+  const line = readFileSync(join(root, 'README.md'), 'utf8').match(/^npm run move-store -- .*$/m)[0];
+  const { tenant } = newTenant('moving');
+  writeVars(join(copy, '.secrets.vars'), { TENANTS: JSON.stringify([tenant]), EVENTS_SIGNING_KEY: newEventsKey() });
+  // Cloudflare's API, on loopback (a test sends nothing off the machine): what wrangler asks of it
+  const asked = [];
+  const api = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      asked.push({ method: req.method, path: req.url, body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: true, errors: [], messages: [], result: { name: 'TENANTS', type: 'secret_text' } }));
+    });
+  });
+  await new Promise((r) => api.listen(0, '127.0.0.1', r));
+  try {
+    const env = {
+      ...process.env,
+      CLOUDFLARE_API_BASE_URL: `http://127.0.0.1:${api.address().port}/client/v4`,
+      CLOUDFLARE_API_TOKEN: 'a-test-token',
+      CLOUDFLARE_ACCOUNT_ID: '0123456789abcdef0123456789abcdef',
+      // the drain's minute passes at once; the line itself is as written
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(root, 'tests/support/fast-timers.mjs'))}`,
+    };
+    const command = line.replace('<tenant>', tenant.publishableKey);
+    const out = await new Promise((ok, fail) => execFile('bash', ['-c', command], { cwd: copy, env, encoding: 'utf8' },
+      (e, stdout, stderr) => (e ? fail(new Error(`${command}: ${stderr}${stdout}`)) : ok(stdout))));
+    assert.match(out, /waiting 60 s for the calls running on D1 to end/);
+    assert.match(out, /moved: the store's next call starts copying its rows into its object/);
+    const puts = asked.filter((a) => a.method === 'PUT');
+    assert.deepEqual(puts.map((p) => p.path), Array(2).fill('/client/v4/accounts/0123456789abcdef0123456789abcdef/workers/scripts/edge-checkout/secrets'));
+    const storages = puts.map((p) => JSON.parse(p.body)).map((b) => (assert.equal(b.name, 'TENANTS'), JSON.parse(b.text)[0].storage));
+    assert.deepEqual(storages, ['moving', 'objects']);
+    assert.equal(JSON.parse(readVars(join(copy, '.secrets.vars')).TENANTS)[0].storage, 'objects');
+  } finally {
+    api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
