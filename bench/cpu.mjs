@@ -44,6 +44,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { root, prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort, apart } from '../scripts/lib.mjs';
 import { crateOf } from './wasm-names.mjs';
+import { checkoutInfo, stickerLines } from './checkouts.mjs';
 
 // the DevTools session needs WebSocket, which Node 20 has behind a flag
 if (!globalThis.WebSocket) {
@@ -107,14 +108,6 @@ function workerdCpuMs(root, port) {
   }
   return ms;
 }
-
-const info = {
-  buyerInfo: { email: 'cpu@example.com' },
-  billingInfo: { address: { country: 'US', subdivision: 'US-CA', city: 'San Francisco', addressLine: '1 Main St', postalCode: '94105' } },
-  shippingInfo: { shippingDestination: { address: { country: 'US', subdivision: 'US-CA', city: 'San Francisco', addressLine: '1 Main St', postalCode: '94105' } },
-    selectedCarrierServiceOption: { code: 'standard' } },
-};
-const lines = (n) => Array.from({ length: n }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
 
 /** A DevTools session on the worker's runtime, through wrangler dev's inspector at `port`: `send(method, params)`. */
 async function devtools(port) {
@@ -222,7 +215,7 @@ async function serve(storage, build) {
     rows.push({ request: 'floor: GET /.well-known/jwks.json', lines: '',
       send: () => fetch(`${base}/.well-known/jwks.json`, { headers: encoding }).then((r) => r.text()) });
     for (const n of [20, 300]) {
-      const create = () => call('POST', '/ecom/v1/checkouts', { lineItems: lines(n), checkoutInfo: info });
+      const create = () => call('POST', '/ecom/v1/checkouts', { lineItems: stickerLines(n), checkoutInfo });
       const id = JSON.parse(await create()).checkout.id;
       // a checkout of its own for each create-order
       const ready = [];

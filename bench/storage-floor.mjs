@@ -12,13 +12,12 @@ import { Miniflare } from 'miniflare';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { root, prepare, newTenant, newEventsKey, migrateLocal, demoStore, seedStore } from '../scripts/lib.mjs';
+import { root, prepare, newTenant, newEventsKey, migrateLocal, demoStore, seedStore, miniflareOptions, wranglerField } from '../scripts/lib.mjs';
+import { checkoutInfo, stickerLines } from './checkouts.mjs';
 
 const count = Number(process.argv[2] ?? 300);
 await prepare({ forTests: true });
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-floor-'));
-const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
-const field = (name) => config.match(new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm'))[1];
 
 /** workerd's CPU so far, in ms (every workerd process: one miniflare runs at a time). */
 function workerdMs() {
@@ -66,13 +65,8 @@ writeFileSync(entry, source.replace(glue,
 const persist = join(dir, 'worker');
 migrateLocal({ persistTo: persist, quiet: true });
 const { tenant, secretKey } = newTenant('floor');
-const ours = new Miniflare({
-  rootPath: root, scriptPath: relative(root, entry), modules: true, cf: false,
-  modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }], compatibilityDate: field('compatibility_date'),
-  d1Databases: { DB: field('database_id') }, d1Persist: join(persist, 'v3', 'd1'),
-  durableObjects: { STORES: { className: 'StoreObject', useSQLite: true } }, durableObjectsPersist: join(persist, 'v3', 'do'),
-  bindings: { TENANTS: JSON.stringify([tenant]), EVENTS_SIGNING_KEY: newEventsKey(), LOG_LEVEL: 'warn', STORAGE: 'objects' },
-});
+const ours = new Miniflare(miniflareOptions({ persistTo: persist, scriptPath: relative(root, entry),
+  bindings: { TENANTS: JSON.stringify([tenant]), EVENTS_SIGNING_KEY: newEventsKey(), LOG_LEVEL: 'warn', STORAGE: 'objects' } }));
 const base = String(await ours.ready).replace(/\/$/, '');
 await seedStore(base, secretKey, demoStore(base));
 const call = async (method, path, body) => {
@@ -82,10 +76,7 @@ const call = async (method, path, body) => {
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
   return text;
 };
-const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', addressLine: '1 Main St', postalCode: '94105' };
-const checkoutInfo = { buyerInfo: { email: 'floor@example.com' }, billingInfo: { address },
-  shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } } };
-const lineItems = Array.from({ length: 20 }, (_, i) => ({ quantity: 1, catalogReference: { catalogItemId: 'stickers', options: { n: String(i) } } }));
+const lineItems = stickerLines(20);
 const ready = [];
 for (let i = 0; i < count + 22; i++) ready.push(JSON.parse(await call('POST', '/ecom/v1/checkouts', { lineItems, checkoutInfo })).checkout.id);
 const read = ready.pop();
@@ -142,7 +133,7 @@ export default {
     return env.STORES.get(env.STORES.idFromName('store')).fetch(req);
   },
 };`;
-const plain = new Miniflare({ modules: true, script, cf: false, compatibilityDate: field('compatibility_date'),
+const plain = new Miniflare({ modules: true, script, cf: false, compatibilityDate: wranglerField('compatibility_date'),
   durableObjects: { STORES: { className: 'Store', useSQLite: true } }, durableObjectsPersist: join(dir, 'plain') });
 const plainBase = String(await plain.ready).replace(/\/$/, '');
 const get = async (path) => {

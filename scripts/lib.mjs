@@ -469,6 +469,36 @@ export async function apart(dir) {
   return { inspectorPort: await freePort(), registry: join(dir, 'registry') };
 }
 
+/** A top-level string field of wrangler.toml (`compatibility_date`, say). */
+export function wranglerField(name) {
+  const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
+  return config.match(new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm'))[1];
+}
+
+/**
+ * miniflare's options for the built worker (`scriptPath`: another build of
+ * it, inside the repository) as wrangler.toml binds it, its local D1 and its
+ * stores' objects under `persistTo`, with `bindings`; never fetching
+ * `request.cf` from workers.cloudflare.com, miniflare's default, so that a
+ * test or a bench sends nothing off the machine. The test servers
+ * (tests/support/worker.mjs) and bench/storage-floor.mjs start it.
+ */
+export function miniflareOptions({ persistTo, bindings, scriptPath = 'crates/checkout-worker/build/index.js' }) {
+  return {
+    rootPath: root,
+    scriptPath,
+    modules: true,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: wranglerField('compatibility_date'),
+    d1Databases: { DB: wranglerField('database_id') },
+    d1Persist: join(persistTo, 'v3', 'd1'),
+    durableObjects: { STORES: { className: 'StoreObject', useSQLite: true } },
+    durableObjectsPersist: join(persistTo, 'v3', 'do'),
+    bindings,
+    cf: false,
+  };
+}
+
 /** Runs the cron trigger's handler of a `wrangler dev --test-scheduled` once, as the platform would every minute. */
 export async function runCron(base) {
   await (await fetch(`${base}/__scheduled?cron=*+*+*+*+*`)).text();

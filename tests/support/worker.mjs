@@ -2,17 +2,14 @@
 // one per test file) or through a real `wrangler dev` (the smoke and page
 // tests). Each gets a fresh local D1 with the migrations applied and two
 // tenants with fresh keys.
-import { mkdtempSync, writeFileSync, rmSync, readFileSync, cpSync, mkdirSync, copyFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, cpSync, mkdirSync, copyFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import {
   root, newTenant, newEventsKey, migrateLocal, startWrangler, runCron, demoStore as demoStoreAt, writeDemoConfig, seedStore,
-  localWorkerVars, writeVars, freePort, apart,
+  localWorkerVars, writeVars, freePort, apart, miniflareOptions,
 } from '../../scripts/lib.mjs';
-
-const config = readFileSync(join(root, 'wrangler.toml'), 'utf8');
-const field = (name) => config.match(new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm'))[1];
 
 function tenants() {
   const a = newTenant('a');
@@ -37,25 +34,15 @@ export async function startMiniflare(bindings = {}, limits = {}, { stores = [] }
   const logs = [];
   const collect = (stream) => stream.on('data', (d) => logs.push(...String(d).split('\n').filter(Boolean)));
   const options = {
+    ...miniflareOptions({ persistTo: dir,
+      bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), STORE_TEST_HOOKS: '1', ...bindings, STORAGE: storage } }),
     handleRuntimeStdio: (stdout, stderr) => { collect(stdout); collect(stderr); },
-    rootPath: root,
-    scriptPath: 'crates/checkout-worker/build/index.js',
-    modules: true,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: field('compatibility_date'),
-    d1Databases: { DB: field('database_id') },
-    d1Persist: join(dir, 'v3', 'd1'),
-    durableObjects: { STORES: { className: 'StoreObject', useSQLite: true } },
-    durableObjectsPersist: join(dir, 'v3', 'do'),
-    bindings: { TENANTS: t.TENANTS, EVENTS_SIGNING_KEY: newEventsKey(), STORE_TEST_HOOKS: '1', ...bindings, STORAGE: storage },
     // `limits` null: a worker deployed without its rate-limit bindings
     ratelimits: limits === null ? undefined : {
       STOREFRONT_RATE_LIMIT: { simple: { limit: storefront, period: 60 } },
       CODE_RATE_LIMIT: { simple: { limit: codes, period: 60 } },
     },
     unsafeTriggerHandlers: true,
-    // miniflare's default fetches `request.cf` from workers.cloudflare.com: a test sends nothing off the machine
-    cf: false,
   };
   const mf = new Miniflare(options);
   let url = await mf.ready;
