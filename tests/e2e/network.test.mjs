@@ -25,12 +25,6 @@ after(async () => {
 
 const open = (path = '/', options = {}) => openRecorded(browser, `${w.url}${path}`, options);
 
-/** The checkout as the worker has it. */
-async function stored(id) {
-  const r = await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.publishableKey));
-  return (await r.json()).checkout;
-}
-
 /**
  * Lets the first `count` requests to `pattern` reach the worker at once and
  * holds each one's answer until `release(i)`; later requests pass.
@@ -71,7 +65,7 @@ test('a late answer never writes into the field the buyer is typing in: 3, then 
   await qty.fill('3');
   await qty.press('Tab'); // the buyer leaves the field; "3" is sent
   await late.sent();
-  assert.equal((await stored(id)).lineItems[0].quantity, 3, 'the worker has the 3; its answer is on its way');
+  assert.equal((await w.stored(id)).lineItems[0].quantity, 3, 'the worker has the 3; its answer is on its way');
 
   // the buyer comes back and selects the 3 to type over it; the answer lands meanwhile
   await qty.selectText();
@@ -80,10 +74,10 @@ test('a late answer never writes into the field the buyer is typing in: 3, then 
   await waitFor(async () => (await events(page, 'change')).filter((e) => e.final).length > finals, 'the answer to "3" was shown');
   await page.keyboard.type('4');
   assert.equal(await qty.inputValue(), '4', 'the typed 4 replaced the selected 3');
-  await waitFor(async () => (await stored(id)).lineItems[0].quantity === 4, 'the worker has the 4');
+  await waitFor(async () => (await w.stored(id)).lineItems[0].quantity === 4, 'the worker has the 4');
   await waitFor(async () => (await events(page, 'change')).at(-1).final, "the answer to the 4");
   assert.equal(await qty.inputValue(), '4');
-  assert.equal((await stored(id)).lineItems[0].quantity, 4, 'and nothing else was sent after it');
+  assert.equal((await w.stored(id)).lineItems[0].quantity, 4, 'and nothing else was sent after it');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -97,7 +91,7 @@ test("a late answer is not written into a field edited after its change was sent
   await qty.fill('3');
   await qty.press('Tab');
   late.release();
-  await waitFor(async () => (await stored(id)).lineItems[0].quantity === 3, 'the worker has the 3');
+  await waitFor(async () => (await w.stored(id)).lineItems[0].quantity === 3, 'the worker has the 3');
   await waitFor(async () => (await events(page, 'change')).at(-1).final, 'the last answer');
   assert.equal(await qty.inputValue(), '3');
   assert.deepEqual(errors, []);
@@ -161,10 +155,10 @@ test('a late answer leaves the buyer where they are: on a delivery option (Space
   };
   await landsWhileOn(express, 2);
   await page.keyboard.press('Space');
-  await waitFor(async () => (await stored(id)).shippingInfo?.selectedCarrierServiceOption?.code === 'express', 'express chosen');
+  await waitFor(async () => (await w.stored(id)).shippingInfo?.selectedCarrierServiceOption?.code === 'express', 'express chosen');
   await landsWhileOn(removeCode, 3);
   await page.keyboard.press('Enter');
-  await waitFor(async () => !(await stored(id)).appliedDiscounts?.some((d) => d.coupon), 'the code removed');
+  await waitFor(async () => !(await w.stored(id)).appliedDiscounts?.some((d) => d.coupon), 'the code removed');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -189,7 +183,7 @@ test('two loads of the checkout answered out of order: the newer answer is shown
     }
     assert.ok(await page.$(line('Enamel mug')), `the mug (${newerFirst ? 'the newer answer first' : 'the older first'})`);
     assert.ok(await page.$(line('Classic tee')));
-    assert.equal(await total(page), (await stored(id)).priceSummary.total.formattedAmount, 'the total of both');
+    assert.equal(await total(page), (await w.stored(id)).priceSummary.total.formattedAmount, 'the total of both');
     assert.deepEqual(errors, []);
     await page.close();
   }
@@ -223,7 +217,7 @@ test('offline, edits are priced at once and said to wait; back online they reach
     `POST /update-line-items-quantity {"lineItems":[{"id":"${mug}","quantity":3}]}`,
     'PATCH  {"couponCode":"SAVE10"}',
   ], 'sent in the order they were made');
-  const saved = await stored(id);
+  const saved = await w.stored(id);
   assert.deepEqual(saved.lineItems.map((l) => l.quantity), [2, 3]);
   assert.equal(saved.appliedDiscounts[0].coupon.code, 'SAVE10');
   await page.waitForSelector('edge-checkout .banner[hidden]', { state: 'attached' });
@@ -241,10 +235,10 @@ test('edits made offline survive a closed tab and reach the worker on the next v
   await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'the change waits');
   await page.close(); // kept in the origin's IndexedDB
   await context.setOffline(false);
-  assert.equal((await stored(id)).lineItems[0].quantity, 1);
+  assert.equal((await w.stored(id)).lineItems[0].quantity, 1);
 
   const next = await visit([], { id, context });
-  await waitFor(async () => (await stored(id)).lineItems[0].quantity === 5, 'the kept change reached the worker');
+  await waitFor(async () => (await w.stored(id)).lineItems[0].quantity === 5, 'the kept change reached the worker');
   await waitFor(async () => (await quantityOf(next.page, 'Classic tee').inputValue()) === '5', 'and the page shows it');
   assert.equal(await next.page.evaluate(() => document.querySelector('edge-checkout').pending), 0);
   assert.deepEqual(next.errors, []);
@@ -281,7 +275,7 @@ test('a replay that meets a checkout changed on another device applies the chang
   assert.equal(await quantityOf(page, 'Classic tee').inputValue(), '3');
   assert.equal(await page.textContent('edge-checkout [data-reconciled=worker]'),
     'Your changes were added to your cart, which was also changed elsewhere.');
-  const saved = await stored(id);
+  const saved = await w.stored(id);
   assert.deepEqual(saved.lineItems.map((l) => [l.catalogReference.catalogItemId, l.quantity]), [['tee-classic', 3], ['mug', 1]]);
   assert.deepEqual(errors, []);
   await page.close();
@@ -339,7 +333,7 @@ test('an answer that never begins (the network stalls without an error) is given
   await waitFor(async () => (await events(page, 'pending')).at(-1)?.offline, 'given up: said to wait, as offline');
   await page.clock.runFor(BACKOFF_MS[0]);
   await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'sent again and answered');
-  assert.equal((await stored(id)).lineItems[0].quantity, 3);
+  assert.equal((await w.stored(id)).lineItems[0].quantity, 3);
   assert.equal(keys.length, 2);
   assert.equal(keys[0], keys[1], 'sent again with its key');
   assert.equal(await qty.inputValue(), '3');
@@ -409,7 +403,7 @@ test('the network gone before the engine came: the element takes over the served
   assert.equal(await total(page), one);
   await context.setOffline(false);
   await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the change is answered');
-  const two = (await stored(checkoutId)).priceSummary.total.formattedAmount;
+  const two = (await w.stored(checkoutId)).priceSummary.total.formattedAmount;
   assert.equal(await total(page), two);
   // the engine came with the network: a change is priced in the page before the worker answers
   const answer = await lateAnswers(page, '**/update-line-items-quantity**');
@@ -420,7 +414,7 @@ test('the network gone before the engine came: the element takes over the served
   const three = await total(page);
   answer.release();
   await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the worker answered');
-  assert.equal((await stored(checkoutId)).priceSummary.total.formattedAmount, three, "the page's total is the worker's");
+  assert.equal((await w.stored(checkoutId)).priceSummary.total.formattedAmount, three, "the page's total is the worker's");
   assert.deepEqual(errors, []);
   await context.close();
 });

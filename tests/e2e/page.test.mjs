@@ -188,9 +188,6 @@ async function openBare(page, checkout, locale) {
   await page.goto(`${w.url}/bare`);
 }
 
-/** The checkout `id` as the worker has it. */
-const stored = async (id) => (await (await w.fetch(`/ecom/v1/checkouts/${id}`, json('GET', undefined, w.a.secretKey))).json()).checkout;
-
 /** `checkout` in the bare page in `page`, the engine's .wasm held, once its first load is answered: `{ errors, engine }`. */
 async function openEngineHeld(page, checkout, locale) {
   const errors = [];
@@ -273,7 +270,7 @@ test('unrendered, a quantity typed before the engine is in reaches the worker, a
   await page.waitForFunction(() => document.querySelector('edge-checkout').pending === 0);
   assert.equal(await total(page), '$64.92');
   assert.equal(await page.isHidden('edge-checkout [data-reconciled]'), true, 'the page and the worker agree');
-  assert.equal((await stored(checkout.id)).lineItems[0].quantity, 3, "the buyer's 3 is the worker's");
+  assert.equal((await w.stored(checkout.id)).lineItems[0].quantity, 3, "the buyer's 3 is the worker's");
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -314,7 +311,7 @@ test('unrendered, a checkout whose closed tab left a change is shown at once on 
   await done;
   await page.waitForFunction(() => document.querySelector('edge-checkout').pending === 0);
   assert.equal(await page.inputValue(`${line('Classic tee')} input[name=quantity]`), '5');
-  assert.equal((await stored(checkout.id)).lineItems[0].quantity, 5);
+  assert.equal((await w.stored(checkout.id)).lineItems[0].quantity, 5);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -123,6 +123,8 @@ export async function startWranglerDev(vars = {}, { scheduled = false } = {}) {
     url: server.base,
     logs: server.logs,
     fetch: (path, init) => fetch(new URL(path, server.base), init),
+    /** Tenant a's checkout `id` as the worker has it (read with its secret key). */
+    stored: async (id) => (await (await fetch(new URL(`/ecom/v1/checkouts/${id}`, server.base), json('GET', undefined, t.a.secretKey))).json()).checkout,
     cron: () => runCron(server.base),
     close: async () => { server.stop(); await new Promise((r) => setTimeout(r, 200)); rmSync(dir, { recursive: true, force: true }); },
   };
