@@ -212,55 +212,60 @@ export class Client {
     this.#hooks.pending(this.#queue.length, this.#offline);
   }
 
-  /** Sends the queue, in order, one change at a time; resolves to false when the worker cannot be reached. */
+  /**
+   * Sends the queue, in order, one change at a time; resolves to false when
+   * the worker cannot be reached. One send at a time: a call meanwhile gets
+   * the one on its way. (`#pump` is cleared once it has ended, never before
+   * it is set: a send with nothing to send ends at once.)
+   */
   #send() {
-    this.#pump ??= (async () => {
-      const id = this.#id;
-      try {
-        // back from a break, or a page's changes left by a closed one: has
-        // the checkout changed elsewhere since the page saw it?
-        const merged = this.#queue.length > 0 && (this.#offline || this.#kept) && await this.checkout('GET', id)
-          .then(({ checkout }) => checkout.updatedDate !== this.#base, (e) => { if (e.code === 'NETWORK') throw e; return false; });
-        this.#kept = false;
-        while (this.#queue.length && this.#id === id) {
-          const change = this.#queue[0];
-          this.#sending = change;
-          let answer;
-          try {
-            const [method, suffix, body] = requestOf(change);
-            answer = await this.checkout(method, id, suffix, body, change.idempotencyKey);
-          } catch (e) {
-            if (e.code === 'NETWORK') throw e;
-            this.#queue.shift();
-            this.#keep();
-            this.#told();
-            this.#hooks.refused(change, e);
-            continue;
-          } finally {
-            this.#sending = null;
-          }
+    this.#pump ??= this.#drain().finally(() => { this.#pump = null; });
+    return this.#pump;
+  }
+
+  async #drain() {
+    const id = this.#id;
+    try {
+      // back from a break, or a page's changes left by a closed one: has
+      // the checkout changed elsewhere since the page saw it?
+      const merged = this.#queue.length > 0 && (this.#offline || this.#kept) && await this.checkout('GET', id)
+        .then(({ checkout }) => checkout.updatedDate !== this.#base, (e) => { if (e.code === 'NETWORK') throw e; return false; });
+      this.#kept = false;
+      while (this.#queue.length && this.#id === id) {
+        const change = this.#queue[0];
+        this.#sending = change;
+        let answer;
+        try {
+          const [method, suffix, body] = requestOf(change);
+          answer = await this.checkout(method, id, suffix, body, change.idempotencyKey);
+        } catch (e) {
+          if (e.code === 'NETWORK') throw e;
           this.#queue.shift();
-          this.#base = answer.checkout.updatedDate;
-          this.#offline = false;
-          this.#wait = 0;
           this.#keep();
           this.#told();
-          this.#hooks.answered(change, answer.checkout, this.#queue.length === 0, merged);
+          this.#hooks.refused(change, e);
+          continue;
+        } finally {
+          this.#sending = null;
         }
+        this.#queue.shift();
+        this.#base = answer.checkout.updatedDate;
         this.#offline = false;
         this.#wait = 0;
+        this.#keep();
         this.#told();
-        return true;
-      } catch (e) {
-        if (e.code !== 'NETWORK') throw e;
-        this.#offline = true;
-        this.#told();
-        this.#later();
-        return false;
-      } finally {
-        this.#pump = null;
+        this.#hooks.answered(change, answer.checkout, this.#queue.length === 0, merged);
       }
-    })();
-    return this.#pump;
+      this.#offline = false;
+      this.#wait = 0;
+      this.#told();
+      return true;
+    } catch (e) {
+      if (e.code !== 'NETWORK') throw e;
+      this.#offline = true;
+      this.#told();
+      this.#later();
+      return false;
+    }
   }
 }

@@ -3,6 +3,8 @@
 // filled in by `say()`. Codes of the worker's errors and calculation errors
 // have their own message; any other error shows the worker's own text.
 
+import { online } from './dom.js';
+
 export const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'ar', 'he'];
 export const RIGHT_TO_LEFT = new Set(['ar', 'he']);
 
@@ -12,9 +14,16 @@ export function languageOf(tag) {
   return lang === 'iw' ? 'he' : LANGUAGES.includes(lang) ? lang : 'en';
 }
 
-/** The messages of `lang` (one of LANGUAGES), fetched on first use: a page loads only its buyer's language. */
-export async function messagesOf(lang) {
-  return (await import(`./i18n/${lang}.js`)).default;
+/**
+ * The messages of `lang` (one of LANGUAGES), fetched on first use: a page
+ * loads only its buyer's language. A fetch the network cut is tried again
+ * when the browser is back online.
+ */
+export function messagesOf(lang) {
+  return new Promise((resolve) => {
+    const next = () => import(`./i18n/${lang}.js`).then((m) => resolve(m.default), () => online(next));
+    next();
+  });
 }
 
 /** `key`'s message in `words` (from messagesOf), `{0}` and `{1}` filled in; null when it has none. */

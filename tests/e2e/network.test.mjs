@@ -384,6 +384,41 @@ test('the network gone before the region list came: the element takes over the s
   await context.close();
 });
 
+test('the network gone and back with nothing waiting: the next change still reaches the worker, and the order is placed', async () => {
+  const { page, errors, id } = await visit([['stickers', 1]], { checkoutInfo: buyer });
+  await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over');
+  await page.context().setOffline(true);
+  // the element hears the network come back (its listener was added first) with nothing to send
+  const back = page.evaluate(() => new Promise((r) => addEventListener('online', () => setTimeout(r), { once: true })));
+  await page.context().setOffline(false);
+  await back;
+  await quantityOf(page, 'Sticker pack').fill('3');
+  await waitFor(async () => (await w.stored(id)).lineItems[0].quantity === 3, 'the change reached the worker');
+  await placeOrder(page);
+  await confirmed(page);
+  assert.equal((await ordersOf(id)).length, 1);
+  assert.deepEqual(errors, []);
+});
+
+test('the network gone before the words came: the served checkout stays as the server wrote it; back, the element takes it over and the order is placed', async () => {
+  const { checkoutId, context, asked } = await firstHeld('**/i18n/en.js');
+  const opened = openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`);
+  const route = await asked;
+  await context.setOffline(true);
+  await route.abort('internetdisconnected');
+  const { page, errors } = await opened;
+  // the engine's load, cut too, has ended: the element has tried all it could
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/checkout_live_bg.wasm')));
+  assert.ok(await page.locator('edge-checkout [inert]').count() > 0, 'the server\'s markup, inert, while the words cannot come');
+  await context.setOffline(false);
+  await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over once its words came');
+  await placeOrder(page);
+  await confirmed(page);
+  assert.equal((await ordersOf(checkoutId)).length, 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the network gone before the engine came: the element takes over the served checkout all the same, its change waits; back, the change is sent and the engine comes', async () => {
   const { checkoutId, context, asked } = await firstHeld('**/checkout_live_bg.wasm');
   // the worker's own checkout page (the demo page's catalog needs the engine for its prices)
