@@ -148,11 +148,14 @@ export function scriptsCopy(dir) {
 /**
  * The options of a test whose subject is the same on either storage backend
  * (the package's types, what deploy uploads, a test that sets each store's
- * storage itself): the suite's objects run (TEST_STORAGE=objects) skips it,
- * saying so, and the D1 run runs it.
+ * storage itself): one run of the suite runs it, the D1 run
+ * (`eitherBackend`) or the objects run (`eitherBackendOn('objects')`), and
+ * the other skips it, saying so. They are shared between the two runs, which
+ * `npm test` runs side by side, so that neither keeps the other waiting.
  */
-export const eitherBackend = process.env.TEST_STORAGE === 'objects'
-  ? { skip: 'the same on either storage backend: run by the D1 run of this suite' } : {};
+export const eitherBackendOn = (storage) => ((process.env.TEST_STORAGE ?? 'd1') === storage ? {}
+  : { skip: `the same on either storage backend: run by the ${storage === 'd1' ? 'D1' : storage} run of this suite` });
+export const eitherBackend = eitherBackendOn('d1');
 
 /** A buyer ready to order from the demo store: email, billing and shipping address (California), standard delivery. */
 export const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', postalCode: '94105', addressLine: '1 Main St' };

@@ -12,11 +12,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMiniflare, json, demoStore, eitherBackend } from '../support/worker.mjs';
+import { startMiniflare, json, demoStore, eitherBackendOn } from '../support/worker.mjs';
 import { root } from '../../scripts/lib.mjs';
 
 let w;
-// what the worker answers is the same on either backend
+// what the worker answers is the same on either backend: the objects run checks it
+const eitherBackend = eitherBackendOn('objects');
 before(async () => {
   if (eitherBackend.skip) return;
   w = await startMiniflare();
