@@ -361,13 +361,18 @@ async function firstHeld(pattern) {
   return { checkoutId, context, asked };
 }
 
-test('the network gone before the region list came: the element takes over the served checkout all the same, a text field meanwhile, the list when it is back', async () => {
-  const { checkoutId, context, asked } = await firstHeld('**/regions/US.js');
+/** The demo page of a new checkout (`?checkoutId=`), opened as the network goes while the first request to `pattern` is on its way. */
+async function openCut(pattern) {
+  const { checkoutId, context, asked } = await firstHeld(pattern);
   const opened = openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`);
   const route = await asked;
   await context.setOffline(true);
   await route.abort('internetdisconnected');
-  const { page, errors } = await opened;
+  return { checkoutId, context, ...(await opened) };
+}
+
+test('the network gone before the region list came: the element takes over the served checkout all the same, a text field meanwhile, the list when it is back', async () => {
+  const { checkoutId, context, page, errors } = await openCut('**/regions/US.js');
   const region = 'edge-checkout [name=subdivision]';
   await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over');
   assert.equal(await page.locator(region).evaluate((e) => e.type), 'text', 'a text field while the list cannot come');
@@ -401,13 +406,8 @@ test('the network gone and back with nothing waiting: the next change still reac
 });
 
 test('the network gone before the words came: the served checkout stays as the server wrote it; back, the element takes it over and the order is placed', async () => {
-  const { checkoutId, context, asked } = await firstHeld('**/i18n/en.js');
-  const opened = openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`);
-  const route = await asked;
-  await context.setOffline(true);
-  await route.abort('internetdisconnected');
-  const { page, errors } = await opened;
-  // the engine's load, cut too, has ended: the element has tried all it could
+  const { checkoutId, context, page, errors } = await openCut('**/i18n/en.js');
+  // what else the page asks for first is in (the engine's .wasm the last of it): the element waits for its words alone
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/checkout_live_bg.wasm')));
   assert.ok(await page.locator('edge-checkout [inert]').count() > 0, 'the server\'s markup, inert, while the words cannot come');
   await context.setOffline(false);
