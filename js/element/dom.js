@@ -20,6 +20,13 @@ export const idle = (work) => (globalThis.document ? (globalThis.requestIdleCall
 /** Runs `then` once, when the browser is back online (outside a browser, never). */
 export const online = (then) => globalThis.addEventListener?.('online', then, { once: true });
 
+/**
+ * Runs `then` once a fetch that failed may get through: when the browser is
+ * back online, or after `ms` while it says it is online (a network that
+ * fails without saying so).
+ */
+export const whenBack = (then, ms) => (globalThis.navigator?.onLine === false ? online(then) : setTimeout(then, ms));
+
 /** Builds in `d` from now on: a server's document, where there is no browser's. */
 export function useDocument(d) {
   doc = d;

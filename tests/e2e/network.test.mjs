@@ -361,13 +361,17 @@ async function firstHeld(pattern) {
   return { checkoutId, context, asked };
 }
 
-/** The demo page of a new checkout (`?checkoutId=`), opened as the network goes while the first request to `pattern` is on its way. */
-async function openCut(pattern) {
+/**
+ * The demo page of a new checkout (`?checkoutId=`), opened as the network
+ * goes while the first request to `pattern` is on its way (`offline: false`:
+ * that request fails while the browser says it is online).
+ */
+async function openCut(pattern, { offline = true } = {}) {
   const { checkoutId, context, asked } = await firstHeld(pattern);
   const opened = openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`);
   const route = await asked;
-  await context.setOffline(true);
-  await route.abort('internetdisconnected');
+  if (offline) await context.setOffline(true);
+  await route.abort(offline ? 'internetdisconnected' : 'connectionreset');
   return { checkoutId, context, ...(await opened) };
 }
 
@@ -415,6 +419,16 @@ test('the network gone before the words came: the served checkout stays as the s
   await placeOrder(page);
   await confirmed(page);
   assert.equal((await ordersOf(checkoutId)).length, 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the words\' fetch failing while the browser says it is online: asked for again after a second, and the element takes the served checkout over', async () => {
+  const { checkoutId, context, page, errors } = await openCut('**/i18n/en.js', { offline: false });
+  assert.ok(await page.evaluate(() => navigator.onLine));
+  await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over with no online event');
+  await quantityOf(page, 'Sticker pack').fill('2');
+  await waitFor(async () => (await w.stored(checkoutId)).lineItems[0].quantity === 2, 'its change reached the worker');
   assert.deepEqual(errors, []);
   await context.close();
 });
