@@ -23,21 +23,22 @@
 import { languageOf, messagesOf, say } from './element/messages.js';
 import { Client } from './element/client.js';
 import { amounts, build, confirm, mark, rootOf, show, showing } from './element/view.js';
-import { idle, isZero, online } from './element/dom.js';
+import { idle, isZero, untilLoaded } from './element/dom.js';
 
 let uid = 0;
 // The engine (js/engine.js and its .wasm: the core without price(), for
 // size) loads beside the element's words and the checkout's first request,
 // not before them. `engine` resolves once it is in; `tried`, once its first
-// load has ended either way. A load the network cut is tried again when the
-// browser is back online; meanwhile the worker prices every change.
+// load has ended either way. A load that failed is tried again until one gets
+// through (./element/dom.js `untilLoaded`); meanwhile the worker prices every
+// change.
 let Checkout;
 let formatMoney;
 let tried;
-const engine = new Promise((resolve) => {
-  const next = () => import('./engine.js').then((m) => m.load().then(() => resolve({ Checkout, formatMoney } = m)))
-    .catch(() => online(next));
-  tried = next();
+const engine = untilLoaded(() => {
+  const load = import('./engine.js').then((m) => m.load().then(() => ({ Checkout, formatMoney } = m)));
+  tried ??= load.catch(() => {});
+  return load;
 });
 
 /** Each amount in `o` (a checkout, as the worker sent it) with the worker's text of it, into `texts`. */

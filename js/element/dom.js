@@ -21,11 +21,21 @@ export const idle = (work) => (globalThis.document ? (globalThis.requestIdleCall
 export const online = (then) => globalThis.addEventListener?.('online', then, { once: true });
 
 /**
- * Runs `then` once a fetch that failed may get through: when the browser is
- * back online, or after `ms` while it says it is online (a network that
- * fails without saying so).
+ * What `load()` resolves to, tried until it succeeds: after a failure, once
+ * the browser is back online, or, while it says it is online (a network that
+ * fails without saying so), after a wait (1 s, each twice the last, up to 30 s).
  */
-export const whenBack = (then, ms) => (globalThis.navigator?.onLine === false ? online(then) : setTimeout(then, ms));
+export function untilLoaded(load) {
+  let wait = 500;
+  return new Promise((resolve) => {
+    const next = () => load().then(resolve, () => {
+      wait = Math.min(wait * 2, 30_000);
+      if (globalThis.navigator?.onLine === false) online(next);
+      else setTimeout(next, wait);
+    });
+    next();
+  });
+}
 
 /** Builds in `d` from now on: a server's document, where there is no browser's. */
 export function useDocument(d) {

@@ -3,7 +3,7 @@
 // filled in by `say()`. Codes of the worker's errors and calculation errors
 // have their own message; any other error shows the worker's own text.
 
-import { whenBack } from './dom.js';
+import { untilLoaded } from './dom.js';
 
 export const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'ar', 'he'];
 export const RIGHT_TO_LEFT = new Set(['ar', 'he']);
@@ -17,16 +17,9 @@ export function languageOf(tag) {
 /**
  * The messages of `lang` (one of LANGUAGES), fetched on first use: a page
  * loads only its buyer's language. Without them the element cannot build, so
- * a fetch that failed is tried again until one gets through (./dom.js
- * `whenBack`, each wait twice the last, up to 30 s).
+ * a fetch that failed is tried again until one gets through.
  */
-export function messagesOf(lang) {
-  let wait = 500;
-  return new Promise((resolve) => {
-    const next = () => import(`./i18n/${lang}.js`).then((m) => resolve(m.default), () => whenBack(next, wait = Math.min(wait * 2, 30_000)));
-    next();
-  });
-}
+export const messagesOf = (lang) => untilLoaded(() => import(`./i18n/${lang}.js`)).then((m) => m.default);
 
 /** `key`'s message in `words` (from messagesOf), `{0}` and `{1}` filled in; null when it has none. */
 export function say(words, key, ...args) {

@@ -342,14 +342,19 @@ test('an answer that never begins (the network stalls without an error) is given
   await page.close();
 });
 
+/** A checkout of one sticker pack with a buyer ready to order, made by the store's backend, and a new browser context. */
+async function readyToOrder() {
+  const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
+    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
+  return { checkoutId, context: await browser.newContext({ locale: 'en-US' }) };
+}
+
 /**
  * A checkout of a buyer ready to order (stickers) and a browser context whose
  * first request to `pattern` is held: `asked` resolves to its route.
  */
 async function firstHeld(pattern) {
-  const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
-    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
-  const context = await browser.newContext({ locale: 'en-US' });
+  const { checkoutId, context } = await readyToOrder();
   let held;
   const asked = new Promise((r) => { held = r; });
   let first = true;
@@ -464,6 +469,33 @@ test('the network gone before the engine came: the element takes over the served
   answer.release();
   await waitFor(async () => (await events(page, 'pending')).at(-1).count === 0, 'the worker answered');
   assert.equal((await w.stored(checkoutId)).priceSummary.total.formattedAmount, three, "the page's total is the worker's");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the engine\'s .wasm failing while the browser says it is online: fetched again after a wait, and a change is then priced in the page', async () => {
+  const { checkoutId, context } = await readyToOrder();
+  // every fetch of the .wasm fails (its preload, the engine's own) until the test lets them through
+  let failing = true;
+  let failed = 0;
+  await context.route('**/checkout_live_bg.wasm', (route) => (failing ? (failed++, route.abort('connectionreset')) : route.continue()));
+  const { page, errors } = await openRecorded(context, `${w.url}/checkout?key=${w.a.publishableKey}&checkoutId=${checkoutId}`, {}, 'edge-checkout');
+  assert.ok(await page.evaluate(() => navigator.onLine));
+  await waitFor(async () => (await page.locator('edge-checkout [inert]').count()) === 0, 'the element took over');
+  await waitFor(async () => failed >= 2, 'the preload and the engine\'s first try failed');
+  failing = false;
+  // no online event comes: the engine is in by the element's own retry
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('checkout_live_bg.wasm') && e.decodedBodySize > 0),
+    null, { timeout: 10_000 });
+  const one = await total(page);
+  const answer = await lateAnswers(page, '**/update-line-items-quantity**');
+  await quantityOf(page, 'Sticker pack').fill('2');
+  await answer.sent();
+  await waitFor(async () => (await total(page)) !== one, 'priced in the page before the worker answered');
+  const two = await total(page);
+  answer.release();
+  await waitFor(async () => (await events(page, 'pending')).at(-1)?.count === 0, 'the worker answered');
+  assert.equal((await w.stored(checkoutId)).priceSummary.total.formattedAmount, two, "the page's total is the worker's");
   assert.deepEqual(errors, []);
   await context.close();
 });
