@@ -38,13 +38,15 @@
 //
 //   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile] [--against=DIR]
 //     (with --profile, each kind's whole profile is written to a temporary folder it names, for DevTools)
-import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { root, prepare, migrateLocal, startWrangler, newTenant, newEventsKey, demoStore, seedStore, freePort, apart } from '../scripts/lib.mjs';
 import { crateOf } from './wasm-names.mjs';
-import { checkoutInfo, stickerLines } from './checkouts.mjs';
+import { stickerLines } from './checkouts.mjs';
+import { workerdCpuMs } from './workerd-cpu.mjs';
+import { buyer } from '../tests/support/worker.mjs';
 
 // the DevTools session needs WebSocket, which Node 20 has behind a flag
 if (!globalThis.WebSocket) {
@@ -67,48 +69,6 @@ const backends = args[1] ? [args[1]] : ['d1', 'objects'];
 const WARM = 20;
 const ROUNDS = 10;
 const SETTLE_MS = 200;
-/** Clock ticks a second (`getconf CLK_TCK`: 100 on Linux). */
-const TICKS = 100;
-
-/** The pids under `root` (its children, theirs, …). */
-function descendants(root) {
-  const parentOf = new Map();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parentOf.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* gone */ }
-  }
-  const found = [];
-  const visit = (pid) => {
-    for (const [child, parent] of parentOf) if (parent === pid) { found.push(child); visit(child); }
-  };
-  visit(root);
-  return found;
-}
-
-/**
- * CPU milliseconds the workerd processes under `root` have used so far:
- * `worker`, the one that runs the worker (and its stores' objects), and
- * `proxy`, the one that listens on `port`: wrangler dev's own proxy in front
- * of it, which production does not have (it forwards every request and
- * answer, so its cost grows with the answer).
- */
-function workerdCpuMs(root, port) {
-  const ms = { worker: 0, proxy: 0 };
-  for (const pid of descendants(root)) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes('workerd')) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-      ms[cmdline.includes(`entry=127.0.0.1:${port}\0`) ? 'proxy' : 'worker'] += (ticks * 1000) / TICKS;
-    } catch { /* gone */ }
-  }
-  return ms;
-}
-
 /** A DevTools session on the worker's runtime, through wrangler dev's inspector at `port`: `send(method, params)`. */
 async function devtools(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
@@ -215,7 +175,7 @@ async function serve(storage, build) {
     rows.push({ request: 'floor: GET /.well-known/jwks.json', lines: '',
       send: () => fetch(`${base}/.well-known/jwks.json`, { headers: encoding }).then((r) => r.text()) });
     for (const n of [20, 300]) {
-      const create = () => call('POST', '/ecom/v1/checkouts', { lineItems: stickerLines(n), checkoutInfo });
+      const create = () => call('POST', '/ecom/v1/checkouts', { lineItems: stickerLines(n), checkoutInfo: buyer });
       const id = JSON.parse(await create()).checkout.id;
       // a checkout of its own for each create-order
       const ready = [];

@@ -13,24 +13,16 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { root, prepare, newTenant, newEventsKey, migrateLocal, demoStore, seedStore, miniflareOptions, wranglerField } from '../scripts/lib.mjs';
-import { checkoutInfo, stickerLines } from './checkouts.mjs';
+import { stickerLines } from './checkouts.mjs';
+import { workerdCpuMs } from './workerd-cpu.mjs';
+import { buyer } from '../tests/support/worker.mjs';
 
 const count = Number(process.argv[2] ?? 300);
 await prepare({ forTests: true });
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-floor-'));
 
-/** workerd's CPU so far, in ms (every workerd process: one miniflare runs at a time). */
-function workerdMs() {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch { /* gone */ }
-  }
-  return ticks * 10; // 100 ticks a second
-}
+/** workerd's CPU so far, in ms (miniflare's, under this process: one runs at a time). */
+const workerdMs = () => workerdCpuMs(process.pid).worker;
 
 /** Each kind's CPU per request, the kinds taking turns (after 20 each to warm up). */
 async function measure(kinds) {
@@ -78,7 +70,7 @@ const call = async (method, path, body) => {
 };
 const lineItems = stickerLines(20);
 const ready = [];
-for (let i = 0; i < count + 22; i++) ready.push(JSON.parse(await call('POST', '/ecom/v1/checkouts', { lineItems, checkoutInfo })).checkout.id);
+for (let i = 0; i < count + 22; i++) ready.push(JSON.parse(await call('POST', '/ecom/v1/checkouts', { lineItems, checkoutInfo: buyer })).checkout.id);
 const read = ready.pop();
 await call('POST', '/__sql');
 await call('POST', `/ecom/v1/checkouts/${ready.pop()}/create-order`, {});
