@@ -98,18 +98,20 @@ test("a late answer is not written into a field edited after its change was sent
   await page.close();
 });
 
+/** The id of a checkout of `lineItems` (`[item, quantity]`) and `checkoutInfo`, made by a storefront's backend. */
+async function made(lineItems, checkoutInfo) {
+  const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo, lineItems: lineItems.map(([item, quantity]) => ({
+    quantity, catalogReference: { catalogItemId: item } })) }, w.a.secretKey));
+  return (await r.json()).checkout.id;
+}
+
 /**
  * A checkout of `lineItems` (and `checkoutInfo`) made by a storefront's backend (or the checkout
  * `id`), opened by its URL (`?checkoutId=`) in a new page of `context`
  * (else of a context of its own, closed with the page).
  */
 async function visit(lineItems, { id, context, checkoutInfo } = {}) {
-  let checkoutId = id;
-  if (!checkoutId) {
-    const r = await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo, lineItems: lineItems.map(([item, quantity]) => ({
-      quantity, catalogReference: { catalogItemId: item } })) }, w.a.secretKey));
-    checkoutId = (await r.json()).checkout.id;
-  }
+  const checkoutId = id ?? await made(lineItems, checkoutInfo);
   const { page, errors } = context
     ? await openRecorded(context, `${w.url}/?checkoutId=${checkoutId}`)
     : await open(`/?checkoutId=${checkoutId}`);
@@ -344,9 +346,7 @@ test('an answer that never begins (the network stalls without an error) is given
 
 /** A checkout of one sticker pack with a buyer ready to order, made by the store's backend, and a new browser context. */
 async function readyToOrder() {
-  const checkoutId = (await (await w.fetch('/ecom/v1/checkouts', json('POST', { channelType: 'WEB', checkoutInfo: buyer,
-    lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'stickers' } }] }, w.a.secretKey))).json()).checkout.id;
-  return { checkoutId, context: await browser.newContext({ locale: 'en-US' }) };
+  return { checkoutId: await made([['stickers', 1]], buyer), context: await browser.newContext({ locale: 'en-US' }) };
 }
 
 /**
