@@ -1,11 +1,13 @@
 //! Checkouts: inserted with their `created` event, written over the version
-//! they were read at with their change's event.
+//! they were read at with their change's event. A checkout's cart id,
+//! set when it is created, is a column of its own (`checkouts_by_cart`).
 
 use super::{first_changed, to_js, Db};
 use crate::error::ApiResult;
 use checkout_core::checkout::CheckoutRecord;
 use checkout_core::events::Event;
 use checkout_core::time::Timestamp;
+use worker::wasm_bindgen::JsValue;
 
 /// A checkout as read: the record and the version a change must write over.
 pub struct Stored {
@@ -20,9 +22,10 @@ impl Db {
         let created = record.created_date.to_string();
         self.batch(vec![
                 self.stmt(
-                    "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5)",
-                    &[record.id.as_str().into(), i32::from(record.completed).into(), text.into(), created.into()],
+                    "INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date, cart_id)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?5, ?6)",
+                    &[record.id.as_str().into(), i32::from(record.completed).into(), text.into(), created.into(),
+                      record.cart_id.as_deref().map_or(JsValue::NULL, JsValue::from_str)],
                 )?,
                 self.event(event, false)?,
             ])
@@ -69,7 +72,7 @@ impl Db {
     pub async fn checkout_id_of_cart(&self, cart_id: &str) -> ApiResult<Option<String>> {
         self.value(
             self.stmt(
-                "SELECT id FROM checkouts WHERE app_def_id = ?1 AND json_extract(record, '$.cartId') = ?2
+                "SELECT id FROM checkouts WHERE app_def_id = ?1 AND cart_id = ?2
                  ORDER BY created_date, rowid LIMIT 1",
                 &[cart_id.into()],
             )?,

@@ -78,7 +78,7 @@ fn d1(env: &Env) -> ApiResult<Backend> {
 }
 
 /// The schema, as D1 has it: every migration, in order.
-const MIGRATIONS: [(&str, &str); 14] = [
+const MIGRATIONS: [(&str, &str); 15] = [
     (
         "0001_stores",
         include_str!("../../migrations/0001_stores.sql"),
@@ -134,6 +134,10 @@ const MIGRATIONS: [(&str, &str); 14] = [
     (
         "0014_webhooks",
         include_str!("../../migrations/0014_webhooks.sql"),
+    ),
+    (
+        "0015_unchecked_bodies",
+        include_str!("../../migrations/0015_unchecked_bodies.sql"),
     ),
 ];
 
