@@ -167,3 +167,54 @@ test('a change\'s event is sent right after the change, without the cron trigger
   while (!(await arrived()) && Date.now() - started < 10_000) await new Promise((res) => setTimeout(res, 20));
   assert.ok(await arrived(), 'delivered without a scheduled run');
 });
+
+test("an order's events keep no second copy of the order: sent after it was paid, its created event still tells of the order as it was made", async () => {
+  const pk = w.a.publishableKey;
+  const address = { country: 'US', subdivision: 'US-CA', city: 'San Francisco', addressLine: '1 Main St' };
+  // the receiver down while the order is made and paid
+  refuse = 1_000;
+  let r = await w.fetch('/ecom/v1/checkouts', json('POST', {
+    lineItems: [{ quantity: 2, catalogReference: { catalogItemId: 'mug' } }, { quantity: 1, catalogReference: { catalogItemId: 'stickers' } }],
+    checkoutInfo: { buyerInfo: { email: 'made@example.com' }, billingInfo: { address },
+      shippingInfo: { shippingDestination: { address }, selectedCarrierServiceOption: { code: 'standard' } } },
+  }, pk));
+  const { checkout } = await r.json();
+  const { orderId } = await (await w.fetch(`/ecom/v1/checkouts/${checkout.id}/create-order`, json('POST', {}, pk))).json();
+  const made = (await (await w.fetch(`/ecom/v1/orders/${orderId}`, { headers: { authorization: w.a.secretKey } })).json()).order;
+  assert.equal(made.status, 'INITIALIZED');
+  assert.equal((await w.fetch(`/ecom/v1/orders/${orderId}/mark-as-paid`, json('POST', {}, w.a.secretKey))).status, 200);
+
+  // the outbox holds what the order changes, and the order's id; not its lines, nor its buyer
+  const rows = await w.sql('SELECT id, body, order_id FROM events WHERE order_id = ? ORDER BY created_date, rowid', orderId);
+  assert.deepEqual(rows.map((e) => JSON.parse(e.body).slug), ['created', 'approved']);
+  for (const row of rows) {
+    assert.ok(row.body.length < 800, `${row.body.length} bytes kept`);
+    assert.doesNotMatch(row.body, /lineItems|made@example\.com/);
+  }
+  const changing = ['number', 'status', 'paymentStatus', 'updatedDate', 'payByDate', 'payments', 'attention'];
+  const unchanging = (order) => Object.fromEntries(Object.entries(order).filter(([k]) => !changing.includes(k)));
+
+  // shown to the merchant: the order as it was made, then as it was paid
+  const shown = async (id) => (await (await w.fetch(`/admin/v1/events/${id}`, { headers: { authorization: w.a.secretKey } })).json()).event.data;
+  const created = (await shown(rows[0].id)).createdEvent.entity;
+  assert.deepEqual(created, made);
+  const approved = (await shown(rows[1].id)).actionEvent.body.order;
+  assert.equal(approved.paymentStatus, 'PAID');
+  assert.equal(approved.payByDate, undefined);
+  assert.deepEqual(unchanging(approved), unchanging(made));
+
+  // sent once the receiver is back: the same, signed
+  refuse = 0;
+  const jwks = createLocalJWKSet(await (await w.fetch('/.well-known/jwks.json')).json());
+  const sent = new Map();
+  for (let i = 0; i < 100 && sent.size < 2; i++) {
+    await w.scheduled();
+    for (const token of received) {
+      const event = JSON.parse((await jwtVerify(token, jwks, { algorithms: ['ES256'] })).payload.data);
+      if (event.entityId === orderId) sent.set(event.slug, event);
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.deepEqual(sent.get('created')?.createdEvent.entity, made);
+  assert.deepEqual(sent.get('approved')?.actionEvent.body.order, approved);
+});

@@ -4,16 +4,19 @@
 //! The public key is served as a JWK set; signatures are deterministic
 //! (RFC 6979), so signing needs no randomness.
 
+use crate::checkout::order::CHANGING;
 use crate::checkout::Ids;
 use crate::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
-use serde::Serialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// What happened to an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +37,9 @@ pub struct Event {
     pub id: String,
     pub body: String,
     pub at: Timestamp,
+    /// For an event of an order ([`Event::of_order`]): the order whose
+    /// stored body completes its entity when it is read ([`complete`]).
+    pub order_id: Option<String>,
 }
 
 impl Event {
@@ -52,8 +58,138 @@ impl Event {
             body: envelope(&id, fqdn, kind, entity_id, entity, at),
             id,
             at,
+            order_id: None,
         }
     }
+
+    /// An event of an order (`order_json`: the Wix order object as it is
+    /// now), which keeps of it only its `id` and the fields an order changes
+    /// after it is made ([`CHANGING`]), as they are now. The rest, which an
+    /// order never changes, is the stored order's, put back when the event
+    /// is read ([`complete`]): the outbox holds no second copy of each
+    /// order, and an order that forgets its buyer forgets them in its
+    /// events too.
+    pub fn of_order(
+        ids: &mut impl Ids,
+        kind: Kind,
+        order_id: &str,
+        order_json: &str,
+        at: Timestamp,
+    ) -> Event {
+        let kept = match serde_json::from_str::<Fields>(order_json) {
+            Ok(Fields(fields)) => write_fields(
+                fields
+                    .into_iter()
+                    .filter(|(k, _)| k == "id" || CHANGING.contains(&k.as_str())),
+            ),
+            // not an object: kept whole, as any entity
+            Err(_) => order_json.to_owned(),
+        };
+        Event {
+            order_id: Some(order_id.to_owned()),
+            ..Event::new(ids, ORDER, kind, order_id, &kept, at)
+        }
+    }
+}
+
+/// An order's event as it is sent and shown: the fields its outbox row
+/// kept (`stored`, as [`Event::of_order`] wrote it) over the order as
+/// stored now (`order_json`), the entity then bounded as every event's is.
+/// The event as it was kept when either is not what it should be.
+pub fn complete(stored: &str, order_json: &str) -> String {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Kept<'a> {
+        id: String,
+        entity_fqdn: String,
+        slug: String,
+        entity_id: String,
+        event_time: Timestamp,
+        #[serde(borrow)]
+        created_event: Option<Inner<'a>>,
+        #[serde(borrow)]
+        updated_event: Option<Inner<'a>>,
+        #[serde(borrow)]
+        action_event: Option<Inner<'a>>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Inner<'a> {
+        #[serde(borrow)]
+        entity: Option<&'a RawValue>,
+        #[serde(borrow)]
+        current_entity: Option<&'a RawValue>,
+        #[serde(borrow)]
+        body: Option<BTreeMap<String, &'a RawValue>>,
+    }
+    let completed = || {
+        let k: Kept = serde_json::from_str(stored)
+            .ok()
+            .filter(|k: &Kept| k.entity_fqdn == ORDER)?;
+        let (key, inner, kept) = match (k.created_event, k.updated_event, k.action_event) {
+            (Some(e), _, _) => ("createdEvent", "entity", e.entity?),
+            (_, Some(e), _) => ("updatedEvent", "currentEntity", e.current_entity?),
+            (_, _, Some(e)) => {
+                let name = entity_name(&k.entity_fqdn);
+                ("actionEvent", "body", *e.body?.get(name)?)
+            }
+            _ => return None,
+        };
+        let Fields(order) = serde_json::from_str(order_json).ok()?;
+        let Fields(kept) = serde_json::from_str(kept.get()).ok()?;
+        let changing = |k: &str| k == "id" || CHANGING.contains(&k);
+        let kept_value = |key: &str| kept.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+        // the order's fields in their order, those it changes as the event kept them
+        let mut fields: Vec<(String, &RawValue)> = order
+            .iter()
+            .filter_map(|(k, v)| match changing(k) {
+                true => kept_value(k).map(|v| (k.clone(), v)),
+                false => Some((k.clone(), *v)),
+            })
+            .collect();
+        // and those the order no longer has (a payment deadline, say)
+        for (k, v) in &kept {
+            if !order.iter().any(|(o, _)| o == k) {
+                fields.push((k.clone(), v));
+            }
+        }
+        let head = Head::new(&k.id, &k.entity_fqdn, &k.slug, &k.entity_id, k.event_time);
+        Some(write_envelope(head, key, inner, &write_fields(fields)))
+    };
+    completed().unwrap_or_else(|| stored.to_owned())
+}
+
+/// A JSON object's top-level fields as written, in their order, each value
+/// as its text.
+struct Fields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry::<String, &'de RawValue>()? {
+                    fields.push(field);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Object)
+    }
+}
+
+/// A JSON object of `fields`, each value as its text.
+fn write_fields<'a>(fields: impl IntoIterator<Item = (String, &'a RawValue)>) -> String {
+    let written: Vec<String> = fields
+        .into_iter()
+        .map(|(k, v)| format!("{}:{}", Value::from(k), v.get()))
+        .collect();
+    format!("{{{}}}", written.join(","))
 }
 
 pub const CHECKOUT: &str = "wix.ecom.v1.checkout";
@@ -65,6 +201,40 @@ pub const ORDER: &str = "wix.ecom.v1.order";
 /// a receiver reads them from the API.
 pub const MAX_SNAPSHOT_BYTES: usize = 32 * 1024;
 
+/// The head of an event's envelope: everything but its entity.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Head<'a> {
+    id: &'a str,
+    entity_fqdn: &'a str,
+    slug: &'a str,
+    entity_id: &'a str,
+    event_time: Timestamp,
+    triggered_by_anonymize_request: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    omitted_fields: Vec<String>,
+}
+
+impl<'a> Head<'a> {
+    fn new(
+        id: &'a str,
+        entity_fqdn: &'a str,
+        slug: &'a str,
+        entity_id: &'a str,
+        event_time: Timestamp,
+    ) -> Head<'a> {
+        Head {
+            id,
+            entity_fqdn,
+            slug,
+            entity_id,
+            event_time,
+            triggered_by_anonymize_request: false,
+            omitted_fields: Vec::new(),
+        }
+    }
+}
+
 /// The event of a change of an entity (`entity_json` as the API shows it) as
 /// JSON text, its entity bounded by [`MAX_SNAPSHOT_BYTES`].
 pub fn envelope(
@@ -75,43 +245,30 @@ pub fn envelope(
     entity_json: &str,
     now: Timestamp,
 ) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Head<'a> {
-        id: &'a str,
-        entity_fqdn: &'a str,
-        slug: &'a str,
-        entity_id: &'a str,
-        event_time: Timestamp,
-        triggered_by_anonymize_request: bool,
-        #[serde(skip_serializing_if = "<[_]>::is_empty")]
-        omitted_fields: &'a [String],
-    }
     let (slug, key, inner) = match kind {
         Kind::Created => ("created", "createdEvent", "entity"),
         Kind::Updated => ("updated", "updatedEvent", "currentEntity"),
         Kind::Action(slug) => (slug, "actionEvent", "body"),
     };
+    let head = Head::new(id, entity_fqdn, slug, entity_id, now);
+    write_envelope(head, key, inner, entity_json)
+}
+
+/// The envelope of `head`, its entity (bounded) under `key`'s `inner` (an
+/// action's wrapped in its entity's name: `{"order": …}`).
+fn write_envelope(mut head: Head, key: &str, inner: &str, entity_json: &str) -> String {
     let (entity_json, omitted) = snapshot(entity_json, MAX_SNAPSHOT_BYTES);
-    let head = Head {
-        id,
-        entity_fqdn,
-        slug,
-        entity_id,
-        event_time: now,
-        triggered_by_anonymize_request: false,
-        omitted_fields: &omitted,
-    };
+    head.omitted_fields = omitted;
     // A struct of strings and a bool: serializing cannot fail.
-    let head = serde_json::to_string(&head).unwrap_or_default();
-    let body = if matches!(kind, Kind::Action(_)) {
-        crate::member(entity_name(entity_fqdn), &entity_json)
+    let head_json = serde_json::to_string(&head).unwrap_or_default();
+    let body = if key == "actionEvent" {
+        crate::member(entity_name(head.entity_fqdn), &entity_json)
     } else {
         entity_json
     };
     format!(
         "{},\"{key}\":{{\"{inner}\":{body}}}}}",
-        head.trim_end_matches('}')
+        head_json.trim_end_matches('}')
     )
 }
 
@@ -122,7 +279,7 @@ fn snapshot(entity_json: &str, cap: usize) -> (String, Vec<String>) {
     if entity_json.len() <= cap {
         return (entity_json.to_owned(), Vec::new());
     }
-    let Ok(fields) = serde_json::from_str::<BTreeMap<String, &RawValue>>(entity_json) else {
+    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(entity_json) else {
         // not an object: nothing of it can be kept by field
         return ("{}".to_owned(), Vec::new());
     };
@@ -338,6 +495,73 @@ mod tests {
         let (json, omitted) = snapshot(&written, 60);
         assert_eq!(json, r#"{"id":"x","nested":{"z":1,"a":[2,"3"]}}"#);
         assert_eq!(omitted, ["big"]);
+    }
+
+    #[test]
+    fn an_orders_event_keeps_what_the_order_changes_and_takes_the_rest_from_the_order_when_read() {
+        let now = Timestamp::from_millis(0);
+        let made = r#"{"id":"o1","number":"10001","status":"INITIALIZED","paymentStatus":"NOT_PAID","lineItems":[{"id":"l1","quantity":2}],"buyerInfo":{"email":"a@example.com"},"updatedDate":"2026-01-01T00:00:00.000Z","payByDate":"2026-01-01T00:30:00.000Z"}"#;
+        let mut n = 0;
+        let mut ids = || {
+            n += 1;
+            format!("e{n}")
+        };
+        let e = Event::of_order(&mut ids, Kind::Created, "o1", made, now);
+        assert_eq!(e.order_id.as_deref(), Some("o1"));
+        // the outbox keeps the order's id and what it changes, not its lines or its buyer
+        let kept: Value = serde_json::from_str(&e.body).unwrap();
+        let entity = kept["createdEvent"]["entity"].as_object().unwrap();
+        let keys: Vec<&str> = entity.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "number",
+                "payByDate",
+                "paymentStatus",
+                "status",
+                "updatedDate"
+            ]
+        );
+        // read while the order is as it was made: the event it carried whole, to the byte
+        let whole = envelope("e1", ORDER, Kind::Created, "o1", made, now);
+        assert_eq!(complete(&e.body, made), whole);
+        // read after the order was paid: still the order as it was made
+        let paid = r#"{"id":"o1","number":"10001","status":"APPROVED","paymentStatus":"PAID","lineItems":[{"id":"l1","quantity":2}],"buyerInfo":{"email":"a@example.com"},"updatedDate":"2026-01-01T00:10:00.000Z","payments":[{"id":"pi_1"}]}"#;
+        assert_eq!(complete(&e.body, paid), whole);
+        // the order's event of its payment, read then, tells of the paid order
+        let approved = Event::of_order(&mut ids, Kind::Action("approved"), "o1", paid, now);
+        let sent: Value = serde_json::from_str(&complete(&approved.body, paid)).unwrap();
+        assert_eq!(sent["slug"], "approved");
+        assert_eq!(
+            sent["actionEvent"]["body"]["order"],
+            serde_json::from_str::<Value>(paid).unwrap()
+        );
+        // an order that forgot its buyer: forgotten in its events too
+        let forgot = paid.replace(r#""buyerInfo":{"email":"a@example.com"},"#, "");
+        let sent: Value = serde_json::from_str(&complete(&e.body, &forgot)).unwrap();
+        assert!(sent["createdEvent"]["entity"].get("buyerInfo").is_none());
+        assert_eq!(sent["createdEvent"]["entity"]["status"], "INITIALIZED");
+        // a large order: bounded as every entity, what it left out named
+        let large = made.replace(
+            r#""quantity":2"#,
+            &format!(
+                r#""quantity":2,"note":"{}""#,
+                "x".repeat(MAX_SNAPSHOT_BYTES)
+            ),
+        );
+        let e = Event::of_order(&mut ids, Kind::Created, "o1", &large, now);
+        assert!(e.body.len() < 1024, "{}", e.body.len());
+        let sent: Value = serde_json::from_str(&complete(&e.body, &large)).unwrap();
+        assert_eq!(sent["omittedFields"], json!(["lineItems"]));
+        assert_eq!(
+            sent["createdEvent"]["entity"]["buyerInfo"]["email"],
+            "a@example.com"
+        );
+        // what is not an order's event, or an order that is not an object, leaves the event as kept
+        let checkout = envelope("e9", CHECKOUT, Kind::Updated, "c1", r#"{"id":"c1"}"#, now);
+        assert_eq!(complete(&checkout, made), checkout);
+        assert_eq!(complete(&e.body, "[]"), e.body);
     }
 
     #[test]

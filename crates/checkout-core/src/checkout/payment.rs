@@ -548,6 +548,41 @@ mod tests {
         assert_eq!(Due::of_order(&json!({"currency": "USD"})), None);
     }
 
+    /// What an event of an order keeps of it (`order::CHANGING`) is all a
+    /// change of its payment lifecycle touches.
+    #[test]
+    fn a_change_of_an_order_touches_only_the_fields_its_events_keep() {
+        let made = json!({"id": "o", "number": "10001", "status": "INITIALIZED", "paymentStatus": "NOT_PAID",
+                          "payByDate": NOW, "updatedDate": NOW, "lineItems": [{"id": "l1"}],
+                          "buyerInfo": {"email": "a@example.com"}, "priceSummary": {"total": {"amount": "25.00"}}});
+        let unpaid_later = Happening::TimedOut { deadline: None };
+        let happenings = [
+            Happening::Paid(stripe(2500)),
+            Happening::Paid(stripe(1)),
+            Happening::MarkedPaid,
+            Happening::PaymentFailed(stripe(2500)),
+            Happening::Canceled,
+            unpaid_later,
+        ];
+        for h in happenings {
+            let Some(t) = after(UNPAID, h.clone()) else {
+                continue;
+            };
+            let mut order = made.clone();
+            apply_to_order(&mut order, &t, &h, NOW.plus_millis(1));
+            let (before, after) = (made.as_object().unwrap(), order.as_object().unwrap());
+            for key in before.keys().chain(after.keys()) {
+                if before.get(key) != after.get(key) {
+                    assert!(
+                        super::super::order::CHANGING.contains(&key.as_str()),
+                        "{h:?} changed {key}"
+                    );
+                }
+            }
+            assert_ne!(before, after, "{h:?} changed nothing");
+        }
+    }
+
     #[test]
     fn the_order_object_shows_the_change_its_payments_and_what_needs_attention() {
         let mut order = json!({"id": "o", "status": "INITIALIZED", "paymentStatus": "NOT_PAID",

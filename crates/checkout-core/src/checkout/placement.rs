@@ -105,9 +105,8 @@ impl Placing<'_> {
                 now,
             ));
         }
-        let kind = Kind::Created;
         let id = draft.order_id.as_str();
-        events.push(Event::new(ids, events::ORDER, kind, id, &draft.body, now));
+        events.push(Event::of_order(ids, Kind::Created, id, &draft.body, now));
         let mut answer =
             json!({ "orderId": draft.order_id, "orderNumber": made.number.to_string() });
         if let Some(g) = &draft.payment_gateway_order_id {

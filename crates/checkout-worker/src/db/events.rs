@@ -1,12 +1,13 @@
 //! The outbox: events written in their change's batch, claimed one at a time
 //! when due, their attempts recorded, listed and redelivered for the
 //! merchant, and deleted when kept long enough
-//! (`migrations/0006_event_delivery.sql`).
+//! (`migrations/0006_event_delivery.sql`). An event of an order is kept
+//! without the order's unchanging fields and read with the order's stored
+//! body, which completes it (`events::complete`).
 
 use super::{to_js, Db, Stmt};
 use crate::error::ApiResult;
-use checkout_core::events::DeliveryStatus;
-use checkout_core::events::Event;
+use checkout_core::events::{self, DeliveryStatus, Event};
 use checkout_core::time::Timestamp;
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
@@ -15,7 +16,9 @@ use worker::wasm_bindgen::JsValue;
 #[derive(Deserialize)]
 pub struct Claimed {
     pub id: String,
+    /// The envelope, completed ([`ORDER_BODY`]).
     pub body: String,
+    order_body: Option<String>,
     /// Attempts made, this one included.
     pub attempts: u32,
     pub created_date: String,
@@ -50,8 +53,22 @@ pub struct EventRow {
     pub last_attempt_date: Option<String>,
     pub last_http_status: Option<i64>,
     pub last_error: Option<String>,
-    /// The envelope (read for one event only).
+    /// The envelope (read for one event only), completed ([`ORDER_BODY`]).
     pub body: Option<String>,
+    #[serde(default)]
+    order_body: Option<String>,
+}
+
+/// The stored body of the order an event of an order is completed with
+/// (none for any other event), in a statement over `events`.
+const ORDER_BODY: &str = "(SELECT o.body FROM orders o WHERE o.app_def_id = events.app_def_id AND o.id = events.order_id) AS order_body";
+
+/// An event's envelope as sent and shown: an order's completed with the order's body.
+fn completed(body: String, order_body: Option<String>) -> String {
+    match order_body {
+        Some(order) => events::complete(&body, &order),
+        None => body,
+    }
 }
 
 const EVENT_COLUMNS: &str = "id, json_extract(body, '$.entityFqdn') AS entity_fqdn,
@@ -88,11 +105,19 @@ impl Db {
             to_js(event.at.millis()),
         ];
         all.extend_from_slice(args);
+        all.push(
+            event
+                .order_id
+                .as_deref()
+                .map_or(JsValue::NULL, JsValue::from_str),
+        );
+        let order_id = all.len() + 1;
         Ok(self.stmt(
             // made while the store has no webhook URL, it is kept, not sent
-            &format!("INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms, status)
+            &format!("INSERT INTO events (app_def_id, id, body, created_date, next_attempt_ms, status, order_id)
                       SELECT ?1, ?2, ?3, ?4, ?5,
-                        CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE app_def_id = ?1) THEN 'PENDING' ELSE 'SKIPPED' END
+                        CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE app_def_id = ?1) THEN 'PENDING' ELSE 'SKIPPED' END,
+                        ?{order_id}
                       WHERE {condition}"),
             &all,
         )?
@@ -129,7 +154,7 @@ impl Db {
                      WHERE rowid IN (SELECT rowid FROM (SELECT rowid {DUE} ORDER BY next_attempt_ms, created_date LIMIT {}) {newest})
                        AND status = 'PENDING' AND next_attempt_ms <= ?2
                      RETURNING id, body, attempts, created_date, json_extract(body, '$.entityFqdn') AS entity_fqdn,
-                               json_extract(body, '$.slug') AS slug, json_extract(body, '$.entityId') AS entity_id",
+                               json_extract(body, '$.slug') AS slug, json_extract(body, '$.entityId') AS entity_id, {ORDER_BODY}",
                     n.saturating_sub(1).max(1)
                 ),
                 &[
@@ -140,6 +165,9 @@ impl Db {
             )?)
             .await?;
         rows.sort_by(|a, b| (&a.created_date, &a.id).cmp(&(&b.created_date, &b.id)));
+        for row in &mut rows {
+            row.body = completed(std::mem::take(&mut row.body), row.order_body.take());
+        }
         Ok(rows)
     }
 
@@ -207,14 +235,18 @@ impl Db {
 
     /// One event, with its envelope.
     pub async fn event_by_id(&self, id: &str) -> ApiResult<Option<EventRow>> {
-        Ok(self
+        let row: Option<EventRow> = self
             .row(self.stmt(
                 &format!(
-                    "SELECT {EVENT_COLUMNS}, body FROM events WHERE app_def_id = ?1 AND id = ?2"
+                    "SELECT {EVENT_COLUMNS}, body, {ORDER_BODY} FROM events WHERE app_def_id = ?1 AND id = ?2"
                 ),
                 &[id.into()],
             )?)
-            .await?)
+            .await?;
+        Ok(row.map(|mut row| {
+            row.body = row.body.take().map(|b| completed(b, row.order_body.take()));
+            row
+        }))
     }
 
     /// Makes an event pending again, due now, with a fresh run of attempts;

@@ -136,8 +136,8 @@ const MIGRATIONS: [(&str, &str); 15] = [
         include_str!("../../migrations/0014_webhooks.sql"),
     ),
     (
-        "0015_unchecked_bodies",
-        include_str!("../../migrations/0015_unchecked_bodies.sql"),
+        "0015_smaller_writes",
+        include_str!("../../migrations/0015_smaller_writes.sql"),
     ),
 ];
 

@@ -92,9 +92,8 @@ async fn write(
 ) -> ApiResult<Result<Option<Value>, Refusal>> {
     payment::apply_to_order(&mut order, t, happening, now);
     let mut ids = Uuids::default();
-    let mut out = vec![Event::new(
+    let mut out = vec![Event::of_order(
         &mut ids,
-        events::ORDER,
         Kind::Action(t.event),
         &row.id,
         &order.to_string(),

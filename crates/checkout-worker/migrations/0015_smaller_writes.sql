@@ -8,6 +8,12 @@
 -- created; the cart id never changes after). SQLite drops a CHECK only by
 -- rebuilding the table. The constraints that carry create-order's
 -- guarantees (migrations 0002, 0007) are kept as they were.
+--
+-- An event of an order no longer carries a second copy of the order: its
+-- body keeps the order's id and the fields an order changes after it is
+-- made, as they were, and `order_id` names the order whose stored body
+-- gives the rest when the event is sent or shown (`events::complete` in
+-- the core). Events written before keep their whole entity (no `order_id`).
 CREATE TABLE checkouts_new (
   app_def_id   TEXT NOT NULL,
   id           TEXT NOT NULL,
@@ -73,6 +79,7 @@ CREATE TABLE events_new (
   last_attempt_date TEXT,
   last_http_status  INTEGER,
   last_error        TEXT,
+  order_id          TEXT,
   PRIMARY KEY (app_def_id, id)
 ) STRICT;
 INSERT INTO events_new (app_def_id, id, body, created_date, attempts, next_attempt_ms, delivered_date, status,
