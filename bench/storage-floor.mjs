@@ -5,9 +5,11 @@
 // plain JavaScript, with the worker's migrations; beside it the same
 // requests to this build. The CPU time of workerd (miniflare, no proxy, no
 // inspector; from /proc/<pid>/stat) per request, `count` of each kind taking
-// turns in ten rounds, both servers up. Figures in BENCHMARKS.md ("The edge's CPU").
+// turns in ten rounds, both servers up; and the same replay with the
+// order's body cut to 1 KB (what a smaller stored order would save). Figures
+// in BENCHMARKS.md ("The edge's CPU").
 //
-//   node bench/storage-floor.mjs [count=300]
+//   node bench/storage-floor.mjs [count=300] [lines=20]
 import { Miniflare } from 'miniflare';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { workerdCpuMs } from './workerd-cpu.mjs';
 import { buyer } from '../tests/support/worker.mjs';
 
 const count = Number(process.argv[2] ?? 300);
+const lines = Number(process.argv[3] ?? 20);
 await prepare({ forTests: true });
 const dir = mkdtempSync(join(tmpdir(), 'edge-checkout-floor-'));
 
@@ -68,7 +71,7 @@ const call = async (method, path, body) => {
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
   return text;
 };
-const lineItems = stickerLines(20);
+const lineItems = stickerLines(lines);
 const ready = [];
 for (let i = 0; i < count + 22; i++) ready.push(JSON.parse(await call('POST', '/ecom/v1/checkouts', { lineItems, checkoutInfo: buyer })).checkout.id);
 const read = ready.pop();
@@ -76,6 +79,8 @@ await call('POST', '/__sql');
 await call('POST', `/ecom/v1/checkouts/${ready.pop()}/create-order`, {});
 const statements = JSON.parse(await call('GET', '/__sql'));
 if (statements.length !== 6) throw new Error(`a create-order ran ${statements.length} statements, not the 6 this replay knows`);
+// the order's body among the order's arguments: the longest
+const orderBody = statements[2][1].reduce((at, a, i, all) => (String(a).length > String(all[at]).length ? i : at), 0);
 
 // The same statements from a Durable Object in plain JavaScript: for order i, checkout, order,
 // gateway order and event ids of its own, and the order number the counter gives
@@ -86,6 +91,7 @@ import { DurableObject } from 'cloudflare:workers';
 const MIGRATIONS = ${JSON.stringify(migrations)};
 const SQL = ${JSON.stringify(statements)};
 const APP = SQL[0][1][0];
+const SMALL = JSON.stringify({ padding: 'x'.repeat(1000) });
 const id = (kind, i) => kind + String(i).padStart(35, '0');
 export class Store extends DurableObject {
   constructor(ctx, env) { super(ctx, env); for (const m of MIGRATIONS) ctx.storage.sql.exec(m); this.orders = 0; }
@@ -94,17 +100,18 @@ export class Store extends DurableObject {
     const path = new URL(req.url).pathname;
     if (path === '/setup') {
       this.ctx.storage.transactionSync(() => {
-        for (let i = 1; i <= ${count + 30}; i++) sql.exec("INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date) VALUES (?1, ?2, 1, 0, ?3, 'x', 'x')", APP, id('c', i), SQL[3][1][1]);
+        for (let i = 1; i <= ${2 * count + 60}; i++) sql.exec("INSERT INTO checkouts (app_def_id, id, version, completed, record, created_date, updated_date) VALUES (?1, ?2, 1, 0, ?3, 'x', 'x')", APP, id('c', i), SQL[3][1][1]);
       });
       return new Response('{}');
     }
-    const i = path === '/order' ? ++this.orders : 1;
+    const i = path === '/read' ? 1 : ++this.orders;
     const checkout = id('c', i);
     const row = sql.exec(SQL[0][0], APP, checkout).toArray()[0];
-    if (path === '/order') {
+    if (path !== '/read') {
       this.ctx.storage.transactionSync(() => {
         const number = sql.exec(SQL[1][0], ...SQL[1][1]).toArray()[0].last;
         const order = [...SQL[2][1]];
+        if (path === '/small') order[${orderBody}] = SMALL;
         Object.assign(order, { 1: id('o', i), 2: checkout, 10: id('g', i), 13: number });
         if (!sql.exec(SQL[2][0], ...order).toArray().length) throw new Error('no order');
         const change = [...SQL[3][1]];
@@ -136,7 +143,7 @@ const get = async (path) => {
 await get('/setup');
 // both servers up, their kinds taking turns: the machine's drift falls on all alike
 const ms = await measure({
-  plainFloor: () => get('/floor'), plainRead: () => get('/read'), plainOrder: () => get('/order'),
+  plainFloor: () => get('/floor'), plainRead: () => get('/read'), plainOrder: () => get('/order'), plainSmall: () => get('/small'),
   floor: () => call('GET', '/__floor'),
   jwks: () => call('GET', '/.well-known/jwks.json'),
   get: () => call('GET', `/ecom/v1/checkouts/${read}`),
@@ -148,10 +155,11 @@ rmSync(dir, { recursive: true, force: true });
 rmSync(build, { recursive: true, force: true });
 
 const row = (what, ms, floor) => console.log(`${what.padEnd(62)} ${ms.toFixed(2).padStart(6)} ms  ${floor == null ? '' : `+${(ms - floor).toFixed(2)} over its floor`}`);
-console.log(`workerd CPU per request, ${count} of each (miniflare, objects, 20 lines):`);
+console.log(`workerd CPU per request, ${count} of each (miniflare, objects, ${lines} lines; the order's body ${statements[2][1][orderBody].length} bytes):`);
 row('plain JS: an answer', ms.plainFloor);
 row('plain JS: the hop into the object and the store\'s read', ms.plainRead, ms.plainFloor);
 row('plain JS: the hop and create-order\'s 6 statements', ms.plainOrder, ms.plainFloor);
+row('plain JS: the same, the order\'s body 1 KB', ms.plainSmall, ms.plainFloor);
 row('this build: an answer from its entry\'s JavaScript', ms.floor);
 row('this build: GET /.well-known/jwks.json (the CPU bench\'s floor)', ms.jwks, ms.floor);
 row('this build: GET checkout', ms.get, ms.jwks);
