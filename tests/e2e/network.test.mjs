@@ -247,6 +247,43 @@ test('edits made offline survive a closed tab and reach the worker on the next v
   await context.close();
 });
 
+test('two tabs of one checkout keep their offline edits apart: a tab closed offline loses none to the other, whose own reach the worker too', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const { page: first, id } = await visit([['tee-classic', 1], ['mug', 1]], { context });
+  const { page: second } = await visit([], { id, context });
+  await context.setOffline(true);
+  await quantityOf(first, 'Classic tee').fill('4');
+  await waitFor(async () => (await events(first, 'pending')).at(-1)?.offline, 'the first tab\'s change waits');
+  // the second tab keeps its own change after the first kept its: before, it wrote over the first's
+  await quantityOf(second, 'Enamel mug').fill('3');
+  await waitFor(async () => (await events(second, 'pending')).at(-1)?.offline, 'the second tab\'s change waits');
+  await first.close();
+  await context.setOffline(false);
+  // the open tab sends its own; the closed tab's waits for the next visit, not taken while its tab lived
+  await waitFor(async () => (await w.stored(id)).lineItems[1].quantity === 3, 'the open tab\'s change reached the worker');
+  assert.equal((await w.stored(id)).lineItems[0].quantity, 1);
+
+  const next = await visit([], { id, context });
+  await waitFor(async () => (await w.stored(id)).lineItems[0].quantity === 4, 'the closed tab\'s change reached the worker');
+  await waitFor(async () => (await quantityOf(next.page, 'Classic tee').inputValue()) === '4', 'and the new tab shows it');
+  assert.equal((await w.stored(id)).lineItems[1].quantity, 3);
+  // a tab that lives keeps its own: its change waiting (its requests cut), a tab opened meanwhile
+  // takes none of it, nor the closed tab's again; once its requests go through, it sends it
+  const cut = (route) => (route.request().method() === 'GET' ? route.continue() : route.abort());
+  await second.route('**/ecom/v1/checkouts/**', cut);
+  await quantityOf(second, 'Enamel mug').fill('5');
+  await waitFor(async () => (await events(second, 'pending')).at(-1)?.offline, 'the live tab\'s change waits');
+  const third = await visit([], { id, context });
+  const sent = changesSent(third.page);
+  await new Promise((r) => setTimeout(r, 3 * SYNC_DELAY_MS));
+  assert.equal(await third.page.evaluate(() => document.querySelector('edge-checkout').pending), 0);
+  assert.deepEqual(sent, []);
+  await second.unroute('**/ecom/v1/checkouts/**', cut);
+  await waitFor(async () => (await w.stored(id)).lineItems[1].quantity === 5, 'the live tab\'s change reached the worker');
+  assert.deepEqual(next.errors, []);
+  await context.close();
+});
+
 test('a replay that meets lowered stock says so on the line', async () => {
   const { page, errors } = await visit([['mug', 1]]);
   await page.context().setOffline(true);
