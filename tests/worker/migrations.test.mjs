@@ -106,3 +106,13 @@ test('0015 keeps every checkout, order and event, finds a checkout by its cart a
   const held = await rows.sql(`UPDATE orders SET held = 'not json' WHERE id = 'o1'`);
   assert.match(held.error, /CHECK constraint failed/);
 });
+
+test("0016 gives a store's configuration the id of its write: none for one written before, which is then read every time", eitherBackend, async () => {
+  await mf?.dispose();
+  const rows = await store();
+  await rows.apply('0015_smaller_writes');
+  await rows.sql(`INSERT INTO stores (app_def_id, config, updated_date) VALUES ('app', '{"currency":"USD"}', '2026-01-01T00:00:00.000Z')`);
+  await rows.apply('0016_store_config_id');
+  assert.deepEqual(await rows.sql('SELECT * FROM stores'),
+    [{ app_def_id: 'app', config: '{"currency":"USD"}', updated_date: '2026-01-01T00:00:00.000Z', config_id: null }]);
+});

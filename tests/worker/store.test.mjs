@@ -390,3 +390,25 @@ test("the store's usage: its rows and their bytes by kind, its own only, secret 
   const r = await w.fetch('/admin/v1/store/usage', json('GET', undefined, w.a.publishableKey));
   assert.equal(r.status, 403);
 });
+
+// last: it gives tenant b a store, which the tests above expect it not to have
+test("every request prices with the store's configuration as last written: each change of it, by either tenant, is read by the next request", async () => {
+  const priced = (tenant, price) => ({ ...demoStore(), catalog: demoStore().catalog.map((i) => (i.id === 'mug' ? { ...i, price } : i)) });
+  const put = async (tenant, price) => assert.equal((await w.fetch('/admin/v1/store', json('PUT', priced(tenant, price), tenant.secretKey))).status, 200);
+  const checkouts = {};
+  for (const tenant of [w.a, w.b]) {
+    await put(tenant, tenant === w.a ? '12.00' : '30.00');
+    const r = await w.fetch('/ecom/v1/checkouts', json('POST', { lineItems: [{ quantity: 1, catalogReference: { catalogItemId: 'mug' } }] }, tenant.secretKey));
+    checkouts[tenant.tenant.appDefId] = (await r.json()).checkout.id;
+  }
+  const price = async (tenant) => {
+    const r = await w.fetch(`/ecom/v1/checkouts/${checkouts[tenant.tenant.appDefId]}`, json('GET', undefined, tenant.secretKey));
+    return (await r.json()).checkout.lineItems[0].price.amount;
+  };
+  for (const [a, b] of [['12.00', '30.00'], ['13.50', '30.00'], ['13.50', '31.00'], ['12.00', '29.00']]) {
+    if (a !== await price(w.a)) await put(w.a, a);
+    if (b !== await price(w.b)) await put(w.b, b);
+    assert.deepEqual([await price(w.a), await price(w.b)], [a, b]);
+    assert.equal((await (await w.fetch('/admin/v1/store', json('GET', undefined, w.a.secretKey))).json()).store.catalog.find((i) => i.id === 'mug').price, a);
+  }
+});

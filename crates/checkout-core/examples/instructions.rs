@@ -31,7 +31,7 @@ fn main() {
     let store = if pad == 0 {
         store
     } else {
-        let mut config = store.config.clone();
+        let mut config = (*store.config).clone();
         let template = config.catalog[0].clone();
         let extra = (0..pad).map(|i| checkout_core::store::CatalogItem {
             id: format!("item-{i:06}"),
@@ -55,7 +55,7 @@ fn main() {
             continue;
         }
         let fresh = fresh_each.then(|| {
-            checkout_core::store::Store::new(store.config.clone(), store.counters.clone())
+            checkout_core::store::Store::new((*store.config).clone(), store.counters.clone())
                 .expect("store")
         });
         let store = fresh.as_ref().unwrap_or(&store);

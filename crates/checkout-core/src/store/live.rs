@@ -8,6 +8,7 @@ use crate::time::Timestamp;
 use checkout_pricing::currency::Currency;
 use checkout_pricing::input::{self, Text};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Whether an `expiresAt` (validated RFC 3339, or none) has passed at `now`.
 fn expired(expires_at: Option<&str>, now: Timestamp) -> bool {
@@ -31,9 +32,12 @@ pub struct Counters {
 pub const ORDER_NUMBERS_AFTER: u64 = 1000;
 
 /// A store as the checkout routes see it: its configuration and counters.
+/// The configuration is shared, never changed: a worker keeps the one it
+/// read for the next request while the store's is the same (the counters
+/// are read each time).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Store {
-    pub config: StoreConfig,
+    pub config: Rc<StoreConfig>,
     pub counters: Counters,
     currency: Currency,
     pub(super) items: CatalogIndex,
@@ -74,7 +78,8 @@ impl Store {
     /// A store from a configuration validated on the way in ([`StoreConfig::from_json`],
     /// as `PUT /admin/v1/store` stores it) and its counters. Not validated again
     /// here: this runs on every checkout request.
-    pub fn new(config: StoreConfig, counters: Counters) -> Result<Store> {
+    pub fn new(config: impl Into<Rc<StoreConfig>>, counters: Counters) -> Result<Store> {
+        let config = config.into();
         let currency = Currency::from_code(&config.currency).ok_or_else(|| {
             Error::new(
                 PricingCode::UnsupportedCurrency,
@@ -218,7 +223,7 @@ impl Store {
 
     /// The configuration with the counters' values: stock left and balances left.
     pub fn config_with_counters(&self) -> StoreConfig {
-        let mut config = self.config.clone();
+        let mut config = StoreConfig::clone(&self.config);
         for item in &mut config.catalog {
             if item.stock.is_some() {
                 item.stock = self.stock_of(item);

@@ -190,7 +190,7 @@ fn a_client_may_hold_the_stores_unpaid_orders_and_waits_for_the_earliest_to_free
 #[test]
 fn a_long_catalog_finds_each_item_as_a_reading_in_order_does_once_indexed() {
     let base = store();
-    let mut config = base.config.clone();
+    let mut config = StoreConfig::clone(&base.config);
     let template = config.catalog[0].clone();
     // 200 items, one id twice (the first is found), looked up many times (the index is made after a few)
     config.catalog = (0..200)

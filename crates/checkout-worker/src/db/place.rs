@@ -78,7 +78,7 @@ fn d1(env: &Env) -> ApiResult<Backend> {
 }
 
 /// The schema, as D1 has it: every migration, in order.
-const MIGRATIONS: [(&str, &str); 15] = [
+const MIGRATIONS: [(&str, &str); 16] = [
     (
         "0001_stores",
         include_str!("../../migrations/0001_stores.sql"),
@@ -138,6 +138,10 @@ const MIGRATIONS: [(&str, &str); 15] = [
     (
         "0015_smaller_writes",
         include_str!("../../migrations/0015_smaller_writes.sql"),
+    ),
+    (
+        "0016_store_config_id",
+        include_str!("../../migrations/0016_store_config_id.sql"),
     ),
 ];
 
