@@ -36,7 +36,11 @@
 // is what the change did (`this − against`), which one run of each, minutes
 // apart, cannot tell on a noisy machine.
 //
-//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile] [--against=DIR]
+// With --catalog=N, the store's catalog has N more items (each with a stock)
+// before the demo store's own: a merchant's long catalog (1,200 is about the
+// most a configuration of 256 KB holds).
+//
+//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile] [--against=DIR] [--catalog=N]
 //     (with --profile, each kind's whole profile is written to a temporary folder it names, for DevTools)
 import { readFileSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +67,7 @@ const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--a
 if (against && profiling) throw new Error('--profile profiles this build alone: leave out --against');
 if (against && !existsSync(join(against, 'index.js'))) throw new Error(`--against: ${against} has no index.js (a worker build)`);
 const count = Number(args[0] ?? 150);
+const catalog = Number(process.argv.find((a) => a.startsWith('--catalog='))?.slice('--catalog='.length) ?? 0);
 // the worker as deployed (optimised), whatever npm start left
 await prepare();
 const backends = args[1] ? [args[1]] : ['d1', 'objects'];
@@ -171,7 +176,9 @@ async function serve(storage, build) {
       return text;
     };
     const rows = [];
-    await seedStore(base, secretKey, demoStore(base));
+    const store = demoStore(base);
+    store.catalog.unshift(...Array.from({ length: catalog }, (_, i) => ({ ...store.catalog[0], id: `item-${i}`, sku: `SKU-${i}`, name: `Item ${i}` })));
+    await seedStore(base, secretKey, store);
     rows.push({ request: 'floor: GET /.well-known/jwks.json', lines: '',
       send: () => fetch(`${base}/.well-known/jwks.json`, { headers: encoding }).then((r) => r.text()) });
     for (const n of [20, 300]) {
