@@ -77,11 +77,9 @@ impl Event {
         at: Timestamp,
     ) -> Event {
         let kept = match serde_json::from_str::<Fields>(order_json) {
-            Ok(Fields(fields)) => write_fields(
-                fields
-                    .into_iter()
-                    .filter(|(k, _)| k == "id" || CHANGING.contains(&k.as_str())),
-            ),
+            Ok(Fields(fields)) => {
+                write_fields(fields.into_iter().filter(|(k, _)| kept_of_order(k)))
+            }
             // not an object: kept whole, as any entity
             Err(_) => order_json.to_owned(),
         };
@@ -90,6 +88,12 @@ impl Event {
             ..Event::new(ids, ORDER, kind, order_id, &kept, at)
         }
     }
+}
+
+/// Whether an event of an order keeps the order's field `key`: its `id`,
+/// and what an order changes after it is made.
+fn kept_of_order(key: &str) -> bool {
+    key == "id" || CHANGING.contains(&key)
 }
 
 /// An order's event as it is sent and shown: the fields its outbox row
@@ -137,12 +141,11 @@ pub fn complete(stored: &str, order_json: &str) -> String {
         };
         let Fields(order) = serde_json::from_str(order_json).ok()?;
         let Fields(kept) = serde_json::from_str(kept.get()).ok()?;
-        let changing = |k: &str| k == "id" || CHANGING.contains(&k);
         let kept_value = |key: &str| kept.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
         // the order's fields in their order, those it changes as the event kept them
         let mut fields: Vec<(String, &RawValue)> = order
             .iter()
-            .filter_map(|(k, v)| match changing(k) {
+            .filter_map(|(k, v)| match kept_of_order(k) {
                 true => kept_value(k).map(|v| (k.clone(), v)),
                 false => Some((k.clone(), *v)),
             })
