@@ -393,8 +393,8 @@ test("the store's usage: its rows and their bytes by kind, its own only, secret 
 
 // last: it gives tenant b a store, which the tests above expect it not to have
 test("every request prices with the store's configuration as last written: each change of it, by either tenant, is read by the next request", async () => {
-  const priced = (tenant, price) => ({ ...demoStore(), catalog: demoStore().catalog.map((i) => (i.id === 'mug' ? { ...i, price } : i)) });
-  const put = async (tenant, price) => assert.equal((await w.fetch('/admin/v1/store', json('PUT', priced(tenant, price), tenant.secretKey))).status, 200);
+  const priced = (price) => ({ ...demoStore(), catalog: demoStore().catalog.map((i) => (i.id === 'mug' ? { ...i, price } : i)) });
+  const put = async (tenant, price) => assert.equal((await w.fetch('/admin/v1/store', json('PUT', priced(price), tenant.secretKey))).status, 200);
   const checkouts = {};
   for (const tenant of [w.a, w.b]) {
     await put(tenant, tenant === w.a ? '12.00' : '30.00');
