@@ -36,11 +36,15 @@
 // is what the change did (`this − against`), which one run of each, minutes
 // apart, cannot tell on a noisy machine.
 //
+// With --search, a merchant's search for a page of 100 orders (of 20 lines)
+// is measured too: its 2 MB answers leave the collector work that falls on
+// the kinds after it, so it is asked for apart.
+//
 // With --catalog=N, the store's catalog has N more items (each with a stock)
 // before the demo store's own: a merchant's long catalog (1,200 is about the
 // most a configuration of 256 KB holds).
 //
-//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile] [--against=DIR] [--catalog=N]
+//   node bench/cpu.mjs [count=150] [d1|objects] [--gzip] [--network] [--profile] [--against=DIR] [--catalog=N] [--search]
 //     (with --profile, each kind's whole profile is written to a temporary folder it names, for DevTools)
 import { readFileSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +71,7 @@ const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--a
 if (against && profiling) throw new Error('--profile profiles this build alone: leave out --against');
 if (against && !existsSync(join(against, 'index.js'))) throw new Error(`--against: ${against} has no index.js (a worker build)`);
 const count = Number(args[0] ?? 150);
+const searching = process.argv.includes('--search');
 const catalog = Number(process.argv.find((a) => a.startsWith('--catalog='))?.slice('--catalog='.length) ?? 0);
 // the worker as deployed (optimised), whatever npm start left
 await prepare();
@@ -190,6 +195,15 @@ async function serve(storage, build) {
       rows.push({ request: 'GET checkout', lines: n, send: () => call('GET', `/ecom/v1/checkouts/${id}`) });
       rows.push({ request: 'create checkout', lines: n, send: create });
       rows.push({ request: 'create-order', lines: n, send: (i) => call('POST', `/ecom/v1/checkouts/${ready[i]}/create-order`, {}) });
+    }
+    // a merchant's page of orders: the newest 100 (20 lines each; the create-orders above add more of them)
+    for (let i = 0; i < (searching ? 100 : 0); i++) {
+      const { checkout } = JSON.parse(await call('POST', '/ecom/v1/checkouts', { lineItems: stickerLines(20), checkoutInfo: buyer }));
+      await call('POST', `/ecom/v1/checkouts/${checkout.id}/create-order`, {});
+    }
+    if (searching) {
+      rows.push({ request: 'search orders, a page of 100', lines: 20,
+        send: () => call('POST', '/ecom/v1/orders/search', { search: { cursorPaging: { limit: 100 } } }) });
     }
     for (const row of rows) {
       row.sent = 0;

@@ -384,6 +384,11 @@ test('orders are searched by status, email and date, newest first, with cursor p
   assert.equal(r.status, 400);
   r = await call('POST', '/ecom/v1/orders/search', {}, w.b.secretKey);
   assert.deepEqual(r.body.orders, [], 'another tenant sees none');
+  // each order found is the order as its own route shows it, one paid since (its body written again) too
+  assert.equal((await call('POST', `/ecom/v1/orders/${ids[0]}/mark-as-paid`, {}, sk)).status, 200);
+  r = await search({ 'buyerInfo.email': 'pager@example.com' }, { limit: 100 });
+  assert.equal(r.body.orders[0].paymentStatus, 'PAID');
+  for (const found of r.body.orders) assert.deepEqual(found, (await call('GET', `/ecom/v1/orders/${found.id}`, undefined, sk)).body.order);
 });
 
 test("another tenant's checkout and order ids answer 404, like unknown ones", async () => {

@@ -6,17 +6,16 @@
 
 use crate::checkout::order::CHANGING;
 use crate::checkout::Ids;
+use crate::json::{write_fields, Fields};
 use crate::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// What happened to an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,39 +159,6 @@ pub fn complete(stored: &str, order_json: &str) -> String {
         Some(write_envelope(head, key, inner, &write_fields(fields)))
     };
     completed().unwrap_or_else(|| stored.to_owned())
-}
-
-/// A JSON object's top-level fields as written, in their order, each value
-/// as its text.
-struct Fields<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Fields<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Object;
-        impl<'de> Visitor<'de> for Object {
-            type Value = Fields<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
-                let mut fields = Vec::new();
-                while let Some(field) = map.next_entry::<String, &'de RawValue>()? {
-                    fields.push(field);
-                }
-                Ok(Fields(fields))
-            }
-        }
-        d.deserialize_map(Object)
-    }
-}
-
-/// A JSON object of `fields`, each value as its text.
-fn write_fields<'a>(fields: impl IntoIterator<Item = (String, &'a RawValue)>) -> String {
-    let written: Vec<String> = fields
-        .into_iter()
-        .map(|(k, v)| format!("{}:{}", Value::from(k), v.get()))
-        .collect();
-    format!("{{{}}}", written.join(","))
 }
 
 pub const CHECKOUT: &str = "wix.ecom.v1.checkout";

@@ -10,7 +10,9 @@
 //! request"): the JSON writing was 5.6 M of its 9.2 M instructions.
 
 use checkout_pricing::json::string;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{self, Serialize};
+use serde_json::value::RawValue;
 use std::fmt::Display;
 
 /// The name under which `serde_json` serializes a `RawValue` (a struct of
@@ -481,6 +483,40 @@ impl ser::Serializer for RawText<'_, '_> {
         serialize_struct(&'static str, usize) -> Self::SerializeStruct;
         serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
+}
+
+/// A JSON object's top-level fields as written, in their order, each value
+/// as its text: what is under them is scanned, never made into values (an
+/// order's event reads the order's 250 KB this way, `events::complete`).
+pub struct Fields<'a>(pub Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry::<String, &'de RawValue>()? {
+                    fields.push(field);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Object)
+    }
+}
+
+/// The JSON object of `fields`, each value as its text.
+pub fn write_fields<'a>(fields: impl IntoIterator<Item = (String, &'a RawValue)>) -> String {
+    let written: Vec<String> = fields
+        .into_iter()
+        .map(|(k, v)| format!("{}:{}", serde_json::Value::from(k), v.get()))
+        .collect();
+    format!("{{{}}}", written.join(","))
 }
 
 #[cfg(test)]

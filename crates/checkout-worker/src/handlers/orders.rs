@@ -197,7 +197,7 @@ pub async fn get(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `POST /ecom/v1/orders/search`: a page, and a cursor sealed with the
 /// tenant's newest session key for the next.
-pub async fn search(call: &Call<'_>) -> ApiResult<Value> {
+pub async fn search(call: &Call<'_>) -> ApiResult<String> {
     let tenant = call.tenant()?;
     let aud = tenant.app_def_id.as_str();
     let keys = tenant.session_keys();
