@@ -46,6 +46,12 @@ pub enum Refusal {
     CouponUsedUp,
 }
 
+/// An order as the API shows it, in JSON text: its body with its `number`
+/// (the column's, which a change of the order leaves out of its body) set
+/// by SQLite, which keeps the rest as it was written (so it is never parsed
+/// to be shown).
+const ORDER_AS_SHOWN: &str = "json_set(body, '$.number', CAST(number AS TEXT))";
+
 /// The live unpaid orders of the client `?2` at `?3` (epoch ms).
 const LIVE_UNPAID_OF_CLIENT: &str =
     "app_def_id = ?1 AND client = ?2 AND status = 'INITIALIZED' AND pay_by_ms > ?3";
@@ -198,11 +204,9 @@ impl Db {
     }
 
     /// Orders matching a search, newest first, after a cursor, each as the
-    /// API shows it, in JSON text: its body with its `number` (the
-    /// column's, which a change of the order leaves out of its body) set by
-    /// SQLite, which keeps the rest as it was written, so a page of 100
-    /// orders (some 2 MB) is never parsed here; one more than `limit` is
-    /// read to tell whether there is a next page.
+    /// API shows it ([`ORDER_AS_SHOWN`]: a page of 100 orders, some 2 MB, is
+    /// never parsed here); one more than `limit` is read to tell whether
+    /// there is a next page.
     pub async fn search_orders(&self, search: &Search) -> ApiResult<Vec<(String, String, String)>> {
         #[derive(Deserialize)]
         struct Row {
@@ -210,9 +214,8 @@ impl Db {
             created_date: String,
             body: String,
         }
-        let mut sql = String::from(
-            "SELECT id, created_date, json_set(body, '$.number', CAST(number AS TEXT)) AS body
-             FROM orders WHERE app_def_id = ?1",
+        let mut sql = format!(
+            "SELECT id, created_date, {ORDER_AS_SHOWN} AS body FROM orders WHERE app_def_id = ?1"
         );
         let mut args: Vec<JsValue> = Vec::new();
         let mut arg = |sql: &mut String, clause: &str, v: JsValue| {
@@ -309,6 +312,25 @@ impl Db {
                 &[id.into()],
             )?)
             .await?)
+    }
+
+    /// The order `id` as the API shows it ([`ORDER_AS_SHOWN`]), unless it
+    /// awaits payment with its deadline passed at `now` (none then: it is
+    /// read through its timeout, which cancels it, `payments::change`).
+    pub async fn order_unless_overdue(
+        &self,
+        id: &str,
+        now: Timestamp,
+    ) -> ApiResult<Option<String>> {
+        self.value(
+            self.stmt(
+                &format!("SELECT {ORDER_AS_SHOWN} AS body FROM orders WHERE app_def_id = ?1 AND id = ?2
+                          AND NOT (status = 'INITIALIZED' AND pay_by_ms IS NOT NULL AND pay_by_ms <= ?3)"),
+                &[id.into(), to_js(now.millis())],
+            )?,
+            "body",
+        )
+        .await
     }
 
     /// Orders awaiting payment whose deadline passed, oldest first.
