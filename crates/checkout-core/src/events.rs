@@ -4,7 +4,7 @@
 //! The public key is served as a JWK set; signatures are deterministic
 //! (RFC 6979), so signing needs no randomness.
 
-use crate::checkout::order::CHANGING;
+use crate::checkout::payment::CHANGING;
 use crate::checkout::Ids;
 use crate::json::{write_fields, Fields};
 use crate::time::Timestamp;

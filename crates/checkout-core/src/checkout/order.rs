@@ -227,22 +227,6 @@ pub const BUYER_DATA: [&str; 5] = [
     "$.customFields",
 ];
 
-/// The top-level fields of the Wix order object that change after the order
-/// is made (`payment::apply_to_order`), and its `number`, which storage
-/// keeps beside its body: every other field stays as the order was made,
-/// save the buyer's data, which an order may forget ([`BUYER_DATA`]). An
-/// event of an order keeps only these (and its `id`) as they were, and takes
-/// the rest from the order as stored (`events::Event::of_order`).
-pub const CHANGING: [&str; 7] = [
-    "number",
-    "status",
-    "paymentStatus",
-    "updatedDate",
-    "payByDate",
-    "payments",
-    "attention",
-];
-
 /// What an order is made with besides the checkout: its id, the payment
 /// gateway id handed out with it, and its number (the store's next).
 #[derive(Clone, Copy, Debug)]

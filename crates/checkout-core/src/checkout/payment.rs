@@ -314,6 +314,22 @@ fn matches_amount(p: &ProviderPayment, due: Due) -> bool {
     p.minor == due.minor && p.currency.eq_ignore_ascii_case(due.currency.code())
 }
 
+/// The top-level fields of the Wix order object that change after the order
+/// is made ([`apply_to_order`]), and its `number`, which storage
+/// keeps beside its body: every other field stays as the order was made,
+/// save the buyer's data, which an order may forget (`order::BUYER_DATA`). An
+/// event of an order keeps only these (and its `id`) as they were, and takes
+/// the rest from the order as stored (`events::Event::of_order`).
+pub const CHANGING: [&str; 7] = [
+    "number",
+    "status",
+    "paymentStatus",
+    "updatedDate",
+    "payByDate",
+    "payments",
+    "attention",
+];
+
 /// The order object after `t`: its statuses and `updatedDate`; the provider's
 /// payment appended to `payments` and a flag to `attention`, when there are.
 pub fn apply_to_order(order: &mut Value, t: &Transition, happening: &Happening, now: Timestamp) {
@@ -548,7 +564,7 @@ mod tests {
         assert_eq!(Due::of_order(&json!({"currency": "USD"})), None);
     }
 
-    /// What an event of an order keeps of it (`order::CHANGING`) is all a
+    /// What an event of an order keeps of it ([`CHANGING`]) is all a
     /// change of its payment lifecycle touches.
     #[test]
     fn a_change_of_an_order_touches_only_the_fields_its_events_keep() {
@@ -573,10 +589,7 @@ mod tests {
             let (before, after) = (made.as_object().unwrap(), order.as_object().unwrap());
             for key in before.keys().chain(after.keys()) {
                 if before.get(key) != after.get(key) {
-                    assert!(
-                        super::super::order::CHANGING.contains(&key.as_str()),
-                        "{h:?} changed {key}"
-                    );
+                    assert!(CHANGING.contains(&key.as_str()), "{h:?} changed {key}");
                 }
             }
             assert_ne!(before, after, "{h:?} changed nothing");

@@ -48,8 +48,8 @@ pub enum Refusal {
 
 /// An order as the API shows it, in JSON text: its body with its `number`
 /// (the column's, which a change of the order leaves out of its body) set
-/// by SQLite, which keeps the rest as it was written (so it is never parsed
-/// to be shown).
+/// by SQLite, which keeps the rest as it was written (a search and a read
+/// answer it without parsing it). Every read of an order goes through it.
 const ORDER_AS_SHOWN: &str = "json_set(body, '$.number', CAST(number AS TEXT))";
 
 /// The live unpaid orders of the client `?2` at `?3` (epoch ms).
@@ -187,20 +187,19 @@ impl Db {
         refused(self.batch(batch).await.map(|_| ()))
     }
 
-    /// An order with its number, as the API shows it.
+    /// An order as the API shows it ([`ORDER_AS_SHOWN`]).
     pub async fn order(&self, id: &str) -> ApiResult<Option<Value>> {
-        #[derive(Deserialize)]
-        struct Row {
-            number: i64,
-            body: String,
-        }
-        let row: Option<Row> = self
-            .row(self.stmt(
-                "SELECT number, body FROM orders WHERE app_def_id = ?1 AND id = ?2",
-                &[id.into()],
-            )?)
+        let body: Option<String> = self
+            .value(
+                self.stmt(
+                    &format!("SELECT {ORDER_AS_SHOWN} AS body FROM orders WHERE app_def_id = ?1 AND id = ?2"),
+                    &[id.into()],
+                )?,
+                "body",
+            )
             .await?;
-        row.map(|r| order_json(r.number, &r.body)).transpose()
+        body.map(|b| serde_json::from_str(&b).map_err(internal))
+            .transpose()
     }
 
     /// Orders matching a search, newest first, after a cursor, each as the
@@ -269,11 +268,11 @@ impl Db {
 pub struct OrderRow {
     pub id: String,
     pub checkout_id: String,
-    pub number: i64,
     status: String,
     payment_status: String,
     pub version: i64,
-    pub body: String,
+    /// As the API shows it ([`ORDER_AS_SHOWN`]).
+    body: String,
     pub pay_by_ms: Option<i64>,
     /// What it holds and gives back when canceled (JSON).
     held: Option<String>,
@@ -291,12 +290,9 @@ impl OrderRow {
 
     /// The order as the API shows it, with its number.
     pub fn json(&self) -> ApiResult<Value> {
-        order_json(self.number, &self.body)
+        serde_json::from_str(&self.body).map_err(internal)
     }
 }
-
-const ORDER_ROW: &str =
-    "SELECT id, checkout_id, number, status, payment_status, version, body, pay_by_ms, held FROM orders";
 
 impl Db {
     /// An order by id, or by the payment gateway id create-order handed out.
@@ -308,7 +304,8 @@ impl Db {
         };
         Ok(self
             .row(self.stmt(
-                &format!("{ORDER_ROW} WHERE app_def_id = ?1 AND {column} = ?2"),
+                &format!("SELECT id, checkout_id, status, payment_status, version, {ORDER_AS_SHOWN} AS body, pay_by_ms, held
+                          FROM orders WHERE app_def_id = ?1 AND {column} = ?2"),
                 &[id.into()],
             )?)
             .await?)
@@ -513,12 +510,6 @@ fn refused<T>(done: Result<T, super::Failure>) -> ApiResult<Result<T, Refusal>> 
             .map(|(refusal, _)| Ok(Err(refusal)))
             .unwrap_or(Err(ApiError::Internal(text))),
     }
-}
-
-fn order_json(number: i64, body: &str) -> ApiResult<Value> {
-    let mut order: Value = serde_json::from_str(body).map_err(internal)?;
-    order["number"] = Value::from(number.to_string());
-    Ok(order)
 }
 
 #[cfg(test)]
